@@ -1,0 +1,176 @@
+//! The command line: clap definitions and the commands that only read the
+//! question bank. Commands write to `&mut impl Write` so tests see the output.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::config;
+use crate::facts::{Corpus, LoadErrors};
+use crate::quiz::{self, Alternatives, Bank, export::ExportLine};
+
+/// The seed `questions export` uses when none is given, so that two runs
+/// print the same bank.
+pub const DEFAULT_SEED: u64 = 0;
+
+/// Exit code of a command that ran and found problems (`questions check`).
+pub const EXIT_PROBLEMS: u8 = 1;
+/// Exit code of a command that cannot run here (same as a usage error).
+pub const EXIT_UNAVAILABLE: u8 = 2;
+
+/// A Telegram bot that turns a news article into a fact-check quiz.
+#[derive(Debug, Parser)]
+#[command(name = "factquiz", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the Telegram bot (long polling); needs TELOXIDE_TOKEN.
+    Bot,
+    /// Play the quiz in the terminal, against the same engine and database; no token needed.
+    Play {
+        /// Your name on the leaderboards (default: your login name).
+        #[arg(long)]
+        name: Option<String>,
+        /// How many questions (1-20).
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(1..=20))]
+        questions: u8,
+    },
+    /// Check, export or draft the question bank.
+    Questions {
+        #[command(subcommand)]
+        command: QuestionsCommand,
+    },
+    /// Print a leaderboard from the database.
+    Leaderboard {
+        /// A chat's leaderboard instead of the global one.
+        #[arg(long)]
+        chat: Option<i64>,
+        /// How many players to show.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        limit: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuestionsCommand {
+    /// Validate every article and facts file; exit 1 if anything is wrong.
+    Check {
+        /// The questions folder (default: FACTQUIZ_QUESTIONS, or ./questions).
+        dir: Option<PathBuf>,
+    },
+    /// Print the question bank as JSON Lines.
+    Export {
+        /// Seed of the random choices; the same seed prints the same bank.
+        #[arg(long, default_value_t = DEFAULT_SEED)]
+        seed: u64,
+        /// Also print each question's English gloss (lang "en").
+        #[arg(long)]
+        english: bool,
+        /// Also print a true-or-false claim derived from each question.
+        #[arg(long)]
+        claims: bool,
+    },
+    /// Draft a facts file from a new article (plain UTF-8 text).
+    Extract {
+        /// The article.
+        file: PathBuf,
+    },
+}
+
+/// Loads the corpus of `dir` and builds its bank with `seed`.
+pub fn load_bank(dir: &Path, seed: u64) -> Result<(Corpus, Bank), LoadErrors> {
+    let corpus = Corpus::load(dir)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let bank = quiz::build(&corpus, Alternatives::builtin(), &mut rng)?;
+    Ok((corpus, bank))
+}
+
+/// `questions check`: every problem on its own line, then a summary.
+pub fn check(dir: &Path, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let (corpus, bank) = match load_bank(dir, DEFAULT_SEED) {
+        Ok(loaded) => loaded,
+        Err(errors) => {
+            for e in &errors.0 {
+                writeln!(out, "{e}")?;
+            }
+            let n = errors.0.len();
+            writeln!(out, "{n} problem{} found", if n == 1 { "" } else { "s" })?;
+            return Ok(ExitCode::from(EXIT_PROBLEMS));
+        }
+    };
+    let mut by_kind = BTreeMap::new();
+    for q in &bank.questions {
+        *by_kind.entry(q.kind.as_str()).or_insert(0usize) += 1;
+    }
+    let kinds: Vec<String> = by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let review: usize = corpus
+        .articles
+        .iter()
+        .flat_map(|a| &a.facts)
+        .filter(|f| f.review)
+        .count();
+    writeln!(
+        out,
+        "ok: {} article{}, {} facts, {} questions ({})",
+        corpus.articles.len(),
+        if corpus.articles.len() == 1 { "" } else { "s" },
+        corpus.fact_count(),
+        bank.len(),
+        kinds.join(", ")
+    )?;
+    if review > 0 {
+        writeln!(
+            out,
+            "{review} facts are marked review = true: read them before players do"
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `questions export`: the bank as JSON Lines.
+pub fn export(
+    dir: &Path,
+    seed: u64,
+    english: bool,
+    claims: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    let (_, bank) = load_bank(dir, seed)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("cannot build the question bank from {}", dir.display()))?;
+    // Claims use a stream of their own, so adding them never changes the bank.
+    let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(1));
+    let derived: Vec<_> = if claims {
+        bank.questions
+            .iter()
+            .filter_map(|q| quiz::claim_check(q, &mut rng))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut lines = Vec::new();
+    for q in bank.questions.iter().chain(&derived) {
+        lines.push(ExportLine::new(q));
+        if english && let Some(gloss) = &q.gloss {
+            lines.push(ExportLine::english(q, gloss));
+        }
+    }
+    quiz::export::write_lines(out, lines)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The questions folder of a command: its argument, or the configured one.
+pub fn questions_dir(arg: Option<PathBuf>) -> PathBuf {
+    arg.unwrap_or_else(config::questions_dir)
+}

@@ -1,0 +1,723 @@
+//! Facts: claims about an article, each with the quote that proves it, loaded
+//! from `questions/<slug>/facts.toml` and checked against `article.txt`.
+//!
+//! Loading parses raw TOML into validated types: a [`Fact`] that exists has a
+//! quote found verbatim in its article and an answer inside that quote. Every
+//! problem is collected, not just the first, so `questions check` can list
+//! them all.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::arabic::{self, Normalized};
+use crate::article::{Article, Span};
+
+/// The file names inside an article's folder.
+pub const ARTICLE_FILE: &str = "article.txt";
+pub const FACTS_FILE: &str = "facts.toml";
+/// The placeholder a claim template uses for the answer.
+pub const ANSWER_PLACEHOLDER: &str = "{answer}";
+
+/// What a fact is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Days, dates, years, times.
+    Date,
+    /// Who holds which office.
+    Role,
+    /// Cities, countries, venues, routes.
+    Place,
+    /// Counts, durations, anniversaries.
+    Number,
+    /// Treaties, agreements, orders, titles of texts.
+    Document,
+    /// Who reported or published what.
+    Source,
+    /// What happened or will happen.
+    Event,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::Date,
+        Kind::Role,
+        Kind::Place,
+        Kind::Number,
+        Kind::Document,
+        Kind::Source,
+        Kind::Event,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Date => "date",
+            Kind::Role => "role",
+            Kind::Place => "place",
+            Kind::Number => "number",
+            Kind::Document => "document",
+            Kind::Source => "source",
+            Kind::Event => "event",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The type of an answer, which wrong options must share: a base (`person`,
+/// `date`, `city` …) and an optional qualifier (`person.ru`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AnswerType(String);
+
+impl AnswerType {
+    /// Parses `base` or `base.qualifier`, each of `[a-z_]+`.
+    pub fn parse(s: &str) -> Option<AnswerType> {
+        let ok_part =
+            |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+        let mut parts = s.split('.');
+        let valid = parts.next().is_some_and(ok_part)
+            && parts.next().is_none_or(ok_part)
+            && parts.next().is_none();
+        valid.then(|| AnswerType(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The part before the dot.
+    pub fn base(&self) -> &str {
+        self.0.split('.').next().unwrap_or(&self.0)
+    }
+}
+
+impl fmt::Display for AnswerType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A fact id: `[a-z0-9-]+`, unique within its article.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FactId(String);
+
+impl FactId {
+    pub fn parse(s: &str) -> Option<FactId> {
+        let valid = !s.is_empty()
+            && s.len() <= 48
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        valid.then(|| FactId(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for FactId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A verbatim part of an article, located in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    pub text: String,
+    pub span: Span,
+    /// 1-based paragraph of the article where the quote starts.
+    pub paragraph: usize,
+}
+
+/// An English rendering of a fact's question, answer and claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gloss {
+    pub question: String,
+    pub answer: String,
+    pub claim: Option<String>,
+}
+
+/// A validated fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub id: FactId,
+    pub kind: Kind,
+    pub answer_type: AnswerType,
+    pub answer: String,
+    pub quote: Quote,
+    pub question: String,
+    /// A statement with [`ANSWER_PLACEHOLDER`] where the answer goes.
+    pub claim: Option<String>,
+    /// Other answers the article makes true for the same question: never
+    /// offered as wrong options.
+    pub also_true: Vec<String>,
+    pub gloss: Option<Gloss>,
+    /// Set by extraction when a rule was unsure: a person should look first.
+    pub review: bool,
+}
+
+/// Metadata of an article, from the `[article]` table of its facts file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleMeta {
+    /// Headline in the article's language.
+    #[serde(default)]
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
+    /// Language of the article and of its questions (BCP 47), `ar` by default.
+    #[serde(default = "default_lang")]
+    pub lang: String,
+    /// The article's own date (`YYYY-MM-DD`), against which relative dates
+    /// such as «يوم غد» are read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Where the article was published, for the reader.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+fn default_lang() -> String {
+    "ar".to_owned()
+}
+
+/// A fact as written in `facts.toml`, before validation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFact {
+    pub id: String,
+    pub kind: String,
+    #[serde(rename = "type")]
+    pub answer_type: String,
+    pub answer: String,
+    pub quote: String,
+    pub question: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_true: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question_en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_en: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub review: bool,
+    /// A reviewer's note; not shown to players.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The whole of a `facts.toml` file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactsFile {
+    #[serde(default)]
+    pub article: ArticleMeta,
+    #[serde(default, rename = "fact")]
+    pub facts: Vec<RawFact>,
+}
+
+/// Why a file or fact was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("cannot read the file: {0}")]
+    Unreadable(String),
+    #[error("the file is missing")]
+    Missing,
+    #[error("not valid TOML: {0}")]
+    Toml(String),
+    #[error("no article folders (each holds {ARTICLE_FILE} and {FACTS_FILE})")]
+    NoArticles,
+    #[error("the article text is empty")]
+    EmptyArticle,
+    #[error("the article date `{0}` is not YYYY-MM-DD")]
+    BadDate(String),
+    #[error("the id is not of the form [a-z0-9-]+ (at most 48 characters)")]
+    BadId,
+    #[error("the id is used by an earlier fact too")]
+    DuplicateId,
+    #[error("unknown kind `{0}` (known: date, role, place, number, document, source, event)")]
+    UnknownKind(String),
+    #[error("the type `{0}` is not of the form base or base.qualifier, in [a-z_]")]
+    BadType(String),
+    #[error("the {0} is empty")]
+    Empty(&'static str),
+    #[error("the quote does not occur verbatim in {ARTICLE_FILE}")]
+    QuoteNotFound,
+    #[error(
+        "the quote does not occur verbatim in {ARTICLE_FILE}; the article has it as «{0}» (it differs in diacritics, hamza, spaces or invisible marks)"
+    )]
+    QuoteOnlyNormalized(String),
+    #[error("the answer «{0}» is not in the quote (even after Arabic normalisation)")]
+    AnswerNotInQuote(String),
+    #[error("the {0} must contain {ANSWER_PLACEHOLDER} exactly once")]
+    ClaimPlaceholder(&'static str),
+    #[error("an also_true entry repeats the answer")]
+    AlsoTrueRepeatsAnswer,
+    #[error(
+        "only {found} wrong options of type `{answer_type}` can be found (3 are needed): add facts or alternatives of that type"
+    )]
+    NotEnoughDistractors { answer_type: String, found: usize },
+}
+
+/// A problem, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub file: PathBuf,
+    pub fact: Option<String>,
+    pub problem: Problem,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(fact) = &self.fact {
+            write!(f, ": fact `{fact}`")?;
+        }
+        write!(f, ": {}", self.problem)
+    }
+}
+
+/// Every problem found while loading, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadErrors(pub Vec<LoadError>);
+
+impl fmt::Display for LoadErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadErrors {}
+
+/// An article with its validated facts.
+#[derive(Debug, Clone)]
+pub struct ArticleFacts {
+    pub article: Article,
+    pub meta: ArticleMeta,
+    pub facts: Vec<Fact>,
+    /// The facts file, for error messages.
+    pub facts_path: PathBuf,
+}
+
+/// Every article of a questions folder.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    pub articles: Vec<ArticleFacts>,
+}
+
+impl Corpus {
+    /// Loads every `<slug>/` folder of `dir` (in name order) that holds an
+    /// article or a facts file.
+    pub fn load(dir: &Path) -> Result<Corpus, LoadErrors> {
+        let mut errors = Vec::new();
+        let mut slugs = Vec::new();
+        match std::fs::read_dir(dir) {
+            Ok(entries) => {
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if path.is_dir()
+                        && (path.join(ARTICLE_FILE).exists() || path.join(FACTS_FILE).exists())
+                    {
+                        slugs.push(entry.file_name().to_string_lossy().into_owned());
+                    }
+                }
+            }
+            Err(e) => {
+                return Err(LoadErrors(vec![LoadError {
+                    file: dir.to_owned(),
+                    fact: None,
+                    problem: Problem::Unreadable(e.to_string()),
+                }]));
+            }
+        }
+        slugs.sort();
+        if slugs.is_empty() {
+            return Err(LoadErrors(vec![LoadError {
+                file: dir.to_owned(),
+                fact: None,
+                problem: Problem::NoArticles,
+            }]));
+        }
+        let mut articles = Vec::new();
+        for slug in slugs {
+            match load_article(&dir.join(&slug), &slug) {
+                Ok(a) => articles.push(a),
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(Corpus { articles })
+        } else {
+            Err(LoadErrors(errors))
+        }
+    }
+
+    /// Number of facts in all articles.
+    pub fn fact_count(&self) -> usize {
+        self.articles.iter().map(|a| a.facts.len()).sum()
+    }
+}
+
+/// Loads one article folder.
+pub fn load_article(dir: &Path, slug: &str) -> Result<ArticleFacts, Vec<LoadError>> {
+    let article_path = dir.join(ARTICLE_FILE);
+    let facts_path = dir.join(FACTS_FILE);
+    let at = |file: &Path, problem| LoadError {
+        file: file.to_owned(),
+        fact: None,
+        problem,
+    };
+    let read = |file: &Path| match std::fs::read_to_string(file) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(at(file, Problem::Missing)),
+        Err(e) => Err(at(file, Problem::Unreadable(e.to_string()))),
+    };
+    let (text, facts_text) = match (read(&article_path), read(&facts_path)) {
+        (Ok(a), Ok(f)) => (a, f),
+        (a, f) => return Err([a.err(), f.err()].into_iter().flatten().collect()),
+    };
+    if text.trim().is_empty() {
+        return Err(vec![at(&article_path, Problem::EmptyArticle)]);
+    }
+    let file: FactsFile = toml::from_str(&facts_text)
+        .map_err(|e| vec![at(&facts_path, Problem::Toml(e.to_string()))])?;
+    let article = Article::new(slug, text);
+    parse_facts(article, file, &facts_path)
+}
+
+/// Validates a parsed facts file against its article.
+pub fn parse_facts(
+    article: Article,
+    file: FactsFile,
+    facts_path: &Path,
+) -> Result<ArticleFacts, Vec<LoadError>> {
+    let mut errors = Vec::new();
+    if let Some(date) = &file.article.date
+        && !is_iso_date(date)
+    {
+        errors.push(LoadError {
+            file: facts_path.to_owned(),
+            fact: None,
+            problem: Problem::BadDate(date.clone()),
+        });
+    }
+    let mut seen = HashSet::new();
+    let mut facts = Vec::new();
+    for raw in file.facts {
+        let label = if raw.id.is_empty() {
+            "(no id)".to_owned()
+        } else {
+            raw.id.clone()
+        };
+        let fresh = seen.insert(raw.id.clone());
+        let mut problems = match Fact::parse(&raw, &article) {
+            Ok(fact) => {
+                if fresh {
+                    facts.push(fact);
+                }
+                Vec::new()
+            }
+            Err(p) => p,
+        };
+        if !fresh {
+            problems.insert(0, Problem::DuplicateId);
+        }
+        errors.extend(problems.into_iter().map(|problem| LoadError {
+            file: facts_path.to_owned(),
+            fact: Some(label.clone()),
+            problem,
+        }));
+    }
+    if errors.is_empty() {
+        Ok(ArticleFacts {
+            article,
+            meta: file.article,
+            facts,
+            facts_path: facts_path.to_owned(),
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+impl Fact {
+    /// Checks a raw fact against its article; returns every problem found.
+    pub fn parse(raw: &RawFact, article: &Article) -> Result<Fact, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let id = FactId::parse(&raw.id);
+        if id.is_none() {
+            problems.push(Problem::BadId);
+        }
+        let kind = Kind::parse(&raw.kind);
+        if kind.is_none() {
+            problems.push(Problem::UnknownKind(raw.kind.clone()));
+        }
+        let answer_type = AnswerType::parse(&raw.answer_type);
+        if answer_type.is_none() {
+            problems.push(Problem::BadType(raw.answer_type.clone()));
+        }
+        for (name, value) in [
+            ("answer", &raw.answer),
+            ("quote", &raw.quote),
+            ("question", &raw.question),
+        ] {
+            if value.trim().is_empty() {
+                problems.push(Problem::Empty(name));
+            }
+        }
+        for (name, value) in [
+            ("answer_en", &raw.answer_en),
+            ("question_en", &raw.question_en),
+        ] {
+            if value.as_ref().is_some_and(|v| v.trim().is_empty()) {
+                problems.push(Problem::Empty(name));
+            }
+        }
+        for (name, claim) in [("claim", &raw.claim), ("claim_en", &raw.claim_en)] {
+            if claim
+                .as_ref()
+                .is_some_and(|c| c.matches(ANSWER_PLACEHOLDER).count() != 1)
+            {
+                problems.push(Problem::ClaimPlaceholder(name));
+            }
+        }
+        let answer_key = arabic::normalize(&raw.answer);
+        if raw
+            .also_true
+            .iter()
+            .any(|t| arabic::normalize(t) == answer_key)
+        {
+            problems.push(Problem::AlsoTrueRepeatsAnswer);
+        }
+        let mut quote = None;
+        if !raw.quote.is_empty() {
+            match article.locate(&raw.quote) {
+                Some(span) => {
+                    if !raw.answer.trim().is_empty()
+                        && !Normalized::new(&raw.quote).contains(&raw.answer)
+                    {
+                        problems.push(Problem::AnswerNotInQuote(raw.answer.clone()));
+                    }
+                    quote = Some(Quote {
+                        text: raw.quote.clone(),
+                        span,
+                        paragraph: article.paragraph_of(span),
+                    });
+                }
+                None => problems.push(match near_miss(article, &raw.quote) {
+                    Some(found) => Problem::QuoteOnlyNormalized(found),
+                    None => Problem::QuoteNotFound,
+                }),
+            }
+        }
+        let (Some(id), Some(kind), Some(answer_type), Some(quote), true) =
+            (id, kind, answer_type, quote, problems.is_empty())
+        else {
+            return Err(problems);
+        };
+        let gloss = match (&raw.question_en, &raw.answer_en) {
+            (Some(question), Some(answer)) => Some(Gloss {
+                question: question.trim().to_owned(),
+                answer: answer.trim().to_owned(),
+                claim: raw.claim_en.clone(),
+            }),
+            _ => None,
+        };
+        Ok(Fact {
+            id,
+            kind,
+            answer_type,
+            answer: raw.answer.trim().to_owned(),
+            quote,
+            question: raw.question.trim().to_owned(),
+            claim: raw.claim.clone(),
+            also_true: raw.also_true.clone(),
+            gloss,
+            review: raw.review,
+        })
+    }
+}
+
+/// The article's own text for a quote that matches only after normalisation.
+fn near_miss(article: &Article, quote: &str) -> Option<String> {
+    let key = arabic::normalize(quote);
+    let found = article.normalized().find(&key)?;
+    Some(
+        article
+            .slice(span_of(article.normalized().source_range(found)))
+            .to_owned(),
+    )
+}
+
+fn span_of(range: std::ops::Range<usize>) -> Span {
+    Span {
+        start: range.start,
+        end: range.end,
+    }
+}
+
+fn is_iso_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
+    let num = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
+    num(y, 4)
+        && num(m, 2)
+        && num(d, 2)
+        && (1..=12).contains(&m.parse::<u8>().unwrap_or(0))
+        && (1..=31).contains(&d.parse::<u8>().unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article() -> Article {
+        Article::new(
+            "t",
+            "وصل الرئيس الروسي فلاديمير بوتين إلى كوريا الشمالية، الثلاثاء.\nوتستمر الزيارة حتى يوم غد الأربعاء.",
+        )
+    }
+
+    fn raw() -> RawFact {
+        RawFact {
+            id: "arrival-day".into(),
+            kind: "date".into(),
+            answer_type: "date".into(),
+            answer: "الثلاثاء".into(),
+            quote: "إلى كوريا الشمالية، الثلاثاء".into(),
+            question: "في أي يوم وصل بوتين؟".into(),
+            ..RawFact::default()
+        }
+    }
+
+    #[test]
+    fn a_good_fact_is_located() {
+        let fact = Fact::parse(&raw(), &article()).expect("valid");
+        assert_eq!(fact.quote.span.start, 33);
+        assert_eq!(fact.quote.paragraph, 1);
+        assert_eq!(fact.answer_type.base(), "date");
+    }
+
+    #[test]
+    fn each_broken_field_gets_its_own_problem() {
+        let cases: Vec<(RawFact, Problem)> = vec![
+            (
+                RawFact {
+                    quote: "وصل بوتين إلى كوريا".into(),
+                    ..raw()
+                },
+                Problem::QuoteNotFound,
+            ),
+            (
+                RawFact {
+                    answer: "الأربعاء".into(),
+                    ..raw()
+                },
+                Problem::AnswerNotInQuote("الأربعاء".into()),
+            ),
+            (
+                RawFact {
+                    kind: "weather".into(),
+                    ..raw()
+                },
+                Problem::UnknownKind("weather".into()),
+            ),
+            (
+                RawFact {
+                    answer: " ".into(),
+                    ..raw()
+                },
+                Problem::Empty("answer"),
+            ),
+            (
+                RawFact {
+                    id: "Bad Id".into(),
+                    ..raw()
+                },
+                Problem::BadId,
+            ),
+            (
+                RawFact {
+                    answer_type: "Person".into(),
+                    ..raw()
+                },
+                Problem::BadType("Person".into()),
+            ),
+            (
+                RawFact {
+                    claim: Some("وصل بوتين يوم".into()),
+                    ..raw()
+                },
+                Problem::ClaimPlaceholder("claim"),
+            ),
+        ];
+        for (fact, expected) in cases {
+            assert_eq!(
+                Fact::parse(&fact, &article()),
+                Err(vec![expected]),
+                "{fact:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_quote_that_differs_only_in_hamza_is_shown_as_the_article_has_it() {
+        let fact = RawFact {
+            quote: "الى كوريا الشمالية، الثلاثاء".into(),
+            ..raw()
+        };
+        assert_eq!(
+            Fact::parse(&fact, &article()),
+            Err(vec![Problem::QuoteOnlyNormalized(
+                "إلى كوريا الشمالية، الثلاثاء".into()
+            )])
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_are_reported_once_per_repeat() {
+        let file = FactsFile {
+            article: ArticleMeta::default(),
+            facts: vec![raw(), raw()],
+        };
+        let errors =
+            parse_facts(article(), file, Path::new("q/t/facts.toml")).expect_err("duplicate");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].problem, Problem::DuplicateId);
+        assert_eq!(
+            errors[0].to_string(),
+            "q/t/facts.toml: fact `arrival-day`: the id is used by an earlier fact too"
+        );
+    }
+
+    #[test]
+    fn reads_iso_dates_only() {
+        assert!(is_iso_date("2024-06-18"));
+        assert!(!is_iso_date("2024-6-18"));
+        assert!(!is_iso_date("2024-13-01"));
+        assert!(!is_iso_date("18 June"));
+    }
+}
