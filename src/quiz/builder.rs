@@ -31,24 +31,87 @@ pub fn build(
     alternatives: &Alternatives,
     rng: &mut impl Rng,
 ) -> Result<Bank, LoadErrors> {
-    let mut questions = Vec::with_capacity(corpus.fact_count());
-    let mut errors = Vec::new();
-    for article in &corpus.articles {
-        for fact in &article.facts {
-            match choice_question(article, fact, alternatives, rng) {
-                Ok(q) => questions.push(q),
-                Err(problem) => errors.push(LoadError {
-                    file: article.facts_path.clone(),
-                    fact: Some(fact.id.to_string()),
-                    problem,
-                }),
+    Ok(Builder::new(corpus, alternatives)?.build(rng))
+}
+
+/// The seed-independent half of building: every fact's candidates, checked
+/// and keyed once, so that building a bank per seed only shuffles and picks.
+pub struct Builder<'a> {
+    corpus: &'a Corpus,
+    plans: Vec<Plan<'a>>,
+}
+
+/// What is known about one fact before any random choice.
+struct Plan<'a> {
+    article: &'a ArticleFacts,
+    fact: &'a Fact,
+    groups: [Vec<Keyed>; 3],
+    truths: HashSet<String>,
+    /// Whether three wrong options with an English rendering exist.
+    glossable: bool,
+}
+
+/// A candidate with the keys it is compared by.
+#[derive(Clone)]
+struct Keyed {
+    candidate: Candidate,
+    value: String,
+    text: String,
+    en: Option<String>,
+}
+
+impl<'a> Builder<'a> {
+    /// Prepares every fact; fails with every fact that lacks wrong options.
+    pub fn new(corpus: &'a Corpus, alternatives: &Alternatives) -> Result<Self, LoadErrors> {
+        let mut plans = Vec::with_capacity(corpus.fact_count());
+        let mut errors = Vec::new();
+        for article in &corpus.articles {
+            let shapes: Vec<Option<String>> = article
+                .facts
+                .iter()
+                .map(|f| shape_of(&f.answer_type, &f.answer))
+                .collect();
+            for (index, fact) in article.facts.iter().enumerate() {
+                let groups = candidate_groups(article, index, &shapes, alternatives)
+                    .map(|group| group.into_iter().map(|c| keyed(fact, c)).collect());
+                let truths = truths(article, fact);
+                let usable = count_usable(&groups, &truths, fact, false);
+                if usable < WRONG_OPTIONS {
+                    errors.push(LoadError {
+                        file: article.facts_path.clone(),
+                        fact: Some(fact.id.to_string()),
+                        problem: Problem::NotEnoughDistractors {
+                            answer_type: fact.answer_type.to_string(),
+                            found: usable,
+                        },
+                    });
+                    continue;
+                }
+                let glossable = fact.gloss.is_some()
+                    && count_usable(&groups, &truths, fact, true) >= WRONG_OPTIONS;
+                plans.push(Plan {
+                    article,
+                    fact,
+                    groups,
+                    truths,
+                    glossable,
+                });
             }
         }
+        if errors.is_empty() {
+            Ok(Builder { corpus, plans })
+        } else {
+            Err(LoadErrors(errors))
+        }
     }
-    if errors.is_empty() {
-        Ok(Bank { questions })
-    } else {
-        Err(LoadErrors(errors))
+
+    /// Builds a bank: the same rng state gives the same bank.
+    pub fn build(&self, rng: &mut impl Rng) -> Bank {
+        let mut questions = Vec::with_capacity(self.corpus.fact_count());
+        for plan in &self.plans {
+            questions.push(plan.question(rng));
+        }
+        Bank { questions }
     }
 }
 
@@ -86,73 +149,73 @@ fn shape_of(answer_type: &AnswerType, text: &str) -> Option<String> {
     reading_of(answer_type).map(|r| Surface::read(text, Lang::Arabic, r).shape())
 }
 
-fn choice_question(
-    article: &ArticleFacts,
-    fact: &Fact,
-    alternatives: &Alternatives,
-    rng: &mut impl Rng,
-) -> Result<Question, Problem> {
-    let groups = candidate_groups(article, fact, alternatives);
-    let truths = truths(article, fact);
-    let mut wrong = None;
-    if fact.gloss.is_some() {
-        wrong = pick(&groups, &truths, fact, true, rng);
+impl Plan<'_> {
+    fn question(&self, rng: &mut impl Rng) -> Question {
+        let (fact, article) = (self.fact, self.article);
+        let glossed = if self.glossable {
+            pick(&self.groups, &self.truths, fact, true, rng)
+        } else {
+            None
+        };
+        let with_gloss = glossed.is_some();
+        let wrong = glossed
+            .or_else(|| pick(&self.groups, &self.truths, fact, false, rng))
+            .expect("Builder::new checked that three wrong options exist");
+        let answer = Candidate {
+            text: fact.answer.clone(),
+            en: fact.gloss.as_ref().map(|g| g.answer.clone()),
+        };
+        let mut options: Vec<(Candidate, bool)> = std::iter::once((answer, true))
+            .chain(wrong.into_iter().map(|c| (c, false)))
+            .collect();
+        options.shuffle(rng);
+        let correct = options
+            .iter()
+            .position(|(_, right)| *right)
+            .expect("the answer is an option");
+        let icon = kind_icon(fact.kind);
+        let gloss = fact
+            .gloss
+            .as_ref()
+            .filter(|_| with_gloss)
+            .map(|g| QuestionGloss {
+                stem: format!("{icon} {}", g.question),
+                options: options
+                    .iter()
+                    .map(|(c, _)| c.en.clone().unwrap_or_default())
+                    .collect(),
+            });
+        Question {
+            id: format!("{}/{}", article.article.slug(), fact.id),
+            article: article.article.slug().to_owned(),
+            fact_id: fact.id.to_string(),
+            kind: fact.kind,
+            form: Form::Choice,
+            lang: article.meta.lang.clone(),
+            stem: format!("{icon} {}", fact.question),
+            options: options.into_iter().map(|(c, _)| c.text).collect(),
+            correct,
+            quote: fact.quote.text.clone(),
+            span: fact.quote.span,
+            paragraph: fact.quote.paragraph,
+            gloss,
+            claim: Some(ClaimTemplate {
+                text: fact.claim.clone(),
+                en: fact.gloss.as_ref().and_then(|g| g.claim.clone()),
+                question: fact.question.clone(),
+                question_en: fact.gloss.as_ref().map(|g| g.question.clone()),
+            }),
+        }
     }
-    let with_gloss = wrong.is_some();
-    let wrong = match wrong {
-        Some(w) => w,
-        None => pick(&groups, &truths, fact, false, rng).ok_or_else(|| {
-            Problem::NotEnoughDistractors {
-                answer_type: fact.answer_type.to_string(),
-                found: count_usable(&groups, &truths, fact),
-            }
-        })?,
-    };
-    let answer = Candidate {
-        text: fact.answer.clone(),
-        en: fact.gloss.as_ref().map(|g| g.answer.clone()),
-    };
-    let mut options: Vec<(Candidate, bool)> = std::iter::once((answer, true))
-        .chain(wrong.into_iter().map(|c| (c, false)))
-        .collect();
-    options.shuffle(rng);
-    let correct = options
-        .iter()
-        .position(|(_, right)| *right)
-        .expect("the answer is an option");
-    let icon = kind_icon(fact.kind);
-    let gloss = fact
-        .gloss
-        .as_ref()
-        .filter(|_| with_gloss)
-        .map(|g| QuestionGloss {
-            stem: format!("{icon} {}", g.question),
-            options: options
-                .iter()
-                .map(|(c, _)| c.en.clone().unwrap_or_default())
-                .collect(),
-        });
-    Ok(Question {
-        id: format!("{}/{}", article.article.slug(), fact.id),
-        article: article.article.slug().to_owned(),
-        fact_id: fact.id.to_string(),
-        kind: fact.kind,
-        form: Form::Choice,
-        lang: article.meta.lang.clone(),
-        stem: format!("{icon} {}", fact.question),
-        options: options.into_iter().map(|(c, _)| c.text).collect(),
-        correct,
-        quote: fact.quote.text.clone(),
-        span: fact.quote.span,
-        paragraph: fact.quote.paragraph,
-        gloss,
-        claim: Some(ClaimTemplate {
-            text: fact.claim.clone(),
-            en: fact.gloss.as_ref().and_then(|g| g.claim.clone()),
-            question: fact.question.clone(),
-            question_en: fact.gloss.as_ref().map(|g| g.question.clone()),
-        }),
-    })
+}
+
+fn keyed(fact: &Fact, candidate: Candidate) -> Keyed {
+    Keyed {
+        value: value_key(&fact.answer_type, &candidate.text),
+        text: text_key(&candidate.text),
+        en: candidate.en.as_ref().map(|e| e.to_lowercase()),
+        candidate,
+    }
 }
 
 /// Value keys that are true for the fact's question.
@@ -173,20 +236,27 @@ fn truths(article: &ArticleFacts, fact: &Fact) -> HashSet<String> {
 /// The candidates, in the three groups of the module doc, in a fixed order.
 fn candidate_groups(
     article: &ArticleFacts,
-    fact: &Fact,
+    index: usize,
+    shapes: &[Option<String>],
     alternatives: &Alternatives,
 ) -> [Vec<Candidate>; 3] {
-    let shape = shape_of(&fact.answer_type, &fact.answer);
+    let fact = &article.facts[index];
+    let shape = &shapes[index];
     let of_fact = |f: &Fact| Candidate {
         text: f.answer.clone(),
         en: f.gloss.as_ref().map(|g| g.answer.clone()),
     };
-    let others = article.facts.iter().filter(|f| f.id != fact.id);
-    let from_article: Vec<Candidate> = others
-        .clone()
-        .filter(|f| {
-            f.answer_type == fact.answer_type && shape_of(&f.answer_type, &f.answer) == shape
-        })
+    let others = || {
+        article
+            .facts
+            .iter()
+            .zip(shapes)
+            .enumerate()
+            .filter(move |(i, (_, s))| *i != index && *s == shape)
+            .map(|(_, (f, _))| f)
+    };
+    let from_article: Vec<Candidate> = others()
+        .filter(|f| f.answer_type == fact.answer_type)
         .map(of_fact)
         .collect();
 
@@ -220,9 +290,8 @@ fn candidate_groups(
     if !fact.answer_type.as_str().contains('.') {
         let base = fact.answer_type.base();
         broader.extend(
-            others
+            others()
                 .filter(|f| f.answer_type.base() == base && f.answer_type != fact.answer_type)
-                .filter(|f| shape_of(&f.answer_type, &f.answer) == shape)
                 .map(of_fact),
         );
         broader.extend(alternatives.qualified_of(base).cloned());
@@ -230,74 +299,83 @@ fn candidate_groups(
     [from_article, outside, broader]
 }
 
-/// Whether a candidate can stand as a wrong option beside those taken.
-struct Taken {
-    keys: HashSet<String>,
-    texts: HashSet<String>,
-    en: HashSet<String>,
+/// The keys already used by the answer, the truths and the options taken.
+struct Taken<'a> {
+    keys: HashSet<&'a str>,
+    texts: HashSet<&'a str>,
+    en: HashSet<&'a str>,
 }
 
-impl Taken {
-    fn new(fact: &Fact, truths: &HashSet<String>) -> Taken {
+impl<'a> Taken<'a> {
+    fn new(truths: &'a HashSet<String>, answer_text: &'a str, answer_en: Option<&'a str>) -> Self {
         Taken {
-            keys: truths.clone(),
-            texts: HashSet::from([text_key(&fact.answer)]),
-            en: fact.gloss.iter().map(|g| g.answer.to_lowercase()).collect(),
+            keys: truths.iter().map(String::as_str).collect(),
+            texts: HashSet::from([answer_text]),
+            en: answer_en.into_iter().collect(),
         }
     }
 
-    fn take(&mut self, fact: &Fact, candidate: &Candidate, need_en: bool) -> bool {
-        let key = value_key(&fact.answer_type, &candidate.text);
-        let text = text_key(&candidate.text);
-        if text.is_empty() || self.keys.contains(&key) || self.texts.contains(&text) {
+    /// Takes the candidate if it clashes with nothing taken.
+    fn take(&mut self, c: &'a Keyed, need_en: bool) -> bool {
+        if c.text.is_empty()
+            || self.keys.contains(c.value.as_str())
+            || self.texts.contains(c.text.as_str())
+        {
             return false;
         }
-        let en = candidate.en.as_ref().map(|e| e.to_lowercase());
-        if need_en {
-            match &en {
-                Some(e) if !self.en.contains(e) => {}
-                _ => return false,
-            }
+        match c.en.as_deref() {
+            Some(en) if self.en.contains(en) => return false,
+            None if need_en => return false,
+            _ => {}
         }
-        self.keys.insert(key);
-        self.texts.insert(text);
-        self.en.extend(en);
+        self.keys.insert(&c.value);
+        self.texts.insert(&c.text);
+        self.en.extend(c.en.as_deref());
         true
     }
 }
 
 /// Three wrong options, each group shuffled and used before the next.
 fn pick(
-    groups: &[Vec<Candidate>; 3],
+    groups: &[Vec<Keyed>; 3],
     truths: &HashSet<String>,
     fact: &Fact,
     need_en: bool,
     rng: &mut impl Rng,
 ) -> Option<Vec<Candidate>> {
-    let mut taken = Taken::new(fact, truths);
+    let answer_text = text_key(&fact.answer);
+    let answer_en = fact.gloss.as_ref().map(|g| g.answer.to_lowercase());
+    let mut taken = Taken::new(truths, &answer_text, answer_en.as_deref());
     let mut chosen = Vec::with_capacity(WRONG_OPTIONS);
     for group in groups {
-        let mut order: Vec<&Candidate> = group.iter().collect();
+        let mut order: Vec<&Keyed> = group.iter().collect();
         order.shuffle(rng);
         for candidate in order {
             if chosen.len() == WRONG_OPTIONS {
                 break;
             }
-            if taken.take(fact, candidate, need_en) {
-                chosen.push(candidate.clone());
+            if taken.take(candidate, need_en) {
+                chosen.push(candidate.candidate.clone());
             }
         }
     }
     (chosen.len() == WRONG_OPTIONS).then_some(chosen)
 }
 
-/// How many usable wrong options exist, for the error message.
-fn count_usable(groups: &[Vec<Candidate>; 3], truths: &HashSet<String>, fact: &Fact) -> usize {
-    let mut taken = Taken::new(fact, truths);
+/// How many wrong options can stand together, taking them in list order.
+fn count_usable(
+    groups: &[Vec<Keyed>; 3],
+    truths: &HashSet<String>,
+    fact: &Fact,
+    need_en: bool,
+) -> usize {
+    let answer_text = text_key(&fact.answer);
+    let answer_en = fact.gloss.as_ref().map(|g| g.answer.to_lowercase());
+    let mut taken = Taken::new(truths, &answer_text, answer_en.as_deref());
     groups
         .iter()
         .flatten()
-        .filter(|c| taken.take(fact, c, false))
+        .filter(|c| taken.take(c, need_en))
         .count()
 }
 

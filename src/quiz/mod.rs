@@ -13,7 +13,7 @@ pub mod surface;
 use serde::{Deserialize, Serialize};
 
 pub use alternatives::{Alternatives, Candidate};
-pub use builder::{build, value_key};
+pub use builder::{Builder, build, value_key};
 
 use crate::article::Span;
 use crate::facts::Kind;

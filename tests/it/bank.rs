@@ -1,0 +1,357 @@
+//! Properties of the question bank over many seeds: four distinct options and
+//! one right one; a verbatim quote holding the answer; wrong options of the
+//! answer's type that the article does not make true.
+
+use std::collections::{HashMap, HashSet};
+
+use factquiz::arabic::{self, Normalized};
+use factquiz::facts::{Corpus, Fact, Kind};
+use factquiz::quiz::surface::{Lang, Reading, Surface};
+use factquiz::quiz::{self, Alternatives, Builder, Form, Question, value_key};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::helpers::questions_dir;
+
+const SEEDS: u64 = 200;
+
+fn corpus() -> Corpus {
+    Corpus::load(&questions_dir()).unwrap_or_else(|e| panic!("the seed questions load:\n{e}"))
+}
+
+fn builder(corpus: &Corpus) -> Builder<'_> {
+    Builder::new(corpus, Alternatives::builtin())
+        .unwrap_or_else(|e| panic!("the bank builds:\n{e}"))
+}
+
+fn bank(builder: &Builder<'_>, seed: u64) -> quiz::Bank {
+    builder.build(&mut ChaCha8Rng::seed_from_u64(seed))
+}
+
+fn fact_of<'a>(corpus: &'a Corpus, q: &Question) -> &'a Fact {
+    corpus
+        .articles
+        .iter()
+        .find(|a| a.article.slug() == q.article)
+        .and_then(|a| a.facts.iter().find(|f| f.id.as_str() == q.fact_id))
+        .expect("every question has its fact")
+}
+
+/// Everything a wrong option may be drawn from, computed here independently
+/// of the builder: same-base-type answers of the article, the built-in
+/// alternatives of the base, and for dates and numbers any text of the same
+/// surface shape.
+fn allowed(corpus: &Corpus, fact: &Fact, option: &str) -> bool {
+    let base = fact.answer_type.base();
+    let from_article = corpus.articles.iter().flat_map(|a| &a.facts).any(|f| {
+        f.answer_type.base() == base && arabic::normalize(&f.answer) == arabic::normalize(option)
+    });
+    let from_list = Alternatives::builtin()
+        .types()
+        .filter(|(t, _)| t.split('.').next() == Some(base))
+        .flat_map(|(_, list)| list)
+        .any(|c| arabic::normalize(&c.text) == arabic::normalize(option));
+    let reading = match base {
+        "date" => Some(Reading::Date),
+        "number" => Some(Reading::Number),
+        _ => None,
+    };
+    let same_shape = reading.is_some_and(|r| {
+        let a = Surface::read(&fact.answer, Lang::Arabic, r);
+        let o = Surface::read(option, Lang::Arabic, r);
+        o.has_values() && a.shape() == o.shape()
+    });
+    from_article || from_list || same_shape
+}
+
+/// The value keys that are true for a fact's question.
+fn truths(corpus: &Corpus, fact: &Fact) -> HashSet<String> {
+    let same_question = corpus
+        .articles
+        .iter()
+        .flat_map(|a| &a.facts)
+        .filter(|f| arabic::normalize(&f.question) == arabic::normalize(&fact.question))
+        .map(|f| f.answer.clone());
+    std::iter::once(fact.answer.clone())
+        .chain(fact.also_true.iter().cloned())
+        .chain(same_question)
+        .map(|t| value_key(&fact.answer_type, &t))
+        .collect()
+}
+
+#[test]
+fn every_question_over_many_seeds_keeps_the_promises() {
+    let corpus = corpus();
+    let builder = builder(&corpus);
+    // What each fact allows, computed once: the checks below are per option.
+    let mut verdicts: HashMap<(String, String), bool> = HashMap::new();
+    let mut truth_sets: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut checked = 0;
+    for seed in 0..SEEDS {
+        let bank = bank(&builder, seed);
+        assert_eq!(bank.len(), corpus.fact_count(), "one question per fact");
+        for q in &bank.questions {
+            let fact = fact_of(&corpus, q);
+            let article = &corpus
+                .articles
+                .iter()
+                .find(|a| a.article.slug() == q.article)
+                .expect("article")
+                .article;
+            assert_eq!(q.form, Form::Choice);
+            assert_eq!(q.options.len(), 4, "{}: four options", q.id);
+            assert!(q.correct < 4);
+            assert_eq!(
+                q.answer(),
+                fact.answer,
+                "{}: the right option is the fact's answer",
+                q.id
+            );
+            let distinct: HashSet<String> =
+                q.options.iter().map(|o| arabic::normalize(o)).collect();
+            assert_eq!(
+                distinct.len(),
+                4,
+                "{}: options distinct after normalisation: {:?}",
+                q.id,
+                q.options
+            );
+            assert_eq!(
+                article.slice(q.span),
+                q.quote,
+                "{}: the quote is the article's text at its span",
+                q.id
+            );
+            assert!(
+                Normalized::new(&q.quote).contains(q.answer()),
+                "{}: the quote holds the answer",
+                q.id
+            );
+            let truths = truth_sets
+                .entry(q.id.clone())
+                .or_insert_with(|| truths(&corpus, fact));
+            let mut keys = HashSet::new();
+            for (i, option) in q.options.iter().enumerate() {
+                let key = value_key(&fact.answer_type, option);
+                assert!(
+                    keys.insert(key.clone()),
+                    "{}: two options of one value",
+                    q.id
+                );
+                if i == q.correct {
+                    continue;
+                }
+                let typed = *verdicts
+                    .entry((q.id.clone(), option.clone()))
+                    .or_insert_with(|| allowed(&corpus, fact, option));
+                assert!(
+                    typed,
+                    "{}: «{option}» is not of type {}",
+                    q.id, fact.answer_type
+                );
+                assert!(
+                    !truths.contains(&key),
+                    "{}: «{option}» is true according to the article",
+                    q.id
+                );
+            }
+            if let Some(gloss) = &q.gloss {
+                let en: HashSet<String> = gloss.options.iter().map(|o| o.to_lowercase()).collect();
+                assert_eq!(
+                    en.len(),
+                    4,
+                    "{}: English options distinct: {:?}",
+                    q.id,
+                    gloss.options
+                );
+                let expected = &fact
+                    .gloss
+                    .as_ref()
+                    .expect("a gloss comes from the fact")
+                    .answer;
+                assert_eq!(
+                    &gloss.options[q.correct], expected,
+                    "{}: English answer",
+                    q.id
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, SEEDS as usize * corpus.fact_count());
+}
+
+#[test]
+fn date_options_keep_the_answers_surface_form_in_both_languages() {
+    let corpus = corpus();
+    let builder = builder(&corpus);
+    for seed in 0..SEEDS {
+        for q in bank(&builder, seed).questions {
+            let fact = fact_of(&corpus, &q);
+            if fact.answer_type.base() != "date" {
+                continue;
+            }
+            let shape = Surface::read(&fact.answer, Lang::Arabic, Reading::Date).shape();
+            for option in &q.options {
+                assert_eq!(
+                    Surface::read(option, Lang::Arabic, Reading::Date).shape(),
+                    shape,
+                    "{}: {option}",
+                    q.id
+                );
+            }
+            if let Some(gloss) = &q.gloss {
+                for (ar, en) in q.options.iter().zip(&gloss.options) {
+                    let ar_key = Surface::read(ar, Lang::Arabic, Reading::Date).key();
+                    let en_key = Surface::read(en, Lang::English, Reading::Date).key();
+                    assert_eq!(ar_key, en_key, "{}: «{ar}» is glossed «{en}»", q.id);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_same_seed_builds_the_same_bank_and_another_seed_shuffles() {
+    let corpus = corpus();
+    let builder = builder(&corpus);
+    let a = bank(&builder, 7);
+    let b = quiz::build(
+        &corpus,
+        Alternatives::builtin(),
+        &mut ChaCha8Rng::seed_from_u64(7),
+    )
+    .expect("builds");
+    let c = bank(&builder, 8);
+    assert_eq!(a.questions, b.questions);
+    assert_ne!(a.questions, c.questions);
+    let positions: HashSet<usize> = (0..SEEDS)
+        .map(|s| bank(&builder, s).questions[0].correct)
+        .collect();
+    assert_eq!(
+        positions.len(),
+        4,
+        "the right option moves between all four places"
+    );
+}
+
+#[test]
+fn a_claim_is_true_exactly_when_it_states_the_answer() {
+    let corpus = corpus();
+    let bank = bank(&builder(&corpus), 3);
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let (mut true_claims, mut false_claims) = (0, 0);
+    for _ in 0..5 {
+        for q in &bank.questions {
+            let claim = quiz::claim_check(q, &mut rng).expect("every choice question has a claim");
+            assert_eq!(claim.form, Form::Claim);
+            assert_eq!(claim.options, ["صحيح", "خطأ"]);
+            assert_eq!(claim.quote, q.quote, "explained by the same quote");
+            let shown: Vec<&String> = q
+                .options
+                .iter()
+                .filter(|o| claim.stem.contains(o.as_str()))
+                .collect();
+            assert!(
+                !shown.is_empty(),
+                "{}: the claim states one of the options: {}",
+                q.id,
+                claim.stem
+            );
+            if claim.correct == 0 {
+                true_claims += 1;
+                assert!(
+                    claim.stem.contains(q.answer()),
+                    "{}: a true claim states the answer",
+                    q.id
+                );
+            } else {
+                false_claims += 1;
+                let wrong = q
+                    .options
+                    .iter()
+                    .enumerate()
+                    .any(|(i, o)| i != q.correct && claim.stem.contains(o.as_str()));
+                assert!(
+                    wrong,
+                    "{}: a false claim states a wrong option: {}",
+                    q.id, claim.stem
+                );
+            }
+            if let Some(g) = &claim.gloss {
+                assert_eq!(g.options, ["True", "False"]);
+                assert!(g.stem.starts_with("⚖️ True or false?"));
+            }
+        }
+    }
+    assert!(
+        true_claims > 50 && false_claims > 50,
+        "{true_claims} true, {false_claims} false"
+    );
+}
+
+/// The facts the seed article must yield, by answer: the coverage the product
+/// promises, pinned so that a facts edit cannot drop one silently.
+#[test]
+fn the_seed_article_covers_what_the_product_promises() {
+    let corpus = corpus();
+    let article = &corpus.articles[0];
+    assert_eq!(article.article.slug(), "putin-north-korea-visit");
+    assert!(article.facts.len() >= 45, "{} facts", article.facts.len());
+    let answers: HashSet<String> = article
+        .facts
+        .iter()
+        .map(|f| arabic::normalize(&f.answer))
+        .collect();
+    for expected in [
+        "الثلاثاء",
+        "الأربعاء",
+        "الاثنين",
+        "18 و19 يونيو",
+        "20 يونيو/حزيران",
+        "في ساعة متأخرة من مساء يوم غد",
+        "سيرغي لافروف",
+        "النائب الأول لرئيس الوزراء",
+        "نائب رئيس الوزراء",
+        "أندريه بيلاوسوف",
+        "أليكسي كريفوروتشكو",
+        "يوري بوريسوف",
+        "يوري أوشاكوف",
+        "هانوي",
+        "زيارة دولة",
+        "2017",
+        "كنيسة ثالوث واهب الحياة",
+        "الجيش الأحمر",
+        "معاهدة شراكة استراتيجية شاملة",
+        "التعاون الأمني",
+        "1961 و2000 و2001",
+        "يوليو/تموز 2000",
+        "كيم جونغ إل",
+        "مارس/آذار 1949",
+        "اتفاقية التعاون الاقتصادي والثقافي",
+        "1950 - 1953",
+        "1939 - 1945",
+        "منتصف سبتمبر/أيلول 2023",
+        "فوستوتشني",
+        "يوليو/تموز 2023",
+        "70 عاما",
+        "أكتوبر/تشرين الأول الماضي",
+        "مارس/آذار الماضي",
+        "فرانس برس",
+        "رويترز",
+        "نودون سينمون",
+        "آفاق الصداقة والتعاون عبر سنوات",
+        "الموقع الرسمي للكرملين",
+    ] {
+        assert!(
+            answers.contains(&arabic::normalize(expected)),
+            "no fact answers «{expected}»"
+        );
+    }
+    let kinds: HashSet<Kind> = article.facts.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds.len(), Kind::ALL.len(), "every kind has facts");
+    assert!(
+        article.facts.iter().all(|f| f.gloss.is_some()),
+        "every seed fact has an English gloss"
+    );
+}

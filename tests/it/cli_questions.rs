@@ -1,0 +1,224 @@
+//! `factquiz questions check` and `questions export` through the real binary.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::helpers::{factquiz, questions_dir, run};
+
+const ARTICLE: &str = "وصل الرئيس الروسي فلاديمير بوتين إلى كوريا الشمالية، الثلاثاء.\nوتستمر الزيارة حتى يوم غد الأربعاء.\n";
+
+const GOOD_FACT: &str = r#"
+[[fact]]
+id = "arrival-day"
+kind = "date"
+type = "date"
+answer = "الثلاثاء"
+quote = 'إلى كوريا الشمالية، الثلاثاء'
+question = "في أي يوم وصل بوتين؟"
+"#;
+
+/// Writes a one-article questions folder with the given facts file.
+fn folder(dir: &Path, facts: &str) {
+    let article = dir.join("test-article");
+    fs::create_dir_all(&article).expect("mkdir");
+    fs::write(article.join("article.txt"), ARTICLE).expect("write article");
+    fs::write(article.join("facts.toml"), facts).expect("write facts");
+}
+
+fn check(dir: &Path) -> (i32, String) {
+    let (code, out, err) = run(factquiz().args(["questions", "check"]).arg(dir));
+    (code, out + &err)
+}
+
+#[test]
+fn the_seed_questions_pass_the_check() {
+    let (code, out) = check(&questions_dir());
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("ok: 1 article, "), "{out}");
+}
+
+#[test]
+fn each_broken_fact_gets_its_own_clear_error() {
+    let cases = [
+        (
+            GOOD_FACT.replace("'إلى كوريا الشمالية، الثلاثاء'", "'وصل بوتين إلى كوريا'"),
+            "the quote does not occur verbatim in article.txt",
+        ),
+        (
+            GOOD_FACT.replace("answer = \"الثلاثاء\"", "answer = \"الخميس\""),
+            "the answer «الخميس» is not in the quote",
+        ),
+        (
+            format!("{GOOD_FACT}{GOOD_FACT}"),
+            "the id is used by an earlier fact too",
+        ),
+        (
+            GOOD_FACT.replace("kind = \"date\"", "kind = \"weather\""),
+            "unknown kind `weather`",
+        ),
+        (
+            GOOD_FACT.replace("answer = \"الثلاثاء\"", "answer = \"\""),
+            "the answer is empty",
+        ),
+        (
+            GOOD_FACT.replace(
+                "'إلى كوريا الشمالية، الثلاثاء'",
+                "'الى كوريا الشمالية، الثلاثاء'",
+            ),
+            "the article has it as «إلى كوريا الشمالية، الثلاثاء»",
+        ),
+    ];
+    for (facts, reason) in cases {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        folder(tmp.path(), &facts);
+        let (code, out) = check(tmp.path());
+        assert_eq!(code, 1, "{reason}: {out}");
+        let expected_file = tmp.path().join("test-article").join("facts.toml");
+        let line = out.lines().next().expect("a problem line");
+        assert!(
+            line.starts_with(&format!(
+                "{}: fact `arrival-day`: ",
+                expected_file.display()
+            )),
+            "{line}"
+        );
+        assert!(line.contains(reason), "expected «{reason}» in: {line}");
+        assert!(out.trim_end().ends_with("1 problem found"), "{out}");
+    }
+}
+
+#[test]
+fn every_problem_is_reported_not_just_the_first() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let second = GOOD_FACT
+        .replace("arrival-day", "until-day")
+        .replace("answer = \"الثلاثاء\"", "answer = \"الخميس\"");
+    let third = GOOD_FACT
+        .replace("arrival-day", "third")
+        .replace("kind = \"date\"", "kind = \"\"");
+    folder(tmp.path(), &format!("{GOOD_FACT}{second}{third}"));
+    let (code, out) = check(tmp.path());
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("fact `until-day`: the answer «الخميس» is not in the quote"),
+        "{out}"
+    );
+    assert!(out.contains("fact `third`: unknown kind ``"), "{out}");
+    assert!(out.trim_end().ends_with("2 problems found"), "{out}");
+}
+
+#[test]
+fn a_fact_without_enough_wrong_options_is_reported() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    folder(
+        tmp.path(),
+        &GOOD_FACT
+            .replace("type = \"date\"", "type = \"fruit\"")
+            .replace("answer = \"الثلاثاء\"", "answer = \"كوريا\""),
+    );
+    let (code, out) = check(tmp.path());
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("only 0 wrong options of type `fruit` can be found"),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_toml_and_missing_files_name_the_file() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    folder(tmp.path(), "[[fact]\nid = ");
+    let (code, out) = check(tmp.path());
+    assert_eq!(code, 1);
+    assert!(out.contains("facts.toml: not valid TOML"), "{out}");
+
+    let tmp = tempfile::tempdir().expect("tempdir");
+    fs::create_dir_all(tmp.path().join("only-text")).expect("mkdir");
+    fs::write(tmp.path().join("only-text").join("article.txt"), ARTICLE).expect("write");
+    let (code, out) = check(tmp.path());
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("only-text/facts.toml: the file is missing"),
+        "{out}"
+    );
+
+    let (code, out) = check(&tmp.path().join("nowhere"));
+    assert_eq!(code, 1);
+    assert!(out.contains("nowhere: cannot read the file"), "{out}");
+}
+
+fn export(args: &[&str]) -> String {
+    let (code, out, err) = run(factquiz()
+        .args(["questions", "export"])
+        .args(args)
+        .env("FACTQUIZ_QUESTIONS", questions_dir()));
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+#[test]
+fn export_prints_exactly_the_contract_fields_with_char_offsets() {
+    let out = export(&["--seed", "42"]);
+    let article = fs::read_to_string(questions_dir().join("putin-north-korea-visit/article.txt"))
+        .expect("article");
+    let chars: Vec<char> = article.chars().collect();
+    let mut count = 0;
+    for line in out.lines() {
+        let v: Value = serde_json::from_str(line).expect("JSON");
+        let fields = [
+            "id",
+            "article",
+            "fact_id",
+            "kind",
+            "lang",
+            "question",
+            "options",
+            "correct",
+            "quote",
+            "quote_start",
+            "quote_end",
+        ];
+        let obj = v.as_object().expect("an object");
+        assert_eq!(obj.len(), fields.len(), "{line}");
+        let positions: Vec<usize> = fields
+            .iter()
+            .map(|f| {
+                line.find(&format!("\"{f}\":"))
+                    .unwrap_or_else(|| panic!("no {f} in {line}"))
+            })
+            .collect();
+        assert!(positions.is_sorted(), "fields in contract order: {line}");
+        let start = v["quote_start"].as_u64().expect("start") as usize;
+        let end = v["quote_end"].as_u64().expect("end") as usize;
+        let quote: String = chars[start..end].iter().collect();
+        assert_eq!(quote, v["quote"].as_str().expect("quote"));
+        assert_eq!(v["lang"], "ar");
+        assert_eq!(v["options"].as_array().expect("options").len(), 4);
+        count += 1;
+    }
+    assert!(count >= 45, "{count} questions");
+}
+
+#[test]
+fn export_is_byte_for_byte_reproducible() {
+    assert_eq!(export(&["--seed", "5"]), export(&["--seed", "5"]));
+    assert_ne!(export(&["--seed", "5"]), export(&["--seed", "6"]));
+    assert_eq!(
+        export(&[]),
+        export(&["--seed", "0"]),
+        "no seed means seed 0"
+    );
+    let with_extras = export(&["--seed", "5", "--english", "--claims"]);
+    assert!(with_extras.starts_with(export(&["--seed", "5"]).lines().next().expect("a line")));
+    assert!(with_extras.contains("\"lang\":\"en\""));
+    assert!(with_extras.contains("/claim\""));
+}
+
+#[test]
+fn commands_not_built_yet_say_so_and_exit_2() {
+    let (code, _, err) = run(factquiz().args(["questions", "extract", "x.txt"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("not available yet"), "{err}");
+}

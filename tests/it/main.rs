@@ -1,0 +1,7 @@
+//! The integration test binary: the question bank, the command line, and
+//! (as they come) storage, the terminal quiz and the Telegram bot against a
+//! Bot API server on loopback.
+
+mod bank;
+mod cli_questions;
+mod helpers;
