@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -13,7 +14,10 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::config;
 use crate::facts::{Corpus, LoadErrors};
+use crate::i18n::Lang;
 use crate::quiz::{self, Alternatives, Bank, export::ExportLine};
+use crate::service::{Service, SystemClock};
+use crate::store::Store;
 
 /// The seed `questions export` uses when none is given, so that two runs
 /// print the same bank.
@@ -44,6 +48,9 @@ pub enum Command {
         /// How many questions (1-20).
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(1..=20))]
         questions: u8,
+        /// Interface language: ar (default) or en (adds the English gloss).
+        #[arg(long, default_value = "ar", value_parser = parse_lang)]
+        lang: Lang,
     },
     /// Check, export or draft the question bank.
     Questions {
@@ -58,6 +65,12 @@ pub enum Command {
         /// How many players to show.
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
         limit: u32,
+        /// This week only (weeks start on Monday, UTC).
+        #[arg(long)]
+        week: bool,
+        /// Language of the headings: ar (default) or en.
+        #[arg(long, default_value = "ar", value_parser = parse_lang)]
+        lang: Lang,
     },
 }
 
@@ -85,6 +98,36 @@ pub enum QuestionsCommand {
         /// The article.
         file: PathBuf,
     },
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("`{s}` is not a language: use ar or en"))
+}
+
+/// Opens the database and the question bank: what `play`, `leaderboard` and
+/// `bot` run on. The bank is built with a fresh random seed.
+pub async fn open_service() -> anyhow::Result<Service> {
+    let dir = config::questions_dir();
+    let corpus = Corpus::load(&dir)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| {
+            format!(
+                "the questions in {} do not load (run `factquiz questions check`)",
+                dir.display()
+            )
+        })?;
+    let mut rng: ChaCha8Rng = rand::make_rng();
+    let bank = quiz::build(&corpus, Alternatives::builtin(), &mut rng)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("the question bank does not build (run `factquiz questions check`)")?;
+    let store = Store::open(&config::database_url()).await?;
+    Ok(Service::new(
+        store,
+        &corpus,
+        bank,
+        Arc::new(SystemClock),
+        None,
+    ))
 }
 
 /// Loads the corpus of `dir` and builds its bank with `seed`.

@@ -11,3 +11,11 @@ pub fn questions_dir() -> PathBuf {
         .filter(|v| !v.is_empty())
         .map_or_else(|| PathBuf::from(DEFAULT_QUESTIONS_DIR), PathBuf::from)
 }
+
+/// The database: `DATABASE_URL`, or `factquiz.db` in the working directory.
+pub fn database_url() -> String {
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| crate::store::DEFAULT_DATABASE.to_owned())
+}

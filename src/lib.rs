@@ -2,12 +2,18 @@
 //! or in a terminal, with every answer proven by a verbatim quote.
 //!
 //! The flow is the folder list: `facts` (article + facts, quotes verified) →
-//! `quiz` (the question bank, built with a seeded rng) → game rules and the
-//! service → adapters (the CLI, the terminal, Telegram).
+//! `quiz` (the question bank, built with a seeded rng) → `game` (pure rules)
+//! → `service` (use cases, persisted through `store`) → adapters (`cli`,
+//! `terminal`, Telegram).
 
 pub mod arabic;
 pub mod article;
 pub mod cli;
 pub mod config;
 pub mod facts;
+pub mod game;
+pub mod i18n;
 pub mod quiz;
+pub mod service;
+pub mod store;
+pub mod terminal;

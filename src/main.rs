@@ -1,13 +1,14 @@
 //! The `factquiz` binary: parses the command line, sets up logging, runs the
 //! command, and turns errors into an exit code with the whole error chain.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 use factquiz::cli::{self, Cli, Command, QuestionsCommand};
+use factquiz::terminal;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -40,8 +41,33 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             QuestionsCommand::Extract { .. } => not_yet("questions extract"),
         },
         Command::Bot => not_yet("bot"),
-        Command::Play { .. } => not_yet("play"),
-        Command::Leaderboard { .. } => not_yet("leaderboard"),
+        Command::Play {
+            name,
+            questions,
+            lang,
+        } => {
+            let name = terminal::player_name(name.as_deref())?;
+            let service = cli::open_service().await?;
+            let mut input = tokio::io::BufReader::new(tokio::io::stdin());
+            let term = terminal::Terminal {
+                lang,
+                echo: !io::stdin().is_terminal(),
+            };
+            terminal::play(&service, &name, term, questions, &mut input, &mut out).await?;
+            service.store().close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Leaderboard {
+            chat,
+            limit,
+            week,
+            lang,
+        } => {
+            let service = cli::open_service().await?;
+            terminal::print_leaderboard(&service, chat, week, limit, lang, &mut out).await?;
+            service.store().close().await;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -36,3 +36,67 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
         String::from_utf8(stderr).expect("stderr is UTF-8"),
     )
 }
+
+use std::sync::Arc;
+
+use factquiz::facts::Corpus;
+use factquiz::i18n::Lang;
+use factquiz::quiz::{self, Alternatives};
+use factquiz::service::{Identity, ManualClock, Player, Service};
+use factquiz::store::{Origin, Store};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// A service on a fresh SQLite file, with a clock the test moves.
+pub struct TestApp {
+    pub service: Service,
+    pub clock: Arc<ManualClock>,
+    pub db: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// 2024-06-18 09:00 UTC, a Tuesday.
+pub const T0: i64 = 1_718_701_200_000;
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("test.db");
+        let store = Store::open(db.to_str().expect("utf-8 path"))
+            .await
+            .expect("store opens");
+        let clock = Arc::new(ManualClock::new(T0));
+        let service = service_on(store, clock.clone());
+        TestApp {
+            service,
+            clock,
+            db,
+            _dir: dir,
+        }
+    }
+
+    /// A terminal player called `name`.
+    pub async fn player(&self, name: &str) -> Player {
+        self.service
+            .enter(&Identity {
+                origin: Origin::Terminal,
+                external_id: name.to_owned(),
+                name: name.to_owned(),
+                lang: Lang::Ar,
+            })
+            .await
+            .expect("player saved")
+    }
+}
+
+/// A seeded service over `store` and the repository's questions.
+pub fn service_on(store: Store, clock: Arc<ManualClock>) -> Service {
+    let corpus = Corpus::load(&questions_dir()).expect("questions load");
+    let bank = quiz::build(
+        &corpus,
+        Alternatives::builtin(),
+        &mut ChaCha8Rng::seed_from_u64(1),
+    )
+    .expect("bank builds");
+    Service::new(store, &corpus, bank, clock, Some(7))
+}

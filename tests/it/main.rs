@@ -5,3 +5,5 @@
 mod bank;
 mod cli_questions;
 mod helpers;
+mod storage;
+mod terminal;

@@ -1,0 +1,235 @@
+//! The quiz in a terminal (or a pipe): each question with numbered options,
+//! an option number read per line, the verdict with the right answer and its
+//! quote, then the score and rank. Junk is asked again; the end of input ends
+//! the quiz with what was answered kept.
+
+use std::io::Write;
+
+use anyhow::Context;
+use tokio::io::{AsyncBufRead, AsyncBufReadExt};
+
+use crate::i18n::Lang;
+use crate::service::{AnswerOutcome, Asked, Identity, QuizSummary, Recorded, Scope, Service, Step};
+use crate::store::{Origin, StandingRow};
+
+/// The longest player name kept.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// The player's name: the one given, or the login name.
+pub fn player_name(given: Option<&str>) -> anyhow::Result<String> {
+    let name = match given {
+        Some(n) => n.to_owned(),
+        None => ["USER", "LOGNAME", "USERNAME"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+            .unwrap_or_else(|| "player".to_owned()),
+    };
+    let clean: String = name
+        .chars()
+        .filter(|c| !c.is_control() && !crate::arabic::is_invisible(*c))
+        .take(MAX_NAME_CHARS)
+        .collect();
+    let clean = clean.trim().to_owned();
+    anyhow::ensure!(
+        !clean.is_empty(),
+        "the player name is empty: give one with --name"
+    );
+    Ok(clean)
+}
+
+/// How the terminal quiz talks.
+#[derive(Debug, Clone, Copy)]
+pub struct Terminal {
+    pub lang: Lang,
+    /// Write each answer read after its prompt: input from a pipe is not
+    /// echoed by a terminal, and the transcript should read like a session.
+    pub echo: bool,
+}
+
+/// Plays a quiz of `questions` questions for `name`, reading answers from
+/// `input` and writing to `out`. Returns the summary.
+pub async fn play(
+    service: &Service,
+    name: &str,
+    term: Terminal,
+    questions: u8,
+    input: &mut (impl AsyncBufRead + Unpin),
+    out: &mut impl Write,
+) -> anyhow::Result<QuizSummary> {
+    let lang = term.lang;
+    let player = service
+        .enter(&Identity {
+            origin: Origin::Terminal,
+            external_id: name.to_owned(),
+            name: name.to_owned(),
+            lang,
+        })
+        .await?;
+    let (quiz_id, _) = service.start_solo(player.id, None, questions).await?;
+    writeln!(
+        out,
+        "{}",
+        lang.welcome_terminal(name, usize::from(questions))
+    )?;
+    loop {
+        let asked = match service.next(quiz_id, player.id).await? {
+            Step::Ask(asked) => asked,
+            Step::Over(summary) => {
+                write_summary(out, lang, &summary)?;
+                return Ok(summary);
+            }
+        };
+        show_question(out, lang, &asked)?;
+        let Some(choice) = read_choice(input, out, term, asked.question.options.len()).await?
+        else {
+            writeln!(out)?;
+            let summary = service
+                .stop(player.id)
+                .await?
+                .context("the quiz was running")?;
+            writeln!(out, "{}", lang.stopped())?;
+            write_summary(out, lang, &summary)?;
+            return Ok(summary);
+        };
+        match service.answer(asked.served_id, player.id, choice).await? {
+            AnswerOutcome::Recorded(r) => show_verdict(out, lang, service, &r)?,
+            // One player, one terminal: anything else means another process
+            // played the same quiz; the next step shows where it stands.
+            other => tracing::warn!(?other, "answer not recorded"),
+        }
+    }
+}
+
+fn show_question(out: &mut impl Write, lang: Lang, asked: &Asked) -> anyhow::Result<()> {
+    let q = &asked.question;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "── {} ──",
+        lang.question_of(asked.position + 1, asked.total)
+    )?;
+    writeln!(out, "{}", q.stem)?;
+    let gloss = q.gloss.as_ref().filter(|_| lang.is_en());
+    if let Some(g) = gloss {
+        writeln!(out, "{}", g.stem)?;
+    }
+    for (i, option) in q.options.iter().enumerate() {
+        match gloss.and_then(|g| g.options.get(i)) {
+            Some(en) => writeln!(out, "  {}) {option} — {en}", i + 1)?,
+            None => writeln!(out, "  {}) {option}", i + 1)?,
+        }
+    }
+    Ok(())
+}
+
+/// Reads an option number (1-based on screen, 0-based returned); `None` at
+/// the end of input.
+async fn read_choice(
+    input: &mut (impl AsyncBufRead + Unpin),
+    out: &mut impl Write,
+    term: Terminal,
+    options: usize,
+) -> anyhow::Result<Option<usize>> {
+    let lang = term.lang;
+    loop {
+        write!(out, "{}", lang.prompt(options))?;
+        out.flush()?;
+        let mut line = String::new();
+        if input
+            .read_line(&mut line)
+            .await
+            .context("cannot read the answer")?
+            == 0
+        {
+            return Ok(None);
+        }
+        if term.echo {
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        let digits = crate::arabic::normalize(line.trim());
+        match digits.parse::<usize>() {
+            Ok(n) if (1..=options).contains(&n) => return Ok(Some(n - 1)),
+            _ => writeln!(out, "{}", lang.not_an_option(options))?,
+        }
+    }
+}
+
+fn show_verdict(
+    out: &mut impl Write,
+    lang: Lang,
+    service: &Service,
+    r: &Recorded,
+) -> anyhow::Result<()> {
+    let q = &r.question;
+    if r.correct {
+        writeln!(out, "{}", lang.right(r.points))?;
+        if r.streak >= 2 {
+            writeln!(out, "{}", lang.streak(r.streak))?;
+        }
+    } else {
+        writeln!(
+            out,
+            "{} {} {}",
+            lang.wrong(),
+            lang.right_answer(),
+            q.answer()
+        )?;
+    }
+    writeln!(out, "«{}»", q.quote)?;
+    let info = service.article(&q.article);
+    let title = match lang {
+        Lang::En => info.title_en.as_deref().unwrap_or(&info.title),
+        Lang::Ar => &info.title,
+    };
+    writeln!(out, "{}", lang.source(title, q.paragraph))?;
+    Ok(())
+}
+
+fn write_summary(out: &mut impl Write, lang: Lang, s: &QuizSummary) -> anyhow::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        lang.final_score(s.points, s.correct, s.answered, s.total)
+    )?;
+    writeln!(out, "{}", lang.rank(s.rank, s.players))?;
+    Ok(())
+}
+
+/// Prints a leaderboard, one player per line.
+pub async fn print_leaderboard(
+    service: &Service,
+    chat: Option<i64>,
+    week: bool,
+    limit: u32,
+    lang: Lang,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let scope = chat.map_or(Scope::Global, Scope::Chat);
+    let period = if week {
+        crate::service::Period::ThisWeek
+    } else {
+        crate::service::Period::AllTime
+    };
+    let board = service.leaderboard(scope, period, limit, None).await?;
+    writeln!(out, "{}", lang.leaderboard_title(chat.is_some(), week))?;
+    if board.rows.is_empty() {
+        writeln!(out, "{}", lang.empty_leaderboard())?;
+    }
+    for row in &board.rows {
+        writeln!(out, "{}", leaderboard_line(lang, row))?;
+    }
+    Ok(())
+}
+
+/// "3. name — 250 pts (3/4)".
+pub fn leaderboard_line(lang: Lang, row: &StandingRow) -> String {
+    format!(
+        "{}. {} — {} ({}/{})",
+        row.rank,
+        row.name,
+        lang.points_short(row.points),
+        row.correct,
+        row.answered
+    )
+}

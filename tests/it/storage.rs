@@ -1,0 +1,436 @@
+//! Storage and the service on real SQLite files: migrations, solo quizzes,
+//! stats, leaderboards with ties, weeks and chats, and answers under
+//! concurrency.
+
+use std::sync::Arc;
+
+use factquiz::service::{AnswerOutcome, ChatRef, Period, Scope, Service, Step};
+use factquiz::store::Store;
+
+use crate::helpers::{T0, TestApp};
+
+/// Asks the next question of a solo quiz; panics if the quiz is over.
+async fn ask(service: &Service, quiz: i64, player: i64) -> factquiz::service::Asked {
+    match service.next(quiz, player).await.expect("next") {
+        Step::Ask(a) => *a,
+        Step::Over(s) => panic!("quiz over early: {s:?}"),
+    }
+}
+
+/// Plays a solo quiz answering right (true) or wrong (false) in turn.
+async fn play(app: &TestApp, player: i64, chat: Option<&ChatRef>, answers: &[bool]) -> i64 {
+    let n = u8::try_from(answers.len()).expect("small");
+    let (quiz, _) = app
+        .service
+        .start_solo(player, chat, n)
+        .await
+        .expect("start");
+    for &right in answers {
+        let asked = ask(&app.service, quiz, player).await;
+        let q = &asked.question;
+        let choice = if right {
+            q.correct
+        } else {
+            (q.correct + 1) % q.options.len()
+        };
+        app.clock.advance(1_000);
+        match app
+            .service
+            .answer(asked.served_id, player, choice)
+            .await
+            .expect("answer")
+        {
+            AnswerOutcome::Recorded(r) => assert_eq!(r.correct, right),
+            other => panic!("not recorded: {other:?}"),
+        }
+    }
+    assert!(matches!(
+        app.service.next(quiz, player).await.expect("next"),
+        Step::Over(_)
+    ));
+    quiz
+}
+
+#[tokio::test]
+async fn migrations_apply_to_an_empty_and_to_a_migrated_database() {
+    let app = TestApp::new().await;
+    let url = app.db.to_str().expect("path").to_owned();
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .fetch_all(app.service.store().pool())
+            .await
+            .expect("tables");
+    assert_eq!(
+        tables,
+        [
+            "_sqlx_migrations",
+            "answers",
+            "chats",
+            "players",
+            "quizzes",
+            "served",
+            "standings"
+        ]
+    );
+    let player = app.player("Salma").await;
+    app.service.store().close().await;
+
+    // Open the same file again: nothing is applied twice and nothing is lost.
+    let store = Store::open(&url).await.expect("reopens");
+    let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+        .fetch_one(store.pool())
+        .await
+        .expect("count");
+    assert_eq!(applied, 1);
+    let name: String = sqlx::query_scalar("SELECT display_name FROM players WHERE id = ?")
+        .bind(player.id)
+        .fetch_one(store.pool())
+        .await
+        .expect("player kept");
+    assert_eq!(name, "Salma");
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(store.pool())
+        .await
+        .expect("pragma");
+    assert_eq!(mode, "wal");
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(store.pool())
+        .await
+        .expect("pragma");
+    assert_eq!(fk, 1);
+}
+
+#[tokio::test]
+async fn a_url_that_is_not_sqlite_is_a_clear_error() {
+    let err = Store::open("postgres://localhost/x")
+        .await
+        .expect_err("not sqlite");
+    assert!(
+        format!("{err:#}").contains("cannot open the database"),
+        "{err:#}"
+    );
+    let err = Store::open("sqlite:///nonexistent-dir/x/y.db")
+        .await
+        .expect_err("no such folder");
+    assert!(
+        format!("{err:#}").contains("cannot open the database `sqlite:///nonexistent-dir/x/y.db`"),
+        "{err:#}"
+    );
+}
+
+#[tokio::test]
+async fn a_solo_quiz_scores_streaks_and_refuses_what_it_must() {
+    let app = TestApp::new().await;
+    let amal = app.player("Amal").await;
+    let omar = app.player("Omar").await;
+    let (quiz, replaced) = app
+        .service
+        .start_solo(amal.id, None, 4)
+        .await
+        .expect("start");
+    assert!(replaced.is_none());
+
+    let first = ask(&app.service, quiz, amal.id).await;
+    assert_eq!((first.position, first.total, first.again), (0, 4, false));
+    // Asking again before answering shows the same question.
+    let again = ask(&app.service, quiz, amal.id).await;
+    assert_eq!((again.served_id, again.again), (first.served_id, true));
+
+    let right = first.question.correct;
+    let options = first.question.options.len();
+    assert_eq!(
+        app.service
+            .answer(first.served_id, amal.id, options)
+            .await
+            .expect("answer"),
+        AnswerOutcome::InvalidChoice
+    );
+    assert_eq!(
+        app.service
+            .answer(first.served_id, omar.id, right)
+            .await
+            .expect("answer"),
+        AnswerOutcome::NotYours
+    );
+    let AnswerOutcome::Recorded(r) = app
+        .service
+        .answer(first.served_id, amal.id, right)
+        .await
+        .expect("answer")
+    else {
+        panic!("recorded");
+    };
+    assert_eq!((r.correct, r.points, r.streak), (true, 100, 1));
+    assert_eq!(
+        app.service
+            .answer(first.served_id, amal.id, right)
+            .await
+            .expect("answer"),
+        AnswerOutcome::AlreadyAnswered,
+        "a double tap changes nothing"
+    );
+    assert_eq!(
+        app.service
+            .answer(999_999, amal.id, 0)
+            .await
+            .expect("answer"),
+        AnswerOutcome::Unknown
+    );
+
+    let second = ask(&app.service, quiz, amal.id).await;
+    assert_eq!(second.position, 1);
+    let AnswerOutcome::Recorded(r) = app
+        .service
+        .answer(second.served_id, amal.id, second.question.correct)
+        .await
+        .expect("answer")
+    else {
+        panic!("recorded");
+    };
+    assert_eq!((r.points, r.streak), (110, 2), "the streak bonus");
+
+    let third = ask(&app.service, quiz, amal.id).await;
+    let summary = app
+        .service
+        .stop(amal.id)
+        .await
+        .expect("stop")
+        .expect("was running");
+    assert_eq!(
+        (summary.answered, summary.correct, summary.points),
+        (2, 2, 210)
+    );
+    assert_eq!(summary.state, "stopped");
+    assert_eq!(
+        app.service
+            .answer(third.served_id, amal.id, 0)
+            .await
+            .expect("answer"),
+        AnswerOutcome::QuizOver,
+        "a stale button after /stop"
+    );
+    assert!(app.service.stop(amal.id).await.expect("stop").is_none());
+    let stats = app.service.stats(amal.id).await.expect("stats");
+    assert_eq!((stats.points, stats.answered, stats.correct), (210, 2, 2));
+    assert_eq!(
+        (stats.streak, stats.best_streak, stats.rank),
+        (2, 2, Some(1))
+    );
+}
+
+#[tokio::test]
+async fn a_new_solo_quiz_stops_the_running_one() {
+    let app = TestApp::new().await;
+    let p = app.player("Huda").await;
+    let (first, _) = app.service.start_solo(p.id, None, 3).await.expect("start");
+    let asked = ask(&app.service, first, p.id).await;
+    app.service
+        .answer(asked.served_id, p.id, asked.question.correct)
+        .await
+        .expect("answer");
+    let (second, replaced) = app.service.start_solo(p.id, None, 3).await.expect("start");
+    assert_ne!(first, second);
+    let replaced = replaced.expect("the old quiz is reported");
+    assert_eq!(
+        (replaced.quiz_id, replaced.answered, replaced.state.as_str()),
+        (first, 1, "stopped")
+    );
+    assert!(matches!(
+        app.service.next(first, p.id).await.expect("next"),
+        Step::Over(_)
+    ));
+    assert_eq!(
+        app.service.running_solo(p.id).await.expect("running"),
+        Some(second)
+    );
+}
+
+#[tokio::test]
+async fn stats_count_exactly_with_streaks_across_quizzes() {
+    let app = TestApp::new().await;
+    let p = app.player("Karim").await;
+    play(&app, p.id, None, &[true, true, false, true]).await;
+    play(&app, p.id, None, &[true, true, true, false, false]).await;
+    let stats = app.service.stats(p.id).await.expect("stats");
+    assert_eq!((stats.answered, stats.correct), (9, 6));
+    assert_eq!(stats.streak, 0);
+    assert_eq!(
+        stats.best_streak, 4,
+        "the run crosses the two quizzes: right, then right, right, right"
+    );
+    assert!((stats.accuracy() - 66.666).abs() < 0.01);
+    // 100+110+0+100 and 100+110+120+0+0
+    assert_eq!(stats.points, 310 + 330);
+    let fresh = app.player("New").await;
+    let none = app.service.stats(fresh.id).await.expect("stats");
+    assert_eq!((none.answered, none.rank, none.accuracy()), (0, None, 0.0));
+}
+
+#[tokio::test]
+async fn leaderboards_order_ties_and_show_my_rank_outside_the_top() {
+    let app = TestApp::new().await;
+    let a = app.player("A").await;
+    let b = app.player("B").await;
+    let c = app.player("C").await;
+    let d = app.player("D").await;
+    play(&app, a.id, None, &[true, true]).await; // 210
+    play(&app, b.id, None, &[true, true]).await; // 210
+    play(&app, c.id, None, &[true, false]).await; // 100
+    play(&app, d.id, None, &[false, false]).await; // 0
+
+    let board = app
+        .service
+        .leaderboard(Scope::Global, Period::AllTime, 10, Some(d.id))
+        .await
+        .expect("board");
+    let lines: Vec<(i64, &str, i64)> = board
+        .rows
+        .iter()
+        .map(|r| (r.rank, r.name.as_str(), r.points))
+        .collect();
+    assert_eq!(
+        lines,
+        [(1, "A", 210), (1, "B", 210), (3, "C", 100), (4, "D", 0)]
+    );
+    assert_eq!(board.players, 4);
+
+    let top2 = app
+        .service
+        .leaderboard(Scope::Global, Period::AllTime, 2, Some(d.id))
+        .await
+        .expect("board");
+    assert_eq!(top2.rows.len(), 2);
+    let me = top2.me.expect("my line outside the top");
+    assert_eq!(
+        (me.rank, me.name.as_str(), me.points, me.answered),
+        (4, "D", 0, 2)
+    );
+}
+
+#[tokio::test]
+async fn weekly_and_chat_leaderboards_count_only_their_answers() {
+    let app = TestApp::new().await;
+    let a = app.player("A").await;
+    let b = app.player("B").await;
+    let group = ChatRef {
+        telegram_id: -100_123,
+        group: true,
+        title: Some("Newsroom".into()),
+    };
+    play(&app, a.id, None, &[true]).await;
+    app.clock.set(T0 + 7 * 86_400_000); // the next week
+    play(&app, b.id, Some(&group), &[true, true]).await;
+    play(&app, a.id, Some(&group), &[true]).await;
+
+    let week = app
+        .service
+        .leaderboard(Scope::Global, Period::ThisWeek, 10, None)
+        .await
+        .expect("board");
+    let lines: Vec<(&str, i64)> = week
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.points))
+        .collect();
+    assert_eq!(
+        lines,
+        [("B", 210), ("A", 100)],
+        "last week's 100 points of A are not this week's"
+    );
+    let all = app
+        .service
+        .leaderboard(Scope::Global, Period::AllTime, 10, None)
+        .await
+        .expect("board");
+    let lines: Vec<(&str, i64)> = all
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.points))
+        .collect();
+    assert_eq!(lines, [("B", 210), ("A", 200)]);
+    let chat = app
+        .service
+        .leaderboard(Scope::Chat(-100_123), Period::AllTime, 10, Some(a.id))
+        .await
+        .expect("board");
+    let lines: Vec<(&str, i64)> = chat
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.points))
+        .collect();
+    assert_eq!(
+        lines,
+        [("B", 210), ("A", 100)],
+        "only the answers given in the chat"
+    );
+    assert_eq!(chat.me.map(|m| m.rank), Some(2));
+    let unknown = app
+        .service
+        .leaderboard(Scope::Chat(42), Period::AllTime, 10, None)
+        .await
+        .expect("board");
+    assert!(unknown.rows.is_empty());
+}
+
+/// Many tasks answer at once, each question pressed three times: every
+/// answer counts exactly once and no "database is locked" surfaces.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_answers_with_duplicates_count_exactly_once() {
+    const PLAYERS: usize = 40;
+    const QUESTIONS: u8 = 5;
+    let app = Arc::new(TestApp::new().await);
+    let mut players = Vec::new();
+    for i in 0..PLAYERS {
+        players.push(app.player(&format!("p{i}")).await.id);
+    }
+    let mut tasks = Vec::new();
+    for player in players {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let (quiz, _) = app.service.start_solo(player, None, QUESTIONS).await?;
+            let (mut recorded, mut duplicates) = (0, 0);
+            loop {
+                let asked = match app.service.next(quiz, player).await? {
+                    Step::Ask(a) => *a,
+                    Step::Over(_) => break,
+                };
+                let presses: Vec<_> = (0..3)
+                    .map(|_| {
+                        let app = app.clone();
+                        let choice = asked.question.correct;
+                        tokio::spawn(async move {
+                            app.service.answer(asked.served_id, player, choice).await
+                        })
+                    })
+                    .collect();
+                for press in presses {
+                    match press.await?? {
+                        AnswerOutcome::Recorded(_) => recorded += 1,
+                        AnswerOutcome::AlreadyAnswered => duplicates += 1,
+                        other => anyhow::bail!("unexpected {other:?}"),
+                    }
+                }
+            }
+            anyhow::Ok((recorded, duplicates))
+        }));
+    }
+    let (mut recorded, mut duplicates) = (0, 0);
+    for task in tasks {
+        let (r, d) = task.await.expect("task").expect("no error surfaces");
+        recorded += r;
+        duplicates += d;
+    }
+    assert_eq!(recorded, PLAYERS * usize::from(QUESTIONS));
+    assert_eq!(duplicates, 2 * recorded);
+    let answers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM answers")
+        .fetch_one(app.service.store().pool())
+        .await
+        .expect("count");
+    assert_eq!(answers, i64::try_from(recorded).expect("small"));
+    let answered: i64 =
+        sqlx::query_scalar("SELECT SUM(answered) FROM standings WHERE scope = 0 AND period = 0")
+            .fetch_one(app.service.store().pool())
+            .await
+            .expect("sum");
+    assert_eq!(answered, answers, "the standings agree with the answers");
+}
