@@ -96,3 +96,33 @@ CREATE TABLE standings (
     PRIMARY KEY (scope, period, player_id)
 ) WITHOUT ROWID;
 CREATE INDEX standings_rank ON standings (scope, period, points DESC, correct DESC, player_id);
+
+-- How many players stand on each score, kept by triggers: a rank is then
+-- 1 + the players on higher scores, summed over distinct scores instead of
+-- counted over players (a million players share a few thousand scores).
+CREATE TABLE standing_points (
+    scope         INTEGER NOT NULL,
+    period        INTEGER NOT NULL,
+    points        INTEGER NOT NULL,
+    players       INTEGER NOT NULL,
+    PRIMARY KEY (scope, period, points)
+) WITHOUT ROWID;
+
+CREATE TRIGGER standings_added AFTER INSERT ON standings
+BEGIN
+    INSERT INTO standing_points (scope, period, points, players)
+    VALUES (NEW.scope, NEW.period, NEW.points, 1)
+    ON CONFLICT (scope, period, points) DO UPDATE SET players = players + 1;
+END;
+
+CREATE TRIGGER standings_moved AFTER UPDATE OF points ON standings
+WHEN OLD.points <> NEW.points
+BEGIN
+    UPDATE standing_points SET players = players - 1
+    WHERE scope = OLD.scope AND period = OLD.period AND points = OLD.points;
+    DELETE FROM standing_points
+    WHERE scope = OLD.scope AND period = OLD.period AND points = OLD.points AND players = 0;
+    INSERT INTO standing_points (scope, period, points, players)
+    VALUES (NEW.scope, NEW.period, NEW.points, 1)
+    ON CONFLICT (scope, period, points) DO UPDATE SET players = players + 1;
+END;

@@ -408,25 +408,24 @@ impl Service {
     ) -> anyhow::Result<AnswerOutcome> {
         let now = self.now_ms();
         let mut tx = self.store.write().await?;
-        let Some(row) = store::served(&mut tx, served_id).await? else {
+        let Some(store::AnswerContext {
+            served: row,
+            quiz,
+            answered,
+        }) = store::answer_context(&mut tx, served_id, player_id).await?
+        else {
             return Ok(AnswerOutcome::Unknown);
         };
         let Some(served_at) = row.served_at else {
             return Ok(AnswerOutcome::Unknown);
         };
-        let quiz = store::quiz(&mut tx, row.quiz_id)
-            .await?
-            .context("a served question has its quiz")?;
         if quiz.mode != "solo" {
             return Ok(AnswerOutcome::Unknown);
         }
         if quiz.started_by != player_id {
             return Ok(AnswerOutcome::NotYours);
         }
-        if store::answer_of(&mut tx, served_id, player_id)
-            .await?
-            .is_some()
-        {
+        if answered {
             return Ok(AnswerOutcome::AlreadyAnswered);
         }
         if quiz.state != "running" {

@@ -495,6 +495,67 @@ pub async fn close_round(
     Ok(done.rows_affected() == 1)
 }
 
+/// What judging an answer needs, read in one query: the served question,
+/// its quiz, and whether the player answered it already.
+#[derive(Debug, Clone)]
+pub struct AnswerContext {
+    pub served: ServedRow,
+    pub quiz: QuizRow,
+    pub answered: bool,
+}
+
+async fn answer_context_where(
+    conn: &mut SqliteConnection,
+    filter: &'static str,
+    key: impl for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Send,
+    player_id: i64,
+) -> anyhow::Result<Option<AnswerContext>> {
+    let sql = format!(
+        "SELECT s.id, s.quiz_id, s.position, s.snapshot, s.correct, s.served_at, s.closes_at, s.closed_at, s.message_id,
+                q.mode, q.chat_id, q.started_by, q.state, q.total, q.round_seconds, q.started_at,
+                EXISTS (SELECT 1 FROM answers a WHERE a.served_id = s.id AND a.player_id = ?) AS answered
+         FROM served s JOIN quizzes q ON q.id = s.quiz_id WHERE {filter}"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(player_id)
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await
+        .context("cannot read the question")?;
+    Ok(row.map(|r| AnswerContext {
+        served: served_row(&r),
+        quiz: QuizRow {
+            id: r.get("quiz_id"),
+            mode: r.get("mode"),
+            chat_id: r.get("chat_id"),
+            started_by: r.get("started_by"),
+            state: r.get("state"),
+            total: r.get("total"),
+            round_seconds: r.get("round_seconds"),
+            started_at: r.get("started_at"),
+        },
+        answered: r.get::<i64, _>("answered") != 0,
+    }))
+}
+
+/// The context of an answer to served question `served_id`.
+pub async fn answer_context(
+    conn: &mut SqliteConnection,
+    served_id: i64,
+    player_id: i64,
+) -> anyhow::Result<Option<AnswerContext>> {
+    answer_context_where(conn, "s.id = ?", served_id, player_id).await
+}
+
+/// The context of an answer to the group round shown by poll `poll_id`.
+pub async fn answer_context_by_poll(
+    conn: &mut SqliteConnection,
+    poll_id: &str,
+    player_id: i64,
+) -> anyhow::Result<Option<AnswerContext>> {
+    answer_context_where(conn, "s.poll_id = ?", poll_id.to_owned(), player_id).await
+}
+
 // ── answers and standings ──────────────────────────────────────────────────
 
 /// Records an answer and adds it to the standings and the player's streak.
@@ -675,7 +736,7 @@ pub async fn rank_of(
     points: i64,
 ) -> anyhow::Result<i64> {
     let above: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM standings WHERE scope = ? AND period = ? AND points > ?",
+        "SELECT COALESCE(SUM(players), 0) FROM standing_points WHERE scope = ? AND period = ? AND points > ?",
     )
     .bind(scope)
     .bind(period)
@@ -692,12 +753,14 @@ pub async fn players_in(
     scope: i64,
     period: i64,
 ) -> anyhow::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM standings WHERE scope = ? AND period = ?")
-        .bind(scope)
-        .bind(period)
-        .fetch_one(&mut *conn)
-        .await
-        .context("cannot count the players")
+    sqlx::query_scalar(
+        "SELECT COALESCE(SUM(players), 0) FROM standing_points WHERE scope = ? AND period = ?",
+    )
+    .bind(scope)
+    .bind(period)
+    .fetch_one(&mut *conn)
+    .await
+    .context("cannot count the players")
 }
 
 /// The top `limit` of a scope and period; players with equal points share a
@@ -710,7 +773,8 @@ pub async fn top(
 ) -> anyhow::Result<Vec<StandingRow>> {
     let rows = sqlx::query(
         "SELECT s.player_id, p.display_name, s.points, s.answered, s.correct,
-                (SELECT COUNT(*) FROM standings o WHERE o.scope = s.scope AND o.period = s.period AND o.points > s.points) + 1 AS rank
+                (SELECT COALESCE(SUM(players), 0) FROM standing_points o
+                 WHERE o.scope = s.scope AND o.period = s.period AND o.points > s.points) + 1 AS rank
          FROM standings s JOIN players p ON p.id = s.player_id
          WHERE s.scope = ? AND s.period = ?
          ORDER BY s.points DESC, s.correct DESC, s.player_id

@@ -51,6 +51,20 @@ async fn play(app: &TestApp, player: i64, chat: Option<&ChatRef>, answers: &[boo
     quiz
 }
 
+/// The per-score counts the triggers keep agree with the standings.
+async fn assert_score_counts_agree(store: &Store) {
+    let wrong: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (
+             SELECT scope, period, points, COUNT(*) AS n FROM standings GROUP BY scope, period, points
+         ) s FULL OUTER JOIN standing_points p USING (scope, period, points)
+         WHERE s.n IS NOT p.players",
+    )
+    .fetch_one(store.pool())
+    .await
+    .expect("compare");
+    assert_eq!(wrong, 0, "standing_points disagrees with standings");
+}
+
 #[tokio::test]
 async fn migrations_apply_to_an_empty_and_to_a_migrated_database() {
     let app = TestApp::new().await;
@@ -69,6 +83,7 @@ async fn migrations_apply_to_an_empty_and_to_a_migrated_database() {
             "players",
             "quizzes",
             "served",
+            "standing_points",
             "standings"
         ]
     );
@@ -433,4 +448,5 @@ async fn concurrent_answers_with_duplicates_count_exactly_once() {
             .await
             .expect("sum");
     assert_eq!(answered, answers, "the standings agree with the answers");
+    assert_score_counts_agree(app.service.store()).await;
 }

@@ -1,0 +1,179 @@
+//! Throughput of the service on a real SQLite file, and the cost of a
+//! leaderboard with the caller's rank among a million players.
+//!
+//! `cargo bench --bench service` (release build). Figures are printed, not
+//! asserted: these machines are shared, so compare runs, not thresholds.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use factquiz::facts::Corpus;
+use factquiz::i18n::Lang;
+use factquiz::quiz::{self, Alternatives};
+use factquiz::service::{AnswerOutcome, Identity, Period, Scope, Service, Step, SystemClock};
+use factquiz::store::{Origin, Store};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+const PLAYERS: usize = 200;
+const QUESTIONS: u8 = 10;
+const MILLION: i64 = 1_000_000;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("bench.db");
+    let service = Arc::new(service(db.to_str().expect("utf-8 path")).await?);
+
+    answers_per_second(&service, 1).await?;
+    answers_per_second(&service, 16).await?;
+    leaderboard_with_a_million_players(&service).await?;
+    Ok(())
+}
+
+async fn service(url: &str) -> anyhow::Result<Service> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("questions");
+    let corpus = Corpus::load(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bank = quiz::build(
+        &corpus,
+        Alternatives::builtin(),
+        &mut ChaCha8Rng::seed_from_u64(1),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let store = Store::open(url).await?;
+    Ok(Service::new(
+        store,
+        &corpus,
+        bank,
+        Arc::new(SystemClock),
+        Some(1),
+    ))
+}
+
+/// `PLAYERS` players each play a quiz of `QUESTIONS`, `tasks` at a time;
+/// only `answer` calls are timed.
+async fn answers_per_second(service: &Arc<Service>, tasks: usize) -> anyhow::Result<()> {
+    let mut players = Vec::with_capacity(PLAYERS);
+    for i in 0..PLAYERS {
+        let who = Identity {
+            origin: Origin::Terminal,
+            external_id: format!("bench-{tasks}-{i}"),
+            name: format!("bench {i}"),
+            lang: Lang::Ar,
+        };
+        players.push(service.enter(&who).await?.id);
+    }
+    let chunks: Vec<Vec<i64>> = players
+        .chunks(PLAYERS.div_ceil(tasks))
+        .map(<[i64]>::to_vec)
+        .collect();
+    let mut handles = Vec::new();
+    for chunk in chunks {
+        let service = service.clone();
+        handles.push(tokio::spawn(async move {
+            let mut timed = Duration::ZERO;
+            let mut recorded = 0usize;
+            for player in chunk {
+                let (quiz, _) = service.start_solo(player, None, QUESTIONS).await?;
+                while let Step::Ask(asked) = service.next(quiz, player).await? {
+                    let started = Instant::now();
+                    let outcome = service
+                        .answer(asked.served_id, player, asked.question.correct)
+                        .await?;
+                    timed += started.elapsed();
+                    anyhow::ensure!(matches!(outcome, AnswerOutcome::Recorded(_)), "{outcome:?}");
+                    recorded += 1;
+                }
+            }
+            anyhow::Ok((recorded, timed))
+        }));
+    }
+    let wall = Instant::now();
+    let (mut recorded, mut timed) = (0, Duration::ZERO);
+    for h in handles {
+        let (r, t) = h.await??;
+        recorded += r;
+        timed += t;
+    }
+    let wall = wall.elapsed();
+    println!(
+        "answers, {tasks:>2} task(s): {recorded} recorded in {:.2} s wall ({:.0} answers/s, each with its next() and a share of start_solo()); answer() itself: mean {:.3} ms",
+        wall.as_secs_f64(),
+        recorded as f64 / wall.as_secs_f64(),
+        timed.as_secs_f64() * 1000.0 / recorded as f64,
+    );
+    Ok(())
+}
+
+/// A million players with standings, then the top 10 with the caller's own
+/// rank, for callers at the top, the middle and the bottom.
+async fn leaderboard_with_a_million_players(service: &Service) -> anyhow::Result<()> {
+    let pool = service.store().pool();
+    let started = Instant::now();
+    let mut tx = service.store().write().await?;
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+         INSERT INTO players (origin, external_id, display_name, created_at)
+         SELECT 'terminal', 'million-' || i, 'player ' || i, 0 FROM n",
+    )
+    .bind(MILLION)
+    .execute(&mut *tx)
+    .await?;
+    // Points spread over 0..50,000 with many ties, as real boards have.
+    sqlx::query(
+        "INSERT INTO standings (scope, period, player_id, points, answered, correct)
+         SELECT 0, 0, id, (id * 7919) % 50000, 10, (id % 10) FROM players WHERE external_id LIKE 'million-%'",
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let players: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM standings WHERE scope = 0 AND period = 0")
+            .fetch_one(pool)
+            .await?;
+    println!(
+        "leaderboard: {players} players with standings, seeded in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let ids: Vec<(String, i64)> = {
+        let mut out = Vec::new();
+        for (label, order) in [("top", "DESC"), ("middle", "MIDDLE"), ("bottom", "ASC")] {
+            let sql = match order {
+                "MIDDLE" => {
+                    "SELECT player_id FROM standings WHERE scope = 0 AND period = 0 AND points = 25000 LIMIT 1"
+                }
+                "DESC" => {
+                    "SELECT player_id FROM standings WHERE scope = 0 AND period = 0 ORDER BY points DESC LIMIT 1"
+                }
+                _ => {
+                    "SELECT player_id FROM standings WHERE scope = 0 AND period = 0 ORDER BY points ASC LIMIT 1"
+                }
+            };
+            out.push((
+                label.to_owned(),
+                sqlx::query_scalar(sql).fetch_one(pool).await?,
+            ));
+        }
+        out
+    };
+    for (label, id) in ids {
+        let mut times = Vec::new();
+        let mut rank = 0;
+        for _ in 0..21 {
+            let started = Instant::now();
+            let board = service
+                .leaderboard(Scope::Global, Period::AllTime, 10, Some(id))
+                .await?;
+            times.push(started.elapsed());
+            rank = board.me.map_or(0, |m| m.rank);
+        }
+        times.sort();
+        println!(
+            "leaderboard top 10 + my rank ({label}, rank {rank}): median {:.2} ms, max {:.2} ms over 21 runs",
+            times[10].as_secs_f64() * 1000.0,
+            times[20].as_secs_f64() * 1000.0
+        );
+    }
+    Ok(())
+}
