@@ -74,7 +74,7 @@ async fn answers_per_second(service: &Arc<Service>, tasks: usize) -> anyhow::Res
             let mut timed = Duration::ZERO;
             let mut recorded = 0usize;
             for player in chunk {
-                let (quiz, _) = service.start_solo(player, None, QUESTIONS).await?;
+                let (quiz, _) = service.start_solo(player, None, QUESTIONS, None).await?;
                 while let Step::Ask(asked) = service.next(quiz, player).await? {
                     let started = Instant::now();
                     let outcome = service

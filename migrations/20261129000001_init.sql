@@ -38,8 +38,14 @@ CREATE TABLE quizzes (
     -- group rounds: seconds a question stays open
     round_seconds INTEGER,
     started_at    INTEGER NOT NULL,
-    ended_at      INTEGER
+    ended_at      INTEGER,
+    -- the Telegram message (chat, message id) that asked for the quiz: a
+    -- command delivered again after a crash finds its quiz instead of
+    -- starting another
+    origin_chat   INTEGER,
+    origin_message INTEGER
 );
+CREATE UNIQUE INDEX quizzes_origin ON quizzes (origin_chat, origin_message) WHERE origin_message IS NOT NULL;
 -- One running quiz per group, one running solo quiz per player.
 CREATE UNIQUE INDEX quizzes_one_running_group ON quizzes (chat_id) WHERE state = 'running' AND mode = 'group';
 CREATE UNIQUE INDEX quizzes_one_running_solo ON quizzes (started_by) WHERE state = 'running' AND mode = 'solo';

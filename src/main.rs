@@ -5,20 +5,21 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
 
 use factquiz::cli::{self, Cli, Command, QuestionsCommand};
-use factquiz::terminal;
+use factquiz::config::BotConfig;
+use factquiz::{telegram, terminal};
+use tokio_util::sync::CancellationToken;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
-        )
-        .with_writer(io::stderr)
-        .init();
+    let default_log = if matches!(cli.command, Command::Bot) {
+        "info"
+    } else {
+        "warn"
+    };
+    factquiz::logging::init(default_log);
     match run(cli).await {
         Ok(code) => code,
         Err(e) => {
@@ -40,7 +41,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } => cli::export(&cli::questions_dir(None), seed, english, claims, &mut out),
             QuestionsCommand::Extract { .. } => not_yet("questions extract"),
         },
-        Command::Bot => not_yet("bot"),
+        Command::Bot => {
+            let config = match BotConfig::from_env() {
+                Ok(config) => config,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Ok(ExitCode::from(cli::EXIT_UNAVAILABLE));
+                }
+            };
+            let service = cli::open_service().await?;
+            let shutdown = CancellationToken::new();
+            tokio::spawn(stop_on_signal(shutdown.clone()));
+            telegram::run(config, service, shutdown).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Play {
             name,
             questions,
@@ -76,4 +90,29 @@ fn not_yet(command: &str) -> anyhow::Result<ExitCode> {
         "factquiz {command} is not available yet in this version; `factquiz questions export` prints the question bank."
     );
     Ok(ExitCode::from(cli::EXIT_UNAVAILABLE))
+}
+
+/// Cancels `token` on SIGINT or SIGTERM: the bot stops taking updates,
+/// finishes those in hand, and exits.
+async fn stop_on_signal(token: CancellationToken) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut int), Ok(mut term)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
+            tracing::error!("cannot listen for SIGINT/SIGTERM");
+            return;
+        };
+        tokio::select! {
+            _ = int.recv() => tracing::info!("SIGINT: stopping"),
+            _ = term.recv() => tracing::info!("SIGTERM: stopping"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    token.cancel();
 }

@@ -102,6 +102,8 @@ pub struct Asked {
     /// The question was shown before and is shown again (after a restart, or
     /// a second `/quiz` answer in the terminal).
     pub again: bool,
+    /// The Telegram message that shows it, once sent.
+    pub message_id: Option<i64>,
 }
 
 /// What comes after an answer.
@@ -125,6 +127,8 @@ pub struct QuizSummary {
     /// Global all-time rank after the quiz, and out of how many players.
     pub rank: i64,
     pub players: i64,
+    /// The quiz ended in this call (not earlier): its summary is news.
+    pub ended_now: bool,
 }
 
 /// A recorded answer.
@@ -149,7 +153,9 @@ pub struct Recorded {
 pub enum AnswerOutcome {
     Recorded(Box<Recorded>),
     /// The player had answered this question: nothing changed.
-    AlreadyAnswered,
+    AlreadyAnswered {
+        quiz_id: i64,
+    },
     /// Someone else's solo quiz.
     NotYours,
     /// The quiz was stopped or finished, or the round closed.
@@ -302,16 +308,24 @@ impl Service {
     }
 
     /// Starts a solo quiz of `n` questions (1-20, clamped). A solo quiz the
-    /// player had running is stopped first; its summary is returned.
+    /// player had running is stopped first; its summary is returned. With an
+    /// `origin` (the Telegram message that asked), a message delivered again
+    /// finds the quiz it started instead of starting another.
     pub async fn start_solo(
         &self,
         player_id: i64,
         chat: Option<&ChatRef>,
         n: u8,
+        origin: Option<(i64, i64)>,
     ) -> anyhow::Result<(i64, Option<QuizSummary>)> {
         let plan = self.plan(n);
         let now = self.now_ms();
         let mut tx = self.store.write().await?;
+        if let Some((chat, message)) = origin
+            && let Some(existing) = store::quiz_by_origin(&mut tx, chat, message).await?
+        {
+            return Ok((existing.id, None));
+        }
         let chat_id = match chat {
             Some(c) => Some(self.save_chat(&mut tx, c, now).await?),
             None => None,
@@ -319,13 +333,20 @@ impl Service {
         let replaced = match store::running_solo(&mut tx, player_id).await? {
             Some(old) => {
                 store::end_quiz(&mut tx, old.id, "stopped", now).await?;
-                Some(summary(&mut tx, old.id, player_id, old.total, "stopped").await?)
+                Some(summary(&mut tx, old.id, player_id, old.total, "stopped", true).await?)
             }
             None => None,
         };
-        let total = i64::try_from(plan.len()).context("quiz size")?;
-        let quiz_id =
-            store::insert_quiz(&mut tx, "solo", chat_id, player_id, total, None, now).await?;
+        let quiz = store::NewQuiz {
+            mode: "solo",
+            chat_id,
+            started_by: player_id,
+            total: i64::try_from(plan.len()).context("quiz size")?,
+            round_seconds: None,
+            now,
+            origin,
+        };
+        let quiz_id = store::insert_quiz(&mut tx, &quiz).await?;
         save_plan(&mut tx, quiz_id, &plan).await?;
         tx.commit().await.context("cannot start the quiz")?;
         Ok((quiz_id, replaced))
@@ -360,7 +381,7 @@ impl Service {
             .await?
             .context("no such quiz")?;
         if quiz.state != "running" {
-            let s = summary(&mut tx, quiz_id, player_id, quiz.total, &quiz.state).await?;
+            let s = summary(&mut tx, quiz_id, player_id, quiz.total, &quiz.state, false).await?;
             tx.commit().await?;
             return Ok(Step::Over(s));
         }
@@ -388,10 +409,13 @@ impl Service {
                 total: quiz.total,
                 question: snapshot(&row.snapshot)?,
                 again,
+                message_id: row.message_id,
             })),
             None => {
                 store::end_quiz(&mut tx, quiz_id, "finished", now).await?;
-                Step::Over(summary(&mut tx, quiz_id, player_id, quiz.total, "finished").await?)
+                Step::Over(
+                    summary(&mut tx, quiz_id, player_id, quiz.total, "finished", true).await?,
+                )
             }
         };
         tx.commit().await.context("cannot move the quiz on")?;
@@ -426,7 +450,7 @@ impl Service {
             return Ok(AnswerOutcome::NotYours);
         }
         if answered {
-            return Ok(AnswerOutcome::AlreadyAnswered);
+            return Ok(AnswerOutcome::AlreadyAnswered { quiz_id: quiz.id });
         }
         if quiz.state != "running" {
             return Ok(AnswerOutcome::QuizOver);
@@ -455,7 +479,7 @@ impl Service {
         )
         .await?;
         if !recorded {
-            return Ok(AnswerOutcome::AlreadyAnswered);
+            return Ok(AnswerOutcome::AlreadyAnswered { quiz_id: quiz.id });
         }
         tx.commit().await.context("cannot save the answer")?;
         Ok(AnswerOutcome::Recorded(Box::new(Recorded {
@@ -480,7 +504,7 @@ impl Service {
             return Ok(None);
         };
         store::end_quiz(&mut tx, quiz.id, "stopped", now).await?;
-        let s = summary(&mut tx, quiz.id, player_id, quiz.total, "stopped").await?;
+        let s = summary(&mut tx, quiz.id, player_id, quiz.total, "stopped", true).await?;
         tx.commit().await.context("cannot stop the quiz")?;
         Ok(Some(s))
     }
@@ -617,13 +641,14 @@ pub(crate) fn snapshot(json: &str) -> anyhow::Result<Question> {
     serde_json::from_str(json).context("a stored question cannot be read")
 }
 
-/// A player's summary of a quiz.
-async fn summary(
+/// A player's summary of a quiz; `ended_now` when this call ended it.
+pub(crate) async fn summary(
     conn: &mut SqliteConnection,
     quiz_id: i64,
     player_id: i64,
     total: i64,
     state: &str,
+    ended_now: bool,
 ) -> anyhow::Result<QuizSummary> {
     let scores = store::quiz_scores(conn, quiz_id).await?;
     let mine = scores.iter().find(|s| s.player_id == player_id);
@@ -642,5 +667,6 @@ async fn summary(
         state: state.to_owned(),
         rank,
         players: store::players_in(conn, 0, 0).await?.max(rank),
+        ended_now,
     })
 }

@@ -266,26 +266,33 @@ fn quiz_row(row: &sqlx::sqlite::SqliteRow) -> QuizRow {
     }
 }
 
+/// A quiz to create.
+#[derive(Debug, Clone)]
+pub struct NewQuiz<'a> {
+    pub mode: &'a str,
+    pub chat_id: Option<i64>,
+    pub started_by: i64,
+    pub total: i64,
+    pub round_seconds: Option<i64>,
+    pub now: i64,
+    /// The message that asked for it: (Telegram chat, message id).
+    pub origin: Option<(i64, i64)>,
+}
+
 /// Creates a running quiz; returns its id.
-pub async fn insert_quiz(
-    conn: &mut SqliteConnection,
-    mode: &str,
-    chat_id: Option<i64>,
-    started_by: i64,
-    total: i64,
-    round_seconds: Option<i64>,
-    now: i64,
-) -> anyhow::Result<i64> {
+pub async fn insert_quiz(conn: &mut SqliteConnection, q: &NewQuiz<'_>) -> anyhow::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO quizzes (mode, chat_id, started_by, state, total, round_seconds, started_at)
-         VALUES (?, ?, ?, 'running', ?, ?, ?) RETURNING id",
+        "INSERT INTO quizzes (mode, chat_id, started_by, state, total, round_seconds, started_at, origin_chat, origin_message)
+         VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?) RETURNING id",
     )
-    .bind(mode)
-    .bind(chat_id)
-    .bind(started_by)
-    .bind(total)
-    .bind(round_seconds)
-    .bind(now)
+    .bind(q.mode)
+    .bind(q.chat_id)
+    .bind(q.started_by)
+    .bind(q.total)
+    .bind(q.round_seconds)
+    .bind(q.now)
+    .bind(q.origin.map(|o| o.0))
+    .bind(q.origin.map(|o| o.1))
     .fetch_one(&mut *conn)
     .await
     .context("cannot save the quiz")
@@ -316,6 +323,23 @@ pub async fn quiz(conn: &mut SqliteConnection, id: i64) -> anyhow::Result<Option
     let sql = format!("SELECT {QUIZ_COLUMNS} FROM quizzes WHERE id = ?");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .context("cannot read the quiz")?;
+    Ok(row.as_ref().map(quiz_row))
+}
+
+/// The quiz a Telegram message asked for, if it was handled before.
+pub async fn quiz_by_origin(
+    conn: &mut SqliteConnection,
+    chat: i64,
+    message: i64,
+) -> anyhow::Result<Option<QuizRow>> {
+    let sql =
+        format!("SELECT {QUIZ_COLUMNS} FROM quizzes WHERE origin_chat = ? AND origin_message = ?");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(chat)
+        .bind(message)
         .fetch_optional(&mut *conn)
         .await
         .context("cannot read the quiz")?;

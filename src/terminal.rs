@@ -65,7 +65,7 @@ pub async fn play(
             lang,
         })
         .await?;
-    let (quiz_id, _) = service.start_solo(player.id, None, questions).await?;
+    let (quiz_id, _) = service.start_solo(player.id, None, questions, None).await?;
     writeln!(
         out,
         "{}",

@@ -90,7 +90,7 @@ impl TestApp {
 }
 
 /// A seeded service over `store` and the repository's questions.
-pub fn service_on(store: Store, clock: Arc<ManualClock>) -> Service {
+pub fn service_on(store: Store, clock: Arc<dyn factquiz::service::Clock>) -> Service {
     let corpus = Corpus::load(&questions_dir()).expect("questions load");
     let bank = quiz::build(
         &corpus,

@@ -3,6 +3,9 @@
 //! Bot API server on loopback.
 
 mod bank;
+mod bot;
+mod bot_binary;
+mod botapi;
 mod cli_questions;
 mod helpers;
 mod storage;

@@ -22,7 +22,7 @@ async fn play(app: &TestApp, player: i64, chat: Option<&ChatRef>, answers: &[boo
     let n = u8::try_from(answers.len()).expect("small");
     let (quiz, _) = app
         .service
-        .start_solo(player, chat, n)
+        .start_solo(player, chat, n, None)
         .await
         .expect("start");
     for &right in answers {
@@ -140,7 +140,7 @@ async fn a_solo_quiz_scores_streaks_and_refuses_what_it_must() {
     let omar = app.player("Omar").await;
     let (quiz, replaced) = app
         .service
-        .start_solo(amal.id, None, 4)
+        .start_solo(amal.id, None, 4, None)
         .await
         .expect("start");
     assert!(replaced.is_none());
@@ -181,7 +181,7 @@ async fn a_solo_quiz_scores_streaks_and_refuses_what_it_must() {
             .answer(first.served_id, amal.id, right)
             .await
             .expect("answer"),
-        AnswerOutcome::AlreadyAnswered,
+        AnswerOutcome::AlreadyAnswered { quiz_id: quiz },
         "a double tap changes nothing"
     );
     assert_eq!(
@@ -237,13 +237,21 @@ async fn a_solo_quiz_scores_streaks_and_refuses_what_it_must() {
 async fn a_new_solo_quiz_stops_the_running_one() {
     let app = TestApp::new().await;
     let p = app.player("Huda").await;
-    let (first, _) = app.service.start_solo(p.id, None, 3).await.expect("start");
+    let (first, _) = app
+        .service
+        .start_solo(p.id, None, 3, None)
+        .await
+        .expect("start");
     let asked = ask(&app.service, first, p.id).await;
     app.service
         .answer(asked.served_id, p.id, asked.question.correct)
         .await
         .expect("answer");
-    let (second, replaced) = app.service.start_solo(p.id, None, 3).await.expect("start");
+    let (second, replaced) = app
+        .service
+        .start_solo(p.id, None, 3, None)
+        .await
+        .expect("start");
     assert_ne!(first, second);
     let replaced = replaced.expect("the old quiz is reported");
     assert_eq!(
@@ -402,7 +410,10 @@ async fn concurrent_answers_with_duplicates_count_exactly_once() {
     for player in players {
         let app = app.clone();
         tasks.push(tokio::spawn(async move {
-            let (quiz, _) = app.service.start_solo(player, None, QUESTIONS).await?;
+            let (quiz, _) = app
+                .service
+                .start_solo(player, None, QUESTIONS, None)
+                .await?;
             let (mut recorded, mut duplicates) = (0, 0);
             loop {
                 let asked = match app.service.next(quiz, player).await? {
@@ -421,7 +432,7 @@ async fn concurrent_answers_with_duplicates_count_exactly_once() {
                 for press in presses {
                     match press.await?? {
                         AnswerOutcome::Recorded(_) => recorded += 1,
-                        AnswerOutcome::AlreadyAnswered => duplicates += 1,
+                        AnswerOutcome::AlreadyAnswered { .. } => duplicates += 1,
                         other => anyhow::bail!("unexpected {other:?}"),
                     }
                 }

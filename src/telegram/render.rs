@@ -1,0 +1,302 @@
+//! What the bot says, as Telegram HTML. Every text that comes from outside
+//! (names, questions, quotes) is escaped here; names are also cleaned of bidi
+//! controls and isolated, so that no name can reorder a leaderboard line.
+
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, User};
+use teloxide::utils::html::escape;
+
+use super::callback::AnswerButton;
+use crate::i18n::Lang;
+use crate::quiz::{Form, Question};
+use crate::service::{ArticleInfo, Asked, Leaderboard, QuizSummary, Recorded, Stats};
+use crate::store::StandingRow;
+
+/// Telegram's limit on a message's text, in characters.
+pub const MAX_TEXT: usize = 4096;
+/// Telegram's limit on a callback answer's text.
+pub const MAX_CALLBACK_TEXT: usize = 200;
+/// The longest display name kept.
+pub const MAX_NAME: usize = 32;
+/// The longest quote shown in full in one message; longer ones are cut.
+const MAX_QUOTE: usize = 3000;
+
+const FIRST_STRONG_ISOLATE: char = '\u{2068}';
+const POP_DIRECTIONAL_ISOLATE: char = '\u{2069}';
+
+/// A display name from Telegram's user: first and last name, else the
+/// username, else "Player <id>"; control and bidi characters removed,
+/// whitespace collapsed, cut to [`MAX_NAME`].
+pub fn display_name(user: &User) -> String {
+    let full = match &user.last_name {
+        Some(last) => format!("{} {last}", user.first_name),
+        None => user.first_name.clone(),
+    };
+    let cleaned = clean_name(&full);
+    if !cleaned.is_empty() {
+        return cleaned;
+    }
+    match user.username.as_deref().map(clean_name) {
+        Some(u) if !u.is_empty() => u,
+        _ => format!("Player {}", user.id.0),
+    }
+}
+
+/// Removes control, bidi and invisible characters, collapses whitespace and
+/// cuts to [`MAX_NAME`] characters (with an ellipsis).
+pub fn clean_name(name: &str) -> String {
+    let kept: String = name
+        .chars()
+        .filter(|c| !c.is_control() && !crate::arabic::is_invisible(*c))
+        .collect();
+    let words: Vec<&str> = kept.split_whitespace().collect();
+    let joined = words.join(" ");
+    cut(&joined, MAX_NAME)
+}
+
+/// Cuts `text` to at most `max` characters, ending with "…" when cut.
+pub fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// A name, escaped for HTML and isolated from the text around it.
+pub fn name_html(name: &str) -> String {
+    format!(
+        "{FIRST_STRONG_ISOLATE}{}{POP_DIRECTIONAL_ISOLATE}",
+        escape(&clean_name(name))
+    )
+}
+
+/// The message that asks a question, and its buttons.
+pub fn question(lang: Lang, asked: &Asked) -> (String, InlineKeyboardMarkup) {
+    let q = &asked.question;
+    let mut text = format!(
+        "<b>{}</b>\n{}",
+        lang.question_of(asked.position + 1, asked.total),
+        escape(&q.stem)
+    );
+    let gloss = q.gloss.as_ref().filter(|_| lang.is_en());
+    if let Some(g) = gloss {
+        text.push_str(&format!("\n<i>{}</i>", escape(&g.stem)));
+    }
+    let buttons = q.options.iter().enumerate().map(|(i, option)| {
+        let label = match gloss.and_then(|g| g.options.get(i)) {
+            Some(en) if q.form == Form::Choice => format!("{option} · {en}"),
+            _ => option.clone(),
+        };
+        let data = AnswerButton {
+            served_id: asked.served_id,
+            choice: i,
+        };
+        vec![InlineKeyboardButton::callback(
+            cut(&label, 64),
+            data.to_string(),
+        )]
+    });
+    (fit(text), InlineKeyboardMarkup::new(buttons))
+}
+
+/// The question message turned into an answer card: the verdict first (its
+/// ✅ or ❌ is the first in the text), the options marked, the right answer,
+/// the quote as a blockquote and where it comes from.
+pub fn answer_card(lang: Lang, r: &Recorded, article: &ArticleInfo) -> String {
+    let q = &r.question;
+    let mut text = if r.correct {
+        lang.right(r.points)
+    } else {
+        lang.wrong().to_owned()
+    };
+    text.push_str(&format!(
+        "\n<b>{}</b>\n{}\n",
+        lang.question_of(r.position + 1, r.total),
+        escape(&q.stem)
+    ));
+    for (i, option) in q.options.iter().enumerate() {
+        let mark = if i == q.correct {
+            "🟢"
+        } else if i == r.choice {
+            "🔴"
+        } else {
+            "⚪"
+        };
+        let yours = if i == r.choice {
+            format!(" ← {}", lang.pick("اختيارك", "your choice"))
+        } else {
+            String::new()
+        };
+        text.push_str(&format!("{mark} {}{yours}\n", escape(option)));
+    }
+    text.push_str(&explanation(lang, q, article));
+    if r.correct && r.streak >= 2 {
+        text.push_str(&format!("\n{}", lang.streak(r.streak)));
+    }
+    fit(text)
+}
+
+/// The right answer, the quote and its source.
+pub fn explanation(lang: Lang, q: &Question, article: &ArticleInfo) -> String {
+    let mut text = format!("{} <b>{}</b>", lang.right_answer(), escape(q.answer()));
+    if let Some(g) = q.gloss.as_ref().filter(|_| lang.is_en())
+        && let Some(en) = g.options.get(q.correct)
+    {
+        text.push_str(&format!(" <i>({})</i>", escape(en)));
+    }
+    let title = match lang {
+        Lang::En => article.title_en.as_deref().unwrap_or(&article.title),
+        Lang::Ar => &article.title,
+    };
+    text.push_str(&format!(
+        "\n<blockquote>{}</blockquote>\n{}",
+        escape(&cut(&q.quote, MAX_QUOTE)),
+        escape(&lang.source(title, q.paragraph))
+    ));
+    text
+}
+
+/// The end of a quiz.
+pub fn summary(lang: Lang, s: &QuizSummary) -> String {
+    let mut text = String::new();
+    if s.state == "stopped" {
+        text.push_str(lang.stopped());
+        text.push('\n');
+    }
+    text.push_str(&lang.final_score(s.points, s.correct, s.answered, s.total));
+    text.push('\n');
+    text.push_str(&lang.rank(s.rank, s.players));
+    text.push('\n');
+    text.push_str(lang.pick("اكتب /quiz لاختبار جديد.", "Send /quiz for a new one."));
+    text
+}
+
+/// `/me`.
+pub fn stats(lang: Lang, s: &Stats) -> String {
+    let accuracy = format!("{:.0}%", s.accuracy());
+    let rank = match s.rank {
+        Some(r) => format!("{r} / {}", s.players),
+        None => "—".to_owned(),
+    };
+    let lines = match lang {
+        Lang::Ar => [
+            "📊 <b>إحصاءاتك</b>".to_owned(),
+            format!("النقاط: {}", s.points),
+            format!("الأسئلة المجاب عنها: {}", s.answered),
+            format!("الإجابات الصحيحة: {}", s.correct),
+            format!("الدقة: {accuracy}"),
+            format!("أطول سلسلة: {} (الحالية: {})", s.best_streak, s.streak),
+            format!("الترتيب: {rank}"),
+        ],
+        Lang::En => [
+            "📊 <b>Your stats</b>".to_owned(),
+            format!("Points: {}", s.points),
+            format!("Questions answered: {}", s.answered),
+            format!("Right answers: {}", s.correct),
+            format!("Accuracy: {accuracy}"),
+            format!("Best streak: {} (now: {})", s.best_streak, s.streak),
+            format!("Rank: {rank}"),
+        ],
+    };
+    lines.join("\n")
+}
+
+/// A leaderboard with medals, and the caller's line when outside the top.
+pub fn leaderboard(lang: Lang, title: &str, board: &Leaderboard, me: Option<i64>) -> String {
+    let mut text = format!("<b>{}</b>\n", escape(title));
+    if board.rows.is_empty() {
+        text.push_str(lang.empty_leaderboard());
+        return text;
+    }
+    for row in &board.rows {
+        text.push_str(&standing_line(lang, row, me == Some(row.player_id)));
+        text.push('\n');
+    }
+    if let Some(mine) = &board.me
+        && !board.rows.iter().any(|r| r.player_id == mine.player_id)
+    {
+        text.push_str("…\n");
+        text.push_str(&lang.your_place(mine.rank, mine.points));
+        text.push('\n');
+    }
+    fit(text)
+}
+
+/// "🥇 name — 320 نقطة", the name isolated; the caller's own line in bold.
+pub fn standing_line(lang: Lang, row: &StandingRow, mine: bool) -> String {
+    let place = match row.rank {
+        1 => "🥇".to_owned(),
+        2 => "🥈".to_owned(),
+        3 => "🥉".to_owned(),
+        n => format!("{n}."),
+    };
+    let line = format!(
+        "{place} {} — {}",
+        name_html(&row.name),
+        lang.points_short(row.points)
+    );
+    if mine { format!("<b>{line}</b>") } else { line }
+}
+
+/// Cuts a rendered text to Telegram's limit. The parts that can grow (quotes,
+/// names) are cut before rendering; this is the last guard.
+fn fit(text: String) -> String {
+    if text.chars().count() <= MAX_TEXT {
+        return text;
+    }
+    // Cut at a line break so that no HTML tag is left open.
+    let mut out = String::new();
+    for line in text.lines() {
+        if out.chars().count() + line.chars().count() + 2 > MAX_TEXT {
+            break;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use teloxide::types::UserId;
+
+    use super::*;
+
+    fn user(first: &str, last: Option<&str>, username: Option<&str>) -> User {
+        User {
+            id: UserId(42),
+            is_bot: false,
+            first_name: first.into(),
+            last_name: last.map(Into::into),
+            username: username.map(Into::into),
+            language_code: None,
+            is_premium: false,
+            added_to_attachment_menu: false,
+        }
+    }
+
+    #[test]
+    fn names_lose_bidi_controls_and_are_cut() {
+        let evil = user("\u{202E}<b>Mallory</b>\u{2066}", Some("\u{200F}X"), None);
+        assert_eq!(display_name(&evil), "<b>Mallory</b> X");
+        assert_eq!(
+            name_html("<b>Mallory</b> X"),
+            "\u{2068}&lt;b&gt;Mallory&lt;/b&gt; X\u{2069}"
+        );
+        let long = user(&"ع".repeat(100), None, None);
+        assert_eq!(display_name(&long).chars().count(), MAX_NAME);
+        assert!(display_name(&long).ends_with('…'));
+        assert_eq!(display_name(&user("\u{202E}", None, Some("sam"))), "sam");
+        assert_eq!(display_name(&user(" ", None, None)), "Player 42");
+    }
+
+    #[test]
+    fn a_long_text_is_cut_at_a_line_to_the_limit() {
+        let text = "سطر\n".repeat(2000);
+        let fitted = fit(text);
+        assert!(fitted.chars().count() <= MAX_TEXT);
+        assert!(fitted.ends_with("سطر\n…"));
+    }
+}

@@ -1,0 +1,201 @@
+//! `factquiz bot`, the built binary, pointed at the loopback Bot API server
+//! with `TELOXIDE_API_URL`: a quiz, SIGKILL and restart, SIGTERM, metrics,
+//! a missing token, and a token that never reaches the logs.
+
+use std::process::{Child, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use factquiz::store::Store;
+
+use crate::botapi::{BotApi, Call, Chat, TOKEN, User};
+use crate::helpers::{factquiz, questions_dir, run};
+
+/// A free loopback port (bound, read, released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+struct Process {
+    child: Child,
+    stderr: std::path::PathBuf,
+}
+
+fn spawn_bot(
+    api: &BotApi,
+    db: &std::path::Path,
+    stderr: std::path::PathBuf,
+    metrics: Option<u16>,
+) -> Process {
+    let mut cmd = factquiz();
+    cmd.arg("bot")
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", &api.url)
+        .env("DATABASE_URL", db)
+        .env("FACTQUIZ_QUESTIONS", questions_dir())
+        .env("FACTQUIZ_SEND_LIMITS", "off")
+        .env("RUST_LOG", "trace")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&stderr).expect("log file"));
+    if let Some(port) = metrics {
+        cmd.env("FACTQUIZ_METRICS_ADDR", format!("127.0.0.1:{port}"));
+    }
+    Process {
+        child: cmd.spawn().expect("spawn the bot"),
+        stderr,
+    }
+}
+
+impl Process {
+    fn signal(&self, sig: &str) {
+        let status = std::process::Command::new("kill")
+            .args([sig, &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    async fn wait(mut self) -> (i32, String) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                let log = std::fs::read_to_string(&self.stderr).unwrap_or_default();
+                return (status.code().unwrap_or(-1), log);
+            }
+            assert!(Instant::now() < deadline, "the bot did not exit");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+async fn question(api: &BotApi, after: usize, chat: i64) -> Call {
+    api.wait_for(after, "a question", |c| {
+        c.method == "sendmessage" && c.chat() == chat && !c.buttons().is_empty()
+    })
+    .await
+}
+
+async fn count(db: &std::path::Path, sql: &'static str) -> i64 {
+    let store = Store::open(db.to_str().expect("path"))
+        .await
+        .expect("store");
+    let n = sqlx::query_scalar(sql)
+        .fetch_one(store.pool())
+        .await
+        .expect("count");
+    store.close().await;
+    n
+}
+
+#[tokio::test]
+async fn the_binary_plays_survives_sigkill_and_stops_on_sigterm_without_leaking_the_token() {
+    let api = Arc::new(BotApi::start().await);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("bot.db");
+    let port = free_port();
+    let user = User::new(601, "Salma", "ar");
+    let chat = Chat::private(&user);
+
+    let bot = spawn_bot(&api, &db, dir.path().join("first.log"), Some(port));
+    let mark = api.mark();
+    api.message(&chat, &user, "/quiz 3");
+    let q = question(&api, mark, chat.id).await;
+    let mark = api.mark();
+    let press = api.press(&user, &q, &q.buttons()[0]);
+    api.wait_for(mark, "the card", |c| c.method == "editmessagetext")
+        .await;
+    question(&api, mark, chat.id).await;
+    api.wait_confirmed(press).await;
+
+    // Metrics, counted after the commit.
+    let metrics = http_get(port, "/metrics").await;
+    assert!(
+        metrics.contains("factquiz_answers_recorded_total 1"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("factquiz_updates_total 2"), "{metrics}");
+    assert!(
+        metrics.contains("factquiz_update_handling_seconds_bucket"),
+        "{metrics}"
+    );
+    assert_eq!(http_get(port, "/healthz").await.trim(), "ok");
+
+    // SIGKILL mid-quiz: the recorded answer is there after a restart.
+    bot.signal("-KILL");
+    let (_, first_log) = bot.wait().await;
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM answers").await, 1);
+
+    let bot = spawn_bot(&api, &db, dir.path().join("second.log"), None);
+    let mark = api.mark();
+    api.message(&chat, &user, "/me");
+    let me = api
+        .wait_for(mark, "the stats after the restart", |c| {
+            c.method == "sendmessage" && c.text().contains("إحصاءاتك")
+        })
+        .await;
+    assert!(me.text().contains("الأسئلة المجاب عنها: 1"), "{}", me.text());
+
+    // SIGTERM: stop taking updates, finish, confirm, exit 0.
+    let last = api.message(&chat, &user, "/help");
+    api.wait_for(mark, "the help", |c| {
+        c.method == "sendmessage" && c.text().contains("/lang")
+    })
+    .await;
+    bot.signal("-TERM");
+    let (code, second_log) = bot.wait().await;
+    assert_eq!(code, 0, "{second_log}");
+    assert!(
+        api.confirmed() > last,
+        "the handled updates are confirmed on the way out"
+    );
+
+    for log in [&first_log, &second_log] {
+        assert!(
+            log.contains("TRACE") && log.contains(&api.url[7..]),
+            "trace logs of the HTTP client were on"
+        );
+        assert!(!log.contains('\u{1b}'), "no colour codes in a log file");
+        assert!(!log.contains(TOKEN), "the token appears in a log line");
+        let secret_part = TOKEN.split(':').nth(1).expect("token");
+        assert!(
+            !log.contains(secret_part),
+            "part of the token appears in a log line"
+        );
+    }
+    api.assert_valid();
+}
+
+async fn http_get(port: u16, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut out = String::new();
+    stream.read_to_string(&mut out).await.expect("read");
+    let (head, body) = out.split_once("\r\n\r\n").expect("a response");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    body.to_owned()
+}
+
+#[test]
+fn without_a_token_the_bot_says_how_to_get_one() {
+    let (code, out, err) = run(factquiz().arg("bot"));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("TELOXIDE_TOKEN is not set"), "{err}");
+    assert!(err.contains("@BotFather"), "{err}");
+    assert!(err.contains("factquiz play"), "{err}");
+
+    let (code, _, err) = run(factquiz()
+        .arg("bot")
+        .env("TELOXIDE_TOKEN", "1:x")
+        .env("FACTQUIZ_ROUND_SECONDS", "3"));
+    assert_eq!(code, 2);
+    assert!(err.contains("FACTQUIZ_ROUND_SECONDS `3` must be"), "{err}");
+}
