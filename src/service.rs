@@ -146,6 +146,8 @@ pub struct Recorded {
     pub streak: u32,
     /// The Telegram message that shows the question, if any.
     pub message_id: Option<i64>,
+    /// The next question (now shown), or the end of the quiz.
+    pub next: Step,
 }
 
 /// The result of an answer.
@@ -385,39 +387,7 @@ impl Service {
             tx.commit().await?;
             return Ok(Step::Over(s));
         }
-        let served = store::served_of_quiz(&mut tx, quiz_id).await?;
-        let mut step = None;
-        for row in &served {
-            if row.served_at.is_none() {
-                store::mark_served(&mut tx, row.id, now, None).await?;
-                step = Some((row, false));
-                break;
-            }
-            if store::answer_of(&mut tx, row.id, player_id)
-                .await?
-                .is_none()
-            {
-                step = Some((row, true));
-                break;
-            }
-        }
-        let step = match step {
-            Some((row, again)) => Step::Ask(Box::new(Asked {
-                served_id: row.id,
-                quiz_id,
-                position: row.position,
-                total: quiz.total,
-                question: snapshot(&row.snapshot)?,
-                again,
-                message_id: row.message_id,
-            })),
-            None => {
-                store::end_quiz(&mut tx, quiz_id, "finished", now).await?;
-                Step::Over(
-                    summary(&mut tx, quiz_id, player_id, quiz.total, "finished", true).await?,
-                )
-            }
-        };
+        let step = solo_step(&mut tx, &quiz, player_id, now).await?;
         tx.commit().await.context("cannot move the quiz on")?;
         Ok(step)
     }
@@ -481,6 +451,9 @@ impl Service {
         if !recorded {
             return Ok(AnswerOutcome::AlreadyAnswered { quiz_id: quiz.id });
         }
+        // What comes next is decided in the same transaction: one commit
+        // per press, not two.
+        let next = solo_step(&mut tx, &quiz, player_id, now).await?;
         tx.commit().await.context("cannot save the answer")?;
         Ok(AnswerOutcome::Recorded(Box::new(Recorded {
             quiz_id: quiz.id,
@@ -493,6 +466,7 @@ impl Service {
             points,
             streak: if correct { streak_before + 1 } else { 0 },
             message_id: row.message_id,
+            next,
         })))
     }
 
@@ -511,12 +485,7 @@ impl Service {
 
     /// The running solo quiz of a player, if any.
     pub async fn running_solo(&self, player_id: i64) -> anyhow::Result<Option<i64>> {
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .context("no database connection")?;
+        let mut conn = self.store.read().await?;
         Ok(store::running_solo(&mut conn, player_id)
             .await?
             .map(|q| q.id))
@@ -536,12 +505,7 @@ impl Service {
 
     /// A player's statistics; the rank is global and all-time.
     pub async fn stats(&self, player_id: i64) -> anyhow::Result<Stats> {
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .context("no database connection")?;
+        let mut conn = self.store.read().await?;
         let player = store::player(&mut conn, player_id)
             .await?
             .context("no such player")?;
@@ -570,12 +534,7 @@ impl Service {
         limit: u32,
         me: Option<i64>,
     ) -> anyhow::Result<Leaderboard> {
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .context("no database connection")?;
+        let mut conn = self.store.read().await?;
         let scope = match scope {
             Scope::Global => 0,
             Scope::Chat(telegram_id) => {
@@ -619,6 +578,41 @@ impl Service {
         let players = store::players_in(&mut conn, scope, period).await?;
         Ok(Leaderboard { rows, me, players })
     }
+}
+
+/// The step a running solo quiz is at: the first question not yet shown
+/// (now marked shown), or the first shown but unanswered one (again), or,
+/// when all are answered, the end (the quiz is then finished).
+async fn solo_step(
+    conn: &mut SqliteConnection,
+    quiz: &store::QuizRow,
+    player_id: i64,
+    now: i64,
+) -> anyhow::Result<Step> {
+    let rows = store::solo_questions(conn, quiz.id, player_id).await?;
+    let Some((row, answered)) = rows
+        .into_iter()
+        .find(|(row, answered)| row.served_at.is_none() || !answered)
+    else {
+        store::end_quiz(conn, quiz.id, "finished", now).await?;
+        return Ok(Step::Over(
+            summary(conn, quiz.id, player_id, quiz.total, "finished", true).await?,
+        ));
+    };
+    debug_assert!(!answered);
+    let again = row.served_at.is_some();
+    if !again {
+        store::mark_served(conn, row.id, now, None).await?;
+    }
+    Ok(Step::Ask(Box::new(Asked {
+        served_id: row.id,
+        quiz_id: quiz.id,
+        position: row.position,
+        total: quiz.total,
+        question: snapshot(&row.snapshot)?,
+        again,
+        message_id: row.message_id,
+    })))
 }
 
 /// Saves the planned questions of a quiz, in order.

@@ -96,10 +96,18 @@ pub struct NewAnswer {
     pub week: i64,
 }
 
-/// The database.
+/// The database: one connection that writes, a few that read.
+///
+/// SQLite allows one writer at a time. With several writing connections, a
+/// transaction that finds the database locked waits in SQLite's busy
+/// handler, which sleeps in steps of up to 100 ms; with a single writing
+/// connection, writers queue in the pool instead, first come first served,
+/// and wake the moment the writer is free. Readers use their own
+/// connections and are never blocked (WAL).
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    writer: SqlitePool,
+    reader: SqlitePool,
 }
 
 impl Store {
@@ -118,32 +126,48 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
             .await
             .with_context(|| format!("cannot open the database `{url}`"))?;
         sqlx::migrate!()
-            .run(&pool)
+            .run(&writer)
             .await
             .with_context(|| format!("cannot migrate the database `{url}`"))?;
-        Ok(Store { pool })
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.create_if_missing(false).read_only(true))
+            .await
+            .with_context(|| format!("cannot open the database `{url}` for reading"))?;
+        Ok(Store { writer, reader })
     }
 
+    /// The reading connections.
     pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+        &self.reader
     }
 
-    /// A write transaction (`BEGIN IMMEDIATE`).
+    /// A reading connection.
+    pub async fn read(&self) -> anyhow::Result<sqlx::pool::PoolConnection<sqlx::Sqlite>> {
+        self.reader
+            .acquire()
+            .await
+            .context("no database connection")
+    }
+
+    /// A write transaction (`BEGIN IMMEDIATE`: another process writing the
+    /// same file makes it wait in the busy timeout, never fail half-way).
     pub async fn write(&self) -> anyhow::Result<Transaction<'static, sqlx::Sqlite>> {
-        self.pool
+        self.writer
             .begin_with("BEGIN IMMEDIATE")
             .await
             .context("cannot start a write transaction")
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.writer.close().await;
+        self.reader.close().await;
     }
 }
 
@@ -466,6 +490,30 @@ pub async fn served_of_quiz(
         .await
         .context("cannot read the questions of the quiz")?;
     Ok(rows.iter().map(served_row).collect())
+}
+
+/// The questions of a solo quiz in order, each with whether the player
+/// answered it.
+pub async fn solo_questions(
+    conn: &mut SqliteConnection,
+    quiz_id: i64,
+    player_id: i64,
+) -> anyhow::Result<Vec<(ServedRow, bool)>> {
+    let sql = format!(
+        "SELECT {SERVED_COLUMNS},
+                EXISTS (SELECT 1 FROM answers a WHERE a.served_id = served.id AND a.player_id = ?) AS answered
+         FROM served WHERE quiz_id = ? ORDER BY position"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(player_id)
+        .bind(quiz_id)
+        .fetch_all(&mut *conn)
+        .await
+        .context("cannot read the questions of the quiz")?;
+    Ok(rows
+        .iter()
+        .map(|r| (served_row(r), r.get::<i64, _>("answered") != 0))
+        .collect())
 }
 
 /// Marks a question shown (and, for a group round, when it closes).

@@ -71,8 +71,9 @@ pub async fn play(
         "{}",
         lang.welcome_terminal(name, usize::from(questions))
     )?;
+    let mut step = service.next(quiz_id, player.id).await?;
     loop {
-        let asked = match service.next(quiz_id, player.id).await? {
+        let asked = match step {
             Step::Ask(asked) => asked,
             Step::Over(summary) => {
                 write_summary(out, lang, &summary)?;
@@ -91,12 +92,18 @@ pub async fn play(
             write_summary(out, lang, &summary)?;
             return Ok(summary);
         };
-        match service.answer(asked.served_id, player.id, choice).await? {
-            AnswerOutcome::Recorded(r) => show_verdict(out, lang, service, &r)?,
+        step = match service.answer(asked.served_id, player.id, choice).await? {
+            AnswerOutcome::Recorded(r) => {
+                show_verdict(out, lang, service, &r)?;
+                r.next
+            }
             // One player, one terminal: anything else means another process
-            // played the same quiz; the next step shows where it stands.
-            other => tracing::warn!(?other, "answer not recorded"),
-        }
+            // played the same quiz; ask where it stands.
+            other => {
+                tracing::warn!(?other, "answer not recorded");
+                service.next(quiz_id, player.id).await?
+            }
+        };
     }
 }
 

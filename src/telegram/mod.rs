@@ -9,7 +9,8 @@ pub mod render;
 pub mod runner;
 pub mod send;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use teloxide::adaptors::Throttle;
@@ -36,19 +37,60 @@ pub struct App {
     pub service: Service,
     pub metrics: Arc<Metrics>,
     pub round_seconds: u32,
+    /// Players seen lately, by Telegram user id, with the name and language
+    /// hint they were saved with: an update from a known user whose name did
+    /// not change costs no write.
+    players: Mutex<HashMap<u64, (Player, Identity)>>,
 }
 
+/// How many players [`App`] remembers before it starts afresh.
+const PLAYER_CACHE: usize = 100_000;
+
 impl App {
+    pub fn new(service: Service, metrics: Arc<Metrics>, round_seconds: u32) -> App {
+        App {
+            service,
+            metrics,
+            round_seconds,
+            players: Mutex::new(HashMap::new()),
+        }
+    }
+
     /// The player behind a Telegram user (created on first sight).
     pub async fn player(&self, user: &teloxide::types::User) -> anyhow::Result<Player> {
-        self.service
-            .enter(&Identity {
-                origin: Origin::Telegram,
-                external_id: user.id.0.to_string(),
-                name: render::display_name(user),
-                lang: Lang::from_code(user.language_code.as_deref().unwrap_or("")),
-            })
-            .await
+        let who = Identity {
+            origin: Origin::Telegram,
+            external_id: user.id.0.to_string(),
+            name: render::display_name(user),
+            lang: Lang::from_code(user.language_code.as_deref().unwrap_or("")),
+        };
+        if let Some((player, seen)) = self.cache().get(&user.id.0)
+            && *seen == who
+        {
+            return Ok(player.clone());
+        }
+        let player = self.service.enter(&who).await?;
+        let mut cache = self.cache();
+        if cache.len() >= PLAYER_CACHE {
+            cache.clear();
+        }
+        cache.insert(user.id.0, (player.clone(), who));
+        Ok(player)
+    }
+
+    /// Records a language the player chose, in the store and here.
+    pub async fn choose_lang(&self, user: u64, player_id: i64, lang: Lang) -> anyhow::Result<()> {
+        self.service.choose_lang(player_id, lang).await?;
+        if let Some((player, _)) = self.cache().get_mut(&user) {
+            player.lang = lang;
+        }
+        Ok(())
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<u64, (Player, Identity)>> {
+        self.players
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -130,11 +172,7 @@ pub async fn run(
         }
         None => None,
     };
-    let app = Arc::new(App {
-        service,
-        metrics: metrics.clone(),
-        round_seconds: config.round_seconds,
-    });
+    let app = Arc::new(App::new(service, metrics.clone(), config.round_seconds));
     let handler = schema();
     let deps = dptree::deps![throttled.clone(), app.clone(), me];
     dptree::type_check(handler.sig(), &deps, &[dptree::Type::of::<Update>()]);

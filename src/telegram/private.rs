@@ -101,7 +101,7 @@ pub async fn on_command(
         },
         Command::Lang(arg) => match Lang::parse(&arg) {
             Some(chosen) => {
-                app.service.choose_lang(player.id, chosen).await?;
+                app.choose_lang(user.id.0, player.id, chosen).await?;
                 let text = chosen.pick(
                     "🌐 لغة الواجهة الآن: العربية.",
                     "🌐 The interface is now in English.",
@@ -180,7 +180,7 @@ pub async fn on_callback(bot: TgBot, app: Arc<App>, q: CallbackQuery) -> anyhow:
             if !edited {
                 reply(&bot, chat, card).await?;
             }
-            advance(&bot, &app, chat, r.quiz_id, &player).await
+            show(&bot, &app, chat, &player, r.next).await
         }
         AnswerOutcome::AlreadyAnswered { quiz_id } => {
             notice(
@@ -224,7 +224,20 @@ async fn advance(
     quiz_id: i64,
     player: &Player,
 ) -> anyhow::Result<()> {
-    match app.service.next(quiz_id, player.id).await? {
+    let step = app.service.next(quiz_id, player.id).await?;
+    show(bot, app, chat, player, step).await
+}
+
+/// Sends a step of a quiz: a question not on screen yet (its message id is
+/// then saved), or the final score of a quiz that just ended.
+async fn show(
+    bot: &TgBot,
+    app: &App,
+    chat: ChatId,
+    player: &Player,
+    step: Step,
+) -> anyhow::Result<()> {
+    match step {
         Step::Ask(asked) => {
             if asked.message_id.is_some() {
                 return Ok(());

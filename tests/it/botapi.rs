@@ -78,6 +78,8 @@ struct State {
     failures: HashMap<String, VecDeque<Failure>>,
     /// Every update pushed, by id, for deliveries repeated on purpose.
     pushed: HashMap<u64, Value>,
+    /// When each update was first handed to the bot.
+    delivered: HashMap<u64, Instant>,
     next_poll: u64,
     /// chat → user ids of its administrators.
     admins: HashMap<i64, Vec<u64>>,
@@ -280,6 +282,22 @@ impl BotApi {
         self.lock().calls.clone()
     }
 
+    /// When update `id` was first handed to the bot.
+    #[allow(dead_code, reason = "used by the press latency benchmark")]
+    pub fn delivered_at(&self, id: u64) -> Option<Instant> {
+        self.lock().delivered.get(&id).copied()
+    }
+
+    /// The update that carried callback query `id`.
+    #[allow(dead_code, reason = "used by the press latency benchmark")]
+    pub fn update_of_callback(&self, id: &str) -> Option<u64> {
+        self.lock()
+            .pushed
+            .iter()
+            .find(|(_, u)| u["callback_query"]["id"] == id)
+            .map(|(k, _)| *k)
+    }
+
     pub fn calls_to(&self, method: &str) -> Vec<Call> {
         let method = method.to_lowercase();
         self.calls()
@@ -293,7 +311,8 @@ impl BotApi {
         self.lock().confirmed
     }
 
-    /// Waits until a call after `after` (a `seq`, or 0) matches.
+    /// Waits until a call after `after` (a `seq`, or 0) matches. `matches`
+    /// runs under the server's lock: it must not call the server.
     pub async fn wait_for(
         &self,
         after: usize,
@@ -301,14 +320,21 @@ impl BotApi {
         matches: impl Fn(&Call) -> bool,
     ) -> Call {
         let deadline = Instant::now() + Duration::from_secs(20);
+        let mut from = after;
         loop {
             let notified = self.changed.notified();
-            if let Some(c) = self
-                .calls()
-                .into_iter()
-                .find(|c| c.seq >= after && matches(c))
             {
-                return c;
+                let st = self.lock();
+                if let Some(c) = st
+                    .calls
+                    .get(from..)
+                    .into_iter()
+                    .flatten()
+                    .find(|c| matches(c))
+                {
+                    return c.clone();
+                }
+                from = from.max(st.calls.len());
             }
             let left = deadline.saturating_duration_since(Instant::now());
             assert!(
@@ -467,7 +493,9 @@ async fn serve(req: Request<Incoming>, state: Arc<Mutex<State>>, changed: Arc<No
     } else {
         serde_json::from_slice(&bytes).unwrap_or(Value::Null)
     };
-    let failure = {
+    // The call, and the message it sends, are recorded together: whoever
+    // sees the call can look its message up.
+    let (failure, sent) = {
         let mut st = state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -483,7 +511,12 @@ async fn serve(req: Request<Incoming>, state: Arc<Mutex<State>>, changed: Arc<No
             at: Instant::now(),
             seq,
         });
-        st.failures.get_mut(&method).and_then(VecDeque::pop_front)
+        let failure = st.failures.get_mut(&method).and_then(VecDeque::pop_front);
+        let sent = match (&failure, method.as_str()) {
+            (None, "sendmessage" | "sendpoll") => Some(store_message(&mut st, &method, &body, seq)),
+            _ => None,
+        };
+        (failure, sent)
     };
     changed.notify_waiters();
     match failure {
@@ -503,6 +536,9 @@ async fn serve(req: Request<Incoming>, state: Arc<Mutex<State>>, changed: Arc<No
             );
         }
         None => {}
+    }
+    if let Some(message) = sent {
+        return ok(message);
     }
     answer(&method, &body, &state, &changed).await
 }
@@ -546,50 +582,18 @@ async fn answer(
                         .cloned()
                         .collect();
                     if !ready.is_empty() || Instant::now() >= deadline {
+                        let now = Instant::now();
+                        for u in &ready {
+                            st.delivered
+                                .entry(u["update_id"].as_u64().unwrap_or(0))
+                                .or_insert(now);
+                        }
                         return ok(Value::Array(ready));
                     }
                 }
                 let left = deadline.saturating_duration_since(Instant::now());
                 let _ = tokio::time::timeout(left, notified).await;
             }
-        }
-        "sendmessage" | "sendpoll" => {
-            let mut st = lock();
-            st.next_message_id += 1;
-            let id = st.next_message_id;
-            let chat = body["chat_id"].as_i64().unwrap_or_default();
-            let kind = if chat > 0 { "private" } else { "supergroup" };
-            let chat_json = Chat { id: chat, kind }.json();
-            let mut message =
-                json!({"message_id": id, "date": now(), "chat": chat_json, "from": bot_user()});
-            if method == "sendmessage" {
-                message["text"] = body["text"].clone();
-                if !body["reply_markup"].is_null() {
-                    message["reply_markup"] = body["reply_markup"].clone();
-                }
-            } else {
-                let poll_id = format!("poll-{}", st.next_poll);
-                st.next_poll += 1;
-                let options: Vec<Value> = body["options"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|o| json!({"text": o["text"], "voter_count": 0}))
-                    .collect();
-                message["poll"] = json!({
-                    "id": poll_id, "question": body["question"], "options": options,
-                    "total_voter_count": 0, "is_closed": false, "is_anonymous": false,
-                    "type": "quiz", "allows_multiple_answers": false,
-                    "correct_option_id": body["correct_option_id"],
-                    "open_period": body["open_period"],
-                });
-            }
-            let seq = st.calls.len() - 1;
-            let mut stored = message.clone();
-            stored["x_call_seq"] = json!(seq);
-            st.messages.insert((chat, id), stored);
-            ok(message)
         }
         "editmessagetext" => {
             let mut st = lock();
@@ -671,6 +675,44 @@ async fn answer(
             json!({"ok": false, "error_code": 404, "description": "Not Found: method not found"}),
         ),
     }
+}
+
+/// Stores a sent message (or poll) and returns it as Telegram would.
+fn store_message(st: &mut State, method: &str, body: &Value, seq: usize) -> Value {
+    st.next_message_id += 1;
+    let id = st.next_message_id;
+    let chat = body["chat_id"].as_i64().unwrap_or_default();
+    let kind = if chat > 0 { "private" } else { "supergroup" };
+    let chat_json = Chat { id: chat, kind }.json();
+    let mut message =
+        json!({"message_id": id, "date": now(), "chat": chat_json, "from": bot_user()});
+    if method == "sendmessage" {
+        message["text"] = body["text"].clone();
+        if !body["reply_markup"].is_null() {
+            message["reply_markup"] = body["reply_markup"].clone();
+        }
+    } else {
+        let poll_id = format!("poll-{}", st.next_poll);
+        st.next_poll += 1;
+        let options: Vec<Value> = body["options"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|o| json!({"text": o["text"], "voter_count": 0}))
+            .collect();
+        message["poll"] = json!({
+            "id": poll_id, "question": body["question"], "options": options,
+            "total_voter_count": 0, "is_closed": false, "is_anonymous": false,
+            "type": "quiz", "allows_multiple_answers": false,
+            "correct_option_id": body["correct_option_id"],
+            "open_period": body["open_period"],
+        });
+    }
+    let mut stored = message.clone();
+    stored["x_call_seq"] = json!(seq);
+    st.messages.insert((chat, id), stored);
+    message
 }
 
 fn chat_member(user: u64, admin: bool) -> Value {
