@@ -149,6 +149,7 @@ mod tests {
             stem: "?".into(),
             options: vec!["1".into(), "2".into(), "3".into(), "4".into()],
             correct: 0,
+            key: "1".into(),
             quote: "q".into(),
             span: crate::article::Span { start, end },
             paragraph: 1,

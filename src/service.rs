@@ -20,6 +20,9 @@ use crate::quiz::Bank;
 pub use crate::quiz::Question;
 use crate::store::{self, NewAnswer, Origin, StandingRow, Store};
 
+mod group;
+pub use group::{GroupStart, GroupStop, Podium, PollAnswer, Round, RoundResult};
+
 /// Wall-clock time in Unix milliseconds; a parameter so tests are exact.
 pub trait Clock: Send + Sync {
     fn now_ms(&self) -> i64;

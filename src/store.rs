@@ -402,6 +402,51 @@ pub async fn running_group(
     Ok(row.as_ref().map(quiz_row))
 }
 
+/// Every running group quiz, oldest first, with its chat's Telegram id.
+pub async fn running_group_chats(conn: &mut SqliteConnection) -> anyhow::Result<Vec<(i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT q.id, c.telegram_id FROM quizzes q JOIN chats c ON c.id = q.chat_id
+         WHERE q.mode = 'group' AND q.state = 'running' ORDER BY q.id",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .context("cannot read the running group quizzes")?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Stops solo quizzes with no question shown or started since `before`.
+pub async fn stop_idle_solo(
+    conn: &mut SqliteConnection,
+    before: i64,
+    now: i64,
+) -> anyhow::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE quizzes SET state = 'stopped', ended_at = ?
+         WHERE mode = 'solo' AND state = 'running' AND started_at < ?
+           AND NOT EXISTS (SELECT 1 FROM served s WHERE s.quiz_id = quizzes.id AND s.served_at >= ?)",
+    )
+    .bind(now)
+    .bind(before)
+    .bind(before)
+    .execute(&mut *conn)
+    .await
+    .context("cannot stop idle quizzes")?;
+    Ok(done.rows_affected())
+}
+
+/// How many answered a served question, and how many were right.
+pub async fn round_counts(
+    conn: &mut SqliteConnection,
+    served_id: i64,
+) -> anyhow::Result<(i64, i64)> {
+    let row = sqlx::query("SELECT COUNT(*) AS n, COALESCE(SUM(is_correct), 0) AS right FROM answers WHERE served_id = ?")
+        .bind(served_id)
+        .fetch_one(&mut *conn)
+        .await
+        .context("cannot count the round's answers")?;
+    Ok((row.get("n"), row.get("right")))
+}
+
 /// Every running quiz of a mode, oldest first.
 pub async fn running_quizzes(
     conn: &mut SqliteConnection,

@@ -195,6 +195,7 @@ impl Plan<'_> {
             stem: format!("{icon} {}", fact.question),
             options: options.into_iter().map(|(c, _)| c.text).collect(),
             correct,
+            key: fact.answer.clone(),
             quote: fact.quote.text.clone(),
             span: fact.quote.span,
             paragraph: fact.quote.paragraph,

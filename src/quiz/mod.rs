@@ -61,6 +61,9 @@ pub struct Question {
     pub stem: String,
     pub options: Vec<String>,
     pub correct: usize,
+    /// The fact's answer, which the quote holds (for a claim, not an option).
+    #[serde(default)]
+    pub key: String,
     /// Verbatim text of the article.
     pub quote: String,
     pub span: Span,

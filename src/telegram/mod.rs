@@ -4,6 +4,7 @@
 
 pub mod callback;
 pub mod commands;
+pub mod group;
 mod private;
 pub mod render;
 pub mod runner;
@@ -37,6 +38,8 @@ pub struct App {
     pub service: Service,
     pub metrics: Arc<Metrics>,
     pub round_seconds: u32,
+    /// Running group quizzes and the pace of group messages.
+    pub groups: group::Groups,
     /// Players seen lately, by Telegram user id, with the name and language
     /// hint they were saved with: an update from a known user whose name did
     /// not change costs no write.
@@ -52,6 +55,7 @@ impl App {
             service,
             metrics,
             round_seconds,
+            groups: group::Groups::default(),
             players: Mutex::new(HashMap::new()),
         }
     }
@@ -104,10 +108,19 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
                 .endpoint(private::on_command),
         )
         .endpoint(private::on_other);
+    let group_commands = Update::filter_message()
+        .filter(|m: Message| m.chat.is_group() || m.chat.is_supergroup())
+        .filter_command::<Command>()
+        .endpoint(group::on_command);
     dptree::entry()
         .branch(private_messages)
+        .branch(group_commands)
         .branch(Update::filter_callback_query().endpoint(private::on_callback))
+        .branch(Update::filter_poll_answer().endpoint(group::on_poll_answer))
 }
+
+/// A solo quiz with nothing shown for a day is stopped at start.
+const IDLE_SOLO_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The update kinds the bot asks Telegram for.
 pub fn allowed_updates() -> Vec<AllowedUpdate> {
@@ -176,6 +189,8 @@ pub async fn run(
     let handler = schema();
     let deps = dptree::deps![throttled.clone(), app.clone(), me];
     dptree::type_check(handler.sig(), &deps, &[dptree::Type::of::<Update>()]);
+    app.service.stop_idle_solo(IDLE_SOLO_MS).await?;
+    group::resume_all(&throttled, &app).await?;
     let apology_bot = throttled.clone();
     let runner = runner::Runner {
         bot: plain,
@@ -189,6 +204,7 @@ pub async fn run(
         allowed_updates: allowed_updates(),
     };
     runner.run(shutdown).await;
+    app.groups.stop_all();
     if let Some(server) = metrics_server {
         let _ = server.await;
     }

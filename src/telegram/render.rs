@@ -8,7 +8,9 @@ use teloxide::utils::html::escape;
 use super::callback::AnswerButton;
 use crate::i18n::Lang;
 use crate::quiz::{Form, Question};
-use crate::service::{ArticleInfo, Asked, Leaderboard, QuizSummary, Recorded, Stats};
+use crate::service::{
+    ArticleInfo, Asked, Leaderboard, Podium, QuizSummary, Recorded, RoundResult, Stats,
+};
 use crate::store::StandingRow;
 
 /// Telegram's limit on a message's text, in characters.
@@ -237,6 +239,92 @@ pub fn standing_line(lang: Lang, row: &StandingRow, mine: bool) -> String {
         lang.points_short(row.points)
     );
     if mine { format!("<b>{line}</b>") } else { line }
+}
+
+/// The message that closes a group round: the right answer, the whole quote
+/// as a blockquote and its source, how many answered and were right, and
+/// the top five so far.
+pub fn round_result(r: &RoundResult, article: &ArticleInfo) -> String {
+    let lang = Lang::Ar;
+    let q = &r.round.question;
+    let mut text = format!(
+        "⏱ <b>انتهى السؤال {} من {}</b>\n{}\n",
+        r.round.position + 1,
+        r.round.total,
+        escape(&q.stem)
+    );
+    text.push_str(&explanation(lang, q, article));
+    text.push_str(&format!("\n👥 أجاب: {} · أصاب: {}", r.answered, r.right));
+    if !r.standings.is_empty() {
+        text.push_str("\n\n🏅 <b>الترتيب حتى الآن</b>\n");
+        for row in r.standings.iter().take(5) {
+            text.push_str(&standing_line(lang, row, false));
+            text.push('\n');
+        }
+    }
+    fit(text)
+}
+
+/// The end of a group quiz: the podium, and where its players stand on the
+/// group's all-time leaderboard.
+pub fn podium(p: &Podium) -> String {
+    let lang = Lang::Ar;
+    let mut text = String::from("🏆 <b>النتيجة النهائية</b>\n");
+    if p.standings.is_empty() {
+        text.push_str("لم يُجب أحد هذه المرة.");
+        return text;
+    }
+    for row in p.standings.iter().take(10) {
+        text.push_str(&standing_line(lang, row, false));
+        if let Some((_, rank, _)) = p.group_ranks.iter().find(|(id, _, _)| *id == row.player_id) {
+            text.push_str(&format!(" · المركز {rank} في المجموعة"));
+        }
+        text.push('\n');
+    }
+    text.push_str("\nاكتبوا /top لترتيب المجموعة، و/quiz لاختبار جديد.");
+    fit(text)
+}
+
+/// A poll's explanation: a short part of the quote that still holds the
+/// answer, at most 200 characters and no line feed.
+pub fn poll_explanation(q: &Question) -> String {
+    const MAX: usize = 200;
+    // «» and two ellipses.
+    let budget = MAX - 4;
+    let quote: String = q
+        .quote
+        .chars()
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect();
+    let chars: Vec<char> = quote.chars().collect();
+    if chars.len() <= budget {
+        return format!("«{quote}»");
+    }
+    let key = if q.key.is_empty() {
+        q.answer()
+    } else {
+        q.key.as_str()
+    };
+    let normalized = crate::arabic::Normalized::new(&quote);
+    let answer = normalized
+        .find(&crate::arabic::normalize(key))
+        .map_or(0..0, |r| normalized.source_range(r));
+    let room = budget.saturating_sub(answer.len());
+    let mut start = answer.start.saturating_sub(room / 2);
+    let end = (start + budget).min(chars.len());
+    start = end.saturating_sub(budget);
+    // Cut at word boundaries, never inside the answer.
+    while start > 0 && start < answer.start && chars[start - 1] != ' ' {
+        start += 1;
+    }
+    let mut end = end;
+    while end < chars.len() && end > answer.end && chars[end] != ' ' {
+        end -= 1;
+    }
+    let middle: String = chars[start..end].iter().collect();
+    let head = if start > 0 { "…" } else { "" };
+    let tail = if end < chars.len() { "…" } else { "" };
+    format!("«{head}{}{tail}»", middle.trim())
 }
 
 /// Cuts a rendered text to Telegram's limit. The parts that can grow (quotes,

@@ -34,6 +34,10 @@ use crate::metrics::Metrics;
 pub const POLL_SECONDS: u32 = 10;
 /// The longest pause between failed polls.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// At most this many updates are taken and not finished: beyond it, the
+/// runner stops asking Telegram for more (which keeps them) until some are
+/// done, so a flood of poll answers cannot queue without bound.
+const MAX_IN_FLIGHT: usize = 256;
 /// How long a handled update may wait for its confirmation: a long poll in
 /// flight carries an old offset, so it is replaced by one with the new offset
 /// this long after an update is done (batching the confirmations of a burst).
@@ -94,7 +98,8 @@ impl Runner {
                 .copied()
                 .or(seen.map(|s| s + 1))
                 .unwrap_or(0);
-            if !stopping && poll.is_none() && pause.is_none() && !wait_for_progress {
+            let full = in_flight.len() >= MAX_IN_FLIGHT;
+            if !stopping && poll.is_none() && pause.is_none() && !wait_for_progress && !full {
                 poll = Some(this.get_updates(offset, POLL_SECONDS, 100));
                 poll_offset = offset;
                 confirm_at = None;

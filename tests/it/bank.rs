@@ -355,3 +355,41 @@ fn the_seed_article_covers_what_the_product_promises() {
         "every seed fact has an English gloss"
     );
 }
+
+#[test]
+fn every_poll_explanation_fits_telegram_and_holds_the_answer() {
+    let corpus = corpus();
+    let builder = builder(&corpus);
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    for seed in 0..20 {
+        for q in bank(&builder, seed).questions {
+            let claim = quiz::claim_check(&q, &mut rng).expect("a claim");
+            for q in [&q, &claim] {
+                let e = factquiz::telegram::render::poll_explanation(q);
+                assert!(
+                    e.chars().count() <= 200,
+                    "{}: {} chars",
+                    q.id,
+                    e.chars().count()
+                );
+                assert!(e.matches('\n').count() <= 2, "{}", q.id);
+                assert!(
+                    Normalized::new(&e).contains(&q.key),
+                    "{}: «{}» not in {e}",
+                    q.id,
+                    q.key
+                );
+            }
+        }
+    }
+    // A long quote is cut around its answer, on word boundaries.
+    let mut long = bank(&builder, 0).questions[0].clone();
+    long.quote = format!("{} {} {}", "كلمة ".repeat(60), "الجواب", "نص ".repeat(60));
+    long.key = "الجواب".into();
+    let e = factquiz::telegram::render::poll_explanation(&long);
+    assert!(
+        e.starts_with("«…") && e.ends_with("…»") && e.contains("الجواب"),
+        "{e}"
+    );
+    assert!(e.chars().count() <= 200);
+}

@@ -235,7 +235,6 @@ impl BotApi {
     }
 
     /// A member's answer to a poll.
-    #[allow(dead_code, reason = "for the group tests to come")]
     pub fn poll_answer(&self, poll_id: &str, user: &User, option: usize) -> u64 {
         self.push(json!({
             "poll_answer": { "poll_id": poll_id, "user": user.json(), "option_ids": [option] }
@@ -253,7 +252,6 @@ impl BotApi {
     }
 
     /// The poll id of a `sendPoll` call.
-    #[allow(dead_code, reason = "for the group tests to come")]
     pub fn poll_id_of(&self, call: &Call) -> String {
         let st = self.lock();
         st.messages
@@ -264,7 +262,6 @@ impl BotApi {
     }
 
     /// Makes these users administrators of a chat.
-    #[allow(dead_code, reason = "for the group tests to come")]
     pub fn set_admins(&self, chat: i64, users: &[u64]) {
         self.lock().admins.insert(chat, users.to_vec());
     }
@@ -400,7 +397,6 @@ impl Chat {
         }
     }
 
-    #[allow(dead_code, reason = "for the group tests to come")]
     pub fn supergroup(id: i64) -> Chat {
         Chat {
             id,

@@ -7,6 +7,7 @@ mod bot;
 mod bot_binary;
 mod botapi;
 mod cli_questions;
+mod group;
 mod helpers;
 mod storage;
 mod terminal;

@@ -1,0 +1,335 @@
+//! Group quizzes against the loopback Bot API server: native quiz polls,
+//! answers from members at different times, round messages, the podium,
+//! /stop rights, one quiz at a time, a restart mid-quiz, many groups at once.
+
+use std::time::Duration;
+
+use factquiz::config::SendLimits;
+use factquiz::store::Store;
+
+use crate::bot::Running;
+use crate::botapi::{BOT_USERNAME, BotApi, Call, Chat, User};
+
+const ROUND: u32 = 5;
+
+async fn start() -> Running {
+    Running::start_with(BotApi::start().await, SendLimits::Off, ROUND, None).await
+}
+
+async fn poll(api: &BotApi, after: usize, chat: i64) -> Call {
+    api.wait_for(after, "a poll", |c| {
+        c.method == "sendpoll" && c.chat() == chat
+    })
+    .await
+}
+
+async fn group_message(api: &BotApi, after: usize, chat: i64, marker: &'static str) -> Call {
+    api.wait_for(after, marker, |c| {
+        c.method == "sendmessage" && c.chat() == chat && c.text().contains(marker)
+    })
+    .await
+}
+
+fn right_of(poll: &Call) -> usize {
+    usize::try_from(
+        poll.body["correct_option_id"]
+            .as_u64()
+            .expect("a quiz poll has its answer"),
+    )
+    .expect("index")
+}
+
+#[tokio::test]
+async fn a_full_group_quiz_with_members_answering_at_different_times() {
+    let bot = start().await;
+    let api = &bot.api;
+    let group = Chat::supergroup(-100_777);
+    let (amal, badr, chadi, dana) = (
+        User::new(701, "Amal", "ar"),
+        User::new(702, "Badr", "ar"),
+        User::new(703, "Chadi", "ar"),
+        User::new(704, "Dana", "en"),
+    );
+    let mark = api.mark();
+    api.message(&group, &amal, &format!("/quiz@{BOT_USERNAME} 2"));
+    group_message(api, mark, group.id, "اختبار جماعي").await;
+
+    // Round 1: Badr right at once, Chadi wrong, Amal right later, Badr again.
+    let p1 = poll(api, mark, group.id).await;
+    assert_eq!(p1.body["type"], "quiz");
+    assert_eq!(p1.body["is_anonymous"], false);
+    assert_eq!(p1.body["open_period"], ROUND);
+    let explanation = p1.body["explanation"].as_str().expect("an explanation");
+    assert!(explanation.chars().count() <= 200 && explanation.matches('\n').count() <= 2);
+    let id1 = api.poll_id_of(&p1);
+    let right = right_of(&p1);
+    let wrong = (right + 1) % p1.body["options"].as_array().expect("options").len();
+    api.poll_answer(&id1, &badr, right);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    api.poll_answer(&id1, &chadi, wrong);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    api.poll_answer(&id1, &amal, right);
+    api.poll_answer(&id1, &badr, wrong); // a second answer does not count
+    let r1 = group_message(api, p1.seq, group.id, "انتهى السؤال 1 من 2").await;
+    let waited = r1.at.duration_since(p1.at);
+    assert!(
+        waited >= Duration::from_secs(u64::from(ROUND)),
+        "the round lasted {waited:?}"
+    );
+    assert!(r1.text().contains("أجاب: 3 · أصاب: 2"), "{}", r1.text());
+    assert!(r1.text().contains("<blockquote>"), "{}", r1.text());
+    let badr_line = r1.text().find("Badr").expect("Badr in the standings");
+    let amal_line = r1.text().find("Amal").expect("Amal in the standings");
+    assert!(
+        badr_line < amal_line,
+        "the faster right answer earns more: {}",
+        r1.text()
+    );
+
+    // A late answer to round 1 does not count.
+    api.poll_answer(&id1, &dana, right);
+
+    // Round 2: Dana, who never talked to the bot, answers right.
+    let p2 = poll(api, r1.seq, group.id).await;
+    let id2 = api.poll_id_of(&p2);
+    api.poll_answer(&id2, &dana, right_of(&p2));
+    let r2 = group_message(api, p2.seq, group.id, "انتهى السؤال 2 من 2").await;
+    assert!(r2.text().contains("أجاب: 1 · أصاب: 1"), "{}", r2.text());
+    let podium = group_message(api, r2.seq, group.id, "النتيجة النهائية").await;
+    assert!(podium.text().contains("🥇"), "{}", podium.text());
+    assert!(
+        podium.text().contains("في المجموعة"),
+        "group ranks: {}",
+        podium.text()
+    );
+
+    let store = bot.read().await;
+    let answers: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT a.player_id, a.points FROM answers a ORDER BY a.answered_at")
+            .fetch_all(store.pool())
+            .await
+            .expect("answers");
+    assert_eq!(
+        answers.len(),
+        4,
+        "Badr, Chadi, Amal, then Dana in round 2: {answers:?}"
+    );
+    let points: Vec<i64> = answers.iter().map(|a| a.1).collect();
+    assert!(
+        points[0] > points[2] && points[2] >= 100,
+        "faster is more: {points:?}"
+    );
+    assert_eq!(points[1], 0);
+
+    let mark = api.mark();
+    api.message(&group, &chadi, "/top");
+    let top = group_message(api, mark, group.id, "ترتيب المجموعة").await;
+    for name in ["Amal", "Badr", "Chadi", "Dana"] {
+        assert!(
+            top.text().contains(name),
+            "{name} on the group board: {}",
+            top.text()
+        );
+    }
+    // One message per round: the group got the start, two polls, two round
+    // messages, the podium and /top: no per-answer message.
+    let to_group = api
+        .calls()
+        .iter()
+        .filter(|c| c.chat() == group.id && c.method.starts_with("send"))
+        .count();
+    assert_eq!(to_group, 7, "{}", api.transcript());
+    api.assert_valid();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn one_quiz_at_a_time_and_only_the_starter_or_an_admin_may_stop_it() {
+    let bot = start().await;
+    let api = &bot.api;
+    let group = Chat::supergroup(-100_888);
+    let (starter, member, admin) = (
+        User::new(711, "Starter", "ar"),
+        User::new(712, "Member", "en"),
+        User::new(713, "Admin", "ar"),
+    );
+    api.set_admins(group.id, &[713]);
+    let mark = api.mark();
+    api.message(&group, &starter, "/quiz 3");
+    let p = poll(api, mark, group.id).await;
+
+    let mark = api.mark();
+    api.message(&group, &member, "/quiz");
+    let busy = api
+        .wait_for(mark, "the refusal", |c| {
+            c.method == "sendmessage" && c.chat() == group.id
+        })
+        .await;
+    assert!(busy.text().contains("already running"), "{}", busy.text());
+
+    let mark = api.mark();
+    api.message(&group, &member, "/stop");
+    let refused = api
+        .wait_for(mark, "a polite refusal", |c| {
+            c.method == "sendmessage" && c.chat() == group.id
+        })
+        .await;
+    assert!(
+        refused.text().contains("only the member who started"),
+        "{}",
+        refused.text()
+    );
+    assert!(
+        api.calls_to("getchatmember")
+            .iter()
+            .any(|c| c.body["user_id"] == 712)
+    );
+
+    let mark = api.mark();
+    api.message(&group, &admin, "/stop");
+    let stopped = group_message(api, mark, group.id, "أوقف").await;
+    assert!(stopped.text().contains("Admin"), "{}", stopped.text());
+    let closed = api.calls_to("stoppoll");
+    assert_eq!(closed.len(), 1, "the open poll is closed");
+    assert_eq!(closed[0].body["message_id"], api.message_id_of(&p));
+
+    // Nothing more comes from the stopped quiz.
+    tokio::time::sleep(Duration::from_secs(u64::from(ROUND) + 1)).await;
+    assert_eq!(api.calls_to("sendpoll").len(), 1, "{}", api.transcript());
+
+    // The starter may stop their own quiz; then nothing is running.
+    let mark = api.mark();
+    api.message(&group, &starter, "/quiz 2");
+    poll(api, mark, group.id).await;
+    let mark = api.mark();
+    api.message(&group, &starter, "/stop");
+    group_message(api, mark, group.id, "أوقف").await;
+    let mark = api.mark();
+    api.message(&group, &starter, "/stop");
+    group_message(api, mark, group.id, "لا يوجد اختبار جارٍ").await;
+    api.assert_valid();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_restart_mid_quiz_resumes_the_rounds_and_keeps_the_answers() {
+    let bot = start().await;
+    let group = Chat::supergroup(-100_999);
+    let player = User::new(721, "Rami", "ar");
+    let mark = bot.api.mark();
+    bot.api.message(&group, &player, "/quiz 2");
+    let p1 = poll(&bot.api, mark, group.id).await;
+    let id1 = bot.api.poll_id_of(&p1);
+    let answer = bot.api.poll_answer(&id1, &player, right_of(&p1));
+    bot.api.wait_confirmed(answer).await;
+
+    let (api, db, dir) = bot.crash().await;
+    let mark = api.mark();
+    let bot = Running::restart(api, db, dir).await;
+    let api = &bot.api;
+    // The round closes when it would have, its message comes, and round 2 follows.
+    let r1 = group_message(api, mark, group.id, "انتهى السؤال 1 من 2").await;
+    assert!(
+        r1.text().contains("أجاب: 1 · أصاب: 1"),
+        "the answer before the crash counts: {}",
+        r1.text()
+    );
+    let p2 = poll(api, r1.seq, group.id).await;
+    api.poll_answer(&api.poll_id_of(&p2), &player, right_of(&p2));
+    group_message(api, p2.seq, group.id, "النتيجة النهائية").await;
+    let store = bot.read().await;
+    let running: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM quizzes WHERE state = 'running'")
+        .fetch_one(store.pool())
+        .await
+        .expect("count");
+    assert_eq!(running, 0, "no quiz stays running");
+    api.assert_valid();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_quiz_left_running_long_ago_is_closed_cleanly_at_start() {
+    let api = BotApi::start().await;
+    let dir = std::sync::Arc::new(tempfile::tempdir().expect("tempdir"));
+    let db = dir.path().join("bot.db");
+    {
+        // A quiz whose first round was shown an hour ago, by a process long gone.
+        let store = Store::open(db.to_str().expect("path"))
+            .await
+            .expect("store");
+        let service =
+            crate::helpers::service_on(store, std::sync::Arc::new(factquiz::service::SystemClock));
+        let p = service
+            .enter(&factquiz::service::Identity {
+                origin: factquiz::store::Origin::Telegram,
+                external_id: "731".into(),
+                name: "Old".into(),
+                lang: factquiz::i18n::Lang::Ar,
+            })
+            .await
+            .expect("player");
+        let chat = factquiz::service::ChatRef {
+            telegram_id: -100_555,
+            group: true,
+            title: None,
+        };
+        service
+            .start_group(&chat, p.id, 3, ROUND, None)
+            .await
+            .expect("start");
+        let mut tx = service.store().write().await.expect("tx");
+        sqlx::query("UPDATE served SET served_at = 1000, closes_at = 6000 WHERE position = 0")
+            .execute(&mut *tx)
+            .await
+            .expect("update");
+        tx.commit().await.expect("commit");
+    }
+    let bot = Running::restart(std::sync::Arc::new(api), db, dir).await;
+    let api = &bot.api;
+    let closed = group_message(api, 0, -100_555, "توقف الاختبار").await;
+    assert!(
+        closed.text().contains("النتيجة النهائية"),
+        "{}",
+        closed.text()
+    );
+    assert!(api.calls_to("sendpoll").is_empty());
+    bot.stop().await;
+}
+
+/// A hundred groups play at once: every round closes on time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_groups_at_once_close_their_rounds_on_time() {
+    let bot = start().await;
+    let api = &bot.api;
+    let player = User::new(741, "Many", "ar");
+    for g in 0..100 {
+        api.message(&Chat::supergroup(-200_000 - g), &player, "/quiz 1");
+    }
+    let mut seen = 0;
+    let mut after = 0;
+    while seen < 100 {
+        let podium = api
+            .wait_for(after, "a podium", |c| {
+                c.method == "sendmessage" && c.text().contains("النتيجة النهائية")
+            })
+            .await;
+        after = podium.seq + 1;
+        seen += 1;
+    }
+    let store = bot.read().await;
+    let late: Vec<i64> =
+        sqlx::query_scalar("SELECT closed_at - closes_at FROM served WHERE closed_at IS NOT NULL")
+            .fetch_all(store.pool())
+            .await
+            .expect("rounds");
+    assert_eq!(late.len(), 100);
+    let worst = late.iter().copied().max().unwrap_or_default();
+    assert!(
+        late.iter().all(|l| *l >= 0),
+        "no round closes early: {late:?}"
+    );
+    // Generous: the point is that none waits on another group's round.
+    assert!(worst < 3_000, "a round closed {worst} ms late");
+    api.assert_valid();
+    bot.stop().await;
+}
