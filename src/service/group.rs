@@ -5,7 +5,7 @@
 
 use anyhow::Context;
 
-use super::{ChatRef, Question, Service, snapshot};
+use super::{ChatRef, Identity, Question, Service, snapshot};
 use crate::game;
 use crate::store::{self, NewAnswer, StandingRow};
 
@@ -181,18 +181,29 @@ impl Service {
         Ok(closes_at)
     }
 
-    /// Records a member's answer to a round's poll. Answers after the round
-    /// closed, to a stopped quiz, or a second one from the same member do
-    /// not count.
+    /// Records a member's answer to a round's poll; the member, who may
+    /// never have talked to the bot, is saved in the same transaction.
+    /// Answers after the round closed, to a stopped quiz, or a second one
+    /// from the same member do not count.
     pub async fn group_answer(
         &self,
         poll_id: &str,
-        player_id: i64,
+        who: &Identity,
         choice: usize,
     ) -> anyhow::Result<PollAnswer> {
         // Stamped on arrival: a poll answer carries no time of its own.
         let now = self.now_ms();
         let mut tx = self.store.write().await?;
+        let player_id = store::upsert_player(
+            &mut tx,
+            who.origin,
+            &who.external_id,
+            &who.name,
+            who.lang.code(),
+            now,
+        )
+        .await?
+        .id;
         let Some(store::AnswerContext {
             served: row,
             quiz,

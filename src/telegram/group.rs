@@ -303,11 +303,11 @@ pub async fn on_poll_answer(
     let (Some(user), Some(&option)) = (answer.voter.user(), answer.option_ids.first()) else {
         return Ok(());
     };
-    let player = app.player(user).await?;
+    let who = App::identity(user);
     let poll = answer.poll_id.0.as_str();
     let mut outcome = app
         .service
-        .group_answer(poll, player.id, usize::from(option))
+        .group_answer(poll, &who, usize::from(option))
         .await?;
     // The poll may be so new that its id is still being saved.
     for _ in 0..20 {
@@ -317,7 +317,7 @@ pub async fn on_poll_answer(
         tokio::time::sleep(Duration::from_millis(50)).await;
         outcome = app
             .service
-            .group_answer(poll, player.id, usize::from(option))
+            .group_answer(poll, &who, usize::from(option))
             .await?;
     }
     if let PollAnswer::Recorded { .. } = outcome {

@@ -60,14 +60,19 @@ impl App {
         }
     }
 
-    /// The player behind a Telegram user (created on first sight).
-    pub async fn player(&self, user: &teloxide::types::User) -> anyhow::Result<Player> {
-        let who = Identity {
+    /// Who a Telegram user is, as the service knows players.
+    pub fn identity(user: &teloxide::types::User) -> Identity {
+        Identity {
             origin: Origin::Telegram,
             external_id: user.id.0.to_string(),
             name: render::display_name(user),
             lang: Lang::from_code(user.language_code.as_deref().unwrap_or("")),
-        };
+        }
+    }
+
+    /// The player behind a Telegram user (created on first sight).
+    pub async fn player(&self, user: &teloxide::types::User) -> anyhow::Result<Player> {
+        let who = Self::identity(user);
         if let Some((player, seen)) = self.cache().get(&user.id.0)
             && *seen == who
         {
