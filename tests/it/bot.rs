@@ -675,3 +675,32 @@ async fn with_telegram_limits_a_chat_gets_at_most_one_message_a_second() {
     );
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn an_update_that_cannot_be_handled_gets_an_apology_and_the_bot_goes_on() {
+    let bot = Running::start().await;
+    let api = &bot.api;
+    let user = User::new(513, "Mona", "ar");
+    let chat = Chat::private(&user);
+    // Telegram refuses the reply: the handler fails.
+    api.fail_next(
+        "sendMessage",
+        Failure::Status(400, "Bad Request: something unexpected"),
+    );
+    let mark = api.mark();
+    api.message(&chat, &user, "/help");
+    let apology = api
+        .wait_for(mark, "the apology", |c| {
+            c.method == "sendmessage" && c.text().contains("عذراً")
+        })
+        .await;
+    assert_eq!(apology.chat(), chat.id);
+    let mark = api.mark();
+    api.message(&chat, &user, "/help");
+    let help = api
+        .wait_for(mark, "the next reply", |c| c.method == "sendmessage")
+        .await;
+    assert!(help.text().contains("/quiz"), "{}", help.text());
+    api.assert_valid();
+    bot.stop().await;
+}
