@@ -97,7 +97,17 @@ pub enum QuestionsCommand {
     Extract {
         /// The article.
         file: PathBuf,
+        /// The article's own date (YYYY-MM-DD), for relative dates (أمس, يوم غد);
+        /// without it, a dateline in the article is used if there is one.
+        #[arg(long, value_parser = parse_date)]
+        date: Option<String>,
     },
+}
+
+fn parse_date(s: &str) -> Result<String, String> {
+    crate::extract::valid_date(s)
+        .then(|| s.to_owned())
+        .ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD"))
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -210,6 +220,22 @@ pub fn export(
     }
     quiz::export::write_lines(out, lines)?;
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `questions extract`: a draft facts file for the article in `file`.
+pub fn extract(file: &Path, date: Option<&str>, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 text (invalid byte at offset {})",
+            file.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    anyhow::ensure!(!text.trim().is_empty(), "{} is empty", file.display());
+    let draft = crate::extract::extract(&text, date);
+    out.write_all(crate::extract::to_toml(&draft)?.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -10,6 +10,7 @@ pub mod arabic;
 pub mod article;
 pub mod cli;
 pub mod config;
+pub mod extract;
 pub mod facts;
 pub mod game;
 pub mod i18n;

@@ -39,7 +39,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 english,
                 claims,
             } => cli::export(&cli::questions_dir(None), seed, english, claims, &mut out),
-            QuestionsCommand::Extract { .. } => not_yet("questions extract"),
+            QuestionsCommand::Extract { file, date } => {
+                cli::extract(&file, date.as_deref(), &mut out)
+            }
         },
         Command::Bot => {
             let config = match BotConfig::from_env() {
@@ -83,13 +85,6 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-fn not_yet(command: &str) -> anyhow::Result<ExitCode> {
-    eprintln!(
-        "factquiz {command} is not available yet in this version; `factquiz questions export` prints the question bank."
-    );
-    Ok(ExitCode::from(cli::EXIT_UNAVAILABLE))
 }
 
 /// Cancels `token` on SIGINT or SIGTERM: the bot stops taking updates,

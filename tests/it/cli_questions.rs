@@ -215,10 +215,3 @@ fn export_is_byte_for_byte_reproducible() {
     assert!(with_extras.contains("\"lang\":\"en\""));
     assert!(with_extras.contains("/claim\""));
 }
-
-#[test]
-fn commands_not_built_yet_say_so_and_exit_2() {
-    let (code, _, err) = run(factquiz().args(["questions", "extract", "x.txt"]));
-    assert_eq!(code, 2);
-    assert!(err.contains("not available yet"), "{err}");
-}

@@ -7,6 +7,7 @@ mod bot;
 mod bot_binary;
 mod botapi;
 mod cli_questions;
+mod extract;
 mod group;
 mod helpers;
 mod storage;

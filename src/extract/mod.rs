@@ -1,0 +1,275 @@
+//! `questions extract`: a draft facts file from a new article, by rules
+//! (no model, offline). Each family of rules reads the article's tokens with
+//! its own table (`tables/*.toml`): dates, people and roles, places, sources,
+//! numbers and documents. Each finding becomes a fact with the shortest run
+//! of clauses that proves it as its quote and a fill-in-the-blank question;
+//! findings a rule is unsure of are marked `review = true`.
+
+mod dates;
+mod people;
+mod places;
+mod sources;
+mod text;
+mod things;
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+pub use text::{Doc, Token, TokenKind};
+
+use crate::arabic;
+use crate::facts::{ANSWER_PLACEHOLDER, ArticleMeta, FactsFile, Kind, RawFact};
+
+/// Something a rule found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub kind: Kind,
+    /// The answer type (what wrong options must be).
+    pub answer_type: String,
+    /// Tokens of the answer.
+    pub answer: Range<usize>,
+    /// Chars of a proclitic to leave out at the answer's start («و» of «ووزير»).
+    pub clitic: usize,
+    /// Tokens the quote must cover to prove the answer (trigger to answer).
+    pub needed: Range<usize>,
+    pub review: bool,
+    pub note: Option<String>,
+    /// The rule, for the reviewer.
+    pub rule: &'static str,
+}
+
+impl Found {
+    pub fn new(
+        kind: Kind,
+        answer_type: &str,
+        answer: Range<usize>,
+        needed: Range<usize>,
+        rule: &'static str,
+    ) -> Self {
+        let needed = needed.start.min(answer.start)..needed.end.max(answer.end);
+        Found {
+            kind,
+            answer_type: answer_type.to_owned(),
+            answer,
+            clitic: 0,
+            needed,
+            review: false,
+            note: None,
+            rule,
+        }
+    }
+
+    pub fn clitic(mut self, chars: usize) -> Self {
+        self.clitic = chars;
+        self
+    }
+
+    pub fn unsure(mut self, why: impl Into<String>) -> Self {
+        self.review = true;
+        self.note = Some(why.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+}
+
+/// The tables of the rules, normalised once.
+#[derive(Debug, Deserialize)]
+pub struct Tables {
+    pub people: people::Table,
+    pub places: places::Table,
+    pub sources: sources::Table,
+    pub things: things::Table,
+}
+
+impl Tables {
+    pub fn get() -> &'static Tables {
+        static TABLES: OnceLock<Tables> = OnceLock::new();
+        TABLES.get_or_init(|| {
+            let parse = |name: &str, text: &str| -> toml::Table {
+                toml::from_str(text)
+                    .unwrap_or_else(|e| panic!("tables/{name}.toml is checked by a test: {e}"))
+            };
+            let mut all = toml::Table::new();
+            all.insert(
+                "people".into(),
+                parse("people", include_str!("tables/people.toml")).into(),
+            );
+            all.insert(
+                "places".into(),
+                parse("places", include_str!("tables/places.toml")).into(),
+            );
+            all.insert(
+                "sources".into(),
+                parse("sources", include_str!("tables/sources.toml")).into(),
+            );
+            all.insert(
+                "things".into(),
+                parse("numbers", include_str!("tables/numbers.toml")).into(),
+            );
+            all.try_into()
+                .unwrap_or_else(|e| panic!("the extraction tables are checked by a test: {e}"))
+        })
+    }
+}
+
+/// A list of phrases, each as normalised words, longest first.
+pub fn phrases(list: &[String]) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = list
+        .iter()
+        .map(|p| arabic::normalize(p).split(' ').map(str::to_owned).collect())
+        .collect();
+    out.sort_by(|a, b| {
+        b.len()
+            .cmp(&a.len())
+            .then_with(|| b.concat().len().cmp(&a.concat().len()))
+    });
+    out.dedup();
+    out
+}
+
+/// The longest phrase of `list` at token `t`: (end token, proclitic chars).
+pub fn longest_at(doc: &Doc, t: usize, list: &[Vec<String>]) -> Option<(usize, usize)> {
+    list.iter().find_map(|p| doc.phrase_at(t, p))
+}
+
+/// Drafts the facts of an article. `date` is the article's own date
+/// (`YYYY-MM-DD`), against which relative dates are read; without it the
+/// draft looks for a dateline.
+pub fn extract(article: &str, date: Option<&str>) -> FactsFile {
+    let doc = Doc::new(article);
+    let tables = Tables::get();
+    let date = date.map(str::to_owned).or_else(|| dates::dateline(&doc));
+    let mut found = Vec::new();
+    dates::find(&doc, date.as_deref(), &mut found);
+    people::find(&doc, tables, &mut found);
+    places::find(&doc, tables, &mut found);
+    sources::find(&doc, tables, &mut found);
+    things::find(&doc, tables, &mut found);
+    let facts = to_facts(&doc, found);
+    FactsFile {
+        article: ArticleMeta {
+            title: doc
+                .source_text(doc.token_span(doc.sentences.first().cloned().unwrap_or(0..0)))
+                .chars()
+                .take(120)
+                .collect(),
+            title_en: None,
+            lang: "ar".to_owned(),
+            date,
+            source: None,
+        },
+        facts,
+    }
+}
+
+/// Returns true if and only if `s` is a calendar date `YYYY-MM-DD`.
+pub fn valid_date(s: &str) -> bool {
+    dates::days_from_iso(s).is_some_and(|d| dates::iso_from_days(d) == s)
+}
+
+/// What a question about each type asks.
+fn lead(answer_type: &str) -> &'static str {
+    match answer_type.split('.').next().unwrap_or_default() {
+        "date" => "متى؟",
+        "person" => "من؟",
+        "role" => "ما المنصب؟",
+        "city" | "country" | "region" => "أين؟",
+        "venue" => "أي مكان؟",
+        "agency" | "newspaper" | "outlet" => "ما المصدر؟",
+        "title" => "ما العنوان؟",
+        "treaty" => "ما الوثيقة؟",
+        "number" | "count" => "كم؟",
+        "organisation" => "أي جهة؟",
+        _ => "ماذا؟",
+    }
+}
+
+/// Turns findings into facts: one per answer and quote, in text order.
+fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
+    found.sort_by_key(|f| (f.answer.start, f.answer.end));
+    let mut seen: HashSet<(String, usize, usize)> = HashSet::new();
+    let mut counters: std::collections::HashMap<&'static str, usize> =
+        std::collections::HashMap::new();
+    let mut facts = Vec::new();
+    for f in found {
+        if f.clitic == text::MERGED {
+            continue; // «للأمم المتحدة»: no verbatim «الأمم المتحدة» to cut
+        }
+        let span = doc.token_span(f.answer.clone());
+        let answer_norm = (span.start + f.clitic)..span.end;
+        let answer = doc.source_text(answer_norm.clone());
+        let quote_tokens = doc.quote_tokens(f.needed.clone(), f.answer.clone(), 3);
+        let quote_norm = doc.token_span(quote_tokens);
+        let quote_src = doc.source_range(quote_norm.clone());
+        let key = (arabic::normalize(&answer), quote_src.start, quote_src.end);
+        if answer.trim().is_empty() || !seen.insert(key) {
+            continue;
+        }
+        let quote = doc.source_text(quote_norm.clone());
+        // The claim and the blank: the quote with the answer taken out.
+        let answer_src = doc.source_range(answer_norm);
+        let (before, after) = (
+            doc.source_text_between(quote_src.start, answer_src.start),
+            doc.source_text_between(answer_src.end, quote_src.end),
+        );
+        let counter = counters.entry(kind_slug(f.kind)).or_default();
+        *counter += 1;
+        let mut note = format!("rule: {}", f.rule);
+        if let Some(n) = &f.note {
+            note.push_str("; ");
+            note.push_str(n);
+        }
+        facts.push(RawFact {
+            id: format!("{}-{}", kind_slug(f.kind), counter),
+            kind: f.kind.as_str().to_owned(),
+            answer_type: f.answer_type.clone(),
+            answer,
+            quote,
+            question: format!(
+                "{} أكمل بحسب المقال: «{before}____{after}»",
+                lead(&f.answer_type)
+            ),
+            claim: Some(format!("{before}{ANSWER_PLACEHOLDER}{after}")),
+            review: f.review,
+            note: Some(note),
+            ..RawFact::default()
+        });
+    }
+    facts
+}
+
+fn kind_slug(kind: Kind) -> &'static str {
+    kind.as_str()
+}
+
+/// Renders a draft as TOML, with a header for the reviewer.
+pub fn to_toml(file: &FactsFile) -> anyhow::Result<String> {
+    let body = toml::to_string_pretty(file)?;
+    let review = file.facts.iter().filter(|f| f.review).count();
+    Ok(format!(
+        "# A draft made by `factquiz questions extract`: {} facts, {review} marked review = true.\n\
+         # Read every fact against the article, rewrite the questions, add English\n\
+         # glosses and also_true where needed, then save as questions/<slug>/facts.toml\n\
+         # beside the article as article.txt, and run `factquiz questions check`.\n\n{body}",
+        file.facts.len()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tables_parse() {
+        let t = Tables::get();
+        assert!(t.people.heads.len() > 10);
+        assert!(t.places.cities.contains(&"هانوي".to_owned()));
+    }
+}

@@ -1,0 +1,391 @@
+//! Places: where travel goes (وصل … إلى، زيارة دولة إلى، يتوجه إلى، to a
+//! list of places too), what a visit verb names (زار بيونغ يانغ، فيتنام التي
+//! زارها), where something happens (في أنحاء بيونغ يانغ), and venues (كنيسة …،
+//! مطار "…").
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::{Doc, Found, Tables, TokenKind, phrases};
+use crate::arabic;
+use crate::facts::Kind;
+
+/// `tables/places.toml`.
+#[derive(Debug, Deserialize)]
+pub struct Table {
+    pub countries: Vec<String>,
+    pub cities: Vec<String>,
+    pub regions: Vec<String>,
+    pub continents: Vec<String>,
+    pub travel: Vec<String>,
+    pub visit: Vec<String>,
+    pub venues: Vec<Venue>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Venue {
+    pub head: String,
+    #[serde(rename = "type")]
+    pub answer_type: String,
+}
+
+struct Prepared {
+    /// Every place, longest first, with its type.
+    places: Vec<(Vec<String>, &'static str)>,
+    travel: HashSet<String>,
+    visit: HashSet<String>,
+    venues: Vec<(String, String)>,
+    stop: HashSet<String>,
+}
+
+fn prepared(tables: &Tables) -> &'static Prepared {
+    static P: OnceLock<Prepared> = OnceLock::new();
+    P.get_or_init(|| {
+        let t = &tables.places;
+        let set = |l: &[String]| {
+            l.iter()
+                .map(|s| arabic::normalize(s))
+                .collect::<HashSet<_>>()
+        };
+        let mut places = Vec::new();
+        for (list, ty) in [
+            (&t.cities, "city"),
+            (&t.countries, "country"),
+            (&t.regions, "region"),
+            (&t.continents, "continent"),
+        ] {
+            places.extend(phrases(list).into_iter().map(|p| (p, ty)));
+        }
+        places.sort_by_key(|place| std::cmp::Reverse(place.0.len()));
+        Prepared {
+            places,
+            travel: set(&t.travel),
+            visit: set(&t.visit),
+            venues: t
+                .venues
+                .iter()
+                .map(|v| (arabic::normalize(&v.head), v.answer_type.clone()))
+                .collect(),
+            stop: set(&tables.people.stop),
+        }
+    })
+}
+
+/// The place at token `t`: (end, proclitic chars, type).
+fn place_at(doc: &Doc, p: &Prepared, t: usize) -> Option<(usize, usize, &'static str)> {
+    p.places.iter().find_map(|(phrase, ty)| {
+        doc.phrase_at(t, phrase)
+            .map(|(end, clitic)| (end, clitic, *ty))
+    })
+}
+
+/// Like [`place_at`], preferring type `like` for a name that is two kinds
+/// of place (تونس, الجزائر: a country in a list of countries).
+fn place_like(
+    doc: &Doc,
+    p: &Prepared,
+    t: usize,
+    like: Option<&'static str>,
+) -> Option<(usize, usize, &'static str)> {
+    let first = place_at(doc, p, t)?;
+    let preferred = like.and_then(|ty| {
+        p.places
+            .iter()
+            .filter(|(_, kind)| *kind == ty)
+            .find_map(|(phrase, kind)| {
+                doc.phrase_at(t, phrase)
+                    .map(|(end, clitic)| (end, clitic, *kind))
+            })
+    });
+    Some(
+        preferred
+            .filter(|found| found.0 == first.0)
+            .unwrap_or(first),
+    )
+}
+
+pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
+    let p = prepared(tables);
+    let mut taken: HashSet<usize> = HashSet::new();
+    for t in 0..doc.tokens.len() {
+        let bare: Vec<String> = doc.bare(t).into_iter().map(|b| b.0).collect();
+        let clause = doc.clauses[doc.clause_of(t)].clone();
+        let sentence = doc.sentence_of(t);
+        // Travel to places: «… إلى هانوي», «إلى كل من إيطاليا، وصربيا».
+        // The first «إلى» followed by a place: «إلى المنطقة، …، إلى بيروت».
+        let to = (t + 1..sentence.end.min(t + 16))
+            .filter(|k| doc.tokens[*k].text == "الي")
+            .find(|k| {
+                place_at(doc, p, k + 1).is_some()
+                    || doc.tokens.get(k + 1).is_some_and(|x| x.text == "كل")
+            });
+        // «زيارة مصر وتونس»: the visit's places in a construct, without «إلى».
+        let construct =
+            bare.iter().any(|b| b == "زياره" || b == "زيارات") && place_at(doc, p, t + 1).is_some();
+        let to = if construct { Some(t) } else { to };
+        if bare.iter().any(|b| p.travel.contains(b))
+            && let Some(to) = to
+        {
+            let mut k = to + 1;
+            if doc.tokens.get(k).is_some_and(|x| x.text == "كل")
+                && doc.tokens.get(k + 1).is_some_and(|x| x.text == "من")
+            {
+                k += 2;
+            }
+            let mut like = None;
+            while let Some((end, clitic, ty)) = place_like(doc, p, k, like) {
+                like = like.or(Some(ty));
+                if taken.insert(k) {
+                    out.push(
+                        Found::new(Kind::Place, ty, k..end, t..end, "travel destination")
+                            .clitic(clitic),
+                    );
+                }
+                k = end;
+                while doc
+                    .tokens
+                    .get(k)
+                    .is_some_and(|x| x.text == "،" || x.text == "و")
+                {
+                    k += 1;
+                }
+            }
+        }
+        // A visit verb and its object: «زار … بيونغ يانغ».
+        if bare.iter().any(|b| p.visit.contains(b)) {
+            let before = t >= 2 && matches!(doc.tokens[t - 1].text.as_str(), "التي" | "الذي");
+            if before
+                && let Some((start, _, ty)) = (clause.start..t - 1).rev().find_map(|k| {
+                    place_at(doc, p, k)
+                        .filter(|(end, _, _)| *end == t - 1)
+                        .map(|(_, c, ty)| (k, c, ty))
+                })
+            {
+                if taken.insert(start) {
+                    out.push(Found::new(
+                        Kind::Place,
+                        ty,
+                        start..t - 1,
+                        start..t + 1,
+                        "place visited",
+                    ));
+                }
+            } else if let Some(mut k) =
+                (t + 1..sentence.end.min(t + 9)).find(|k| place_at(doc, p, *k).is_some())
+            {
+                // One place, or a list: «شملت عمان ودمشق».
+                let mut like = None;
+                while let Some((end, clitic, ty)) = place_like(doc, p, k, like) {
+                    like = like.or(Some(ty));
+                    if taken.insert(k) {
+                        out.push(
+                            Found::new(Kind::Place, ty, k..end, t..end, "place visited")
+                                .clitic(clitic),
+                        );
+                    }
+                    k = end;
+                    while doc
+                        .tokens
+                        .get(k)
+                        .is_some_and(|x| x.text == "،" || x.text == "و")
+                    {
+                        k += 1;
+                    }
+                }
+            }
+        }
+        // Where: «في أنحاء بيونغ يانغ», «في فيتنام».
+        if doc.tokens[t].text == "في" {
+            let mut k = t + 1;
+            if doc
+                .tokens
+                .get(k)
+                .is_some_and(|x| matches!(x.text.as_str(), "انحاء" | "مدينه" | "العاصمه"))
+            {
+                k += 1;
+            }
+            if let Some((end, clitic, ty)) = place_at(doc, p, k)
+                && taken.insert(k)
+            {
+                out.push(
+                    Found::new(Kind::Place, ty, k..end, t..end, "place of an event").clitic(clitic),
+                );
+            }
+        }
+        // The kind of a visit: «زيارة دولة», «زيارة رسمية».
+        // (Singular only: «زيارات عمل» beside a «زيارة عمل» option would be
+        // the same answer.)
+        if bare.iter().any(|b| b == "زياره")
+            && doc
+                .tokens
+                .get(t + 1)
+                .is_some_and(|x| matches!(x.text.as_str(), "دوله" | "رسميه" | "عمل" | "خاصه"))
+        {
+            let clitic = doc
+                .bare(t)
+                .into_iter()
+                .find(|(b, _)| b == "زياره")
+                .map_or(0, |b| b.1);
+            out.push(
+                Found::new(Kind::Event, "visit", t..t + 2, t..t + 2, "kind of visit")
+                    .clitic(clitic)
+                    .unsure("a state visit is also an official one: add to also_true what the article makes true"),
+            );
+        }
+        // Regions named anywhere: «ومقاطعتي زابوريجيا وخيرسون».
+        if let Some((end, clitic, "region")) = place_at(doc, p, t)
+            && taken.insert(t)
+        {
+            out.push(
+                Found::new(Kind::Place, "region", t..end, t..end, "region named").clitic(clitic),
+            );
+        }
+        // Venues: «كنيسة ثالوث واهب الحياة», «مطار "فوستوتشني"».
+        if let Some((_, ty)) = p.venues.iter().find(|(head, _)| bare.contains(head))
+            && let Some(f) = venue(doc, p, t, ty)
+        {
+            out.push(f);
+        }
+    }
+}
+
+fn venue(doc: &Doc, p: &Prepared, t: usize, ty: &str) -> Option<Found> {
+    let tok = |k: usize| doc.tokens.get(k);
+    let clitic = doc
+        .bare(t)
+        .into_iter()
+        .find(|(b, _)| p.venues.iter().any(|(h, _)| h == b))?
+        .1;
+    // A quoted name right after the head is the venue's name.
+    if tok(t + 1).is_some_and(|x| x.text == "\"") && tok(t + 3).is_some_and(|x| x.text == "\"") {
+        let spaceport =
+            (t + 3..doc.tokens.len().min(t + 12)).any(|k| doc.tokens[k].text == "الفضايي");
+        let ty = if spaceport { "venue.spaceport" } else { ty };
+        return Some(Found::new(
+            Kind::Place,
+            ty,
+            t + 2..t + 3,
+            t..t + 4,
+            "venue name",
+        ));
+    }
+    let mut end = t + 1;
+    let mut words = 0;
+    let mut quoted = false;
+    while let Some(x) = tok(end) {
+        if x.text == "\"" {
+            quoted = !quoted;
+            end += 1;
+            continue;
+        }
+        if x.kind != TokenKind::Word || p.stop.contains(&x.text) || words == 4 {
+            break;
+        }
+        words += 1;
+        end += 1;
+    }
+    if quoted {
+        end -= 1;
+    }
+    (words >= 1).then(|| {
+        Found::new(Kind::Place, ty, t..end, t..end, "venue")
+            .clitic(clitic)
+            .unsure("where the venue's name ends is a guess")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn places(text: &str) -> Vec<(String, String)> {
+        let doc = Doc::new(text);
+        let mut out = Vec::new();
+        find(&doc, Tables::get(), &mut out);
+        out.iter()
+            .map(|f| {
+                let span = doc.token_span(f.answer.clone());
+                (
+                    doc.source_text((span.start + f.clitic)..span.end),
+                    f.answer_type.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn travel_visits_and_events() {
+        assert_eq!(
+            places(
+                "وفي ساعة متأخرة من مساء يوم غد، سيبدأ بوتين زيارة دولة إلى هانوي، حيث سيعقد محادثات."
+            ),
+            [
+                ("هانوي".to_owned(), "city".to_owned()),
+                ("زيارة دولة".to_owned(), "visit".to_owned())
+            ]
+        );
+        assert_eq!(
+            places("وصل الرئيس الروسي فلاديمير بوتين إلى كوريا الشمالية، الثلاثاء."),
+            [("كوريا الشمالية".to_owned(), "country".to_owned())]
+        );
+        assert_eq!(
+            places("يشرع الوزير في زيارات عمل إلى كل من إيطاليا، وصربيا، وألمانيا."),
+            [
+                ("إيطاليا".to_owned(), "country".to_owned()),
+                ("صربيا".to_owned(), "country".to_owned()),
+                ("ألمانيا".to_owned(), "country".to_owned())
+            ]
+        );
+        assert_eq!(
+            places("يعتزم الوزير زيارة مصر وتونس في الفترة من 13 يناير."),
+            [
+                ("مصر".to_owned(), "country".to_owned()),
+                ("تونس".to_owned(), "country".to_owned())
+            ]
+        );
+        assert_eq!(
+            places("بعد جولة قام بها مولر شملت عمان ودمشق، وهي الثالثة."),
+            [
+                ("عمان".to_owned(), "city".to_owned()),
+                ("دمشق".to_owned(), "city".to_owned())
+            ]
+        );
+        assert_eq!(
+            places("وصل المبعوث الخاص إلى المنطقة، فرانك مولر، إلى بيروت مساء أمس."),
+            [("بيروت".to_owned(), "city".to_owned())]
+        );
+        assert_eq!(
+            places("زار وزير الخارجية الروسي سيرغي لافروف هو الآخر بيونغ يانغ."),
+            [("بيونغ يانغ".to_owned(), "city".to_owned())]
+        );
+        assert_eq!(
+            places("محادثات مع أعلى المسؤولين السياسيين في فيتنام التي زارها لآخر في عام 2017."),
+            [("فيتنام".to_owned(), "country".to_owned())]
+        );
+        assert_eq!(
+            places("عُلّقت لافتات ضخمة على أعمدة إنارة في أنحاء بيونغ يانغ تحمل صورة"),
+            [("بيونغ يانغ".to_owned(), "city".to_owned())]
+        );
+    }
+
+    #[test]
+    fn venues_by_head_word() {
+        assert_eq!(
+            places(
+                "وفي طريق العودة إلى المطار، سيزور بوتين كنيسة ثالوث واهب الحياة، وهي الكنيسة الأرثوذكسية."
+            ),
+            [(
+                "كنيسة ثالوث واهب الحياة".to_owned(),
+                "venue.church".to_owned()
+            )]
+        );
+        assert_eq!(
+            places(
+                "وحينها اصطحبه بوتين إلى مطار \"فوستوتشني\" (\"الشرقي\") الفضائي الواقع في أقصى شرق البلاد."
+            ),
+            [("فوستوتشني".to_owned(), "venue.spaceport".to_owned())]
+        );
+    }
+}

@@ -1,0 +1,277 @@
+//! Sources: who reported or published what. Agencies and papers named after
+//! an attribution (بحسب "رويترز"، نقلتها "فرانس برس"), in an outlet's frame
+//! (صحيفة "…"، وكالة …), official websites (الموقع الرسمي للكرملين), and
+//! quoted titles (بعنوان "…").
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::{Doc, Found, Tables, longest_at, phrases};
+use crate::arabic;
+use crate::facts::Kind;
+
+/// `tables/sources.toml`.
+#[derive(Debug, Deserialize)]
+pub struct Table {
+    pub agencies: Vec<String>,
+    pub attributions: Vec<String>,
+    pub outlets: Vec<Outlet>,
+    pub websites: Vec<String>,
+    pub titles: Vec<String>,
+    pub organisations: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Outlet {
+    pub head: String,
+    #[serde(rename = "type")]
+    pub answer_type: String,
+}
+
+struct Prepared {
+    agencies: Vec<Vec<String>>,
+    attributions: Vec<Vec<String>>,
+    outlets: Vec<(String, String)>,
+    websites: Vec<Vec<String>>,
+    titles: Vec<Vec<String>>,
+    stop: HashSet<String>,
+}
+
+fn prepared(tables: &Tables) -> &'static Prepared {
+    static P: OnceLock<Prepared> = OnceLock::new();
+    P.get_or_init(|| {
+        let t = &tables.sources;
+        Prepared {
+            agencies: phrases(&t.agencies),
+            attributions: phrases(&t.attributions),
+            outlets: t
+                .outlets
+                .iter()
+                .map(|o| (arabic::normalize(&o.head), o.answer_type.clone()))
+                .collect(),
+            websites: phrases(&t.websites),
+            titles: phrases(&t.titles),
+            stop: tables
+                .people
+                .stop
+                .iter()
+                .map(|s| arabic::normalize(s))
+                .collect(),
+        }
+    })
+}
+
+/// A quoted run at `t` (the opening mark): the tokens inside and the token
+/// after the closing mark.
+fn quoted(doc: &Doc, t: usize, max: usize) -> Option<(std::ops::Range<usize>, usize)> {
+    let open = doc.tokens.get(t)?;
+    let close = match open.text.as_str() {
+        "\"" => "\"",
+        "«" => "»",
+        _ => return None,
+    };
+    let end = (t + 1..doc.tokens.len().min(t + 2 + max)).find(|k| doc.tokens[*k].text == close)?;
+    (end > t + 1).then_some((t + 1..end, end + 1))
+}
+
+pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
+    let p = prepared(tables);
+    let mut taken: HashSet<usize> = HashSet::new();
+    for t in 0..doc.tokens.len() {
+        let sentence = doc.sentence_of(t);
+        // An attribution, then (within a few words) a quoted or known source.
+        if let Some((after, _)) = longest_at(doc, t, &p.attributions) {
+            for k in after..sentence.end.min(after + 8) {
+                // «وكالة تسنيم»: the name is what follows the frame.
+                if outlet_type(doc, p, k).is_some() && longest_at(doc, k + 1, &p.agencies).is_some()
+                {
+                    continue;
+                }
+                if let Some((end, clitic)) = longest_at(doc, k, &p.agencies) {
+                    if taken.insert(k) {
+                        out.push(
+                            Found::new(Kind::Source, "agency", k..end, t..end, "attribution")
+                                .clitic(clitic),
+                        );
+                    }
+                    break;
+                }
+                // «نشرت … تقريرا بعنوان "…"»: a title, not a source.
+                if longest_at(doc, k, &p.titles).is_some() {
+                    break;
+                }
+                if let Some((inside, end)) = quoted(doc, k, 4) {
+                    let known = longest_at(doc, inside.start, &p.agencies)
+                        .is_some_and(|(e, _)| e == inside.end);
+                    let frame = k.checked_sub(1).and_then(|f| outlet_type(doc, p, f));
+                    if taken.insert(inside.start) {
+                        let ty = frame.unwrap_or("agency");
+                        let mut f =
+                            Found::new(Kind::Source, ty, inside.clone(), t..end, "attribution");
+                        if !known && frame.is_none() {
+                            f = f.unsure("a quoted source not in the table: an agency?");
+                        }
+                        out.push(f);
+                    }
+                    break;
+                }
+            }
+        }
+        // An agency credited in parentheses: «بكين 11 يناير 2024 (شينخوا)».
+        if doc.tokens[t].text == "("
+            && let Some((end, _)) = longest_at(doc, t + 1, &p.agencies)
+            && doc.tokens.get(end).is_some_and(|x| x.text == ")")
+            && taken.insert(t + 1)
+        {
+            out.push(Found::new(
+                Kind::Source,
+                "agency",
+                t + 1..end,
+                t..end + 1,
+                "agency credit",
+            ));
+        }
+        // An outlet's frame: «صحيفة "نودون سينمون"», «وكالة الأناضول».
+        if let Some(ty) = outlet_type(doc, p, t) {
+            if let Some((inside, end)) = quoted(doc, t + 1, 5) {
+                if taken.insert(inside.start) {
+                    out.push(Found::new(Kind::Source, ty, inside, t..end, "outlet"));
+                }
+            } else if let Some((end, clitic)) = longest_at(doc, t + 1, &p.agencies)
+                && taken.insert(t + 1)
+            {
+                out.push(
+                    Found::new(Kind::Source, "agency", t + 1..end, t..end, "outlet").clitic(clitic),
+                );
+            }
+        }
+        // Official websites: «بالموقع الرسمي للكرملين».
+        if let Some((after, clitic)) = longest_at(doc, t, &p.websites) {
+            let owner = doc.tokens.get(after).filter(|x| {
+                (x.text.starts_with("ل") || x.text.starts_with("ال")) && !p.stop.contains(&x.text)
+            });
+            if owner.is_some() && taken.insert(t) {
+                out.push(
+                    Found::new(
+                        Kind::Source,
+                        "outlet",
+                        t..after + 1,
+                        t..after + 1,
+                        "website",
+                    )
+                    .clitic(clitic),
+                );
+            }
+        }
+        // What was written or chanted: «وكتب عليها "ترحيب حار بالرئيس بوتين"».
+        let wrote = doc
+            .bare(t)
+            .iter()
+            .any(|(b, _)| matches!(b.as_str(), "كتب" | "كتبت" | "رفعت" | "ردد" | "هتف"));
+        if wrote {
+            let mut k = t + 1;
+            if doc
+                .tokens
+                .get(k)
+                .is_some_and(|x| matches!(x.text.as_str(), "عليها" | "عليه" | "فيها" | "فيه"))
+            {
+                k += 1;
+            }
+            if let Some((inside, end)) = quoted(doc, k, 12) {
+                out.push(Found::new(
+                    Kind::Event,
+                    "slogan",
+                    inside,
+                    t..end,
+                    "written words",
+                ));
+            }
+        }
+        // Quoted titles: «بعنوان "…"»: the part after a colon, when there is one.
+        if let Some((after, _)) = longest_at(doc, t, &p.titles)
+            && let Some((inside, end)) = quoted(doc, after, 30)
+        {
+            let colon = inside.clone().find(|k| doc.tokens[*k].text == ":");
+            let answer = match colon {
+                Some(c) if c + 1 < inside.end => c + 1..inside.end,
+                _ => inside.clone(),
+            };
+            out.push(Found::new(
+                Kind::Source,
+                "title",
+                answer,
+                t..end,
+                "quoted title",
+            ));
+        }
+    }
+}
+
+/// The type of the outlet whose head word is at `t`, if any.
+fn outlet_type(doc: &Doc, p: &Prepared, t: usize) -> Option<&'static str> {
+    let bare = doc.bare(t);
+    let (_, ty) = p
+        .outlets
+        .iter()
+        .find(|(head, _)| bare.iter().any(|(b, _)| b == head))?;
+    Some(match ty.as_str() {
+        "newspaper" => "newspaper",
+        "agency" => "agency",
+        _ => "outlet",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(text: &str) -> Vec<(String, String)> {
+        let doc = Doc::new(text);
+        let mut out = Vec::new();
+        find(&doc, Tables::get(), &mut out);
+        out.iter()
+            .map(|f| {
+                let span = doc.token_span(f.answer.clone());
+                (
+                    doc.source_text((span.start + f.clitic)..span.end),
+                    f.answer_type.clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn pair(a: &str, b: &str) -> (String, String) {
+        (a.to_owned(), b.to_owned())
+    }
+
+    #[test]
+    fn agencies_papers_websites_and_titles() {
+        assert_eq!(
+            sources("وفق ما أظهرت مشاهد نقلتها \"فرانس برس\" عن وسائل إعلام روسية رسمية."),
+            [pair("فرانس برس", "agency")]
+        );
+        assert_eq!(
+            sources("أن المعاهدة ستشمل التعاون الأمني، بحسب \"رويترز\"."),
+            [pair("رويترز", "agency")]
+        );
+        assert_eq!(
+            sources(
+                "واستبق بوتين زيارته بنشر مقال في صحيفة \"نودون سينمون\" الكورية الشمالية بعنوان \"روسيا وجمهورية كوريا الديمقراطية الشعبية: آفاق الصداقة والتعاون عبر سنوات\"، تناول فيه"
+            ),
+            [
+                pair("نودون سينمون", "newspaper"),
+                pair("آفاق الصداقة والتعاون عبر سنوات", "title")
+            ]
+        );
+        assert_eq!(
+            sources("في مقاله الذي نشر نصه بالموقع الرسمي للكرملين الليلة الماضية."),
+            [pair("الموقع الرسمي للكرملين", "outlet")]
+        );
+        assert_eq!(
+            sources("ونقلت وكالة تسنيم الإيرانية للأنباء عن المتحدث باسم الخارجية."),
+            [pair("تسنيم", "agency")]
+        );
+    }
+}

@@ -1,0 +1,401 @@
+//! An article read for extraction: tokens, sentences and clauses over the
+//! normalised copy, each mapping back to the untouched text, so that every
+//! answer and quote is cut from the text as published.
+
+use std::ops::Range;
+
+use crate::arabic::{self, Normalized};
+
+/// A word, number or punctuation mark, by its place in the normalised text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Chars of the normalised text.
+    pub range: Range<usize>,
+    /// The normalised token.
+    pub text: String,
+    /// The token as written, without diacritics or tatweel: hamza kept, so
+    /// the article «ال» can be told from a name's «أل» (ألكسندر).
+    pub plain: String,
+    pub kind: TokenKind,
+    /// A line break (paragraph end) comes right after it.
+    pub line_end: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    Number,
+    Punct,
+}
+
+/// Abbreviations after which a full stop does not end a sentence.
+const ABBREVIATIONS: [&str; 6] = ["د", "م", "ا", "ص", "ه", "ق"];
+
+/// The article as tokens, sentences and clauses.
+#[derive(Debug)]
+pub struct Doc {
+    source: Vec<char>,
+    norm: Normalized,
+    pub tokens: Vec<Token>,
+    /// Token ranges.
+    pub sentences: Vec<Range<usize>>,
+    /// Token ranges, within sentences.
+    pub clauses: Vec<Range<usize>>,
+}
+
+impl Doc {
+    pub fn new(text: &str) -> Doc {
+        let norm = Normalized::new(text);
+        let chars: Vec<char> = norm.as_str().chars().collect();
+        let source: Vec<char> = text.chars().collect();
+        let source = &source;
+        let mut tokens: Vec<Token> = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c == ' ' {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let kind = if c.is_alphanumeric() {
+                let digits = c.is_ascii_digit();
+                while i < chars.len()
+                    && chars[i].is_alphanumeric()
+                    && chars[i].is_ascii_digit() == digits
+                {
+                    i += 1;
+                }
+                if digits {
+                    TokenKind::Number
+                } else {
+                    TokenKind::Word
+                }
+            } else {
+                i += 1;
+                TokenKind::Punct
+            };
+            let src = norm.source_range(start..i);
+            let plain = source[src]
+                .iter()
+                .filter(|c| {
+                    !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
+                        && !arabic::is_invisible(**c)
+                })
+                .collect();
+            tokens.push(Token {
+                range: start..i,
+                text: chars[start..i].iter().collect(),
+                plain,
+                kind,
+                line_end: false,
+            });
+        }
+        // Paragraph ends: a line break in the source between two tokens.
+        for k in 0..tokens.len().saturating_sub(1) {
+            let a = norm.source_range(tokens[k].range.clone()).end;
+            let b = norm.source_range(tokens[k + 1].range.clone()).start;
+            tokens[k].line_end = source[a.min(b)..b].contains(&'\n');
+        }
+        let sentences = split_sentences(&tokens);
+        let clauses = sentences
+            .iter()
+            .flat_map(|s| split_clauses(&tokens, s.clone()))
+            .collect();
+        Doc {
+            source: source.clone(),
+            norm,
+            tokens,
+            sentences,
+            clauses,
+        }
+    }
+
+    /// The source chars of a range of the normalised text, with the marks
+    /// that follow its last letter (a tanween, a shadda) kept on it.
+    pub fn source_range(&self, range: Range<usize>) -> Range<usize> {
+        let mut r = self.norm.source_range(range);
+        while r.end < self.source.len()
+            && !self.source[r.end].is_whitespace()
+            && arabic::fold(self.source[r.end]).is_none()
+        {
+            r.end += 1;
+        }
+        r
+    }
+
+    /// The source text of a range of the normalised text.
+    pub fn source_text(&self, range: Range<usize>) -> String {
+        let r = self.source_range(range);
+        self.source[r].iter().collect()
+    }
+
+    /// The source text between two source char offsets.
+    pub fn source_text_between(&self, start: usize, end: usize) -> String {
+        self.source[start.min(end)..end].iter().collect()
+    }
+
+    /// The normalised chars covered by tokens `a..b`.
+    pub fn token_span(&self, tokens: Range<usize>) -> Range<usize> {
+        if tokens.is_empty() {
+            return 0..0;
+        }
+        self.tokens[tokens.start].range.start..self.tokens[tokens.end - 1].range.end
+    }
+
+    /// The clause (a token range) holding token `t`.
+    pub fn clause_of(&self, t: usize) -> usize {
+        self.clauses.partition_point(|c| c.end <= t)
+    }
+
+    /// The sentence (a token range) holding token `t`.
+    pub fn sentence_of(&self, t: usize) -> Range<usize> {
+        let i = self.sentences.partition_point(|s| s.end <= t);
+        self.sentences.get(i).cloned().unwrap_or(t..t + 1)
+    }
+
+    /// The shortest run of whole clauses that covers tokens `needed`, with at
+    /// least `min_words` words besides `answer` (taking the clause before
+    /// when a clause is too short to prove anything on its own).
+    pub fn quote_tokens(
+        &self,
+        needed: Range<usize>,
+        answer: Range<usize>,
+        min_words: usize,
+    ) -> Range<usize> {
+        let first = self.clause_of(needed.start);
+        let last = self.clause_of(needed.end.saturating_sub(1).max(needed.start));
+        let sentence = self.sentence_of(needed.start);
+        let mut start = self.clauses[first].start;
+        let mut end = self.clauses[last].end;
+        let mut at = first;
+        loop {
+            let words = (start..end)
+                .filter(|t| !answer.contains(t) && self.tokens[*t].kind != TokenKind::Punct)
+                .count();
+            if words >= min_words || at == 0 || self.clauses[at - 1].start < sentence.start {
+                break;
+            }
+            at -= 1;
+            start = self.clauses[at].start;
+        }
+        // No stray punctuation at the edges, except closing marks that pair
+        // with opening ones inside.
+        while start < end
+            && self.tokens[start].kind == TokenKind::Punct
+            && !opens(&self.tokens[start].text)
+        {
+            start += 1;
+        }
+        while end > start
+            && self.tokens[end - 1].kind == TokenKind::Punct
+            && !closes_inside(self, start..end)
+        {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// Whether token `t` carries the article «ال» (after one proclitic at
+    /// most: والنائب, بالخارج, للكرملين), read on the text as written.
+    pub fn definite(&self, t: usize) -> bool {
+        let plain: Vec<char> = self.tokens[t].plain.chars().collect();
+        let starts = |at: usize| {
+            plain.get(at) == Some(&'ا') && plain.get(at + 1) == Some(&'ل') && plain.len() > at + 2
+        };
+        starts(0)
+            || (plain.len() > 3 && arabic::PROCLITICS.contains(&plain[0]) && starts(1))
+            || (plain.len() > 3 && plain[0] == 'ل' && plain[1] == 'ل')
+    }
+
+    /// Token `t`'s text without a leading proclitic, and the proclitic's
+    /// length: «ووزير» → («وزير», 1), «للكرملين» → («الكرملين», 1).
+    pub fn bare(&self, t: usize) -> Vec<(String, usize)> {
+        bare_forms(&self.tokens[t].text)
+    }
+
+    /// Whether the phrase (normalised words) starts at token `t`, the first
+    /// word possibly with a proclitic. Returns the token after it and the
+    /// proclitic's length.
+    pub fn phrase_at(&self, t: usize, phrase: &[String]) -> Option<(usize, usize)> {
+        let (first, rest) = phrase.split_first()?;
+        let clitic = self.bare(t).into_iter().find(|(b, _)| b == first)?.1;
+        let mut k = t + 1;
+        for word in rest {
+            if self.tokens.get(k).is_none_or(|tok| tok.text != *word) {
+                return None;
+            }
+            k += 1;
+        }
+        Some((k, clitic))
+    }
+}
+
+fn opens(p: &str) -> bool {
+    matches!(p, "\"" | "«" | "(")
+}
+
+/// Whether the closing mark at the end of `range` pairs with one inside.
+fn closes_inside(doc: &Doc, range: Range<usize>) -> bool {
+    let last = &doc.tokens[range.end - 1].text;
+    let count = |m: &str| range.clone().filter(|t| doc.tokens[*t].text == m).count();
+    match last.as_str() {
+        "\"" => count("\"") % 2 == 0,
+        "»" => count("«") >= count("»"),
+        ")" => count("(") >= count(")"),
+        _ => false,
+    }
+}
+
+/// The proclitic length of a form that cannot be cut from the text: «للأمم»
+/// is ل + الأمم with the article's alef dropped, so «الأمم» is not in it.
+pub const MERGED: usize = usize::MAX;
+
+/// A token without one proclitic (و ف ب ل ك, and «لل» for ل + ال, whose
+/// length is [`MERGED`]).
+pub fn bare_forms(token: &str) -> Vec<(String, usize)> {
+    let mut forms = vec![(token.to_owned(), 0)];
+    let chars: Vec<char> = token.chars().collect();
+    if chars.len() >= 3 {
+        if chars[0] == 'ل' && chars[1] == 'ل' {
+            forms.push((
+                format!("ا{}", chars[1..].iter().collect::<String>()),
+                MERGED,
+            ));
+        }
+        if arabic::PROCLITICS.contains(&chars[0]) {
+            forms.push((chars[1..].iter().collect(), 1));
+            if chars.len() > 4 && arabic::PROCLITICS.contains(&chars[1]) {
+                forms.push((chars[2..].iter().collect(), 2));
+                if chars[1] == 'ل' && chars[2] == 'ل' {
+                    forms.push((
+                        format!("ا{}", chars[2..].iter().collect::<String>()),
+                        MERGED,
+                    ));
+                }
+            }
+        }
+    }
+    forms
+}
+
+fn split_sentences(tokens: &[Token]) -> Vec<Range<usize>> {
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        let end_mark = matches!(t.text.as_str(), "." | "!" | "?" | "؟");
+        let abbreviation = t.text == "."
+            && i > 0
+            && ABBREVIATIONS.contains(&tokens[i - 1].text.as_str())
+            && tokens.get(i + 1).is_some_and(|n| n.kind == TokenKind::Word);
+        let decimal = t.text == "."
+            && i > 0
+            && tokens[i - 1].kind == TokenKind::Number
+            && tokens
+                .get(i + 1)
+                .is_some_and(|n| n.kind == TokenKind::Number && n.range.start == t.range.end);
+        if (end_mark && !abbreviation && !decimal) || t.line_end {
+            sentences.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < tokens.len() {
+        sentences.push(start..tokens.len());
+    }
+    sentences
+}
+
+/// Clauses end after «،», «؛» or «:», but not inside quotation marks or
+/// parentheses.
+fn split_clauses(tokens: &[Token], sentence: Range<usize>) -> Vec<Range<usize>> {
+    let mut clauses = Vec::new();
+    let mut start = sentence.start;
+    let (mut quoted, mut guillemets, mut parens) = (false, 0i32, 0i32);
+    for i in sentence.clone() {
+        match tokens[i].text.as_str() {
+            "\"" => quoted = !quoted,
+            "«" => guillemets += 1,
+            "»" => guillemets -= 1,
+            "(" => parens += 1,
+            ")" => parens -= 1,
+            "،" | "؛" | ":" | "," if !quoted && guillemets <= 0 && parens <= 0 => {
+                clauses.push(start..i + 1);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < sentence.end {
+        clauses.push(start..sentence.end);
+    }
+    clauses
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(doc: &Doc, r: Range<usize>) -> String {
+        doc.source_text(doc.token_span(r))
+    }
+
+    #[test]
+    fn splits_sentences_at_arabic_marks_but_not_abbreviations_or_decimals() {
+        let doc = Doc::new("وقال د. أحمد إن النمو بلغ 1.5 بالمئة. هل انتهى؟ نعم! وبعد؛ سطر\nجديد");
+        let sentences: Vec<String> = doc
+            .sentences
+            .iter()
+            .map(|s| words(&doc, s.clone()))
+            .collect();
+        assert_eq!(
+            sentences,
+            [
+                "وقال د. أحمد إن النمو بلغ 1.5 بالمئة.",
+                "هل انتهى؟",
+                "نعم!",
+                "وبعد؛ سطر",
+                "جديد"
+            ]
+        );
+    }
+
+    #[test]
+    fn clauses_keep_quotes_and_parentheses_whole() {
+        let doc = Doc::new("قال، بحسب \"رويترز، اليوم\" (أي أمس، تقريباً)، إنه وصل.");
+        let clauses: Vec<String> = doc.clauses.iter().map(|c| words(&doc, c.clone())).collect();
+        assert_eq!(
+            clauses,
+            [
+                "قال،",
+                "بحسب \"رويترز، اليوم\" (أي أمس، تقريباً)،",
+                "إنه وصل."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_clause_takes_the_one_before_it() {
+        let text = "وصل الرئيس الروسي فلاديمير بوتين إلى كوريا الشمالية، الثلاثاء، في مستهل زيارة.";
+        let doc = Doc::new(text);
+        let t = doc
+            .tokens
+            .iter()
+            .position(|t| t.text == "الثلاثاء")
+            .expect("token");
+        let q = doc.quote_tokens(t..t + 1, t..t + 1, 3);
+        assert_eq!(
+            words(&doc, q),
+            "وصل الرئيس الروسي فلاديمير بوتين إلى كوريا الشمالية، الثلاثاء"
+        );
+    }
+
+    #[test]
+    fn proclitics_come_off() {
+        assert!(bare_forms("للكرملين").contains(&("الكرملين".to_owned(), MERGED)));
+        let forms: Vec<String> = bare_forms("والنائب").into_iter().map(|f| f.0).collect();
+        assert!(forms.contains(&"النائب".to_owned()));
+        let doc = Doc::new("ووزير الدفاع أندريه");
+        let phrase: Vec<String> = ["وزير", "الدفاع"].iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(doc.phrase_at(0, &phrase), Some((2, 1)));
+    }
+}
