@@ -124,6 +124,22 @@ impl Lang {
         }
     }
 
+    /// `/quiz n` with an n out of range.
+    pub fn quiz_size_hint(self) -> &'static str {
+        self.pick(
+            "عدد الأسئلة من 1 إلى 20، مثلاً: /quiz 10",
+            "The number of questions is 1 to 20, e.g. /quiz 10",
+        )
+    }
+
+    /// The confirmation of `/lang`, in the language chosen.
+    pub fn lang_set(self) -> &'static str {
+        self.pick(
+            "🌐 لغة الواجهة الآن: العربية.",
+            "🌐 The interface is now in English.",
+        )
+    }
+
     // ── the terminal ───────────────────────────────────────────────────────
 
     pub fn prompt(self, options: usize) -> String {

@@ -445,8 +445,7 @@ mod tests {
         find(&doc, date, &mut out);
         out.iter()
             .map(|f| {
-                let span = doc.token_span(f.answer.clone());
-                let answer = doc.source_text((span.start + f.clitic)..span.end);
+                let answer = f.answer_text(&doc);
                 (answer, f.note.clone().unwrap_or_default())
             })
             .collect()

@@ -77,6 +77,17 @@ impl Found {
         self.note = Some(note.into());
         self
     }
+
+    /// The answer's chars in the normalised text (without the proclitic).
+    pub fn answer_span(&self, doc: &Doc) -> Range<usize> {
+        let span = doc.token_span(self.answer.clone());
+        (span.start + self.clitic).min(span.end)..span.end
+    }
+
+    /// The answer as the article writes it.
+    pub fn answer_text(&self, doc: &Doc) -> String {
+        doc.source_text(self.answer_span(doc))
+    }
 }
 
 /// The tables of the rules, normalised once.
@@ -202,9 +213,8 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
         if f.clitic == text::MERGED {
             continue; // «للأمم المتحدة»: no verbatim «الأمم المتحدة» to cut
         }
-        let span = doc.token_span(f.answer.clone());
-        let answer_norm = (span.start + f.clitic)..span.end;
-        let answer = doc.source_text(answer_norm.clone());
+        let answer_norm = f.answer_span(doc);
+        let answer = f.answer_text(doc);
         let quote_tokens = doc.quote_tokens(f.needed.clone(), f.answer.clone(), 3);
         let quote_norm = doc.token_span(quote_tokens);
         let quote_src = doc.source_range(quote_norm.clone());
@@ -219,7 +229,7 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
             doc.source_text_between(quote_src.start, answer_src.start),
             doc.source_text_between(answer_src.end, quote_src.end),
         );
-        let counter = counters.entry(kind_slug(f.kind)).or_default();
+        let counter = counters.entry(f.kind.as_str()).or_default();
         *counter += 1;
         let mut note = format!("rule: {}", f.rule);
         if let Some(n) = &f.note {
@@ -227,7 +237,7 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
             note.push_str(n);
         }
         facts.push(RawFact {
-            id: format!("{}-{}", kind_slug(f.kind), counter),
+            id: format!("{}-{}", f.kind.as_str(), counter),
             kind: f.kind.as_str().to_owned(),
             answer_type: f.answer_type.clone(),
             answer,
@@ -243,10 +253,6 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
         });
     }
     facts
-}
-
-fn kind_slug(kind: Kind) -> &'static str {
-    kind.as_str()
 }
 
 /// Renders a draft as TOML, with a header for the reviewer.

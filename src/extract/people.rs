@@ -418,8 +418,7 @@ mod tests {
         find(&doc, Tables::get(), &mut out);
         out.iter()
             .map(|f| {
-                let span = doc.token_span(f.answer.clone());
-                let answer = doc.source_text((span.start + f.clitic)..span.end);
+                let answer = f.answer_text(&doc);
                 (
                     f.answer_type.clone(),
                     answer,

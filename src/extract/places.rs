@@ -134,24 +134,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             {
                 k += 2;
             }
-            let mut like = None;
-            while let Some((end, clitic, ty)) = place_like(doc, p, k, like) {
-                like = like.or(Some(ty));
-                if taken.insert(k) {
-                    out.push(
-                        Found::new(Kind::Place, ty, k..end, t..end, "travel destination")
-                            .clitic(clitic),
-                    );
-                }
-                k = end;
-                while doc
-                    .tokens
-                    .get(k)
-                    .is_some_and(|x| x.text == "،" || x.text == "و")
-                {
-                    k += 1;
-                }
-            }
+            place_list(doc, p, k, t, "travel destination", &mut taken, out);
         }
         // A visit verb and its object: «زار … بيونغ يانغ».
         if bare.iter().any(|b| p.visit.contains(b)) {
@@ -172,28 +155,11 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                         "place visited",
                     ));
                 }
-            } else if let Some(mut k) =
+            } else if let Some(k) =
                 (t + 1..sentence.end.min(t + 9)).find(|k| place_at(doc, p, *k).is_some())
             {
                 // One place, or a list: «شملت عمان ودمشق».
-                let mut like = None;
-                while let Some((end, clitic, ty)) = place_like(doc, p, k, like) {
-                    like = like.or(Some(ty));
-                    if taken.insert(k) {
-                        out.push(
-                            Found::new(Kind::Place, ty, k..end, t..end, "place visited")
-                                .clitic(clitic),
-                        );
-                    }
-                    k = end;
-                    while doc
-                        .tokens
-                        .get(k)
-                        .is_some_and(|x| x.text == "،" || x.text == "و")
-                    {
-                        k += 1;
-                    }
-                }
+                place_list(doc, p, k, t, "place visited", &mut taken, out);
             }
         }
         // Where: «في أنحاء بيونغ يانغ», «في فيتنام».
@@ -247,6 +213,35 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             && let Some(f) = venue(doc, p, t, ty)
         {
             out.push(f);
+        }
+    }
+}
+
+/// The places from token `k` on, one or a list joined by «،» and «و»: each
+/// a finding of `rule`, proved from the trigger at `t`. A name that is two
+/// kinds of place takes the kind of the list's first (تونس among countries).
+fn place_list(
+    doc: &Doc,
+    p: &Prepared,
+    mut k: usize,
+    t: usize,
+    rule: &'static str,
+    taken: &mut HashSet<usize>,
+    out: &mut Vec<Found>,
+) {
+    let mut like = None;
+    while let Some((end, clitic, ty)) = place_like(doc, p, k, like) {
+        like = like.or(Some(ty));
+        if taken.insert(k) {
+            out.push(Found::new(Kind::Place, ty, k..end, t..end, rule).clitic(clitic));
+        }
+        k = end;
+        while doc
+            .tokens
+            .get(k)
+            .is_some_and(|x| x.text == "،" || x.text == "و")
+        {
+            k += 1;
         }
     }
 }
@@ -305,13 +300,7 @@ mod tests {
         let mut out = Vec::new();
         find(&doc, Tables::get(), &mut out);
         out.iter()
-            .map(|f| {
-                let span = doc.token_span(f.answer.clone());
-                (
-                    doc.source_text((span.start + f.clitic)..span.end),
-                    f.answer_type.clone(),
-                )
-            })
+            .map(|f| (f.answer_text(&doc), f.answer_type.clone()))
             .collect()
     }
 

@@ -212,14 +212,7 @@ mod tests {
         let mut out = Vec::new();
         find(&doc, Tables::get(), &mut out);
         out.iter()
-            .map(|f| {
-                let span = doc.token_span(f.answer.clone());
-                (
-                    doc.source_text((span.start + f.clitic)..span.end),
-                    f.answer_type.clone(),
-                    f.review,
-                )
-            })
+            .map(|f| (f.answer_text(&doc), f.answer_type.clone(), f.review))
             .collect()
     }
 

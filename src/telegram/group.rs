@@ -148,11 +148,7 @@ pub async fn on_command(
     match cmd {
         Command::Quiz(arg) => {
             let Ok(n) = commands::quiz_size(&arg) else {
-                let text = lang.pick(
-                    "عدد الأسئلة من 1 إلى 20، مثلاً: /quiz 10",
-                    "The number of questions is 1 to 20, e.g. /quiz 10",
-                );
-                return say(&bot, &app, chat, text.to_owned()).await;
+                return say(&bot, &app, chat, lang.quiz_size_hint().to_owned()).await;
             };
             let here = ChatRef {
                 telegram_id: chat.0,
@@ -221,11 +217,7 @@ pub async fn on_command(
         Command::Lang(arg) => {
             if let Some(chosen) = Lang::parse(&arg) {
                 app.choose_lang(user.id.0, player.id, chosen).await?;
-                let text = chosen.pick(
-                    "🌐 لغة الواجهة الآن: العربية.",
-                    "🌐 The interface is now in English.",
-                );
-                say(&bot, &app, chat, text.to_owned()).await?;
+                say(&bot, &app, chat, chosen.lang_set().to_owned()).await?;
             }
         }
         Command::Start | Command::Help => {

@@ -47,11 +47,7 @@ pub async fn on_command(
         }
         Command::Quiz(arg) => {
             let Ok(n) = commands::quiz_size(&arg) else {
-                let text = lang.pick(
-                    "عدد الأسئلة من 1 إلى 20، مثلاً: /quiz 10",
-                    "The number of questions is 1 to 20, e.g. /quiz 10",
-                );
-                return reply(&bot, chat, text.to_owned()).await;
+                return reply(&bot, chat, lang.quiz_size_hint().to_owned()).await;
             };
             let here = ChatRef {
                 telegram_id: chat.0,
@@ -102,11 +98,7 @@ pub async fn on_command(
         Command::Lang(arg) => match Lang::parse(&arg) {
             Some(chosen) => {
                 app.choose_lang(user.id.0, player.id, chosen).await?;
-                let text = chosen.pick(
-                    "🌐 لغة الواجهة الآن: العربية.",
-                    "🌐 The interface is now in English.",
-                );
-                reply(&bot, chat, text.to_owned()).await?;
+                reply(&bot, chat, chosen.lang_set().to_owned()).await?;
             }
             None => {
                 let text = lang.pick(
