@@ -89,15 +89,19 @@ impl Runner {
         let mut wait_for_progress = false;
         let mut stopping = false;
 
+        // Everything below this is handled: the offset that confirms it.
+        let confirmable = |in_flight: &BTreeSet<u32>, seen: Option<u32>| {
+            in_flight
+                .first()
+                .copied()
+                .or(seen.map(|s| s + 1))
+                .unwrap_or(0)
+        };
         loop {
             if stopping && in_flight.is_empty() {
                 break;
             }
-            let offset = in_flight
-                .first()
-                .copied()
-                .or(seen.map(|s| s + 1))
-                .unwrap_or(0);
+            let offset = confirmable(&in_flight, seen);
             let full = in_flight.len() >= MAX_IN_FLIGHT;
             if !stopping && poll.is_none() && pause.is_none() && !wait_for_progress && !full {
                 poll = Some(this.get_updates(offset, POLL_SECONDS, 100));
@@ -115,8 +119,7 @@ impl Runner {
                 Some(done) = done_rx.recv() => {
                     in_flight.remove(&done.id);
                     wait_for_progress = false;
-                    let now_confirmable = in_flight.first().copied().or(seen.map(|s| s + 1)).unwrap_or(0);
-                    if poll.is_some() && now_confirmable > poll_offset && confirm_at.is_none() {
+                    if poll.is_some() && confirmable(&in_flight, seen) > poll_offset && confirm_at.is_none() {
                         confirm_at = Some(Box::pin(tokio::time::sleep(CONFIRM_LAG)));
                     }
                     if let Some(chat) = done.chat {
