@@ -272,10 +272,6 @@ impl Service {
         &self.store
     }
 
-    pub fn bank(&self) -> &Bank {
-        &self.bank
-    }
-
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }

@@ -447,22 +447,6 @@ pub async fn round_counts(
     Ok((row.get("n"), row.get("right")))
 }
 
-/// Every running quiz of a mode, oldest first.
-pub async fn running_quizzes(
-    conn: &mut SqliteConnection,
-    mode: &str,
-) -> anyhow::Result<Vec<QuizRow>> {
-    let sql = format!(
-        "SELECT {QUIZ_COLUMNS} FROM quizzes WHERE mode = ? AND state = 'running' ORDER BY id"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(mode)
-        .fetch_all(&mut *conn)
-        .await
-        .context("cannot read the running quizzes")?;
-    Ok(rows.iter().map(quiz_row).collect())
-}
-
 /// Ends a running quiz (`finished` or `stopped`); returns false if it was
 /// not running.
 pub async fn end_quiz(
@@ -498,29 +482,6 @@ fn served_row(row: &sqlx::sqlite::SqliteRow) -> ServedRow {
         closed_at: row.get("closed_at"),
         message_id: row.get("message_id"),
     }
-}
-
-pub async fn served(conn: &mut SqliteConnection, id: i64) -> anyhow::Result<Option<ServedRow>> {
-    let sql = format!("SELECT {SERVED_COLUMNS} FROM served WHERE id = ?");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await
-        .context("cannot read the question")?;
-    Ok(row.as_ref().map(served_row))
-}
-
-pub async fn served_by_poll(
-    conn: &mut SqliteConnection,
-    poll_id: &str,
-) -> anyhow::Result<Option<ServedRow>> {
-    let sql = format!("SELECT {SERVED_COLUMNS} FROM served WHERE poll_id = ?");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(poll_id)
-        .fetch_optional(&mut *conn)
-        .await
-        .context("cannot read the question")?;
-    Ok(row.as_ref().map(served_row))
 }
 
 /// The questions of a quiz in order.
@@ -743,29 +704,6 @@ pub async fn record_answer(conn: &mut SqliteConnection, a: &NewAnswer) -> anyhow
     .await
     .context("cannot update the streak")?;
     Ok(true)
-}
-
-/// A player's answer to a served question, if any: (choice, correct, points).
-pub async fn answer_of(
-    conn: &mut SqliteConnection,
-    served_id: i64,
-    player_id: i64,
-) -> anyhow::Result<Option<(i64, bool, i64)>> {
-    let row = sqlx::query(
-        "SELECT choice, is_correct, points FROM answers WHERE served_id = ? AND player_id = ?",
-    )
-    .bind(served_id)
-    .bind(player_id)
-    .fetch_optional(&mut *conn)
-    .await
-    .context("cannot read the answer")?;
-    Ok(row.map(|r| {
-        (
-            r.get("choice"),
-            r.get::<i64, _>("is_correct") != 0,
-            r.get("points"),
-        )
-    }))
 }
 
 /// In one quiz, per player: (player, points, answered, correct), best first.

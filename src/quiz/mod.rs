@@ -94,10 +94,6 @@ impl Bank {
     pub fn is_empty(&self) -> bool {
         self.questions.is_empty()
     }
-
-    pub fn get(&self, id: &str) -> Option<&Question> {
-        self.questions.iter().find(|q| q.id == id)
-    }
 }
 
 /// Interface words of a claim check, in the article's language and English.

@@ -339,15 +339,6 @@ impl Service {
         store::running_group_chats(&mut conn).await
     }
 
-    /// The quiz a Telegram chat is running, if any.
-    pub async fn running_in_chat(&self, chat_telegram_id: i64) -> anyhow::Result<Option<i64>> {
-        let mut conn = self.store.read().await?;
-        let Some(chat) = store::chat_by_telegram_id(&mut conn, chat_telegram_id).await? else {
-            return Ok(None);
-        };
-        Ok(store::running_group(&mut conn, chat).await?.map(|q| q.id))
-    }
-
     /// Solo quizzes untouched for `idle_ms` are stopped (answers kept): no
     /// quiz stays running forever. Returns how many.
     pub async fn stop_idle_solo(&self, idle_ms: i64) -> anyhow::Result<u64> {

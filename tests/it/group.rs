@@ -324,6 +324,12 @@ async fn a_hundred_groups_at_once_close_their_rounds_on_time() {
             .expect("rounds");
     assert_eq!(late.len(), 100);
     let worst = late.iter().copied().max().unwrap_or_default();
+    let mut sorted = late.clone();
+    sorted.sort_unstable();
+    println!(
+        "100 groups: rounds closed {} ms late at the median, {worst} ms at worst",
+        sorted[50]
+    );
     assert!(
         late.iter().all(|l| *l >= 0),
         "no round closes early: {late:?}"
