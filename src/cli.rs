@@ -120,12 +120,7 @@ pub async fn open_service() -> anyhow::Result<Service> {
     let dir = config::questions_dir();
     let corpus = Corpus::load(&dir)
         .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| {
-            format!(
-                "the questions in {} do not load (run `factquiz questions check`)",
-                dir.display()
-            )
-        })?;
+        .with_context(|| format!("cannot load the questions from `{}`", dir.display()))?;
     let mut rng: ChaCha8Rng = rand::make_rng();
     let bank = quiz::build(&corpus, Alternatives::builtin(), &mut rng)
         .map_err(|e| anyhow::anyhow!("{e}"))

@@ -242,6 +242,10 @@ pub enum Problem {
     Toml(String),
     #[error("no article folders (each holds {ARTICLE_FILE} and {FACTS_FILE})")]
     NoArticles,
+    #[error(
+        "there is no such folder: set FACTQUIZ_QUESTIONS to the questions folder, or run from the project's folder"
+    )]
+    NoFolder,
     #[error("the article text is empty")]
     EmptyArticle,
     #[error("the article date `{0}` is not YYYY-MM-DD")]
@@ -344,10 +348,15 @@ impl Corpus {
                 }
             }
             Err(e) => {
+                let problem = if e.kind() == std::io::ErrorKind::NotFound {
+                    Problem::NoFolder
+                } else {
+                    Problem::Unreadable(e.to_string())
+                };
                 return Err(LoadErrors(vec![LoadError {
                     file: dir.to_owned(),
                     fact: None,
-                    problem: Problem::Unreadable(e.to_string()),
+                    problem,
                 }]));
             }
         }

@@ -146,7 +146,10 @@ fn bad_toml_and_missing_files_name_the_file() {
 
     let (code, out) = check(&tmp.path().join("nowhere"));
     assert_eq!(code, 1);
-    assert!(out.contains("nowhere: cannot read the file"), "{out}");
+    assert!(
+        out.contains("nowhere: there is no such folder: set FACTQUIZ_QUESTIONS"),
+        "{out}"
+    );
 }
 
 fn export(args: &[&str]) -> String {

@@ -124,7 +124,8 @@ fn bad_arguments_are_refused_before_anything_runs() {
         .args(["play", "--name", "x"])
         .env("FACTQUIZ_QUESTIONS", tmp.path().join("none")));
     assert_eq!(code, 1);
-    assert!(err.contains("do not load"), "{err}");
+    assert!(err.contains("cannot load the questions from"), "{err}");
+    assert!(err.contains("set FACTQUIZ_QUESTIONS"), "{err}");
 }
 
 /// An answer acknowledged on screen is in the database after SIGKILL.
