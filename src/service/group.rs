@@ -53,9 +53,10 @@ pub struct RoundResult {
 pub struct Podium {
     /// This quiz's standings, best first.
     pub standings: Vec<StandingRow>,
-    /// For each player of the quiz: their rank on the group's all-time board
-    /// and their all-time points there.
-    pub group_ranks: Vec<(i64, i64, i64)>,
+    /// For each player of the quiz: (player, rank on the group's all-time board).
+    pub group_ranks: Vec<(i64, i64)>,
+    /// The group's all-time board after the quiz, its top five.
+    pub group_board: Vec<StandingRow>,
     pub state: String,
 }
 
@@ -280,22 +281,22 @@ impl Service {
             .context("no such quiz")?;
         let standings = store::quiz_scores(&mut tx, quiz_id).await?;
         let mut group_ranks = Vec::new();
+        let mut group_board = Vec::new();
         if let Some(chat) = quiz.chat_id {
             for s in &standings {
                 if let Some((points, _, _)) = store::standing(&mut tx, chat, 0, s.player_id).await?
                 {
-                    group_ranks.push((
-                        s.player_id,
-                        store::rank_of(&mut tx, chat, 0, points).await?,
-                        points,
-                    ));
+                    group_ranks
+                        .push((s.player_id, store::rank_of(&mut tx, chat, 0, points).await?));
                 }
             }
+            group_board = store::top(&mut tx, chat, 0, 5).await?;
         }
         tx.commit().await.context("cannot end the quiz")?;
         Ok(Podium {
             standings,
             group_ranks,
+            group_board,
             state: quiz.state,
         })
     }

@@ -276,12 +276,22 @@ pub fn podium(p: &Podium) -> String {
     }
     for row in p.standings.iter().take(10) {
         text.push_str(&standing_line(lang, row, false));
-        if let Some((_, rank, _)) = p.group_ranks.iter().find(|(id, _, _)| *id == row.player_id) {
+        if let Some((_, rank)) = p.group_ranks.iter().find(|(id, _)| *id == row.player_id) {
             text.push_str(&format!(" · المركز {rank} في المجموعة"));
         }
         text.push('\n');
     }
-    text.push_str("\nاكتبوا /top لترتيب المجموعة، و/quiz لاختبار جديد.");
+    if !p.group_board.is_empty() {
+        text.push_str(&format!(
+            "\n<b>{}</b>\n",
+            lang.leaderboard_title(true, false)
+        ));
+        for row in &p.group_board {
+            text.push_str(&standing_line(lang, row, false));
+            text.push('\n');
+        }
+    }
+    text.push_str("\nاكتبوا /quiz لاختبار جديد.");
     fit(text)
 }
 
