@@ -113,55 +113,53 @@ async fn answers_per_second(service: &Arc<Service>, tasks: usize) -> anyhow::Res
 /// A million players with standings, then the top 10 with the caller's own
 /// rank, for callers at the top, the middle and the bottom.
 async fn leaderboard_with_a_million_players(service: &Service) -> anyhow::Result<()> {
-    let pool = service.store().pool();
     let started = Instant::now();
-    let mut tx = service.store().write().await?;
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-         INSERT INTO players (origin, external_id, display_name, created_at)
-         SELECT 'terminal', 'million-' || i, 'player ' || i, 0 FROM n",
-    )
-    .bind(MILLION)
-    .execute(&mut *tx)
-    .await?;
-    // Points spread over 0..50,000 with many ties, as real boards have.
-    sqlx::query(
-        "INSERT INTO standings (scope, period, player_id, points, answered, correct)
-         SELECT 0, 0, id, (id * 7919) % 50000, 10, (id % 10) FROM players WHERE external_id LIKE 'million-%'",
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    let players: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM standings WHERE scope = 0 AND period = 0")
-            .fetch_one(pool)
-            .await?;
+    let (players, ids) = service
+        .store()
+        .write(|conn| {
+            conn.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+                 INSERT INTO players (origin, external_id, display_name, created_at)
+                 SELECT 'terminal', 'million-' || i, 'player ' || i, 0 FROM n",
+                [MILLION],
+            )?;
+            // Points spread over 0..50,000 with many ties, as real boards have.
+            conn.execute(
+                "INSERT INTO standings (scope, period, player_id, points, answered, correct)
+                 SELECT 0, 0, id, (id * 7919) % 50000, 10, (id % 10) FROM players WHERE external_id LIKE 'million-%'",
+                [],
+            )?;
+            let players: i64 = conn.query_row(
+                "SELECT COUNT(*) FROM standings WHERE scope = 0 AND period = 0",
+                [],
+                |r| r.get(0),
+            )?;
+            let mut ids = Vec::new();
+            for (label, sql) in [
+                (
+                    "top",
+                    "SELECT player_id FROM standings WHERE scope = 0 AND period = 0 ORDER BY points DESC LIMIT 1",
+                ),
+                (
+                    "middle",
+                    "SELECT player_id FROM standings WHERE scope = 0 AND period = 0 AND points = 25000 LIMIT 1",
+                ),
+                (
+                    "bottom",
+                    "SELECT player_id FROM standings WHERE scope = 0 AND period = 0 ORDER BY points ASC LIMIT 1",
+                ),
+            ] {
+                let id: i64 = conn.query_row(sql, [], |r| r.get(0))?;
+                ids.push((label.to_owned(), id));
+            }
+            Ok((players, ids))
+        })
+        .await?;
     println!(
         "leaderboard: {players} players with standings, seeded in {:.1} s",
         started.elapsed().as_secs_f64()
     );
 
-    let ids: Vec<(String, i64)> = {
-        let mut out = Vec::new();
-        for (label, order) in [("top", "DESC"), ("middle", "MIDDLE"), ("bottom", "ASC")] {
-            let sql = match order {
-                "MIDDLE" => {
-                    "SELECT player_id FROM standings WHERE scope = 0 AND period = 0 AND points = 25000 LIMIT 1"
-                }
-                "DESC" => {
-                    "SELECT player_id FROM standings WHERE scope = 0 AND period = 0 ORDER BY points DESC LIMIT 1"
-                }
-                _ => {
-                    "SELECT player_id FROM standings WHERE scope = 0 AND period = 0 ORDER BY points ASC LIMIT 1"
-                }
-            };
-            out.push((
-                label.to_owned(),
-                sqlx::query_scalar(sql).fetch_one(pool).await?,
-            ));
-        }
-        out
-    };
     for (label, id) in ids {
         let mut times = Vec::new();
         let mut rank = 0;

@@ -21,3 +21,12 @@ pub mod service;
 pub mod store;
 pub mod telegram;
 pub mod terminal;
+
+/// The message of a caught panic, for a log line.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_owned())
+}

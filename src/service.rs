@@ -1,8 +1,14 @@
 //! The use cases every adapter shares: start a quiz, ask the next question,
 //! answer, stop; a player's stats; leaderboards. Each loads state, applies
-//! the game's rules and persists in one transaction, then returns a view.
-//! Expected outcomes ("already answered", "not yours", "quiz over") are
-//! values; errors are only what went wrong underneath.
+//! the game's rules and persists, then returns a view.
+//!
+//! The use cases are plain functions over a connection (`solo`, `group`,
+//! `boards`), so that an adapter can run one inside the same transaction as
+//! its own bookkeeping (the Telegram adapter adds "update handled" and the
+//! messages to send). [`Service`] runs them one per transaction for the
+//! adapters that need nothing else (the terminal). Expected outcomes
+//! ("already answered", "not yours", "quiz over") are values; errors are
+//! only what went wrong underneath.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -11,16 +17,18 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use sqlx::SqliteConnection;
+use rusqlite::Connection;
 
 use crate::facts::Corpus;
 use crate::game;
 use crate::i18n::Lang;
 use crate::quiz::Bank;
 pub use crate::quiz::Question;
-use crate::store::{self, NewAnswer, Origin, StandingRow, Store};
+use crate::store::{self, Origin, StandingRow, Store};
 
-mod group;
+pub mod boards;
+pub mod group;
+pub mod solo;
 pub use group::{GroupStart, GroupStop, Podium, PollAnswer, Round, RoundResult};
 
 /// Wall-clock time in Unix milliseconds; a parameter so tests are exact.
@@ -281,80 +289,9 @@ impl Service {
         self.articles.get(slug).cloned().unwrap_or_default()
     }
 
-    /// Finds or creates the player, refreshing their name.
-    pub async fn enter(&self, who: &Identity) -> anyhow::Result<Player> {
-        let mut tx = self.store.write().await?;
-        let row = store::upsert_player(
-            &mut tx,
-            who.origin,
-            &who.external_id,
-            &who.name,
-            who.lang.code(),
-            self.now_ms(),
-        )
-        .await?;
-        tx.commit().await.context("cannot save the player")?;
-        Ok(Player {
-            id: row.id,
-            name: row.display_name,
-            lang: Lang::from_code(&row.lang),
-        })
-    }
-
-    /// Records the language a player chose.
-    pub async fn choose_lang(&self, player_id: i64, lang: Lang) -> anyhow::Result<()> {
-        let mut tx = self.store.write().await?;
-        store::choose_lang(&mut tx, player_id, lang.code()).await?;
-        tx.commit().await.context("cannot save the language")
-    }
-
-    /// Starts a solo quiz of `n` questions (1-20, clamped). A solo quiz the
-    /// player had running is stopped first; its summary is returned. With an
-    /// `origin` (the Telegram message that asked), a message delivered again
-    /// finds the quiz it started instead of starting another.
-    pub async fn start_solo(
-        &self,
-        player_id: i64,
-        chat: Option<&ChatRef>,
-        n: u8,
-        origin: Option<(i64, i64)>,
-    ) -> anyhow::Result<(i64, Option<QuizSummary>)> {
-        let plan = self.plan(n);
-        let now = self.now_ms();
-        let mut tx = self.store.write().await?;
-        if let Some((chat, message)) = origin
-            && let Some(existing) = store::quiz_by_origin(&mut tx, chat, message).await?
-        {
-            return Ok((existing.id, None));
-        }
-        let chat_id = match chat {
-            Some(c) => Some(self.save_chat(&mut tx, c, now).await?),
-            None => None,
-        };
-        let replaced = match store::running_solo(&mut tx, player_id).await? {
-            Some(old) => {
-                store::end_quiz(&mut tx, old.id, "stopped", now).await?;
-                Some(summary(&mut tx, old.id, player_id, old.total, "stopped", true).await?)
-            }
-            None => None,
-        };
-        let quiz = store::NewQuiz {
-            mode: "solo",
-            chat_id,
-            started_by: player_id,
-            total: i64::try_from(plan.len()).context("quiz size")?,
-            round_seconds: None,
-            now,
-            origin,
-        };
-        let quiz_id = store::insert_quiz(&mut tx, &quiz).await?;
-        save_plan(&mut tx, quiz_id, &plan).await?;
-        tx.commit().await.context("cannot start the quiz")?;
-        Ok((quiz_id, replaced))
-    }
-
-    /// The questions of a new quiz, chosen with the service's rng.
-    pub(crate) fn plan(&self, n: u8) -> Vec<Question> {
+    /// The questions of a new quiz of `n` (1-20, clamped), chosen with the
+    /// service's rng.
+    pub fn plan(&self, n: u8) -> Vec<Question> {
         let n = usize::from(n.clamp(1, 20));
         let mut rng = self
             .rng
@@ -363,131 +300,73 @@ impl Service {
         game::plan_quiz(&self.bank, n, &mut *rng)
     }
 
-    pub(crate) async fn save_chat(
+    /// Runs `f` with the current time in one transaction of its own.
+    async fn run<T, F>(&self, f: F) -> anyhow::Result<T>
+    where
+        F: FnOnce(&Connection, i64) -> anyhow::Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let clock = self.clock.clone();
+        self.store.write(move |conn| f(conn, clock.now_ms())).await
+    }
+
+    /// Finds or creates the player, refreshing their name.
+    pub async fn enter(&self, who: &Identity) -> anyhow::Result<Player> {
+        let who = who.clone();
+        self.run(move |conn, now| enter(conn, &who, now)).await
+    }
+
+    /// Records the language a player chose.
+    pub async fn choose_lang(&self, player_id: i64, lang: Lang) -> anyhow::Result<()> {
+        self.run(move |conn, _| store::choose_lang(conn, player_id, lang.code()))
+            .await
+    }
+
+    /// Starts a solo quiz of `n` questions; see [`solo::start`].
+    pub async fn start_solo(
         &self,
-        conn: &mut SqliteConnection,
-        chat: &ChatRef,
-        now: i64,
-    ) -> anyhow::Result<i64> {
-        let kind = if chat.group { "group" } else { "private" };
-        store::upsert_chat(conn, chat.telegram_id, kind, chat.title.as_deref(), now).await
+        player_id: i64,
+        chat: Option<&ChatRef>,
+        n: u8,
+        origin: Option<(i64, i64)>,
+    ) -> anyhow::Result<(i64, Option<QuizSummary>)> {
+        let plan = self.plan(n);
+        let chat = chat.cloned();
+        self.run(move |conn, now| {
+            solo::start(conn, now, player_id, chat.as_ref(), &plan, origin)
+                .map(|s| (s.quiz_id, s.replaced))
+        })
+        .await
     }
 
-    /// The next step of a solo quiz: the question shown but not answered yet
-    /// (again), or the next one, or the end (the quiz is then finished).
+    /// The next step of a solo quiz; see [`solo::next`].
     pub async fn next(&self, quiz_id: i64, player_id: i64) -> anyhow::Result<Step> {
-        let now = self.now_ms();
-        let mut tx = self.store.write().await?;
-        let quiz = store::quiz(&mut tx, quiz_id)
-            .await?
-            .context("no such quiz")?;
-        if quiz.state != "running" {
-            let s = summary(&mut tx, quiz_id, player_id, quiz.total, &quiz.state, false).await?;
-            tx.commit().await?;
-            return Ok(Step::Over(s));
-        }
-        let step = solo_step(&mut tx, &quiz, player_id, now).await?;
-        tx.commit().await.context("cannot move the quiz on")?;
-        Ok(step)
+        self.run(move |conn, now| solo::next(conn, now, quiz_id, player_id))
+            .await
     }
 
-    /// Records a solo answer: option `choice` (0-based) of served question
-    /// `served_id`, by `player_id`.
+    /// Records a solo answer; see [`solo::answer`].
     pub async fn answer(
         &self,
         served_id: i64,
         player_id: i64,
         choice: usize,
     ) -> anyhow::Result<AnswerOutcome> {
-        let now = self.now_ms();
-        let mut tx = self.store.write().await?;
-        let Some(store::AnswerContext {
-            served: row,
-            quiz,
-            answered,
-        }) = store::answer_context(&mut tx, served_id, player_id).await?
-        else {
-            return Ok(AnswerOutcome::Unknown);
-        };
-        let Some(served_at) = row.served_at else {
-            return Ok(AnswerOutcome::Unknown);
-        };
-        if quiz.mode != "solo" {
-            return Ok(AnswerOutcome::Unknown);
-        }
-        if quiz.started_by != player_id {
-            return Ok(AnswerOutcome::NotYours);
-        }
-        if answered {
-            return Ok(AnswerOutcome::AlreadyAnswered { quiz_id: quiz.id });
-        }
-        if quiz.state != "running" {
-            return Ok(AnswerOutcome::QuizOver);
-        }
-        let question = snapshot(&row.snapshot)?;
-        if choice >= question.options.len() {
-            return Ok(AnswerOutcome::InvalidChoice);
-        }
-        let correct = choice == question.correct;
-        let (_, streak_before) = store::solo_progress(&mut tx, quiz.id, player_id).await?;
-        let points = game::solo_points(correct, streak_before);
-        let recorded = store::record_answer(
-            &mut tx,
-            &NewAnswer {
-                served_id,
-                player_id,
-                quiz_id: quiz.id,
-                chat_id: quiz.chat_id,
-                choice: i64::try_from(choice).context("choice")?,
-                is_correct: correct,
-                points,
-                answered_at: now,
-                elapsed_ms: (now - served_at).max(0),
-                week: game::week_of(now),
-            },
-        )
-        .await?;
-        if !recorded {
-            return Ok(AnswerOutcome::AlreadyAnswered { quiz_id: quiz.id });
-        }
-        // What comes next is decided in the same transaction: one commit
-        // per press, not two.
-        let next = solo_step(&mut tx, &quiz, player_id, now).await?;
-        tx.commit().await.context("cannot save the answer")?;
-        Ok(AnswerOutcome::Recorded(Box::new(Recorded {
-            quiz_id: quiz.id,
-            served_id,
-            position: row.position,
-            total: quiz.total,
-            question,
-            choice,
-            correct,
-            points,
-            streak: if correct { streak_before + 1 } else { 0 },
-            message_id: row.message_id,
-            next,
-        })))
+        self.run(move |conn, now| solo::answer(conn, now, served_id, player_id, choice))
+            .await
     }
 
     /// Stops the player's running solo quiz; what was answered is kept.
     pub async fn stop(&self, player_id: i64) -> anyhow::Result<Option<QuizSummary>> {
-        let now = self.now_ms();
-        let mut tx = self.store.write().await?;
-        let Some(quiz) = store::running_solo(&mut tx, player_id).await? else {
-            return Ok(None);
-        };
-        store::end_quiz(&mut tx, quiz.id, "stopped", now).await?;
-        let s = summary(&mut tx, quiz.id, player_id, quiz.total, "stopped", true).await?;
-        tx.commit().await.context("cannot stop the quiz")?;
-        Ok(Some(s))
+        self.run(move |conn, now| solo::stop(conn, now, player_id))
+            .await
     }
 
     /// The running solo quiz of a player, if any.
     pub async fn running_solo(&self, player_id: i64) -> anyhow::Result<Option<i64>> {
-        let mut conn = self.store.read().await?;
-        Ok(store::running_solo(&mut conn, player_id)
-            .await?
-            .map(|q| q.id))
+        self.store
+            .read(move |conn| Ok(store::running_solo(conn, player_id)?.map(|q| q.id)))
+            .await
     }
 
     /// Remembers the Telegram message that shows a served question.
@@ -497,32 +376,16 @@ impl Service {
         message_id: i64,
         poll_id: Option<&str>,
     ) -> anyhow::Result<()> {
-        let mut tx = self.store.write().await?;
-        store::set_message(&mut tx, served_id, message_id, poll_id).await?;
-        tx.commit().await.context("cannot save the message id")
+        let poll_id = poll_id.map(str::to_owned);
+        self.run(move |conn, _| store::set_message(conn, served_id, message_id, poll_id.as_deref()))
+            .await
     }
 
     /// A player's statistics; the rank is global and all-time.
     pub async fn stats(&self, player_id: i64) -> anyhow::Result<Stats> {
-        let mut conn = self.store.read().await?;
-        let player = store::player(&mut conn, player_id)
-            .await?
-            .context("no such player")?;
-        let standing = store::standing(&mut conn, 0, 0, player_id).await?;
-        let rank = match standing {
-            Some((points, _, _)) => Some(store::rank_of(&mut conn, 0, 0, points).await?),
-            None => None,
-        };
-        let (points, answered, correct) = standing.unwrap_or_default();
-        Ok(Stats {
-            points,
-            answered,
-            correct,
-            streak: player.streak,
-            best_streak: player.best_streak,
-            rank,
-            players: store::players_in(&mut conn, 0, 0).await?,
-        })
+        self.store
+            .read(move |conn| boards::stats(conn, player_id))
+            .await
     }
 
     /// A leaderboard of `limit` lines, with `me`'s line even outside them.
@@ -533,98 +396,48 @@ impl Service {
         limit: u32,
         me: Option<i64>,
     ) -> anyhow::Result<Leaderboard> {
-        let mut conn = self.store.read().await?;
-        let scope = match scope {
-            Scope::Global => 0,
-            Scope::Chat(telegram_id) => {
-                match store::chat_by_telegram_id(&mut conn, telegram_id).await? {
-                    Some(id) => id,
-                    None => {
-                        return Ok(Leaderboard {
-                            rows: Vec::new(),
-                            me: None,
-                            players: 0,
-                        });
-                    }
-                }
-            }
-        };
-        let period = match period {
-            Period::AllTime => 0,
-            Period::ThisWeek => game::week_of(self.now_ms()),
-        };
-        let rows = store::top(&mut conn, scope, period, i64::from(limit)).await?;
-        let me = match me {
-            Some(id) => match rows.iter().find(|r| r.player_id == id) {
-                Some(row) => Some(row.clone()),
-                None => match store::standing(&mut conn, scope, period, id).await? {
-                    Some((points, answered, correct)) => Some(StandingRow {
-                        rank: store::rank_of(&mut conn, scope, period, points).await?,
-                        player_id: id,
-                        name: store::player(&mut conn, id)
-                            .await?
-                            .map(|p| p.display_name)
-                            .unwrap_or_default(),
-                        points,
-                        answered,
-                        correct,
-                    }),
-                    None => None,
-                },
-            },
-            None => None,
-        };
-        let players = store::players_in(&mut conn, scope, period).await?;
-        Ok(Leaderboard { rows, me, players })
+        self.run(move |conn, now| boards::leaderboard(conn, now, scope, period, limit, me))
+            .await
+    }
+
+    /// Solo quizzes untouched for `idle_ms` are stopped (answers kept): no
+    /// quiz stays running forever. Returns how many.
+    pub async fn stop_idle_solo(&self, idle_ms: i64) -> anyhow::Result<usize> {
+        self.run(move |conn, now| store::stop_idle_solo(conn, now - idle_ms, now))
+            .await
     }
 }
 
-/// The step a running solo quiz is at: the first question not yet shown
-/// (now marked shown), or the first shown but unanswered one (again), or,
-/// when all are answered, the end (the quiz is then finished).
-async fn solo_step(
-    conn: &mut SqliteConnection,
-    quiz: &store::QuizRow,
-    player_id: i64,
-    now: i64,
-) -> anyhow::Result<Step> {
-    let rows = store::solo_questions(conn, quiz.id, player_id).await?;
-    let Some((row, answered)) = rows
-        .into_iter()
-        .find(|(row, answered)| row.served_at.is_none() || !answered)
-    else {
-        store::end_quiz(conn, quiz.id, "finished", now).await?;
-        return Ok(Step::Over(
-            summary(conn, quiz.id, player_id, quiz.total, "finished", true).await?,
-        ));
-    };
-    debug_assert!(!answered);
-    let again = row.served_at.is_some();
-    if !again {
-        store::mark_served(conn, row.id, now, None).await?;
-    }
-    Ok(Step::Ask(Box::new(Asked {
-        served_id: row.id,
-        quiz_id: quiz.id,
-        position: row.position,
-        total: quiz.total,
-        question: snapshot(&row.snapshot)?,
-        again,
-        message_id: row.message_id,
-    })))
+/// Finds or creates the player behind an identity, refreshing their name.
+pub fn enter(conn: &Connection, who: &Identity, now: i64) -> anyhow::Result<Player> {
+    let row = store::upsert_player(
+        conn,
+        who.origin,
+        &who.external_id,
+        &who.name,
+        who.lang.code(),
+        now,
+    )?;
+    Ok(Player {
+        id: row.id,
+        name: row.display_name,
+        lang: Lang::from_code(&row.lang),
+    })
+}
+
+/// Saves a chat; returns its row id.
+pub fn save_chat(conn: &Connection, chat: &ChatRef, now: i64) -> anyhow::Result<i64> {
+    let kind = if chat.group { "group" } else { "private" };
+    store::upsert_chat(conn, chat.telegram_id, kind, chat.title.as_deref(), now)
 }
 
 /// Saves the planned questions of a quiz, in order.
-pub(crate) async fn save_plan(
-    conn: &mut SqliteConnection,
-    quiz_id: i64,
-    plan: &[Question],
-) -> anyhow::Result<()> {
+pub(crate) fn save_plan(conn: &Connection, quiz_id: i64, plan: &[Question]) -> anyhow::Result<()> {
     for (position, q) in plan.iter().enumerate() {
         let snapshot = serde_json::to_string(q).context("cannot encode a question")?;
         let position = i64::try_from(position).context("position")?;
         let correct = i64::try_from(q.correct).context("correct")?;
-        store::insert_served(conn, quiz_id, position, &q.id, &snapshot, correct).await?;
+        store::insert_served(conn, quiz_id, position, &q.id, &snapshot, correct)?;
     }
     Ok(())
 }
@@ -635,21 +448,22 @@ pub(crate) fn snapshot(json: &str) -> anyhow::Result<Question> {
 }
 
 /// A player's summary of a quiz; `ended_now` when this call ended it.
-pub(crate) async fn summary(
-    conn: &mut SqliteConnection,
+pub(crate) fn summary(
+    conn: &Connection,
     quiz_id: i64,
     player_id: i64,
     total: i64,
     state: &str,
     ended_now: bool,
 ) -> anyhow::Result<QuizSummary> {
-    let scores = store::quiz_scores(conn, quiz_id).await?;
+    let scores = store::quiz_scores(conn, quiz_id)?;
     let mine = scores.iter().find(|s| s.player_id == player_id);
     let (points, answered, correct) = mine.map_or((0, 0, 0), |s| (s.points, s.answered, s.correct));
-    let global = store::standing(conn, 0, 0, player_id).await?;
+    let global = store::standing(conn, 0, 0, player_id)?;
+    let players = store::players_in(conn, 0, 0)?;
     let rank = match global {
-        Some((p, _, _)) => store::rank_of(conn, 0, 0, p).await?,
-        None => store::players_in(conn, 0, 0).await? + 1,
+        Some((p, _, _)) => store::rank_of(conn, 0, 0, p)?,
+        None => players + 1,
     };
     Ok(QuizSummary {
         quiz_id,
@@ -659,7 +473,7 @@ pub(crate) async fn summary(
         points,
         state: state.to_owned(),
         rank,
-        players: store::players_in(conn, 0, 0).await?.max(rank),
+        players: players.max(rank),
         ended_now,
     })
 }

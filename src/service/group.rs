@@ -4,8 +4,9 @@
 //! more) live here.
 
 use anyhow::Context;
+use rusqlite::Connection;
 
-use super::{ChatRef, Identity, Question, Service, snapshot};
+use super::{ChatRef, Identity, Question, Service, save_chat, save_plan, snapshot};
 use crate::game;
 use crate::store::{self, NewAnswer, StandingRow};
 
@@ -100,69 +101,16 @@ impl Service {
         origin: Option<(i64, i64)>,
     ) -> anyhow::Result<GroupStart> {
         let plan = self.plan(n);
-        let now = self.now_ms();
-        let mut tx = self.store.write().await?;
-        if let Some((c, m)) = origin
-            && let Some(existing) = store::quiz_by_origin(&mut tx, c, m).await?
-        {
-            return Ok(GroupStart::Started {
-                quiz_id: existing.id,
-                total: existing.total,
-                fresh: false,
-            });
-        }
-        let chat_id = self.save_chat(&mut tx, chat, now).await?;
-        if let Some(running) = store::running_group(&mut tx, chat_id).await? {
-            return Ok(GroupStart::AlreadyRunning {
-                quiz_id: running.id,
-            });
-        }
-        let total = i64::try_from(plan.len()).context("quiz size")?;
-        let quiz = store::NewQuiz {
-            mode: "group",
-            chat_id: Some(chat_id),
-            started_by: player_id,
-            total,
-            round_seconds: Some(i64::from(round_seconds)),
-            now,
-            origin,
-        };
-        let quiz_id = store::insert_quiz(&mut tx, &quiz).await?;
-        super::save_plan(&mut tx, quiz_id, &plan).await?;
-        tx.commit().await.context("cannot start the group quiz")?;
-        Ok(GroupStart::Started {
-            quiz_id,
-            total,
-            fresh: true,
-        })
+        let chat = chat.clone();
+        self.run(move |conn, now| start(conn, now, &chat, player_id, &plan, round_seconds, origin))
+            .await
     }
 
     /// The round a running group quiz is at: the one shown and not closed
     /// (after a restart), else the next one not shown. `None` when every
     /// round is closed, or the quiz is not running.
     pub async fn current_round(&self, quiz_id: i64) -> anyhow::Result<Option<Round>> {
-        let mut conn = self.store.read().await?;
-        let Some(quiz) = store::quiz(&mut conn, quiz_id).await? else {
-            return Ok(None);
-        };
-        if quiz.state != "running" {
-            return Ok(None);
-        }
-        let rows = store::served_of_quiz(&mut conn, quiz_id).await?;
-        let Some(row) = rows.into_iter().find(|r| r.closed_at.is_none()) else {
-            return Ok(None);
-        };
-        Ok(Some(Round {
-            served_id: row.id,
-            quiz_id,
-            position: row.position,
-            total: quiz.total,
-            question: snapshot(&row.snapshot)?,
-            round_seconds: quiz.round_seconds.unwrap_or(30),
-            served_at: row.served_at,
-            closes_at: row.closes_at,
-            message_id: row.message_id,
-        }))
+        self.run(move |conn, _| current_round(conn, quiz_id)).await
     }
 
     /// Records that a round's poll is on screen: from now, answers count
@@ -173,13 +121,15 @@ impl Service {
         message_id: i64,
         poll_id: &str,
     ) -> anyhow::Result<i64> {
-        let now = self.now_ms();
-        let closes_at = now + round.round_seconds * 1000;
-        let mut tx = self.store.write().await?;
-        store::set_message(&mut tx, round.served_id, message_id, Some(poll_id)).await?;
-        store::mark_served(&mut tx, round.served_id, now, Some(closes_at)).await?;
-        tx.commit().await.context("cannot open the round")?;
-        Ok(closes_at)
+        let (served_id, seconds, poll_id) =
+            (round.served_id, round.round_seconds, poll_id.to_owned());
+        self.run(move |conn, now| {
+            let closes_at = now + seconds * 1000;
+            store::set_message(conn, served_id, message_id, Some(&poll_id))?;
+            store::mark_served(conn, served_id, now, Some(closes_at))?;
+            Ok(closes_at)
+        })
+        .await
     }
 
     /// Records a member's answer to a round's poll; the member, who may
@@ -192,113 +142,35 @@ impl Service {
         who: &Identity,
         choice: usize,
     ) -> anyhow::Result<PollAnswer> {
-        // Stamped on arrival: a poll answer carries no time of its own.
-        let now = self.now_ms();
-        let mut tx = self.store.write().await?;
-        let player_id = store::upsert_player(
-            &mut tx,
-            who.origin,
-            &who.external_id,
-            &who.name,
-            who.lang.code(),
-            now,
-        )
-        .await?
-        .id;
-        let Some(store::AnswerContext {
-            served: row,
-            quiz,
-            answered,
-        }) = store::answer_context_by_poll(&mut tx, poll_id, player_id).await?
-        else {
-            return Ok(PollAnswer::Unknown);
-        };
-        let (Some(served_at), Some(closes_at)) = (row.served_at, row.closes_at) else {
-            return Ok(PollAnswer::Unknown);
-        };
-        if answered {
-            return Ok(PollAnswer::AlreadyAnswered);
-        }
-        if quiz.state != "running" || row.closed_at.is_some() || now > closes_at {
-            return Ok(PollAnswer::Closed);
-        }
-        let question = snapshot(&row.snapshot)?;
-        if choice >= question.options.len() {
-            return Ok(PollAnswer::InvalidChoice);
-        }
-        let correct = choice == question.correct;
-        let elapsed = (now - served_at).max(0);
-        let points = game::group_points(correct, elapsed, closes_at - served_at);
-        let recorded = store::record_answer(
-            &mut tx,
-            &NewAnswer {
-                served_id: row.id,
-                player_id,
-                quiz_id: quiz.id,
-                chat_id: quiz.chat_id,
-                choice: i64::try_from(choice).context("choice")?,
-                is_correct: correct,
-                points,
-                answered_at: now,
-                elapsed_ms: elapsed,
-                week: game::week_of(now),
-            },
-        )
-        .await?;
-        if !recorded {
-            return Ok(PollAnswer::AlreadyAnswered);
-        }
-        tx.commit().await.context("cannot save the answer")?;
-        Ok(PollAnswer::Recorded { correct, points })
+        let (poll_id, who) = (poll_id.to_owned(), who.clone());
+        self.run(move |conn, now| group_answer(conn, now, &poll_id, &who, choice))
+            .await
     }
 
     /// Closes a round (once: `None` if it was closed already) and returns how
-    /// it went. The quiz is finished when this was its last round.
+    /// it went.
     pub async fn close_round(&self, round: &Round) -> anyhow::Result<Option<RoundResult>> {
-        let now = self.now_ms();
-        let mut tx = self.store.write().await?;
-        if !store::close_round(&mut tx, round.served_id, now).await? {
-            return Ok(None);
-        }
-        let (answered, right) = store::round_counts(&mut tx, round.served_id).await?;
-        let standings = store::quiz_scores(&mut tx, round.quiz_id).await?;
-        tx.commit().await.context("cannot close the round")?;
-        Ok(Some(RoundResult {
-            round: round.clone(),
-            answered,
-            right,
-            standings,
-        }))
+        let round = round.clone();
+        self.run(move |conn, now| {
+            if !store::close_round(conn, round.served_id, now)? {
+                return Ok(None);
+            }
+            let (answered, right) = store::round_counts(conn, round.served_id)?;
+            let standings = store::quiz_scores(conn, round.quiz_id)?;
+            Ok(Some(RoundResult {
+                round,
+                answered,
+                right,
+                standings,
+            }))
+        })
+        .await
     }
 
     /// Ends a group quiz (`finished`, or `stopped`) and returns its podium.
-    pub async fn end_group(&self, quiz_id: i64, state: &str) -> anyhow::Result<Podium> {
-        let now = self.now_ms();
-        let mut tx = self.store.write().await?;
-        store::end_quiz(&mut tx, quiz_id, state, now).await?;
-        let quiz = store::quiz(&mut tx, quiz_id)
-            .await?
-            .context("no such quiz")?;
-        let standings = store::quiz_scores(&mut tx, quiz_id).await?;
-        let mut group_ranks = Vec::new();
-        let mut group_board = Vec::new();
-        if let Some(chat) = quiz.chat_id {
-            for s in &standings {
-                if let Some((points, _, _)) = store::standing(&mut tx, chat, 0, s.player_id).await?
-                {
-                    group_ranks
-                        .push((s.player_id, store::rank_of(&mut tx, chat, 0, points).await?));
-                }
-            }
-            group_board = store::top(&mut tx, chat, 0, 5).await?;
-        }
-        tx.commit().await.context("cannot end the quiz")?;
-        Ok(Podium {
-            standings,
-            group_ranks,
-            group_board,
-            state: quiz.state,
-        })
+    pub async fn end_group(&self, quiz_id: i64, state: &'static str) -> anyhow::Result<Podium> {
+        self.run(move |conn, now| end(conn, now, quiz_id, state))
+            .await
     }
 
     /// `/stop` in a group: by the member who started the quiz, or an admin.
@@ -308,45 +180,187 @@ impl Service {
         player_id: i64,
         is_admin: bool,
     ) -> anyhow::Result<GroupStop> {
-        let now = self.now_ms();
-        let mut tx = self.store.write().await?;
-        let Some(chat) = store::chat_by_telegram_id(&mut tx, chat_telegram_id).await? else {
-            return Ok(GroupStop::NotRunning);
-        };
-        let Some(quiz) = store::running_group(&mut tx, chat).await? else {
-            return Ok(GroupStop::NotRunning);
-        };
-        if quiz.started_by != player_id && !is_admin {
-            return Ok(GroupStop::NotAllowed);
-        }
-        store::end_quiz(&mut tx, quiz.id, "stopped", now).await?;
-        let open = store::served_of_quiz(&mut tx, quiz.id)
-            .await?
-            .into_iter()
-            .find(|r| r.served_at.is_some() && r.closed_at.is_none());
-        if let Some(round) = &open {
-            store::close_round(&mut tx, round.id, now).await?;
-        }
-        tx.commit().await.context("cannot stop the quiz")?;
-        Ok(GroupStop::Stopped {
-            quiz_id: quiz.id,
-            open_message: open.and_then(|r| r.message_id),
-        })
+        self.run(move |conn, now| stop(conn, now, chat_telegram_id, player_id, is_admin))
+            .await
     }
 
     /// Every running group quiz, with its chat's Telegram id.
     pub async fn running_group_quizzes(&self) -> anyhow::Result<Vec<(i64, i64)>> {
-        let mut conn = self.store.read().await?;
-        store::running_group_chats(&mut conn).await
+        self.run(|conn, _| store::running_group_chats(conn)).await
     }
+}
 
-    /// Solo quizzes untouched for `idle_ms` are stopped (answers kept): no
-    /// quiz stays running forever. Returns how many.
-    pub async fn stop_idle_solo(&self, idle_ms: i64) -> anyhow::Result<u64> {
-        let now = self.now_ms();
-        let mut tx = self.store.write().await?;
-        let n = store::stop_idle_solo(&mut tx, now - idle_ms, now).await?;
-        tx.commit().await.context("cannot stop idle quizzes")?;
-        Ok(n)
+/// Starts a group quiz of the planned questions with rounds of
+/// `round_seconds`; one at a time per group.
+pub fn start(
+    conn: &Connection,
+    now: i64,
+    chat: &ChatRef,
+    player_id: i64,
+    plan: &[Question],
+    round_seconds: u32,
+    origin: Option<(i64, i64)>,
+) -> anyhow::Result<GroupStart> {
+    if let Some((c, m)) = origin
+        && let Some(existing) = store::quiz_by_origin(conn, c, m)?
+    {
+        return Ok(GroupStart::Started {
+            quiz_id: existing.id,
+            total: existing.total,
+            fresh: false,
+        });
     }
+    let chat_id = save_chat(conn, chat, now)?;
+    if let Some(running) = store::running_group(conn, chat_id)? {
+        return Ok(GroupStart::AlreadyRunning {
+            quiz_id: running.id,
+        });
+    }
+    let total = i64::try_from(plan.len()).context("quiz size")?;
+    let quiz = store::NewQuiz {
+        mode: "group",
+        chat_id: Some(chat_id),
+        started_by: player_id,
+        total,
+        round_seconds: Some(i64::from(round_seconds)),
+        now,
+        origin,
+    };
+    let quiz_id = store::insert_quiz(conn, &quiz)?;
+    save_plan(conn, quiz_id, plan)?;
+    Ok(GroupStart::Started {
+        quiz_id,
+        total,
+        fresh: true,
+    })
+}
+
+fn current_round(conn: &Connection, quiz_id: i64) -> anyhow::Result<Option<Round>> {
+    let Some(quiz) = store::quiz(conn, quiz_id)? else {
+        return Ok(None);
+    };
+    if quiz.state != "running" {
+        return Ok(None);
+    }
+    let rows = store::served_of_quiz(conn, quiz_id)?;
+    let Some(row) = rows.into_iter().find(|r| r.closed_at.is_none()) else {
+        return Ok(None);
+    };
+    Ok(Some(Round {
+        served_id: row.id,
+        quiz_id,
+        position: row.position,
+        total: quiz.total,
+        question: snapshot(&row.snapshot)?,
+        round_seconds: quiz.round_seconds.unwrap_or(30),
+        served_at: row.served_at,
+        closes_at: row.closes_at,
+        message_id: row.message_id,
+    }))
+}
+
+fn group_answer(
+    conn: &Connection,
+    now: i64,
+    poll_id: &str,
+    who: &Identity,
+    choice: usize,
+) -> anyhow::Result<PollAnswer> {
+    let player_id = super::enter(conn, who, now)?.id;
+    let Some(store::AnswerContext {
+        served: row,
+        quiz,
+        answered,
+    }) = store::answer_context_by_poll(conn, poll_id, player_id)?
+    else {
+        return Ok(PollAnswer::Unknown);
+    };
+    let (Some(served_at), Some(closes_at)) = (row.served_at, row.closes_at) else {
+        return Ok(PollAnswer::Unknown);
+    };
+    if answered {
+        return Ok(PollAnswer::AlreadyAnswered);
+    }
+    if quiz.state != "running" || row.closed_at.is_some() || now > closes_at {
+        return Ok(PollAnswer::Closed);
+    }
+    let question = snapshot(&row.snapshot)?;
+    if choice >= question.options.len() {
+        return Ok(PollAnswer::InvalidChoice);
+    }
+    let correct = choice == question.correct;
+    let elapsed = (now - served_at).max(0);
+    let points = game::group_points(correct, elapsed, closes_at - served_at);
+    let recorded = store::record_answer(
+        conn,
+        &NewAnswer {
+            served_id: row.id,
+            player_id,
+            quiz_id: quiz.id,
+            chat_id: quiz.chat_id,
+            choice: i64::try_from(choice).context("choice")?,
+            is_correct: correct,
+            points,
+            answered_at: now,
+            elapsed_ms: elapsed,
+            week: game::week_of(now),
+        },
+    )?;
+    if !recorded {
+        return Ok(PollAnswer::AlreadyAnswered);
+    }
+    Ok(PollAnswer::Recorded { correct, points })
+}
+
+/// Ends a group quiz (`finished`, or `stopped`) and returns its podium.
+pub fn end(conn: &Connection, now: i64, quiz_id: i64, state: &str) -> anyhow::Result<Podium> {
+    store::end_quiz(conn, quiz_id, state, now)?;
+    let quiz = store::quiz(conn, quiz_id)?.context("no such quiz")?;
+    let standings = store::quiz_scores(conn, quiz_id)?;
+    let mut group_ranks = Vec::new();
+    let mut group_board = Vec::new();
+    if let Some(chat) = quiz.chat_id {
+        for s in &standings {
+            if let Some((points, _, _)) = store::standing(conn, chat, 0, s.player_id)? {
+                group_ranks.push((s.player_id, store::rank_of(conn, chat, 0, points)?));
+            }
+        }
+        group_board = store::top(conn, chat, 0, 5)?;
+    }
+    Ok(Podium {
+        standings,
+        group_ranks,
+        group_board,
+        state: quiz.state,
+    })
+}
+
+/// `/stop` in a group: by the member who started the quiz, or an admin.
+pub fn stop(
+    conn: &Connection,
+    now: i64,
+    chat_telegram_id: i64,
+    player_id: i64,
+    is_admin: bool,
+) -> anyhow::Result<GroupStop> {
+    let Some(chat) = store::chat_by_telegram_id(conn, chat_telegram_id)? else {
+        return Ok(GroupStop::NotRunning);
+    };
+    let Some(quiz) = store::running_group(conn, chat)? else {
+        return Ok(GroupStop::NotRunning);
+    };
+    if quiz.started_by != player_id && !is_admin {
+        return Ok(GroupStop::NotAllowed);
+    }
+    store::end_quiz(conn, quiz.id, "stopped", now)?;
+    let open = store::served_of_quiz(conn, quiz.id)?
+        .into_iter()
+        .find(|r| r.served_at.is_some() && r.closed_at.is_none());
+    if let Some(round) = &open {
+        store::close_round(conn, round.id, now)?;
+    }
+    Ok(GroupStop::Stopped {
+        quiz_id: quiz.id,
+        open_message: open.and_then(|r| r.message_id),
+    })
 }

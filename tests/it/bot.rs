@@ -104,13 +104,6 @@ impl Running {
     pub async fn restart(api: Arc<BotApi>, db: PathBuf, dir: Arc<tempfile::TempDir>) -> Running {
         Self::start_on(api, db, dir, SendLimits::Off, 30, None).await
     }
-
-    /// Reads the database while the bot runs.
-    pub async fn read(&self) -> Store {
-        Store::open(self.db.to_str().expect("path"))
-            .await
-            .expect("store")
-    }
 }
 
 impl Drop for Running {
@@ -124,15 +117,13 @@ impl Drop for Running {
 /// The index of the right option of the question shown by `message`.
 pub async fn right_option(bot: &Running, message: &Call) -> usize {
     let id = bot.api.message_id_of(message);
-    let store = bot.read().await;
     let mut tries = 0;
     loop {
-        let correct: Option<i64> =
-            sqlx::query_scalar("SELECT correct FROM served WHERE message_id = ?")
-                .bind(id)
-                .fetch_optional(store.pool())
-                .await
-                .expect("query");
+        let correct: Option<i64> = crate::helpers::query_with(
+            &bot.db,
+            "SELECT MAX(correct) FROM served WHERE message_id = ?1",
+            [id],
+        );
         if let Some(c) = correct {
             return usize::try_from(c).expect("index");
         }
@@ -338,11 +329,7 @@ async fn a_double_tap_and_a_stale_button_change_nothing() {
             .contains("انتهى هذا الاختبار")
     );
 
-    let store = bot.read().await;
-    let answers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM answers")
-        .fetch_one(store.pool())
-        .await
-        .expect("count");
+    let answers: i64 = crate::helpers::query(&bot.db, "SELECT COUNT(*) FROM answers");
     assert_eq!(answers, 1);
     api.assert_valid();
     bot.stop().await;
@@ -382,11 +369,7 @@ async fn forged_and_garbled_buttons_get_a_notice_and_change_nothing() {
             .await;
         assert_eq!(notice.body["text"], expected, "{raw}");
     }
-    let store = bot.read().await;
-    let answers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM answers")
-        .fetch_one(store.pool())
-        .await
-        .expect("count");
+    let answers: i64 = crate::helpers::query(&bot.db, "SELECT COUNT(*) FROM answers");
     assert_eq!(answers, 0);
     assert!(api.calls_to("editmessagetext").is_empty());
     api.assert_valid();
@@ -577,17 +560,12 @@ async fn a_crash_mid_quiz_loses_nothing_and_counts_nothing_twice() {
     let bot = Running::restart(api, db, dir).await;
     let api = &bot.api;
     api.wait_confirmed(second_press).await;
-    let store = bot.read().await;
-    let answers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM answers")
-        .fetch_one(store.pool())
-        .await
-        .expect("count");
+    let answers: i64 = crate::helpers::query(&bot.db, "SELECT COUNT(*) FROM answers");
     assert_eq!(answers, 2, "both presses, each once");
-    let answered: i64 =
-        sqlx::query_scalar("SELECT answered FROM standings WHERE scope = 0 AND period = 0")
-            .fetch_one(store.pool())
-            .await
-            .expect("standing");
+    let answered: i64 = crate::helpers::query(
+        &bot.db,
+        "SELECT answered FROM standings WHERE scope = 0 AND period = 0",
+    );
     assert_eq!(answered, 2);
     let redelivered = api
         .wait_for(mark, "the repeat's notice", |c| {
@@ -625,11 +603,7 @@ async fn a_quiz_command_delivered_twice_starts_one_quiz() {
     let mark = api.mark();
     let repeat = api.redeliver(first);
     api.wait_confirmed(repeat).await;
-    let store = bot.read().await;
-    let quizzes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM quizzes")
-        .fetch_one(store.pool())
-        .await
-        .expect("count");
+    let quizzes: i64 = crate::helpers::query(&bot.db, "SELECT COUNT(*) FROM quizzes");
     assert_eq!(quizzes, 1);
     assert!(
         api.calls()

@@ -6,8 +6,6 @@ use std::process::{Child, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use factquiz::store::Store;
-
 use crate::botapi::{BotApi, Call, Chat, TOKEN, User};
 use crate::helpers::{factquiz, questions_dir, run};
 
@@ -80,15 +78,7 @@ async fn question(api: &BotApi, after: usize, chat: i64) -> Call {
 }
 
 async fn count(db: &std::path::Path, sql: &'static str) -> i64 {
-    let store = Store::open(db.to_str().expect("path"))
-        .await
-        .expect("store");
-    let n = sqlx::query_scalar(sql)
-        .fetch_one(store.pool())
-        .await
-        .expect("count");
-    store.close().await;
-    n
+    crate::helpers::query(db, sql)
 }
 
 #[tokio::test]

@@ -103,18 +103,15 @@ async fn a_full_group_quiz_with_members_answering_at_different_times() {
         podium.text()
     );
 
-    let store = bot.read().await;
-    let answers: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT a.player_id, a.points FROM answers a ORDER BY a.answered_at")
-            .fetch_all(store.pool())
-            .await
-            .expect("answers");
-    assert_eq!(
-        answers.len(),
-        4,
-        "Badr, Chadi, Amal, then Dana in round 2: {answers:?}"
+    let points: Vec<i64> = crate::helpers::query_all(
+        &bot.db,
+        "SELECT a.points FROM answers a ORDER BY a.answered_at",
     );
-    let points: Vec<i64> = answers.iter().map(|a| a.1).collect();
+    assert_eq!(
+        points.len(),
+        4,
+        "Badr, Chadi, Amal, then Dana in round 2: {points:?}"
+    );
     assert!(
         points[0] > points[2] && points[2] >= 100,
         "faster is more: {points:?}"
@@ -237,11 +234,10 @@ async fn a_restart_mid_quiz_resumes_the_rounds_and_keeps_the_answers() {
     let p2 = poll(api, r1.seq, group.id).await;
     api.poll_answer(&api.poll_id_of(&p2), &player, right_of(&p2));
     group_message(api, p2.seq, group.id, "النتيجة النهائية").await;
-    let store = bot.read().await;
-    let running: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM quizzes WHERE state = 'running'")
-        .fetch_one(store.pool())
-        .await
-        .expect("count");
+    let running: i64 = crate::helpers::query(
+        &bot.db,
+        "SELECT COUNT(*) FROM quizzes WHERE state = 'running'",
+    );
     assert_eq!(running, 0, "no quiz stays running");
     api.assert_valid();
     bot.stop().await;
@@ -277,12 +273,18 @@ async fn a_quiz_left_running_long_ago_is_closed_cleanly_at_start() {
             .start_group(&chat, p.id, 3, ROUND, None)
             .await
             .expect("start");
-        let mut tx = service.store().write().await.expect("tx");
-        sqlx::query("UPDATE served SET served_at = 1000, closes_at = 6000 WHERE position = 0")
-            .execute(&mut *tx)
+        service
+            .store()
+            .write(|conn| {
+                conn.execute(
+                    "UPDATE served SET served_at = 1000, closes_at = 6000 WHERE position = 0",
+                    [],
+                )?;
+                Ok(())
+            })
             .await
             .expect("update");
-        tx.commit().await.expect("commit");
+        service.store().close().await;
     }
     let bot = Running::restart(std::sync::Arc::new(api), db, dir).await;
     let api = &bot.api;
@@ -316,12 +318,10 @@ async fn a_hundred_groups_at_once_close_their_rounds_on_time() {
         after = podium.seq + 1;
         seen += 1;
     }
-    let store = bot.read().await;
-    let late: Vec<i64> =
-        sqlx::query_scalar("SELECT closed_at - closes_at FROM served WHERE closed_at IS NOT NULL")
-            .fetch_all(store.pool())
-            .await
-            .expect("rounds");
+    let late: Vec<i64> = crate::helpers::query_all(
+        &bot.db,
+        "SELECT closed_at - closes_at FROM served WHERE closed_at IS NOT NULL",
+    );
     assert_eq!(late.len(), 100);
     let worst = late.iter().copied().max().unwrap_or_default();
     let mut sorted = late.clone();

@@ -100,3 +100,33 @@ pub fn service_on(store: Store, clock: Arc<dyn factquiz::service::Clock>) -> Ser
     .expect("bank builds");
     Service::new(store, &corpus, bank, clock, Some(7))
 }
+
+/// Reads one value from a test database, through a connection of its own
+/// (as another process would).
+pub fn query<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> T {
+    query_with(db, sql, [])
+}
+
+/// [`query`] with parameters.
+pub fn query_with<T: rusqlite::types::FromSql>(
+    db: &Path,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> T {
+    let conn = rusqlite::Connection::open(db).expect("the test database opens");
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .expect("busy timeout");
+    conn.query_row(sql, params, |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// Every value of the first column of a query.
+pub fn query_all<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> Vec<T> {
+    let conn = rusqlite::Connection::open(db).expect("the test database opens");
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .expect("busy timeout");
+    let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    stmt.query_map([], |r| r.get(0))
+        .and_then(Iterator::collect)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}

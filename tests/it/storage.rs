@@ -7,7 +7,7 @@ use std::sync::Arc;
 use factquiz::service::{AnswerOutcome, ChatRef, Period, Scope, Service, Step};
 use factquiz::store::Store;
 
-use crate::helpers::{T0, TestApp};
+use crate::helpers::{T0, TestApp, query, query_all, query_with};
 
 /// Asks the next question of a solo quiz; panics if the quiz is over.
 async fn ask(service: &Service, quiz: i64, player: i64) -> factquiz::service::Asked {
@@ -52,16 +52,14 @@ async fn play(app: &TestApp, player: i64, chat: Option<&ChatRef>, answers: &[boo
 }
 
 /// The per-score counts the triggers keep agree with the standings.
-async fn assert_score_counts_agree(store: &Store) {
-    let wrong: i64 = sqlx::query_scalar(
+fn assert_score_counts_agree(db: &std::path::Path) {
+    let wrong: i64 = query(
+        db,
         "SELECT COUNT(*) FROM (
              SELECT scope, period, points, COUNT(*) AS n FROM standings GROUP BY scope, period, points
          ) s FULL OUTER JOIN standing_points p USING (scope, period, points)
          WHERE s.n IS NOT p.players",
-    )
-    .fetch_one(store.pool())
-    .await
-    .expect("compare");
+    );
     assert_eq!(wrong, 0, "standing_points disagrees with standings");
 }
 
@@ -69,15 +67,13 @@ async fn assert_score_counts_agree(store: &Store) {
 async fn migrations_apply_to_an_empty_and_to_a_migrated_database() {
     let app = TestApp::new().await;
     let url = app.db.to_str().expect("path").to_owned();
-    let tables: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-            .fetch_all(app.service.store().pool())
-            .await
-            .expect("tables");
+    let tables: Vec<String> = query_all(
+        &app.db,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    );
     assert_eq!(
         tables,
         [
-            "_sqlx_migrations",
             "answers",
             "chats",
             "players",
@@ -89,30 +85,54 @@ async fn migrations_apply_to_an_empty_and_to_a_migrated_database() {
     );
     let player = app.player("Salma").await;
     app.service.store().close().await;
+    let applied: i64 = query(&app.db, "PRAGMA user_version");
+    assert!(applied >= 1, "migrations counted in user_version");
 
     // Open the same file again: nothing is applied twice and nothing is lost.
     let store = Store::open(&url).await.expect("reopens");
-    let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
-        .fetch_one(store.pool())
-        .await
-        .expect("count");
-    assert_eq!(applied, 1);
-    let name: String = sqlx::query_scalar("SELECT display_name FROM players WHERE id = ?")
-        .bind(player.id)
-        .fetch_one(store.pool())
-        .await
-        .expect("player kept");
+    store.close().await;
+    assert_eq!(query::<i64>(&app.db, "PRAGMA user_version"), applied);
+    let name: String = query_with(
+        &app.db,
+        "SELECT display_name FROM players WHERE id = ?1",
+        [player.id],
+    );
     assert_eq!(name, "Salma");
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(store.pool())
-        .await
-        .expect("pragma");
+    let mode: String = query(&app.db, "PRAGMA journal_mode");
     assert_eq!(mode, "wal");
-    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-        .fetch_one(store.pool())
+}
+
+#[tokio::test]
+async fn a_database_made_by_the_sqlx_version_is_adopted_as_it_is() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("old.db");
+    {
+        // What factquiz 0.1 with sqlx left behind: the first migration and
+        // sqlx's own record of it, and a player.
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        conn.execute_batch(include_str!("../../migrations/20261129000001_init.sql"))
+            .expect("old schema");
+        conn.execute_batch(
+            "CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL,
+                 installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, success BOOLEAN NOT NULL,
+                 checksum BLOB NOT NULL, execution_time BIGINT NOT NULL);
+             INSERT INTO _sqlx_migrations VALUES (20261129000001, 'init', CURRENT_TIMESTAMP, 1, x'00', 1);
+             INSERT INTO players (origin, external_id, display_name, created_at) VALUES ('terminal', 'old', 'Old', 1);",
+        )
+        .expect("old rows");
+    }
+    let store = Store::open(db.to_str().expect("path"))
         .await
-        .expect("pragma");
-    assert_eq!(fk, 1);
+        .expect("adopted");
+    store.close().await;
+    let name: String = query(&db, "SELECT display_name FROM players");
+    assert_eq!(name, "Old", "nothing lost");
+    let leftover: i64 = query(
+        &db,
+        "SELECT COUNT(*) FROM sqlite_master WHERE name = '_sqlx_migrations'",
+    );
+    assert_eq!(leftover, 0);
+    assert!(query::<i64>(&db, "PRAGMA user_version") >= 1);
 }
 
 #[tokio::test]
@@ -121,16 +141,30 @@ async fn a_url_that_is_not_sqlite_is_a_clear_error() {
         .await
         .expect_err("not sqlite");
     assert!(
-        format!("{err:#}").contains("cannot open the database"),
+        format!("{err:#}").contains("PostgreSQL") && format!("{err:#}").contains("SQLite only"),
         "{err:#}"
     );
     let err = Store::open("sqlite:///nonexistent-dir/x/y.db")
         .await
         .expect_err("no such folder");
-    assert!(
-        format!("{err:#}").contains("cannot open the database `sqlite:///nonexistent-dir/x/y.db`"),
-        "{err:#}"
+    assert_eq!(
+        format!("{err:#}"),
+        "cannot open the database `sqlite:///nonexistent-dir/x/y.db`: the folder `/nonexistent-dir/x` does not exist",
+        "said once, in words"
     );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let junk = dir.path().join("junk.db");
+    std::fs::write(
+        &junk,
+        "this is not a database, just some text that is long enough".repeat(100),
+    )
+    .expect("write");
+    let err = Store::open(junk.to_str().expect("path"))
+        .await
+        .expect_err("not a database");
+    let said = format!("{err:#}");
+    assert!(said.ends_with("is not an SQLite database"), "{said}");
+    assert_eq!(said.matches("not an SQLite database").count(), 1, "{said}");
 }
 
 #[tokio::test]
@@ -448,16 +482,12 @@ async fn concurrent_answers_with_duplicates_count_exactly_once() {
     }
     assert_eq!(recorded, PLAYERS * usize::from(QUESTIONS));
     assert_eq!(duplicates, 2 * recorded);
-    let answers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM answers")
-        .fetch_one(app.service.store().pool())
-        .await
-        .expect("count");
+    let answers: i64 = query(&app.db, "SELECT COUNT(*) FROM answers");
     assert_eq!(answers, i64::try_from(recorded).expect("small"));
-    let answered: i64 =
-        sqlx::query_scalar("SELECT SUM(answered) FROM standings WHERE scope = 0 AND period = 0")
-            .fetch_one(app.service.store().pool())
-            .await
-            .expect("sum");
+    let answered: i64 = query(
+        &app.db,
+        "SELECT SUM(answered) FROM standings WHERE scope = 0 AND period = 0",
+    );
     assert_eq!(answered, answers, "the standings agree with the answers");
-    assert_score_counts_agree(app.service.store()).await;
+    assert_score_counts_agree(&app.db);
 }

@@ -1,0 +1,78 @@
+//! A player's statistics and the leaderboards.
+
+use anyhow::Context;
+use rusqlite::Connection;
+
+use super::{Leaderboard, Period, Scope, Stats};
+use crate::game;
+use crate::store::{self, StandingRow};
+
+/// A player's statistics; the rank is global and all-time.
+pub fn stats(conn: &Connection, player_id: i64) -> anyhow::Result<Stats> {
+    let player = store::player(conn, player_id)?.context("no such player")?;
+    let standing = store::standing(conn, 0, 0, player_id)?;
+    let rank = match standing {
+        Some((points, _, _)) => Some(store::rank_of(conn, 0, 0, points)?),
+        None => None,
+    };
+    let (points, answered, correct) = standing.unwrap_or_default();
+    Ok(Stats {
+        points,
+        answered,
+        correct,
+        streak: player.streak,
+        best_streak: player.best_streak,
+        rank,
+        players: store::players_in(conn, 0, 0)?,
+    })
+}
+
+/// A leaderboard of `limit` lines, with `me`'s line even outside them.
+pub fn leaderboard(
+    conn: &Connection,
+    now: i64,
+    scope: Scope,
+    period: Period,
+    limit: u32,
+    me: Option<i64>,
+) -> anyhow::Result<Leaderboard> {
+    let scope = match scope {
+        Scope::Global => 0,
+        Scope::Chat(telegram_id) => match store::chat_by_telegram_id(conn, telegram_id)? {
+            Some(id) => id,
+            None => {
+                return Ok(Leaderboard {
+                    rows: Vec::new(),
+                    me: None,
+                    players: 0,
+                });
+            }
+        },
+    };
+    let period = match period {
+        Period::AllTime => 0,
+        Period::ThisWeek => game::week_of(now),
+    };
+    let rows = store::top(conn, scope, period, i64::from(limit))?;
+    let me = match me {
+        Some(id) => match rows.iter().find(|r| r.player_id == id) {
+            Some(row) => Some(row.clone()),
+            None => match store::standing(conn, scope, period, id)? {
+                Some((points, answered, correct)) => Some(StandingRow {
+                    rank: store::rank_of(conn, scope, period, points)?,
+                    player_id: id,
+                    name: store::player(conn, id)?
+                        .map(|p| p.display_name)
+                        .unwrap_or_default(),
+                    points,
+                    answered,
+                    correct,
+                }),
+                None => None,
+            },
+        },
+        None => None,
+    };
+    let players = store::players_in(conn, scope, period)?;
+    Ok(Leaderboard { rows, me, players })
+}

@@ -1,0 +1,348 @@
+//! Quizzes and the questions they serve.
+
+use anyhow::Context;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+/// A quiz as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuizRow {
+    pub id: i64,
+    pub mode: String,
+    pub chat_id: Option<i64>,
+    pub started_by: i64,
+    pub state: String,
+    pub total: i64,
+    pub round_seconds: Option<i64>,
+    pub started_at: i64,
+}
+
+const QUIZ_COLUMNS: &str =
+    "q.id, q.mode, q.chat_id, q.started_by, q.state, q.total, q.round_seconds, q.started_at";
+
+fn quiz_row(row: &Row<'_>) -> rusqlite::Result<QuizRow> {
+    quiz_row_at(row, 0)
+}
+
+/// A quiz read from `QUIZ_COLUMNS` starting at column `at`.
+fn quiz_row_at(row: &Row<'_>, at: usize) -> rusqlite::Result<QuizRow> {
+    Ok(QuizRow {
+        id: row.get(at)?,
+        mode: row.get(at + 1)?,
+        chat_id: row.get(at + 2)?,
+        started_by: row.get(at + 3)?,
+        state: row.get(at + 4)?,
+        total: row.get(at + 5)?,
+        round_seconds: row.get(at + 6)?,
+        started_at: row.get(at + 7)?,
+    })
+}
+
+/// A served question as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedRow {
+    pub id: i64,
+    pub quiz_id: i64,
+    pub position: i64,
+    pub snapshot: String,
+    pub correct: i64,
+    pub served_at: Option<i64>,
+    pub closes_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub message_id: Option<i64>,
+}
+
+const SERVED_COLUMNS: &str = "s.id, s.quiz_id, s.position, s.snapshot, s.correct, s.served_at, s.closes_at, s.closed_at, s.message_id";
+/// How many columns `SERVED_COLUMNS` has.
+const SERVED_WIDTH: usize = 9;
+
+fn served_row(row: &Row<'_>) -> rusqlite::Result<ServedRow> {
+    Ok(ServedRow {
+        id: row.get(0)?,
+        quiz_id: row.get(1)?,
+        position: row.get(2)?,
+        snapshot: row.get(3)?,
+        correct: row.get(4)?,
+        served_at: row.get(5)?,
+        closes_at: row.get(6)?,
+        closed_at: row.get(7)?,
+        message_id: row.get(8)?,
+    })
+}
+
+/// A quiz to create.
+#[derive(Debug, Clone)]
+pub struct NewQuiz<'a> {
+    pub mode: &'a str,
+    pub chat_id: Option<i64>,
+    pub started_by: i64,
+    pub total: i64,
+    pub round_seconds: Option<i64>,
+    pub now: i64,
+    /// The message that asked for it: (Telegram chat, message id).
+    pub origin: Option<(i64, i64)>,
+}
+
+/// Creates a running quiz; returns its id.
+pub fn insert_quiz(conn: &Connection, q: &NewQuiz<'_>) -> anyhow::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO quizzes (mode, chat_id, started_by, state, total, round_seconds, started_at, origin_chat, origin_message)
+         VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7, ?8) RETURNING id",
+    )?
+    .query_row(
+        params![
+            q.mode,
+            q.chat_id,
+            q.started_by,
+            q.total,
+            q.round_seconds,
+            q.now,
+            q.origin.map(|o| o.0),
+            q.origin.map(|o| o.1)
+        ],
+        |r| r.get(0),
+    )
+    .context("cannot save the quiz")
+}
+
+pub fn insert_served(
+    conn: &Connection,
+    quiz_id: i64,
+    position: i64,
+    question_id: &str,
+    snapshot: &str,
+    correct: i64,
+) -> anyhow::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO served (quiz_id, position, question_id, snapshot, correct) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+    )?
+    .query_row(params![quiz_id, position, question_id, snapshot, correct], |r| r.get(0))
+    .context("cannot save a question of the quiz")
+}
+
+fn one_quiz(
+    conn: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params,
+) -> anyhow::Result<Option<QuizRow>> {
+    conn.prepare_cached(&format!(
+        "SELECT {QUIZ_COLUMNS} FROM quizzes q WHERE {filter}"
+    ))?
+    .query_row(args, quiz_row)
+    .optional()
+    .context("cannot read the quiz")
+}
+
+pub fn quiz(conn: &Connection, id: i64) -> anyhow::Result<Option<QuizRow>> {
+    one_quiz(conn, "q.id = ?1", [id])
+}
+
+/// The quiz a Telegram message asked for, if it was handled before.
+pub fn quiz_by_origin(
+    conn: &Connection,
+    chat: i64,
+    message: i64,
+) -> anyhow::Result<Option<QuizRow>> {
+    one_quiz(
+        conn,
+        "q.origin_chat = ?1 AND q.origin_message = ?2",
+        [chat, message],
+    )
+}
+
+/// The running solo quiz a player started, if any.
+pub fn running_solo(conn: &Connection, player_id: i64) -> anyhow::Result<Option<QuizRow>> {
+    one_quiz(
+        conn,
+        "q.started_by = ?1 AND q.mode = 'solo' AND q.state = 'running'",
+        [player_id],
+    )
+}
+
+/// The running group quiz of a chat, if any.
+pub fn running_group(conn: &Connection, chat_id: i64) -> anyhow::Result<Option<QuizRow>> {
+    one_quiz(
+        conn,
+        "q.chat_id = ?1 AND q.mode = 'group' AND q.state = 'running'",
+        [chat_id],
+    )
+}
+
+/// Stops solo quizzes with no question shown or started since `before`.
+pub fn stop_idle_solo(conn: &Connection, before: i64, now: i64) -> anyhow::Result<usize> {
+    conn.prepare_cached(
+        "UPDATE quizzes SET state = 'stopped', ended_at = ?1
+         WHERE mode = 'solo' AND state = 'running' AND started_at < ?2
+           AND NOT EXISTS (SELECT 1 FROM served s WHERE s.quiz_id = quizzes.id AND s.served_at >= ?2)",
+    )?
+    .execute(params![now, before])
+    .context("cannot stop idle quizzes")
+}
+
+/// Ends a running quiz (`finished` or `stopped`); returns false if it was
+/// not running.
+pub fn end_quiz(conn: &Connection, quiz_id: i64, state: &str, now: i64) -> anyhow::Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE quizzes SET state = ?1, ended_at = ?2 WHERE id = ?3 AND state = 'running'",
+        )?
+        .execute(params![state, now, quiz_id])
+        .context("cannot end the quiz")?;
+    Ok(n == 1)
+}
+
+/// The questions of a quiz in order.
+pub fn served_of_quiz(conn: &Connection, quiz_id: i64) -> anyhow::Result<Vec<ServedRow>> {
+    conn.prepare_cached(&format!(
+        "SELECT {SERVED_COLUMNS} FROM served s WHERE s.quiz_id = ?1 ORDER BY s.position"
+    ))?
+    .query_map([quiz_id], served_row)?
+    .collect::<rusqlite::Result<_>>()
+    .context("cannot read the questions of the quiz")
+}
+
+/// The questions of a solo quiz in order, each with whether the player
+/// answered it.
+pub fn solo_questions(
+    conn: &Connection,
+    quiz_id: i64,
+    player_id: i64,
+) -> anyhow::Result<Vec<(ServedRow, bool)>> {
+    conn.prepare_cached(&format!(
+        "SELECT {SERVED_COLUMNS},
+                EXISTS (SELECT 1 FROM answers a WHERE a.served_id = s.id AND a.player_id = ?2)
+         FROM served s WHERE s.quiz_id = ?1 ORDER BY s.position"
+    ))?
+    .query_map([quiz_id, player_id], |r| {
+        Ok((served_row(r)?, r.get(SERVED_WIDTH)?))
+    })?
+    .collect::<rusqlite::Result<_>>()
+    .context("cannot read the questions of the quiz")
+}
+
+/// Marks a question shown (and, for a group round, when it closes).
+pub fn mark_served(
+    conn: &Connection,
+    served_id: i64,
+    now: i64,
+    closes_at: Option<i64>,
+) -> anyhow::Result<()> {
+    conn.prepare_cached(
+        "UPDATE served SET served_at = ?1, closes_at = ?2 WHERE id = ?3 AND served_at IS NULL",
+    )?
+    .execute(params![now, closes_at, served_id])
+    .context("cannot mark the question shown")?;
+    Ok(())
+}
+
+/// Remembers the Telegram message (and poll) that shows a question.
+pub fn set_message(
+    conn: &Connection,
+    served_id: i64,
+    message_id: i64,
+    poll_id: Option<&str>,
+) -> anyhow::Result<()> {
+    conn.prepare_cached(
+        "UPDATE served SET message_id = ?1, poll_id = COALESCE(?2, poll_id) WHERE id = ?3",
+    )?
+    .execute(params![message_id, poll_id, served_id])
+    .context("cannot save the question's message")?;
+    Ok(())
+}
+
+/// Closes a group round; returns false if it was closed already.
+pub fn close_round(conn: &Connection, served_id: i64, now: i64) -> anyhow::Result<bool> {
+    let n = conn
+        .prepare_cached("UPDATE served SET closed_at = ?1 WHERE id = ?2 AND closed_at IS NULL")?
+        .execute(params![now, served_id])
+        .context("cannot close the round")?;
+    Ok(n == 1)
+}
+
+/// Group rounds on screen and not closed: (served id, closes at).
+pub fn open_rounds(conn: &Connection) -> anyhow::Result<Vec<(i64, i64)>> {
+    conn.prepare_cached(
+        "SELECT s.id, s.closes_at FROM served s JOIN quizzes q ON q.id = s.quiz_id
+         WHERE q.mode = 'group' AND s.closes_at IS NOT NULL AND s.closed_at IS NULL
+         ORDER BY s.closes_at",
+    )?
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect::<rusqlite::Result<_>>()
+    .context("cannot read the open rounds")
+}
+
+/// The served question a poll shows.
+pub fn served_by_poll(conn: &Connection, poll_id: &str) -> anyhow::Result<Option<i64>> {
+    conn.prepare_cached("SELECT id FROM served WHERE poll_id = ?1")?
+        .query_row([poll_id], |r| r.get(0))
+        .optional()
+        .context("cannot read the round of a poll")
+}
+
+/// A served question and its quiz.
+pub fn served_with_quiz(
+    conn: &Connection,
+    served_id: i64,
+) -> anyhow::Result<Option<(ServedRow, QuizRow)>> {
+    conn.prepare_cached(&format!(
+        "SELECT {SERVED_COLUMNS}, {QUIZ_COLUMNS} FROM served s JOIN quizzes q ON q.id = s.quiz_id WHERE s.id = ?1"
+    ))?
+    .query_row([served_id], |r| {
+        Ok((served_row(r)?, quiz_row_at(r, SERVED_WIDTH)?))
+    })
+    .optional()
+    .context("cannot read the question")
+}
+
+/// What judging an answer needs, read in one query: the served question,
+/// its quiz, and whether the player answered it already.
+#[derive(Debug, Clone)]
+pub struct AnswerContext {
+    pub served: ServedRow,
+    pub quiz: QuizRow,
+    pub answered: bool,
+}
+
+/// The context of an answer to served question `served_id`.
+pub fn answer_context(
+    conn: &Connection,
+    served_id: i64,
+    player_id: i64,
+) -> anyhow::Result<Option<AnswerContext>> {
+    conn.prepare_cached(&format!(
+        "SELECT {SERVED_COLUMNS}, {QUIZ_COLUMNS},
+                EXISTS (SELECT 1 FROM answers a WHERE a.served_id = s.id AND a.player_id = ?2)
+         FROM served s JOIN quizzes q ON q.id = s.quiz_id WHERE s.id = ?1"
+    ))?
+    .query_row([served_id, player_id], |r| {
+        Ok(AnswerContext {
+            served: served_row(r)?,
+            quiz: quiz_row_at(r, SERVED_WIDTH)?,
+            answered: r.get(SERVED_WIDTH + 8)?,
+        })
+    })
+    .optional()
+    .context("cannot read the question")
+}
+
+/// Every running group quiz, oldest first, with its chat's Telegram id.
+pub fn running_group_chats(conn: &Connection) -> anyhow::Result<Vec<(i64, i64)>> {
+    conn.prepare_cached(
+        "SELECT q.id, c.telegram_id FROM quizzes q JOIN chats c ON c.id = q.chat_id
+         WHERE q.mode = 'group' AND q.state = 'running' ORDER BY q.id",
+    )?
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect::<rusqlite::Result<_>>()
+    .context("cannot read the running group quizzes")
+}
+
+/// The context of an answer to the group round shown by poll `poll_id`.
+pub fn answer_context_by_poll(
+    conn: &Connection,
+    poll_id: &str,
+    player_id: i64,
+) -> anyhow::Result<Option<AnswerContext>> {
+    match served_by_poll(conn, poll_id)? {
+        Some(served) => answer_context(conn, served, player_id),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,201 @@
+//! The one writer: a thread that owns the SQLite connection and commits
+//! many jobs per transaction (group commit).
+//!
+//! A job is a closure over the connection. The writer takes every job that
+//! is waiting (up to [`MAX_BATCH`]), runs them in one `BEGIN IMMEDIATE` …
+//! `COMMIT`, each inside a savepoint of its own so that a job that fails (or
+//! panics) undoes only itself, and hands each job its result once the commit
+//! is done: a caller never sees a result that could still be rolled back.
+//!
+//! Why a thread and not an async driver: every statement through sqlx's
+//! SQLite worker is a round trip between threads, about 50 µs of CPU on
+//! these machines, while a statement run in place costs well under 1 µs. A
+//! job crosses threads once, and when many are waiting, not even that: the
+//! writer drains the queue without sleeping.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+/// At most this many jobs share one transaction.
+pub const MAX_BATCH: usize = 512;
+/// Jobs waiting for the writer before a caller has to wait to add one.
+pub const QUEUE: usize = 4096;
+
+/// Work for the writer.
+pub(super) trait Job: Send {
+    /// Runs inside the batch's transaction; returns false if it failed (its
+    /// savepoint is then rolled back).
+    fn run(&mut self, conn: &Connection) -> bool;
+    /// Called once the batch is committed (`Ok`) or rolled back (`Err`).
+    fn finish(self: Box<Self>, committed: Result<(), Arc<anyhow::Error>>);
+    /// The writer stops after the batch that holds this job.
+    fn stops(&self) -> bool {
+        false
+    }
+}
+
+/// Asks the writer to stop once the jobs before it are done.
+pub(super) struct Stop;
+
+impl Job for Stop {
+    fn run(&mut self, _: &Connection) -> bool {
+        true
+    }
+
+    fn finish(self: Box<Self>, _: Result<(), Arc<anyhow::Error>>) {}
+
+    fn stops(&self) -> bool {
+        true
+    }
+}
+
+/// A closure and where its result goes.
+pub(super) struct Task<F, T> {
+    f: Option<F>,
+    result: Option<anyhow::Result<T>>,
+    reply: oneshot::Sender<anyhow::Result<T>>,
+}
+
+impl<F, T> Task<F, T>
+where
+    F: FnOnce(&Connection) -> anyhow::Result<T> + Send,
+    T: Send,
+{
+    pub(super) fn new(f: F) -> (Self, oneshot::Receiver<anyhow::Result<T>>) {
+        let (reply, rx) = oneshot::channel();
+        (
+            Task {
+                f: Some(f),
+                result: None,
+                reply,
+            },
+            rx,
+        )
+    }
+}
+
+impl<F, T> Job for Task<F, T>
+where
+    F: FnOnce(&Connection) -> anyhow::Result<T> + Send,
+    T: Send,
+{
+    fn run(&mut self, conn: &Connection) -> bool {
+        let Some(f) = self.f.take() else {
+            return false;
+        };
+        let result = match catch_unwind(AssertUnwindSafe(|| f(conn))) {
+            Ok(r) => r,
+            Err(panic) => Err(anyhow::anyhow!(
+                "a database job panicked: {}",
+                crate::panic_message(panic.as_ref())
+            )),
+        };
+        let ok = result.is_ok();
+        self.result = Some(result);
+        ok
+    }
+
+    fn finish(self: Box<Self>, committed: Result<(), Arc<anyhow::Error>>) {
+        let result = match (committed, self.result) {
+            (Ok(()), Some(r)) => r,
+            (Err(e), Some(Ok(_))) => Err(anyhow::anyhow!("the transaction did not commit: {e:#}")),
+            (_, Some(Err(e))) => Err(e),
+            (_, None) => Err(anyhow::anyhow!("the job never ran")),
+        };
+        // The caller may have stopped waiting: the work is done all the same.
+        let _ = self.reply.send(result);
+    }
+}
+
+/// How the writer thread reports on itself.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub batches: std::sync::atomic::AtomicU64,
+    pub jobs: std::sync::atomic::AtomicU64,
+}
+
+/// Runs the writer until every sender is gone, then checkpoints the WAL into
+/// the database file, so that the file alone holds everything.
+pub(super) fn run(conn: Connection, mut jobs: mpsc::Receiver<Box<dyn Job>>, stats: Arc<Stats>) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(MAX_BATCH);
+    let mut stop = false;
+    while !stop && let Some(first) = jobs.blocking_recv() {
+        stop = first.stops();
+        batch.push(first);
+        while !stop && batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => {
+                    stop = job.stops();
+                    batch.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let committed = run_batch(&conn, &mut batch).map_err(Arc::new);
+        stats.batches.fetch_add(1, Relaxed);
+        stats.jobs.fetch_add(batch.len() as u64, Relaxed);
+        for job in batch.drain(..) {
+            job.finish(committed.clone());
+        }
+    }
+    // Whatever comes after a stop finds the database closed.
+    jobs.close();
+    while let Ok(job) = jobs.try_recv() {
+        job.finish(Err(Arc::new(anyhow::anyhow!("the database is closed"))));
+    }
+    if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
+        tracing::warn!(error = %e, "could not checkpoint the database on the way out");
+    }
+    if let Err((_, e)) = conn.close() {
+        tracing::warn!(error = %e, "could not close the database");
+    }
+}
+
+fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> anyhow::Result<()> {
+    begin(conn)?;
+    for job in batch.iter_mut() {
+        let step = conn.execute_batch("SAVEPOINT job").and_then(|()| {
+            if job.run(conn) {
+                conn.execute_batch("RELEASE job")
+            } else {
+                conn.execute_batch("ROLLBACK TO job; RELEASE job")
+            }
+        });
+        if let Err(e) = step {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(anyhow::Error::new(e).context("a savepoint failed"));
+        }
+    }
+    if let Err(e) = conn.execute_batch("COMMIT") {
+        let _ = conn.execute_batch("ROLLBACK");
+        return Err(anyhow::Error::new(e).context("cannot commit"));
+    }
+    Ok(())
+}
+
+/// `BEGIN IMMEDIATE`, waiting while another process holds the database (its
+/// busy timeout runs out after ten seconds; then once more, then an error).
+fn begin(conn: &Connection) -> anyhow::Result<()> {
+    let started = Instant::now();
+    loop {
+        match conn.execute_batch("BEGIN IMMEDIATE") {
+            Ok(()) => return Ok(()),
+            Err(e) if is_busy(&e) && started.elapsed() < Duration::from_secs(20) => {
+                tracing::warn!("the database is held by another process; waiting");
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("cannot start a transaction")),
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
