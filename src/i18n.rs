@@ -132,6 +132,80 @@ impl Lang {
         )
     }
 
+    /// The answer to anything that is not a command, in a private chat.
+    pub fn hint(self) -> &'static str {
+        self.pick(
+            "💡 اكتب /quiz لبدء اختبار، أو /help لقائمة الأوامر.",
+            "💡 Send /quiz to start a quiz, or /help for the commands.",
+        )
+    }
+
+    /// The first line of `/start`.
+    pub fn welcome(self) -> &'static str {
+        self.pick(
+            "👋 أهلاً بك في <b>factquiz</b>: اختبارات من الأخبار، وكل إجابة مثبتة باقتباس حرفي من المقال.",
+            "👋 Welcome to <b>factquiz</b>: quizzes from the news, every answer proven by a verbatim quote from the article.",
+        )
+    }
+
+    /// Above the first question of a quiz that replaced a running one.
+    pub fn previous_quiz_stopped(self) -> &'static str {
+        self.pick(
+            "⏹ أوقفنا اختبارك السابق (احتُفظ بإجاباتك) وبدأنا اختباراً جديداً.",
+            "⏹ Your previous quiz was stopped (answers kept); here is a new one.",
+        )
+    }
+
+    /// `/stop` with no quiz running.
+    pub fn no_quiz_running(self) -> &'static str {
+        self.pick(
+            "لا يوجد اختبار جارٍ. اكتب /quiz لتبدأ.",
+            "No quiz is running. Send /quiz to start one.",
+        )
+    }
+
+    /// `/lang` with something else than a language.
+    pub fn lang_usage(self) -> &'static str {
+        self.pick(
+            "اكتب /lang ar للعربية أو /lang en للإنجليزية.",
+            "Send /lang ar for Arabic or /lang en for English.",
+        )
+    }
+
+    /// A press on a button that means nothing now.
+    pub fn stale_button(self) -> &'static str {
+        self.pick("هذا الزر لم يعد صالحاً.", "This button is no longer valid.")
+    }
+
+    /// A second press on an answered question.
+    pub fn already_answered(self) -> &'static str {
+        self.pick(
+            "لقد أجبت عن هذا السؤال.",
+            "You have answered this question.",
+        )
+    }
+
+    /// A press on someone else's question.
+    pub fn not_yours(self) -> &'static str {
+        self.pick("هذا السؤال ليس لك.", "This question is not yours.")
+    }
+
+    /// A press on a question of a quiz that ended.
+    pub fn quiz_over(self) -> &'static str {
+        self.pick(
+            "انتهى هذا الاختبار. اكتب /quiz لاختبار جديد.",
+            "This quiz is over. Send /quiz for a new one.",
+        )
+    }
+
+    /// To a user whose update could not be handled.
+    pub fn apology(self) -> &'static str {
+        self.pick(
+            "⚠️ عذراً، حدث خطأ ولم نتمكن من إتمام طلبك. حاول مرة أخرى بعد قليل.",
+            "⚠️ Sorry, something went wrong and your request was not completed. Please try again shortly.",
+        )
+    }
+
     /// The confirmation of `/lang`, in the language chosen.
     pub fn lang_set(self) -> &'static str {
         self.pick(

@@ -12,8 +12,11 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
+
+use crate::store::Store;
 
 /// The bot's metrics.
 #[derive(Debug)]
@@ -25,8 +28,20 @@ pub struct Metrics {
     pub answers_recorded: Counter,
     /// Updates whose handling failed (the user got an apology).
     pub update_errors: Counter,
-    /// Time from taking an update to finishing with it.
+    /// From an update reaching the bot to its effects committed.
     pub handling_seconds: Histogram,
+    /// From a message handed to the sender to Telegram's answer.
+    pub sending_seconds: Histogram,
+    /// Updates and poll answers kept and not handled yet.
+    pub inbox_depth: Gauge,
+    /// Requests waiting to be sent or in flight.
+    pub outbox_depth: Gauge,
+    /// Chats whose next request waits for a limit or a retry.
+    pub sends_waiting_on_limits: Gauge,
+    /// Updates being handled now.
+    pub handling_now: Gauge,
+    /// Telegram's `429 Too Many Requests` answers.
+    pub too_many_requests: Counter,
 }
 
 impl Default for Metrics {
@@ -43,6 +58,12 @@ impl Metrics {
         let update_errors = Counter::default();
         // 1 ms … about 16 s
         let handling_seconds = Histogram::new(exponential_buckets(0.001, 2.0, 15));
+        let sending_seconds = Histogram::new(exponential_buckets(0.001, 2.0, 15));
+        let inbox_depth = Gauge::default();
+        let outbox_depth = Gauge::default();
+        let sends_waiting_on_limits = Gauge::default();
+        let handling_now = Gauge::default();
+        let too_many_requests = Counter::default();
         registry.register(
             "factquiz_updates",
             "Updates received from Telegram",
@@ -60,8 +81,38 @@ impl Metrics {
         );
         registry.register(
             "factquiz_update_handling_seconds",
-            "Time to handle one update",
+            "From an update reaching the bot to its effects committed",
             handling_seconds.clone(),
+        );
+        registry.register(
+            "factquiz_send_seconds",
+            "From a message handed to the sender to Telegram's answer",
+            sending_seconds.clone(),
+        );
+        registry.register(
+            "factquiz_inbox_depth",
+            "Updates and poll answers kept and not handled yet",
+            inbox_depth.clone(),
+        );
+        registry.register(
+            "factquiz_outbox_depth",
+            "Requests waiting to be sent or in flight",
+            outbox_depth.clone(),
+        );
+        registry.register(
+            "factquiz_sends_waiting_on_limits",
+            "Chats whose next request waits for a limit or a retry",
+            sends_waiting_on_limits.clone(),
+        );
+        registry.register(
+            "factquiz_updates_handling",
+            "Updates being handled now",
+            handling_now.clone(),
+        );
+        registry.register(
+            "factquiz_telegram_429",
+            "Telegram's 429 Too Many Requests answers",
+            too_many_requests.clone(),
         );
         Metrics {
             registry,
@@ -69,11 +120,23 @@ impl Metrics {
             answers_recorded,
             update_errors,
             handling_seconds,
+            sending_seconds,
+            inbox_depth,
+            outbox_depth,
+            sends_waiting_on_limits,
+            handling_now,
+            too_many_requests,
         }
     }
 
+    /// An update handled `took` after it reached the bot.
     pub fn observe_handling(&self, took: Duration) {
         self.handling_seconds.observe(took.as_secs_f64());
+    }
+
+    /// A request answered `took` after it was handed to the sender.
+    pub fn observe_sending(&self, took: Duration) {
+        self.sending_seconds.observe(took.as_secs_f64());
     }
 
     /// The metrics in the Prometheus text format.
@@ -85,15 +148,29 @@ impl Metrics {
     }
 }
 
+/// What the routes read.
+#[derive(Clone)]
+struct Probe {
+    metrics: Arc<Metrics>,
+    /// Where the inbox is measured, on each scrape.
+    store: Option<Store>,
+}
+
 /// The HTTP routes: `/metrics` and `/healthz`.
-pub fn router(metrics: Arc<Metrics>) -> Router {
+pub fn router(metrics: Arc<Metrics>, store: Option<Store>) -> Router {
     Router::new()
         .route("/metrics", get(serve_metrics))
         .route("/healthz", get(|| async { "ok\n" }))
-        .with_state(metrics)
+        .with_state(Probe { metrics, store })
 }
 
-async fn serve_metrics(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
+async fn serve_metrics(State(probe): State<Probe>) -> impl IntoResponse {
+    let metrics = probe.metrics;
+    if let Some(store) = probe.store
+        && let Ok((updates, votes)) = store.read(crate::store::depth).await
+    {
+        metrics.inbox_depth.set(updates + votes);
+    }
     (
         [(
             header::CONTENT_TYPE,
@@ -107,13 +184,14 @@ async fn serve_metrics(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse
 pub async fn serve(
     addr: &str,
     metrics: Arc<Metrics>,
+    store: Option<Store>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("FACTQUIZ_METRICS_ADDR `{addr}`: cannot listen there"))?;
     tracing::info!(addr = %listener.local_addr()?, "serving /metrics and /healthz");
-    let app = router(metrics);
+    let app = router(metrics, store);
     Ok(tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)

@@ -29,7 +29,7 @@ use crate::store::{self, Origin, StandingRow, Store};
 pub mod boards;
 pub mod group;
 pub mod solo;
-pub use group::{GroupStart, GroupStop, Podium, PollAnswer, Round, RoundResult};
+pub use group::{Closed, GroupStart, GroupStop, Podium, Round, RoundResult, Then};
 
 /// Wall-clock time in Unix milliseconds; a parameter so tests are exact.
 pub trait Clock: Send + Sync {
@@ -282,6 +282,11 @@ impl Service {
 
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
+    }
+
+    /// The service's clock, for jobs that run elsewhere.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
     }
 
     /// The title of an article, for a quote's source line.

@@ -9,6 +9,7 @@
 //! column does not fit its type.
 
 mod answers;
+mod delivery;
 mod players;
 mod quizzes;
 mod writer;
@@ -23,6 +24,7 @@ use rusqlite_migration::{M, Migrations};
 use tokio::sync::mpsc;
 
 pub use answers::*;
+pub use delivery::*;
 pub use players::*;
 pub use quizzes::*;
 pub use writer::Stats as WriterStats;
@@ -33,9 +35,10 @@ pub const DEFAULT_DATABASE: &str = "sqlite://factquiz.db";
 /// The migrations, in order. A database remembers how many it has applied in
 /// `PRAGMA user_version`.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!(
-        "../../migrations/20261129000001_init.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/20261129000001_init.sql")),
+        M::up(include_str!("../../migrations/20261201000001_delivery.sql")),
+    ])
 }
 
 /// The database: a writer thread that commits jobs in batches.
@@ -233,4 +236,49 @@ fn explain(path: &Path, e: rusqlite::Error) -> anyhow::Error {
         _ => return anyhow::Error::new(e),
     };
     anyhow::anyhow!(what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_file_is_applied() {
+        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+            .expect("the migrations folder")
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))
+            })
+            .count();
+        let mut conn = Connection::open_in_memory().expect("memory");
+        migrations().to_latest(&mut conn).expect("migrates");
+        let applied: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(
+            usize::try_from(applied).ok(),
+            Some(files),
+            "a file in migrations/ that is not listed"
+        );
+    }
+
+    #[test]
+    fn database_urls_name_files_or_say_why_not() {
+        assert_eq!(
+            database_path("sqlite://factquiz.db").expect("ok"),
+            PathBuf::from("factquiz.db")
+        );
+        assert_eq!(
+            database_path("sqlite:/tmp/x.db?mode=rwc").expect("ok"),
+            PathBuf::from("/tmp/x.db")
+        );
+        assert_eq!(
+            database_path("data/x.db").expect("ok"),
+            PathBuf::from("data/x.db")
+        );
+        for bad in ["postgres://u@h/db", "mysql://h/db", "sqlite::memory:", ""] {
+            assert!(database_path(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -82,6 +82,18 @@ pub fn upsert_player(
     .context("cannot save the player")
 }
 
+/// The id of a player known by origin and external id.
+pub fn player_id(
+    conn: &Connection,
+    origin: Origin,
+    external_id: &str,
+) -> anyhow::Result<Option<i64>> {
+    conn.prepare_cached("SELECT id FROM players WHERE origin = ?1 AND external_id = ?2")?
+        .query_row(params![origin.as_str(), external_id], |r| r.get(0))
+        .optional()
+        .context("cannot read the player")
+}
+
 pub fn player(conn: &Connection, id: i64) -> anyhow::Result<Option<PlayerRow>> {
     conn.prepare_cached(&format!(
         "SELECT {PLAYER_COLUMNS} FROM players WHERE id = ?1"
@@ -120,6 +132,14 @@ pub fn upsert_chat(
 pub fn chat_by_telegram_id(conn: &Connection, telegram_id: i64) -> anyhow::Result<Option<i64>> {
     conn.prepare_cached("SELECT id FROM chats WHERE telegram_id = ?1")?
         .query_row([telegram_id], |r| r.get(0))
+        .optional()
+        .context("cannot read the chat")
+}
+
+/// The Telegram id of a chat known by its row id.
+pub fn chat_telegram_id(conn: &Connection, id: i64) -> anyhow::Result<Option<i64>> {
+    conn.prepare_cached("SELECT telegram_id FROM chats WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
         .optional()
         .context("cannot read the chat")
 }

@@ -335,14 +335,21 @@ pub fn running_group_chats(conn: &Connection) -> anyhow::Result<Vec<(i64, i64)>>
     .context("cannot read the running group quizzes")
 }
 
-/// The context of an answer to the group round shown by poll `poll_id`.
-pub fn answer_context_by_poll(
-    conn: &Connection,
-    poll_id: &str,
-    player_id: i64,
-) -> anyhow::Result<Option<AnswerContext>> {
-    match served_by_poll(conn, poll_id)? {
-        Some(served) => answer_context(conn, served, player_id),
-        None => Ok(None),
-    }
+/// The poll that shows a served question, once sent.
+pub fn poll_of(conn: &Connection, served_id: i64) -> anyhow::Result<Option<String>> {
+    conn.prepare_cached("SELECT poll_id FROM served WHERE id = ?1")?
+        .query_row([served_id], |r| r.get(0))
+        .optional()
+        .map(Option::flatten)
+        .context("cannot read the poll of a round")
+}
+
+/// Whether a poll of one of the quiz's rounds waits in the outbox.
+pub fn round_poll_queued(conn: &Connection, quiz_id: i64) -> anyhow::Result<bool> {
+    conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM outbox o JOIN served s ON s.id = o.ref_id
+                        WHERE o.purpose = 1 AND s.quiz_id = ?1)",
+    )?
+    .query_row([quiz_id], |r| r.get(0))
+    .context("cannot read the outbox")
 }

@@ -1,65 +1,80 @@
-//! The Telegram adapter: the handler tree ([`schema`]), shared by `main` and
-//! the tests, the handlers that turn updates into service calls and views
-//! into HTML, and [`run`], which polls Telegram until asked to stop.
+//! The Telegram adapter, in three stages that never wait on each other:
+//!
+//! ```text
+//! getUpdates ─► inbox (durable) ─► handlers (per lane in order) ─► outbox ─► sender
+//!   receive.rs                      dispatch.rs, private.rs, group.rs        send.rs
+//! ```
+//!
+//! A handler parses an update, runs its use case and renders the view into
+//! requests, and commits all of it in one transaction with the update's
+//! removal from the inbox ([`App::commit`]); only then do the requests go
+//! to the sender, and the button press gets its answer. Nothing a handler
+//! does waits on a paced send.
 
+pub mod api;
 pub mod callback;
 pub mod commands;
+pub mod dispatch;
 pub mod group;
 mod private;
+pub mod receive;
 pub mod render;
-pub mod runner;
+pub mod request;
 pub mod send;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use teloxide::adaptors::Throttle;
-use teloxide::adaptors::throttle::{Limits, Settings};
-use teloxide::dispatching::UpdateHandler;
-use teloxide::prelude::*;
-use teloxide::types::{AllowedUpdate, Me};
-use teloxide::{ApiError, RequestError};
+use futures::future::BoxFuture;
+use rusqlite::Connection;
+use teloxide::types::{Update, UpdateKind};
+use tokio::sync::{Notify, mpsc};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 pub use commands::Command;
 
-use crate::config::{BotConfig, SendLimits};
+use self::api::Api;
+use self::dispatch::{Dispatcher, Lanes, Received};
+use self::request::{Purpose, Request};
+use self::send::{Queued, Sender, Sent};
+use crate::config::BotConfig;
 use crate::i18n::Lang;
 use crate::metrics::Metrics;
-use crate::service::{Identity, Player, Service};
-use crate::store::Origin;
+use crate::service::{Identity, Service};
+use crate::store::{self, Origin};
 
-/// The bot the handlers use: sends are throttled to Telegram's limits.
-pub type TgBot = Throttle<Bot>;
+/// A press answered later than this after it reached the bot is past
+/// Telegram's deadline (about 15 s from the press): it is not answered, so
+/// that no request is refused.
+pub const CALLBACK_DEADLINE_MS: i64 = 10_000;
+/// A solo quiz with nothing shown for a day is stopped at start.
+const IDLE_SOLO_MS: i64 = 24 * 60 * 60 * 1000;
+/// How long after its time a round closes if Telegram never says its poll
+/// closed (and no update is waiting at Telegram).
+const ROUND_GRACE: Duration = Duration::from_secs(5);
+/// Shutdown: what runs gets this long to finish.
+const SHUTDOWN: Duration = Duration::from_secs(3);
+/// Votes counted per transaction.
+const VOTE_BATCH: usize = 1000;
 
 /// What the handlers share.
 pub struct App {
+    pub api: Api,
     pub service: Service,
     pub metrics: Arc<Metrics>,
     pub round_seconds: u32,
-    /// Running group quizzes and the pace of group messages.
-    pub groups: group::Groups,
-    /// Players seen lately, by Telegram user id, with the name and language
-    /// hint they were saved with: an update from a known user whose name did
-    /// not change costs no write.
-    players: Mutex<HashMap<u64, (Player, Identity)>>,
+    /// The bot's username, for commands addressed to it (`/quiz@name`).
+    pub username: String,
+    pub sender: Sender,
+    /// Woken when votes may be countable.
+    pub votes: Arc<Notify>,
+    /// No update is waiting at Telegram (the last poll was not full).
+    pub caught_up: Arc<AtomicBool>,
 }
 
-/// How many players [`App`] remembers before it starts afresh.
-const PLAYER_CACHE: usize = 100_000;
-
 impl App {
-    pub fn new(service: Service, metrics: Arc<Metrics>, round_seconds: u32) -> App {
-        App {
-            service,
-            metrics,
-            round_seconds,
-            groups: group::Groups::default(),
-            players: Mutex::new(HashMap::new()),
-        }
-    }
-
     /// Who a Telegram user is, as the service knows players.
     pub fn identity(user: &teloxide::types::User) -> Identity {
         Identity {
@@ -70,146 +85,399 @@ impl App {
         }
     }
 
-    /// The player behind a Telegram user (created on first sight).
-    pub async fn player(&self, user: &teloxide::types::User) -> anyhow::Result<Player> {
-        let who = Self::identity(user);
-        if let Some((player, seen)) = self.cache().get(&user.id.0)
-            && *seen == who
-        {
-            return Ok(player.clone());
+    /// Handles `update` in one transaction: `f` runs the use case and
+    /// returns its value and the requests to send; the requests are queued
+    /// in the outbox and the update leaves the inbox in the same commit.
+    /// Once committed, the requests go to the sender.
+    pub async fn commit<T, F>(&self, update: &Received, f: F) -> anyhow::Result<T>
+    where
+        F: FnOnce(&Connection, i64) -> anyhow::Result<(T, Vec<Request>)> + Send + 'static,
+        T: Send + 'static,
+    {
+        let inbox_id = update.id;
+        let value = self
+            .apply(move |conn, now| {
+                let done = f(conn, now)?;
+                store::handled(conn, inbox_id)?;
+                Ok(done)
+            })
+            .await?;
+        let waited = self.service.now_ms() - update.received_at;
+        self.metrics
+            .observe_handling(Duration::from_millis(u64::try_from(waited).unwrap_or(0)));
+        Ok(value)
+    }
+
+    /// Runs `f` in one transaction with the requests it returns queued in
+    /// the outbox; once committed, they go to the sender.
+    pub async fn apply<T, F>(&self, f: F) -> anyhow::Result<T>
+    where
+        F: FnOnce(&Connection, i64) -> anyhow::Result<(T, Vec<Request>)> + Send + 'static,
+        T: Send + 'static,
+    {
+        let clock = self.service.clock();
+        let (value, queued) = self
+            .service
+            .store()
+            .write(move |conn| {
+                let now = clock.now_ms();
+                let (value, requests) = f(conn, now)?;
+                let mut queued = Vec::with_capacity(requests.len());
+                for request in requests {
+                    queued.push((store::push_request(conn, &request.stored(), now)?, request));
+                }
+                Ok((value, queued))
+            })
+            .await?;
+        self.hand_over(queued);
+        Ok(value)
+    }
+
+    /// Hands requests kept in the outbox to the sender.
+    fn hand_over(&self, queued: Vec<(i64, Request)>) {
+        let now = Instant::now();
+        self.sender.queue(
+            queued
+                .into_iter()
+                .map(|(id, request)| Queued {
+                    id,
+                    request,
+                    queued_at: now,
+                })
+                .collect(),
+        );
+    }
+
+    /// Handles an update from the inbox.
+    async fn handle(self: &Arc<Self>, update: Received) -> anyhow::Result<()> {
+        let parsed: Update = match serde_json::from_str(&update.payload) {
+            Ok(u) => u,
+            Err(e) => {
+                tracing::warn!(update_id = update.update_id, error = %e, "an update that cannot be read is skipped");
+                return self.commit(&update, |_, _| Ok(((), Vec::new()))).await;
+            }
+        };
+        match parsed.kind {
+            UpdateKind::Message(m) if m.chat.is_private() => {
+                private::on_message(self, &update, m).await
+            }
+            UpdateKind::Message(m) if m.chat.is_group() || m.chat.is_supergroup() => {
+                group::on_message(self, &update, m).await
+            }
+            UpdateKind::CallbackQuery(q) => private::on_press(self, &update, q).await,
+            UpdateKind::Poll(p) => group::on_poll(self, &update, p).await,
+            _ => self.commit(&update, |_, _| Ok(((), Vec::new()))).await,
         }
-        let player = self.service.enter(&who).await?;
-        let mut cache = self.cache();
-        if cache.len() >= PLAYER_CACHE {
-            cache.clear();
+    }
+
+    /// Answers a button press with a short notice, unless it is past
+    /// Telegram's deadline. A refusal is logged, never passed on: the press
+    /// was handled.
+    async fn answer_press(
+        &self,
+        query_id: &teloxide::types::CallbackQueryId,
+        received_at: i64,
+        text: &str,
+    ) {
+        let age = self.service.now_ms() - received_at;
+        if age > CALLBACK_DEADLINE_MS {
+            tracing::debug!(age_ms = age, "a press past the deadline is not answered");
+            return;
         }
-        cache.insert(user.id.0, (player.clone(), who));
-        Ok(player)
-    }
-
-    /// Records a language the player chose, in the store and here.
-    pub async fn choose_lang(&self, user: u64, player_id: i64, lang: Lang) -> anyhow::Result<()> {
-        self.service.choose_lang(player_id, lang).await?;
-        if let Some((player, _)) = self.cache().get_mut(&user) {
-            player.lang = lang;
+        let payload = teloxide::payloads::AnswerCallbackQuery::new(query_id.clone());
+        let payload = teloxide::payloads::AnswerCallbackQuerySetters::text(
+            payload,
+            render::cut(text, render::MAX_CALLBACK_TEXT),
+        );
+        for attempt in 0..2 {
+            match self.api.call::<bool>("answerCallbackQuery", &payload).await {
+                Ok(_) => return,
+                Err(e) if e.is_query_too_old() => {
+                    tracing::debug!("Telegram says the press is too old to answer");
+                    return;
+                }
+                Err(e) if e.is_transient() && attempt == 0 => {
+                    let wait = match &e {
+                        api::ApiError::RetryAfter(w) => *w,
+                        _ => Duration::from_millis(200),
+                    };
+                    let age = self.service.now_ms() - received_at;
+                    if age + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX)
+                        > CALLBACK_DEADLINE_MS
+                    {
+                        return;
+                    }
+                    tokio::time::sleep(wait).await;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "a press could not be answered");
+                    return;
+                }
+            }
         }
-        Ok(())
     }
 
-    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<u64, (Player, Identity)>> {
-        self.players
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// An update that keeps failing: it leaves the inbox and its user gets
+    /// an apology (the press's answer, and a message).
+    async fn give_up(self: &Arc<Self>, update: Received) {
+        let parsed: Option<Update> = serde_json::from_str(&update.payload).ok();
+        let user = parsed.as_ref().and_then(Update::from);
+        let lang = Lang::from_code(user.and_then(|u| u.language_code.as_deref()).unwrap_or(""));
+        let text = lang.apology();
+        if let Some(UpdateKind::CallbackQuery(q)) = parsed.as_ref().map(|u| &u.kind) {
+            self.answer_press(&q.id, update.received_at, text).await;
+        }
+        let chat = parsed.as_ref().and_then(|u| u.chat()).map(|c| c.id.0);
+        let apology = chat.map(|c| Request::message(c, text.to_owned(), None));
+        let request = apology.clone();
+        let gone = self
+            .commit(&update, move |_, _| Ok(((), request.into_iter().collect())))
+            .await;
+        if let Err(e) = gone {
+            tracing::error!(
+                error = format!("{e:#}"),
+                "cannot give up an update; it stays in the inbox"
+            );
+        }
+    }
+
+    /// Counts the votes whose poll is known, a batch per transaction, until
+    /// none is left.
+    async fn count_votes(&self) {
+        loop {
+            let counted = self
+                .apply(|conn, _| {
+                    Ok((
+                        crate::service::group::count_votes(conn, None, VOTE_BATCH)?,
+                        Vec::new(),
+                    ))
+                })
+                .await;
+            match counted {
+                Ok(c) => {
+                    self.metrics.answers_recorded.inc_by(c.recorded as u64);
+                    if c.taken < VOTE_BATCH {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(
+                        error = format!("{e:#}"),
+                        "cannot count the votes; trying again soon"
+                    );
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Records what the sender did: sent requests leave the outbox, and a
+    /// round whose poll went out opens (its votes may now count and its
+    /// timer starts). A round whose poll Telegram refused ends its quiz.
+    async fn record(self: &Arc<Self>, sent: Vec<Sent>) {
+        let recorded = self
+            .apply(move |conn, now| {
+                let mut opened = Vec::new();
+                let mut requests = Vec::new();
+                for s in &sent {
+                    store::request_done(conn, s.id)?;
+                    let Purpose::RoundPoll { served_id } = s.request.purpose else {
+                        continue;
+                    };
+                    match &s.outcome {
+                        Ok(Some(message)) => {
+                            let Some(poll) = &message.poll else { continue };
+                            if let Some(closes_at) = crate::service::group::open_round(
+                                conn,
+                                served_id,
+                                message.message_id,
+                                &poll.id,
+                                s.sent_at,
+                            )? {
+                                opened.push((served_id, closes_at));
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(_) => {
+                            if let Some(podium) =
+                                crate::service::group::abandon(conn, now, served_id)?
+                            {
+                                requests.push(Request::message(
+                                    s.request.chat,
+                                    render::quiz_failed(&podium),
+                                    None,
+                                ));
+                            }
+                        }
+                    }
+                }
+                Ok((opened, requests))
+            })
+            .await;
+        match recorded {
+            Ok(opened) => {
+                if !opened.is_empty() {
+                    self.votes.notify_one();
+                }
+                for (served_id, closes_at) in opened {
+                    group::close_later(self, served_id, closes_at);
+                }
+            }
+            Err(e) => tracing::error!(
+                error = format!("{e:#}"),
+                "cannot record what was sent; it will be sent again at the next start"
+            ),
+        }
     }
 }
 
-/// The handler tree.
-pub fn schema() -> UpdateHandler<anyhow::Error> {
-    let private_messages = Update::filter_message()
-        .filter(|m: Message| m.chat.is_private())
-        .branch(
-            dptree::entry()
-                .filter_command::<Command>()
-                .endpoint(private::on_command),
-        )
-        .endpoint(private::on_other);
-    let group_commands = Update::filter_message()
-        .filter(|m: Message| m.chat.is_group() || m.chat.is_supergroup())
-        .filter_command::<Command>()
-        .endpoint(group::on_command);
-    dptree::entry()
-        .branch(private_messages)
-        .branch(group_commands)
-        .branch(Update::filter_callback_query().endpoint(private::on_callback))
-        .branch(Update::filter_poll_answer().endpoint(group::on_poll_answer))
-}
+/// The dispatcher's view of the app.
+struct AppLanes(Arc<App>);
 
-/// A solo quiz with nothing shown for a day is stopped at start.
-const IDLE_SOLO_MS: i64 = 24 * 60 * 60 * 1000;
-
-/// The update kinds the bot asks Telegram for.
-pub fn allowed_updates() -> Vec<AllowedUpdate> {
-    vec![
-        AllowedUpdate::Message,
-        AllowedUpdate::CallbackQuery,
-        AllowedUpdate::PollAnswer,
-    ]
-}
-
-/// Telegram's limits, or none (a local server, a benchmark). Supergroups get
-/// the group limit of 20 a minute on purpose: teloxide would give them a
-/// channel's 10.
-pub fn limits(send: SendLimits) -> Limits {
-    match send {
-        SendLimits::Telegram => Limits {
-            messages_per_sec_chat: 1,
-            messages_per_min_chat: 20,
-            messages_per_min_channel_or_supergroup: 20,
-            messages_per_sec_overall: 30,
-        },
-        SendLimits::Off => Limits {
-            messages_per_sec_chat: 10_000,
-            messages_per_min_chat: 1_000_000,
-            messages_per_min_channel_or_supergroup: 1_000_000,
-            messages_per_sec_overall: 10_000,
-        },
+impl Lanes for AppLanes {
+    fn handle(&self, update: Received) -> BoxFuture<'static, anyhow::Result<()>> {
+        let app = self.0.clone();
+        Box::pin(async move { app.handle(update).await })
     }
-}
 
-/// The plain bot of a configuration.
-pub fn bot(config: &BotConfig) -> Bot {
-    let bot = Bot::new(config.token.expose());
-    match &config.api_url {
-        Some(url) => bot.set_api_url(url.clone()),
-        None => bot,
+    fn give_up(&self, update: Received, _error: anyhow::Error) -> BoxFuture<'static, ()> {
+        let app = self.0.clone();
+        Box::pin(async move { app.give_up(update).await })
+    }
+
+    fn read(
+        &self,
+        lane: i64,
+        from: i64,
+        limit: usize,
+    ) -> BoxFuture<'static, anyhow::Result<Vec<Received>>> {
+        let store = self.0.service.store().clone();
+        Box::pin(async move {
+            let rows = store
+                .read(move |conn| store::lane(conn, lane, from, limit))
+                .await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| Received {
+                    id: r.id,
+                    update_id: r.update_id,
+                    lane: r.lane,
+                    received_at: r.received_at,
+                    payload: r.payload,
+                    attempts: 0,
+                })
+                .collect())
+        })
+    }
+
+    fn backlog(&self, lane: i64) -> usize {
+        self.0.sender.backlog(lane)
     }
 }
 
 /// Runs the bot until `shutdown` is cancelled: takes the bot's identity,
-/// registers the command menus, serves metrics if asked, then polls.
+/// registers the command menus, serves metrics if asked, picks up what an
+/// earlier run left (the inbox, the outbox, open rounds), then receives,
+/// handles and sends. On shutdown it stops receiving, gives what runs a
+/// moment to finish, and leaves the rest in the database.
 pub async fn run(
     config: BotConfig,
     service: Service,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let plain = bot(&config);
-    let me = get_me(&plain, &shutdown).await?;
-    tracing::info!(username = %me.username(), "bot identity taken");
-    register_commands(&plain).await;
-
-    let settings = Settings::default().limits(limits(config.send_limits));
-    let throttled = Throttle::spawn_with_settings(plain.clone(), settings);
+    let api = Api::new(&config)?;
     let metrics = Arc::new(Metrics::new());
     let metrics_server = match &config.metrics_addr {
         Some(addr) => {
             let stop = shutdown.clone();
+            let store = service.store().clone();
             Some(
-                crate::metrics::serve(addr, metrics.clone(), async move { stop.cancelled().await })
-                    .await?,
+                crate::metrics::serve(addr, metrics.clone(), Some(store), async move {
+                    stop.cancelled().await
+                })
+                .await?,
             )
         }
         None => None,
     };
-    let app = Arc::new(App::new(service, metrics.clone(), config.round_seconds));
-    let handler = schema();
-    let deps = dptree::deps![throttled.clone(), app.clone(), me];
-    dptree::type_check(handler.sig(), &deps, &[dptree::Type::of::<Update>()]);
-    app.service.stop_idle_solo(IDLE_SOLO_MS).await?;
-    group::resume_all(&throttled, &app).await?;
-    let apology_bot = throttled.clone();
-    let runner = runner::Runner {
-        bot: plain,
-        handler,
-        deps,
-        metrics,
-        apology: Arc::new(move |update| {
-            let bot = apology_bot.clone();
-            Box::pin(async move { apologise(&bot, &update).await })
-        }),
-        allowed_updates: allowed_updates(),
+    let username = get_me(&api, &shutdown).await?;
+    tracing::info!(username = %username, server = api.server(), "bot identity taken");
+    register_commands(&api).await;
+    delete_webhook(&api).await;
+
+    let (completions, mut sent) = mpsc::unbounded_channel();
+    let (dispatcher, dispatch) = Dispatcher::new(metrics.clone());
+    let sender = {
+        let dispatcher = dispatcher.clone();
+        Sender::spawn(
+            api.clone(),
+            config.send_limits,
+            metrics.clone(),
+            service.clock(),
+            completions,
+            Arc::new(move |chat| dispatcher.unblocked(chat)),
+        )
     };
-    runner.run(shutdown).await;
-    app.groups.stop_all();
+    let app = Arc::new(App {
+        api: api.clone(),
+        service,
+        metrics: metrics.clone(),
+        round_seconds: config.round_seconds,
+        username,
+        sender,
+        votes: Arc::new(Notify::new()),
+        caught_up: Arc::new(AtomicBool::new(true)),
+    });
+    let recorder = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            while let Some(first) = sent.recv().await {
+                let mut batch = vec![first];
+                while let Ok(more) = sent.try_recv() {
+                    batch.push(more);
+                }
+                app.record(batch).await;
+            }
+        })
+    };
+    let counter = {
+        let app = app.clone();
+        let stop = shutdown.clone();
+        tokio::spawn(async move {
+            let mut sweep = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    () = app.votes.notified() => app.count_votes().await,
+                    _ = sweep.tick() => {
+                        app.count_votes().await;
+                        group::drop_stray_votes(&app).await;
+                    }
+                }
+            }
+        })
+    };
+
+    pick_up(&app, &dispatcher).await?;
+    dispatch.start(Arc::new(AppLanes(app.clone())));
+    let receiver = receive::Receiver {
+        api,
+        store: app.service.store().clone(),
+        dispatcher: dispatcher.clone(),
+        votes: app.votes.clone(),
+        metrics,
+        clock: app.service.clock(),
+        caught_up: app.caught_up.clone(),
+    };
+    receiver.run(shutdown.clone()).await;
+
+    tracing::info!("stopping: finishing what is in hand");
+    let deadline = Instant::now() + SHUTDOWN;
+    dispatcher.stop(deadline).await;
+    app.sender.drain(deadline).await;
+    counter.abort();
+    // The recorder ends once the sender is gone and it has recorded the last.
+    let _ = tokio::time::timeout(Duration::from_secs(1), recorder).await;
     if let Some(server) = metrics_server {
         let _ = server.await;
     }
@@ -217,20 +485,65 @@ pub async fn run(
     Ok(())
 }
 
-/// `getMe`, retried while Telegram cannot be reached; a rejected token ends it.
-async fn get_me(bot: &Bot, shutdown: &CancellationToken) -> anyhow::Result<Me> {
+/// What an earlier run left: requests to send, updates to handle, rounds
+/// to close, quizzes between rounds; and solo quizzes idle for a day stop.
+async fn pick_up(app: &Arc<App>, dispatcher: &Dispatcher) -> anyhow::Result<()> {
+    let stopped = app.service.stop_idle_solo(IDLE_SOLO_MS).await?;
+    if stopped > 0 {
+        tracing::info!(stopped, "stopped solo quizzes idle for a day");
+    }
+    let (requests, lanes, (updates, votes)) = app
+        .service
+        .store()
+        .read(|conn| {
+            Ok((
+                store::requests(conn)?,
+                store::lanes(conn)?,
+                store::depth(conn)?,
+            ))
+        })
+        .await?;
+    if !requests.is_empty() || !lanes.is_empty() {
+        tracing::info!(
+            to_send = requests.len(),
+            to_handle = updates,
+            votes,
+            "picking up where the last run stopped"
+        );
+    }
+    app.hand_over(
+        requests
+            .iter()
+            .filter_map(|row| Request::from_stored(row).map(|r| (row.id, r)))
+            .collect(),
+    );
+    dispatcher.on_disk(lanes);
+    group::resume(app).await?;
+    if votes > 0 {
+        app.votes.notify_one();
+    }
+    Ok(())
+}
+
+/// `getMe`, retried while the Bot API cannot be reached; a rejected token
+/// ends it. Returns the bot's username.
+async fn get_me(api: &Api, shutdown: &CancellationToken) -> anyhow::Result<String> {
+    #[derive(serde::Deserialize)]
+    struct Me {
+        username: Option<String>,
+    }
     let mut wait = Duration::from_secs(1);
     loop {
-        match bot.get_me().await {
-            Ok(me) => return Ok(me),
-            Err(RequestError::Api(ApiError::InvalidToken)) => {
+        match api.call::<Me>("getMe", &serde_json::json!({})).await {
+            Ok(me) => return Ok(me.username.unwrap_or_default()),
+            Err(e) if e.is_unauthorized() => {
                 anyhow::bail!("Telegram rejected TELOXIDE_TOKEN: check it with @BotFather")
             }
             Err(e) => {
                 tracing::warn!(error = %e, retry_in_s = wait.as_secs(), "cannot reach the Bot API");
                 tokio::select! {
                     () = tokio::time::sleep(wait) => {}
-                    () = shutdown.cancelled() => anyhow::bail!("stopped before the Bot API answered"),
+                    () = shutdown.cancelled() => anyhow::bail!("stopped before the Bot API answered ({e})"),
                 }
                 wait = (wait * 2).min(Duration::from_secs(30));
             }
@@ -239,42 +552,23 @@ async fn get_me(bot: &Bot, shutdown: &CancellationToken) -> anyhow::Result<Me> {
 }
 
 /// The command menus in Arabic (everyone) and English (`language_code = en`).
-async fn register_commands(bot: &Bot) {
-    let ar = send::retrying(|| bot.set_my_commands(commands::menu(Lang::Ar)).send()).await;
-    let en = send::retrying(|| {
-        bot.set_my_commands(commands::menu(Lang::En))
-            .language_code("en")
-            .send()
-    })
-    .await;
-    if let Err(e) = ar.and(en) {
-        tracing::warn!(error = %e, "could not register the command menus");
+async fn register_commands(api: &Api) {
+    use teloxide::payloads::{SetMyCommands, SetMyCommandsSetters};
+    let ar = SetMyCommands::new(commands::menu(Lang::Ar));
+    let en = SetMyCommands::new(commands::menu(Lang::En)).language_code("en");
+    for menu in [ar, en] {
+        if let Err(e) = api.call::<bool>("setMyCommands", &menu).await {
+            tracing::warn!(error = %e, "could not register a command menu");
+        }
     }
 }
 
-/// A short apology to the user whose update could not be handled.
-async fn apologise(bot: &TgBot, update: &Update) {
-    let lang = Lang::from_code(
-        update
-            .from()
-            .and_then(|u| u.language_code.as_deref())
-            .unwrap_or(""),
-    );
-    let text = lang.pick(
-        "⚠️ عذراً، حدث خطأ ولم نتمكن من إتمام طلبك. حاول مرة أخرى بعد قليل.",
-        "⚠️ Sorry, something went wrong and your request was not completed. Please try again shortly.",
-    );
-    if let teloxide::types::UpdateKind::CallbackQuery(q) = &update.kind {
-        let _ = send::retrying(|| {
-            bot.answer_callback_query(q.id.clone())
-                .text(render::cut(text, 200))
-                .send()
-        })
-        .await;
-    }
-    if let Some(chat) = update.chat()
-        && let Err(e) = bot.send_message(chat.id, text).await
+/// Long polling and a webhook exclude each other: drop a webhook left set.
+async fn delete_webhook(api: &Api) {
+    if let Err(e) = api
+        .call::<bool>("deleteWebhook", &serde_json::json!({}))
+        .await
     {
-        tracing::warn!(error = %e, "the apology could not be sent either");
+        tracing::warn!(error = %e, "could not make sure no webhook is set");
     }
 }

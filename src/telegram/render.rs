@@ -6,10 +6,11 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, User};
 use teloxide::utils::html::escape;
 
 use super::callback::AnswerButton;
+use super::request::RoundPoll;
 use crate::i18n::Lang;
 use crate::quiz::{Form, Question};
 use crate::service::{
-    ArticleInfo, Asked, Leaderboard, Podium, QuizSummary, Recorded, RoundResult, Stats,
+    ArticleInfo, Asked, Leaderboard, Podium, QuizSummary, Recorded, Round, RoundResult, Stats, Step,
 };
 use crate::store::StandingRow;
 
@@ -29,17 +30,27 @@ const POP_DIRECTIONAL_ISOLATE: char = '\u{2069}';
 /// username, else "Player <id>"; control and bidi characters removed,
 /// whitespace collapsed, cut to [`MAX_NAME`].
 pub fn display_name(user: &User) -> String {
-    let full = match &user.last_name {
-        Some(last) => format!("{} {last}", user.first_name),
-        None => user.first_name.clone(),
+    display_name_of(
+        &user.first_name,
+        user.last_name.as_deref(),
+        user.username.as_deref(),
+        user.id.0,
+    )
+}
+
+/// [`display_name`] from the parts of a user.
+pub fn display_name_of(first: &str, last: Option<&str>, username: Option<&str>, id: u64) -> String {
+    let full = match last {
+        Some(last) => format!("{first} {last}"),
+        None => first.to_owned(),
     };
     let cleaned = clean_name(&full);
     if !cleaned.is_empty() {
         return cleaned;
     }
-    match user.username.as_deref().map(clean_name) {
+    match username.map(clean_name) {
         Some(u) if !u.is_empty() => u,
-        _ => format!("Player {}", user.id.0),
+        _ => format!("Player {id}"),
     }
 }
 
@@ -102,10 +113,40 @@ pub fn question(lang: Lang, asked: &Asked) -> (String, InlineKeyboardMarkup) {
     (fit(text), InlineKeyboardMarkup::new(buttons))
 }
 
+/// The question message after an answer: the answer card, then the next
+/// question (with its buttons) or the final score, in one message, so that
+/// an answer costs one edit. The quote is cut, if it must be, so that the
+/// whole fits Telegram's limit.
+pub fn answer_and_next(
+    lang: Lang,
+    r: &Recorded,
+    article: &ArticleInfo,
+) -> (String, Option<InlineKeyboardMarkup>) {
+    let (next, keyboard) = match &r.next {
+        Step::Ask(asked) => {
+            let (text, keyboard) = question(lang, asked);
+            (text, Some(keyboard))
+        }
+        Step::Over(s) => (summary(lang, s), None),
+    };
+    let room = MAX_TEXT.saturating_sub(next.chars().count() + 2);
+    let mut card = answer_card_within(lang, r, article, MAX_QUOTE);
+    let over = card.chars().count().saturating_sub(room);
+    if over > 0 {
+        let quote = r.question.quote.chars().count().min(MAX_QUOTE);
+        card = answer_card_within(lang, r, article, quote.saturating_sub(over + 1));
+    }
+    (fit(format!("{card}\n\n{next}")), keyboard)
+}
+
 /// The question message turned into an answer card: the verdict first (its
 /// ✅ or ❌ is the first in the text), the options marked, the right answer,
 /// the quote as a blockquote and where it comes from.
 pub fn answer_card(lang: Lang, r: &Recorded, article: &ArticleInfo) -> String {
+    answer_card_within(lang, r, article, MAX_QUOTE)
+}
+
+fn answer_card_within(lang: Lang, r: &Recorded, article: &ArticleInfo, max_quote: usize) -> String {
     let q = &r.question;
     let mut text = if r.correct {
         lang.right(r.points)
@@ -132,7 +173,7 @@ pub fn answer_card(lang: Lang, r: &Recorded, article: &ArticleInfo) -> String {
         };
         text.push_str(&format!("{mark} {}{yours}\n", escape(option)));
     }
-    text.push_str(&explanation(lang, q, article));
+    text.push_str(&explanation_within(lang, q, article, max_quote));
     if r.correct && r.streak >= 2 {
         text.push_str(&format!("\n{}", lang.streak(r.streak)));
     }
@@ -141,6 +182,10 @@ pub fn answer_card(lang: Lang, r: &Recorded, article: &ArticleInfo) -> String {
 
 /// The right answer, the quote and its source.
 pub fn explanation(lang: Lang, q: &Question, article: &ArticleInfo) -> String {
+    explanation_within(lang, q, article, MAX_QUOTE)
+}
+
+fn explanation_within(lang: Lang, q: &Question, article: &ArticleInfo, max_quote: usize) -> String {
     let mut text = format!("{} <b>{}</b>", lang.right_answer(), escape(q.answer()));
     if let Some(g) = q.gloss.as_ref().filter(|_| lang.is_en())
         && let Some(en) = g.options.get(q.correct)
@@ -153,7 +198,7 @@ pub fn explanation(lang: Lang, q: &Question, article: &ArticleInfo) -> String {
     };
     text.push_str(&format!(
         "\n<blockquote>{}</blockquote>\n{}",
-        escape(&cut(&q.quote, MAX_QUOTE)),
+        escape(&cut(&q.quote, max_quote)),
         escape(&lang.source(title, q.paragraph))
     ));
     text
@@ -293,6 +338,26 @@ pub fn podium(p: &Podium) -> String {
     }
     text.push_str("\nاكتبوا /quiz لاختبار جديد.");
     fit(text)
+}
+
+/// To a group whose quiz cannot go on (its poll was refused).
+pub fn quiz_failed(p: &Podium) -> String {
+    format!("⚠️ عذراً، تعذّر إكمال الاختبار.\n\n{}", podium(p))
+}
+
+/// The native quiz poll of a round, within Telegram's limits.
+pub fn round_poll(round: &Round) -> RoundPoll {
+    let q = &round.question;
+    RoundPoll {
+        question: cut(
+            &format!("{}/{} · {}", round.position + 1, round.total, q.stem),
+            300,
+        ),
+        options: q.options.iter().map(|o| cut(o, 100)).collect(),
+        correct: u8::try_from(q.correct).unwrap_or(0),
+        explanation: poll_explanation(q),
+        open_period: u16::try_from(round.round_seconds).unwrap_or(u16::MAX),
+    }
 }
 
 /// A poll's explanation: a short part of the quote that still holds the

@@ -2,12 +2,12 @@
 //! with `TELOXIDE_API_URL`: a quiz, SIGKILL and restart, SIGTERM, metrics,
 //! a missing token, and a token that never reaches the logs.
 
-use std::process::{Child, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use crate::botapi::{BotApi, Call, Chat, TOKEN, User};
-use crate::helpers::{factquiz, questions_dir, run};
+use crate::bot::question;
+use crate::botapi::{BotApi, Chat, TOKEN, User};
+use crate::helpers::{factquiz, run};
+use crate::process::{BotProcess, spawn};
 
 /// A free loopback port (bound, read, released).
 fn free_port() -> u16 {
@@ -17,64 +17,18 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-struct Process {
-    child: Child,
-    stderr: std::path::PathBuf,
-}
-
 fn spawn_bot(
     api: &BotApi,
     db: &std::path::Path,
-    stderr: std::path::PathBuf,
+    log: std::path::PathBuf,
     metrics: Option<u16>,
-) -> Process {
-    let mut cmd = factquiz();
-    cmd.arg("bot")
-        .env("TELOXIDE_TOKEN", TOKEN)
-        .env("TELOXIDE_API_URL", &api.url)
-        .env("DATABASE_URL", db)
-        .env("FACTQUIZ_QUESTIONS", questions_dir())
-        .env("FACTQUIZ_SEND_LIMITS", "off")
-        .env("RUST_LOG", "trace")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&stderr).expect("log file"));
-    if let Some(port) = metrics {
-        cmd.env("FACTQUIZ_METRICS_ADDR", format!("127.0.0.1:{port}"));
+) -> BotProcess {
+    let addr = metrics.map(|port| format!("127.0.0.1:{port}"));
+    let mut env = vec![("RUST_LOG", "trace")];
+    if let Some(addr) = &addr {
+        env.push(("FACTQUIZ_METRICS_ADDR", addr.as_str()));
     }
-    Process {
-        child: cmd.spawn().expect("spawn the bot"),
-        stderr,
-    }
-}
-
-impl Process {
-    fn signal(&self, sig: &str) {
-        let status = std::process::Command::new("kill")
-            .args([sig, &self.child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(status.success());
-    }
-
-    async fn wait(mut self) -> (i32, String) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                let log = std::fs::read_to_string(&self.stderr).unwrap_or_default();
-                return (status.code().unwrap_or(-1), log);
-            }
-            assert!(Instant::now() < deadline, "the bot did not exit");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
-
-async fn question(api: &BotApi, after: usize, chat: i64) -> Call {
-    api.wait_for(after, "a question", |c| {
-        c.method == "sendmessage" && c.chat() == chat && !c.buttons().is_empty()
-    })
-    .await
+    spawn(api, db, log, &env)
 }
 
 async fn count(db: &std::path::Path, sql: &'static str) -> i64 {

@@ -83,6 +83,17 @@ struct State {
     next_poll: u64,
     /// chat → user ids of its administrators.
     admins: HashMap<i64, Vec<u64>>,
+    /// When each callback query was made (pushed): answering it later than
+    /// `callback_deadline` is refused, as Telegram does.
+    callbacks: HashMap<String, Instant>,
+    callback_deadline: Duration,
+    /// Polls close by themselves after their `open_period` (with a `poll`
+    /// update), unless a test closes them itself.
+    auto_close_polls: bool,
+    /// Refused requests (4xx answers), for tests that want none.
+    refused: Vec<String>,
+    /// chat → until when every message to it gets `429 retry_after`.
+    throttled: HashMap<i64, Instant>,
 }
 
 /// The server. Dropping it stops it.
@@ -109,6 +120,8 @@ impl BotApi {
             next_update_id: 1,
             next_message_id: 1,
             next_poll: 1,
+            callback_deadline: Duration::from_secs(15),
+            auto_close_polls: true,
             ..State::default()
         }));
         let changed = Arc::new(Notify::new());
@@ -144,18 +157,7 @@ impl BotApi {
 
     /// Queues an update (`kind` is e.g. `{"message": {...}}`); returns its id.
     pub fn push(&self, kind: Value) -> u64 {
-        let id = {
-            let mut st = self.lock();
-            let id = st.next_update_id;
-            st.next_update_id += 1;
-            let mut update = kind;
-            update["update_id"] = json!(id);
-            st.pushed.insert(id, update.clone());
-            st.updates.push_back(update);
-            id
-        };
-        self.changed.notify_waiters();
-        id
+        push_update(&self.state, &self.changed, kind)
     }
 
     /// Delivers the content of update `id` again, as a new update (what a
@@ -207,9 +209,11 @@ impl BotApi {
             .get(&(chat, id))
             .cloned()
             .expect("the message exists");
+        let query = format!("cb-{}-{}", id, now_nanos());
+        self.lock().callbacks.insert(query.clone(), Instant::now());
         self.push(json!({
             "callback_query": {
-                "id": format!("cb-{}-{}", id, now_nanos()),
+                "id": query,
                 "from": user.json(),
                 "message": shown,
                 "chat_instance": "ci",
@@ -220,9 +224,11 @@ impl BotApi {
 
     /// A press with any data on any message id (forged or garbled).
     pub fn press_raw(&self, user: &User, chat: &Chat, message_id: i64, data: &str) -> u64 {
+        let query = format!("cb-raw-{}", now_nanos());
+        self.lock().callbacks.insert(query.clone(), Instant::now());
         self.push(json!({
             "callback_query": {
-                "id": format!("cb-raw-{}", now_nanos()),
+                "id": query,
                 "from": user.json(),
                 "message": {
                     "message_id": message_id, "date": now(), "chat": chat.json(),
@@ -241,8 +247,12 @@ impl BotApi {
         }))
     }
 
-    /// The message id the server gave a `sendMessage` or `sendPoll` call.
+    /// The message a call made or edited: the id the server gave a
+    /// `sendMessage` or `sendPoll`, the id an edit names.
     pub fn message_id_of(&self, call: &Call) -> i64 {
+        if let Some(id) = call.body["message_id"].as_i64() {
+            return id;
+        }
         let st = self.lock();
         st.messages
             .iter()
@@ -259,6 +269,28 @@ impl BotApi {
             .find(|m| m["x_call_seq"].as_u64() == Some(call.seq as u64))
             .and_then(|m| m["poll"]["id"].as_str().map(str::to_owned))
             .expect("a poll of this call")
+    }
+
+    /// Polls stay open until the test closes them with [`BotApi::close_poll`].
+    pub fn keep_polls_open(&self) {
+        self.lock().auto_close_polls = false;
+    }
+
+    /// Closes a poll as Telegram does at its end: a `poll` update.
+    pub fn close_poll(&self, poll_id: &str) {
+        close_poll(&self.state, &self.changed, poll_id);
+    }
+
+    /// Every message and edit to `chat` gets `429 retry_after seconds`
+    /// for the next `seconds`, as Telegram does to a chat over its limit.
+    pub fn throttle_chat(&self, chat: i64, seconds: u32) {
+        let until = Instant::now() + Duration::from_secs(u64::from(seconds));
+        self.lock().throttled.insert(chat, until);
+    }
+
+    /// Requests the server refused (4xx), each with its reason.
+    pub fn refused(&self) -> Vec<String> {
+        self.lock().refused.clone()
     }
 
     /// Makes these users administrators of a chat.
@@ -280,7 +312,6 @@ impl BotApi {
     }
 
     /// When update `id` was first handed to the bot.
-    #[allow(dead_code, reason = "used by the press latency benchmark")]
     pub fn delivered_at(&self, id: u64) -> Option<Instant> {
         self.lock().delivered.get(&id).copied()
     }
@@ -455,6 +486,43 @@ fn now_nanos() -> u128 {
         .as_nanos()
 }
 
+/// Queues an update; returns its id.
+fn push_update(state: &Mutex<State>, changed: &Notify, kind: Value) -> u64 {
+    let id = {
+        let mut st = state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let id = st.next_update_id;
+        st.next_update_id += 1;
+        let mut update = kind;
+        update["update_id"] = json!(id);
+        st.pushed.insert(id, update.clone());
+        st.updates.push_back(update);
+        id
+    };
+    changed.notify_waiters();
+    id
+}
+
+/// Closes a poll (once) and tells the bot with a `poll` update.
+fn close_poll(state: &Mutex<State>, changed: &Notify, poll_id: &str) {
+    let poll = {
+        let mut st = state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        st.messages
+            .values_mut()
+            .find(|m| m["poll"]["id"] == poll_id && m["poll"]["is_closed"] == false)
+            .map(|m| {
+                m["poll"]["is_closed"] = json!(true);
+                m["poll"].clone()
+            })
+    };
+    if let Some(poll) = poll {
+        push_update(state, changed, json!({ "poll": poll }));
+    }
+}
+
 type Reply = Result<Response<Full<Bytes>>, std::io::Error>;
 
 fn reply(status: u16, body: Value) -> Reply {
@@ -507,7 +575,20 @@ async fn serve(req: Request<Incoming>, state: Arc<Mutex<State>>, changed: Arc<No
             at: Instant::now(),
             seq,
         });
-        let failure = st.failures.get_mut(&method).and_then(VecDeque::pop_front);
+        let mut failure = st.failures.get_mut(&method).and_then(VecDeque::pop_front);
+        let chat = body["chat_id"].as_i64().unwrap_or_default();
+        if failure.is_none()
+            && method != "answercallbackquery"
+            && let Some(until) = st.throttled.get(&chat).copied()
+        {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                st.throttled.remove(&chat);
+            } else {
+                let seconds = u32::try_from(left.as_secs()).unwrap_or(u32::MAX).max(1);
+                failure = Some(Failure::RetryAfter(seconds));
+            }
+        }
         let sent = match (&failure, method.as_str()) {
             (None, "sendmessage" | "sendpoll") => Some(store_message(&mut st, &method, &body, seq)),
             _ => None,
@@ -534,9 +615,34 @@ async fn serve(req: Request<Incoming>, state: Arc<Mutex<State>>, changed: Arc<No
         None => {}
     }
     if let Some(message) = sent {
+        let auto_close = state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .auto_close_polls;
+        if let (true, Some(poll), Some(period)) = (
+            auto_close,
+            message["poll"]["id"].as_str(),
+            message["poll"]["open_period"].as_u64(),
+        ) {
+            let (poll, state, changed) = (poll.to_owned(), state.clone(), changed.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_secs(period)).await;
+                close_poll(&state, &changed, &poll);
+            });
+        }
         return ok(message);
     }
-    answer(&method, &body, &state, &changed).await
+    let answered = answer(&method, &body, &state, &changed).await;
+    if let Ok(response) = &answered
+        && response.status().is_client_error()
+    {
+        state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .refused
+            .push(format!("{method} {body}"));
+    }
+    answered
 }
 
 async fn answer(
@@ -627,13 +733,16 @@ async fn answer(
             ok(out)
         }
         "stoppoll" => {
-            let st = lock();
             let key = (
                 body["chat_id"].as_i64().unwrap_or_default(),
                 body["message_id"].as_i64().unwrap_or_default(),
             );
-            match st.messages.get(&key).map(|m| m["poll"].clone()) {
+            let poll = lock().messages.get(&key).map(|m| m["poll"].clone());
+            match poll {
                 Some(mut poll) if !poll.is_null() => {
+                    if let Some(id) = poll["id"].as_str() {
+                        close_poll(state, changed, id);
+                    }
                     poll["is_closed"] = json!(true);
                     ok(poll)
                 }
@@ -663,9 +772,19 @@ async fn answer(
                 .collect();
             ok(Value::Array(admins))
         }
-        "answercallbackquery" | "setmycommands" | "deletewebhook" | "deletemessage" => {
-            ok(json!(true))
+        "answercallbackquery" => {
+            let st = lock();
+            let id = body["callback_query_id"].as_str().unwrap_or_default();
+            match st.callbacks.get(id) {
+                Some(made) if made.elapsed() <= st.callback_deadline => ok(json!(true)),
+                _ => reply(
+                    400,
+                    json!({"ok": false, "error_code": 400,
+                           "description": "Bad Request: query is too old and response timeout expired or query ID is invalid"}),
+                ),
+            }
         }
+        "setmycommands" | "deletewebhook" | "deletemessage" => ok(json!(true)),
         _ => reply(
             404,
             json!({"ok": false, "error_code": 404, "description": "Not Found: method not found"}),

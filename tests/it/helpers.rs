@@ -130,3 +130,12 @@ pub fn query_all<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> Vec<T> {
         .and_then(Iterator::collect)
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
+
+/// Changes a test database behind the bot's back (as another process would).
+pub fn execute(db: &Path, sql: &str, params: impl rusqlite::Params) {
+    let conn = rusqlite::Connection::open(db).expect("the test database opens");
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .expect("busy timeout");
+    conn.execute(sql, params)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}

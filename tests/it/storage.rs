@@ -76,11 +76,15 @@ async fn migrations_apply_to_an_empty_and_to_a_migrated_database() {
         [
             "answers",
             "chats",
+            "inbox",
+            "outbox",
             "players",
             "quizzes",
+            "receiver",
             "served",
             "standing_points",
-            "standings"
+            "standings",
+            "votes"
         ]
     );
     let player = app.player("Salma").await;

@@ -1,0 +1,259 @@
+//! The delivery queues: the inbox of received updates, the votes of group
+//! rounds waiting to be counted, where receiving stands, and the outbox of
+//! requests to send.
+
+use anyhow::Context;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// An update to keep until it is handled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUpdate {
+    pub update_id: i64,
+    pub lane: i64,
+    pub payload: String,
+}
+
+/// An update kept in the inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxRow {
+    pub id: i64,
+    pub update_id: i64,
+    pub lane: i64,
+    pub received_at: i64,
+    pub payload: String,
+}
+
+/// A poll answer to count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewVote {
+    pub poll_id: String,
+    pub user_id: String,
+    pub name: String,
+    pub lang: String,
+    pub choice: i64,
+}
+
+/// A vote whose poll is known, with what counting it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadyVote {
+    pub id: i64,
+    pub user_id: String,
+    pub name: String,
+    pub lang: String,
+    pub choice: i64,
+    pub received_at: i64,
+    pub served_id: i64,
+}
+
+/// Makes a batch of received updates and votes durable, with the offset
+/// that confirms them; returns the inbox ids of `updates`, in order.
+pub fn receive(
+    conn: &Connection,
+    updates: &[NewUpdate],
+    votes: &[NewVote],
+    next_offset: i64,
+    now: i64,
+) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(updates.len());
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO inbox (update_id, lane, received_at, payload) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for u in updates {
+        insert
+            .execute(params![u.update_id, u.lane, now, u.payload])
+            .context("cannot keep an update")?;
+        ids.push(conn.last_insert_rowid());
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO votes (poll_id, user_id, name, lang, choice, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for v in votes {
+        insert
+            .execute(params![v.poll_id, v.user_id, v.name, v.lang, v.choice, now])
+            .context("cannot keep a poll answer")?;
+    }
+    conn.prepare_cached(
+        "INSERT INTO receiver (id, next_offset, updated_at) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET next_offset = MAX(next_offset, excluded.next_offset), updated_at = excluded.updated_at",
+    )?
+    .execute(params![next_offset, now])
+    .context("cannot keep the offset")?;
+    Ok(ids)
+}
+
+/// The offset that confirms everything received, and when it was kept.
+pub fn next_offset(conn: &Connection) -> anyhow::Result<Option<(i64, i64)>> {
+    conn.prepare_cached("SELECT next_offset, updated_at FROM receiver WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+        .context("cannot read the offset")
+}
+
+/// An update is handled: it leaves the inbox (in the transaction that holds
+/// its effects).
+pub fn handled(conn: &Connection, inbox_id: i64) -> anyhow::Result<()> {
+    conn.prepare_cached("DELETE FROM inbox WHERE id = ?1")?
+        .execute([inbox_id])
+        .context("cannot mark the update handled")?;
+    Ok(())
+}
+
+/// Up to `limit` updates of a lane from inbox id `from` on, in order.
+pub fn lane(
+    conn: &Connection,
+    lane: i64,
+    from: i64,
+    limit: usize,
+) -> anyhow::Result<Vec<InboxRow>> {
+    conn.prepare_cached(
+        "SELECT id, update_id, lane, received_at, payload FROM inbox
+         WHERE lane = ?1 AND id >= ?2 ORDER BY id LIMIT ?3",
+    )?
+    .query_map(
+        params![lane, from, i64::try_from(limit).unwrap_or(i64::MAX)],
+        |r| {
+            Ok(InboxRow {
+                id: r.get(0)?,
+                update_id: r.get(1)?,
+                lane: r.get(2)?,
+                received_at: r.get(3)?,
+                payload: r.get(4)?,
+            })
+        },
+    )?
+    .collect::<rusqlite::Result<_>>()
+    .context("cannot read the inbox")
+}
+
+/// Every lane with updates waiting: (lane, first inbox id, last inbox id).
+pub fn lanes(conn: &Connection) -> anyhow::Result<Vec<(i64, i64, i64)>> {
+    conn.prepare_cached("SELECT lane, MIN(id), MAX(id) FROM inbox GROUP BY lane ORDER BY MIN(id)")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()
+        .context("cannot read the inbox")
+}
+
+/// How many updates and votes wait.
+pub fn depth(conn: &Connection) -> anyhow::Result<(i64, i64)> {
+    conn.prepare_cached("SELECT (SELECT COUNT(*) FROM inbox), (SELECT COUNT(*) FROM votes)")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .context("cannot measure the inbox")
+}
+
+/// Up to `limit` votes whose poll is known (of one poll, or of any), oldest
+/// first.
+pub fn ready_votes(
+    conn: &Connection,
+    poll_id: Option<&str>,
+    limit: usize,
+) -> anyhow::Result<Vec<ReadyVote>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let map = |r: &rusqlite::Row<'_>| {
+        Ok(ReadyVote {
+            id: r.get(0)?,
+            user_id: r.get(1)?,
+            name: r.get(2)?,
+            lang: r.get(3)?,
+            choice: r.get(4)?,
+            received_at: r.get(5)?,
+            served_id: r.get(6)?,
+        })
+    };
+    const COLUMNS: &str = "v.id, v.user_id, v.name, v.lang, v.choice, v.received_at, s.id";
+    match poll_id {
+        Some(poll) => conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM votes v JOIN served s ON s.poll_id = v.poll_id
+                 WHERE v.poll_id = ?1 ORDER BY v.id LIMIT ?2"
+            ))?
+            .query_map(params![poll, limit], map)?
+            .collect::<rusqlite::Result<_>>(),
+        None => conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM votes v JOIN served s ON s.poll_id = v.poll_id
+                 ORDER BY v.id LIMIT ?1"
+            ))?
+            .query_map([limit], map)?
+            .collect::<rusqlite::Result<_>>(),
+    }
+    .context("cannot read the votes")
+}
+
+/// A vote is counted (or refused): it leaves the queue.
+pub fn vote_counted(conn: &Connection, vote_id: i64) -> anyhow::Result<()> {
+    conn.prepare_cached("DELETE FROM votes WHERE id = ?1")?
+        .execute([vote_id])
+        .context("cannot mark the vote counted")?;
+    Ok(())
+}
+
+/// Drops votes for polls that are not the bot's, received before `before`:
+/// a poll of the bot is known a moment after it is sent. Returns how many.
+pub fn drop_stray_votes(conn: &Connection, before: i64) -> anyhow::Result<usize> {
+    conn.prepare_cached(
+        "DELETE FROM votes WHERE received_at < ?1
+         AND NOT EXISTS (SELECT 1 FROM served s WHERE s.poll_id = votes.poll_id)",
+    )?
+    .execute([before])
+    .context("cannot drop stray votes")
+}
+
+/// A request to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequest<'a> {
+    pub chat_id: i64,
+    pub method: &'a str,
+    pub body: &'a str,
+    pub purpose: i64,
+    pub ref_id: Option<i64>,
+}
+
+/// A request in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub chat_id: i64,
+    pub method: String,
+    pub body: String,
+    pub purpose: i64,
+    pub ref_id: Option<i64>,
+    pub created_at: i64,
+}
+
+/// Queues a request; returns its outbox id.
+pub fn push_request(conn: &Connection, r: &NewRequest<'_>, now: i64) -> anyhow::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO outbox (chat_id, method, body, purpose, ref_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![r.chat_id, r.method, r.body, r.purpose, r.ref_id, now])
+    .context("cannot queue a message")?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// A request is sent (or given up): it leaves the outbox.
+pub fn request_done(conn: &Connection, outbox_id: i64) -> anyhow::Result<()> {
+    conn.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
+        .execute([outbox_id])
+        .context("cannot mark a message sent")?;
+    Ok(())
+}
+
+/// Every request waiting, in order.
+pub fn requests(conn: &Connection) -> anyhow::Result<Vec<OutboxRow>> {
+    conn.prepare_cached(
+        "SELECT id, chat_id, method, body, purpose, ref_id, created_at FROM outbox ORDER BY id",
+    )?
+    .query_map([], |r| {
+        Ok(OutboxRow {
+            id: r.get(0)?,
+            chat_id: r.get(1)?,
+            method: r.get(2)?,
+            body: r.get(3)?,
+            purpose: r.get(4)?,
+            ref_id: r.get(5)?,
+            created_at: r.get(6)?,
+        })
+    })?
+    .collect::<rusqlite::Result<_>>()
+    .context("cannot read the outbox")
+}

@@ -1,0 +1,472 @@
+//! Handling: the updates of one lane (a chat, or the polls) in order, one
+//! at a time; different lanes at the same time, up to [`MAX_RUNNING`].
+//!
+//! Memory is bounded: at most [`PER_LANE`] updates of a lane and
+//! [`MAX_LOADED`] in all are held; the others wait in the inbox, on disk,
+//! and a lane reads its next ones back when it has room. A lane whose chat
+//! has [`Sender::BACKLOG`](super::send::Sender::BACKLOG) messages waiting to
+//! be sent takes no new update until they go: a chat that floods the bot
+//! waits on its own pace, never on another's, and its flood waits on disk.
+//!
+//! A handler that fails is tried once more a second later; if it fails
+//! again the update is given up (the user gets an apology). The dispatcher
+//! itself does no I/O: what it needs from the database and the handlers
+//! comes through [`Lanes`].
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+
+use crate::metrics::Metrics;
+
+/// Updates handled at once, all lanes.
+pub const MAX_RUNNING: usize = 256;
+/// Updates of one lane held in memory.
+pub const PER_LANE: usize = 4;
+/// Updates held in memory, all lanes.
+pub const MAX_LOADED: usize = 2048;
+/// A failed update is tried this many times in all.
+const ATTEMPTS: u32 = 2;
+const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// An update kept in the inbox, as the handlers get it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    /// Its inbox id: the order of receipt.
+    pub id: i64,
+    pub update_id: i64,
+    pub lane: i64,
+    /// Unix ms, when it reached the bot.
+    pub received_at: i64,
+    pub payload: String,
+    /// Failed attempts so far.
+    pub attempts: u32,
+}
+
+/// What the dispatcher asks of the rest of the bot.
+pub trait Lanes: Send + Sync + 'static {
+    /// Handles an update: its effects and its removal from the inbox in one
+    /// transaction. `Err` means nothing was committed.
+    fn handle(&self, update: Received) -> BoxFuture<'static, anyhow::Result<()>>;
+    /// Gives up an update that keeps failing: removes it from the inbox and
+    /// apologises to its user.
+    fn give_up(&self, update: Received, error: anyhow::Error) -> BoxFuture<'static, ()>;
+    /// Up to `limit` updates of a lane from inbox id `from` on, from disk.
+    fn read(
+        &self,
+        lane: i64,
+        from: i64,
+        limit: usize,
+    ) -> BoxFuture<'static, anyhow::Result<Vec<Received>>>;
+    /// How many messages to the lane's chat wait to be sent.
+    fn backlog(&self, lane: i64) -> usize;
+}
+
+/// The handle of the dispatcher task.
+#[derive(Clone)]
+pub struct Dispatcher {
+    events: mpsc::UnboundedSender<Event>,
+}
+
+enum Event {
+    Received(Vec<Received>),
+    /// Lanes with updates on disk at start: (lane, first id, last id).
+    OnDisk(Vec<(i64, i64, i64)>),
+    Done {
+        lane: i64,
+        outcome: Result<(), (Received, anyhow::Error)>,
+    },
+    Read {
+        lane: i64,
+        rows: anyhow::Result<Vec<Received>>,
+    },
+    /// A failed update rested: its lane may try it again.
+    Retry(i64),
+    /// Look again at the lanes waiting to read from disk.
+    Tick,
+    Unblocked(i64),
+    /// Start nothing more; answer once what runs is done (or at the deadline).
+    Stop(Instant, oneshot::Sender<()>),
+}
+
+/// A dispatcher made and not started: what it is told waits until then.
+pub struct Pending {
+    events: mpsc::UnboundedSender<Event>,
+    rx: mpsc::UnboundedReceiver<Event>,
+    metrics: Arc<Metrics>,
+}
+
+impl Pending {
+    /// Starts handling with `lanes`.
+    pub fn start(self, lanes: Arc<dyn Lanes>) {
+        let task = Task {
+            lanes,
+            metrics: self.metrics,
+            events: self.events,
+            state: HashMap::new(),
+            ready: VecDeque::new(),
+            starved: VecDeque::new(),
+            running: 0,
+            loaded: 0,
+            stopping: None,
+        };
+        tokio::spawn(task.run(self.rx));
+    }
+}
+
+impl Dispatcher {
+    /// A dispatcher, and what starts it (once what it hands work to exists).
+    pub fn new(metrics: Arc<Metrics>) -> (Dispatcher, Pending) {
+        let (events, rx) = mpsc::unbounded_channel();
+        (
+            Dispatcher {
+                events: events.clone(),
+            },
+            Pending {
+                events,
+                rx,
+                metrics,
+            },
+        )
+    }
+
+    /// Updates just kept in the inbox.
+    pub fn received(&self, updates: Vec<Received>) {
+        if !updates.is_empty() {
+            let _ = self.events.send(Event::Received(updates));
+        }
+    }
+
+    /// Lanes with updates left in the inbox by an earlier run.
+    pub fn on_disk(&self, lanes: Vec<(i64, i64, i64)>) {
+        if !lanes.is_empty() {
+            let _ = self.events.send(Event::OnDisk(lanes));
+        }
+    }
+
+    /// A chat's backlog of messages to send fell below the bound.
+    pub fn unblocked(&self, lane: i64) {
+        let _ = self.events.send(Event::Unblocked(lane));
+    }
+
+    /// Starts no new update and waits for those running (at most until
+    /// `deadline`); what is not handled stays in the inbox.
+    pub async fn stop(&self, deadline: Instant) {
+        let (done, wait) = oneshot::channel();
+        if self.events.send(Event::Stop(deadline, done)).is_ok() {
+            let _ = wait.await;
+        }
+    }
+}
+
+#[derive(Default)]
+struct Lane {
+    /// Held updates, in order; the head runs when `running`.
+    queue: VecDeque<Received>,
+    running: bool,
+    /// In `ready`.
+    queued: bool,
+    /// Its chat has too much to send: nothing starts until it goes.
+    blocked: bool,
+    /// Some of its updates are on disk only.
+    on_disk: bool,
+    /// A read from disk is under way.
+    reading: bool,
+    /// The highest inbox id ever held (so nothing is held twice).
+    last_id: i64,
+    /// The highest inbox id left on disk (so the lane knows when it has
+    /// read everything back).
+    last_on_disk: i64,
+}
+
+struct Task {
+    lanes: Arc<dyn Lanes>,
+    metrics: Arc<Metrics>,
+    events: mpsc::UnboundedSender<Event>,
+    state: HashMap<i64, Lane>,
+    ready: VecDeque<i64>,
+    /// Lanes with updates on disk, waiting for room to read them.
+    starved: VecDeque<i64>,
+    running: usize,
+    loaded: usize,
+    stopping: Option<(Instant, oneshot::Sender<()>)>,
+}
+
+impl Task {
+    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Event>) {
+        loop {
+            if let Some((deadline, _)) = &self.stopping
+                && (self.running == 0 || Instant::now() >= *deadline)
+            {
+                break;
+            }
+            let event = match &self.stopping {
+                Some((deadline, _)) => tokio::select! {
+                    e = rx.recv() => e,
+                    () = tokio::time::sleep_until(*deadline) => continue,
+                },
+                None => rx.recv().await,
+            };
+            let Some(event) = event else { break };
+            match event {
+                Event::Received(updates) => {
+                    for u in updates {
+                        self.admit(u);
+                    }
+                }
+                Event::OnDisk(lanes) => {
+                    for (lane, first, last) in lanes {
+                        let l = self.state.entry(lane).or_default();
+                        l.on_disk = true;
+                        l.last_id = l.last_id.max(first - 1);
+                        l.last_on_disk = l.last_on_disk.max(last);
+                        self.starved.push_back(lane);
+                    }
+                }
+                Event::Done { lane, outcome } => {
+                    self.running -= 1;
+                    self.done(lane, outcome);
+                }
+                Event::Read { lane, rows } => self.read_back(lane, rows),
+                Event::Retry(lane) => {
+                    if let Some(l) = self.state.get_mut(&lane) {
+                        l.running = false;
+                        self.make_ready(lane);
+                    }
+                }
+                Event::Tick => {}
+                Event::Unblocked(lane) => {
+                    if let Some(l) = self.state.get_mut(&lane) {
+                        l.blocked = false;
+                        self.make_ready(lane);
+                    }
+                }
+                Event::Stop(deadline, done) => self.stopping = Some((deadline, done)),
+            }
+            self.read_starved();
+            self.start();
+            self.metrics.handling_now.set(self.running as i64);
+        }
+        if let Some((_, done)) = self.stopping.take() {
+            let _ = done.send(());
+        }
+    }
+
+    /// Holds an update just received, or leaves it on disk.
+    fn admit(&mut self, u: Received) {
+        let full = self.loaded >= MAX_LOADED;
+        let l = self.state.entry(u.lane).or_default();
+        if u.id <= l.last_id {
+            return;
+        }
+        if l.on_disk || full || l.queue.len() >= PER_LANE {
+            l.last_on_disk = l.last_on_disk.max(u.id);
+            if !l.on_disk {
+                l.on_disk = true;
+                if l.queue.is_empty() && !l.running {
+                    self.starved.push_back(u.lane);
+                }
+            }
+            return;
+        }
+        l.last_id = u.id;
+        let lane = u.lane;
+        l.queue.push_back(u);
+        self.loaded += 1;
+        self.make_ready(lane);
+    }
+
+    fn make_ready(&mut self, lane: i64) {
+        if let Some(l) = self.state.get_mut(&lane)
+            && !l.running
+            && !l.queued
+            && !l.queue.is_empty()
+        {
+            l.queued = true;
+            self.ready.push_back(lane);
+        }
+    }
+
+    /// Starts the heads of ready lanes while there is room.
+    fn start(&mut self) {
+        if self.stopping.is_some() {
+            return;
+        }
+        while self.running < MAX_RUNNING {
+            let Some(lane) = self.ready.pop_front() else {
+                break;
+            };
+            let Some(l) = self.state.get_mut(&lane) else {
+                continue;
+            };
+            l.queued = false;
+            if l.running || l.queue.is_empty() {
+                continue;
+            }
+            if super::receive::is_chat_lane(lane)
+                && self.lanes.backlog(lane) >= super::send::Sender::BACKLOG
+            {
+                l.blocked = true;
+                continue;
+            }
+            if l.blocked {
+                continue;
+            }
+            let Some(update) = l.queue.front().cloned() else {
+                continue;
+            };
+            l.running = true;
+            self.running += 1;
+            let lanes = self.lanes.clone();
+            let events = self.events.clone();
+            tokio::spawn(async move {
+                let outcome = match lanes.handle(update.clone()).await {
+                    Ok(()) => Ok(()),
+                    Err(e) => Err((update, e)),
+                };
+                let _ = events.send(Event::Done { lane, outcome });
+            });
+        }
+    }
+
+    fn done(&mut self, lane: i64, outcome: Result<(), (Received, anyhow::Error)>) {
+        let Some(l) = self.state.get_mut(&lane) else {
+            return;
+        };
+        let (update, error) = match outcome {
+            Ok(()) => {
+                l.queue.pop_front();
+                l.running = false;
+                self.loaded -= 1;
+                self.after(lane);
+                return;
+            }
+            Err(failed) => failed,
+        };
+        // The update stays at the head, so the lane keeps its order while
+        // it rests or is given up.
+        let attempts = update.attempts + 1;
+        if let Some(head) = l.queue.front_mut() {
+            head.attempts = attempts;
+        }
+        let events = self.events.clone();
+        if attempts < ATTEMPTS {
+            tracing::warn!(
+                update_id = update.update_id,
+                lane,
+                error = format!("{error:#}"),
+                "an update could not be handled; trying again"
+            );
+            tokio::spawn(async move {
+                tokio::time::sleep(RETRY_AFTER).await;
+                let _ = events.send(Event::Retry(lane));
+            });
+            return;
+        }
+        self.metrics.update_errors.inc();
+        tracing::error!(
+            update_id = update.update_id,
+            lane,
+            error = format!("{error:#}"),
+            "an update could not be handled; it is given up"
+        );
+        self.running += 1;
+        let lanes = self.lanes.clone();
+        tokio::spawn(async move {
+            lanes.give_up(update, error).await;
+            let _ = events.send(Event::Done {
+                lane,
+                outcome: Ok(()),
+            });
+        });
+    }
+
+    /// A lane went idle: read more from disk, run the next, or forget it.
+    fn after(&mut self, lane: i64) {
+        let Some(l) = self.state.get_mut(&lane) else {
+            return;
+        };
+        if l.running {
+            return;
+        }
+        if !l.queue.is_empty() {
+            self.make_ready(lane);
+        } else if l.on_disk {
+            self.starved.push_back(lane);
+        } else if !l.reading {
+            self.state.remove(&lane);
+        }
+    }
+
+    /// Reads back the updates of lanes waiting on disk, while there is room.
+    fn read_starved(&mut self) {
+        let mut turn = self.starved.len();
+        while turn > 0 && self.loaded + PER_LANE <= MAX_LOADED {
+            turn -= 1;
+            let Some(lane) = self.starved.pop_front() else {
+                break;
+            };
+            let Some(l) = self.state.get_mut(&lane) else {
+                continue;
+            };
+            if l.reading || l.running || !l.queue.is_empty() || !l.on_disk {
+                continue;
+            }
+            l.reading = true;
+            // Room is taken now, so that reads under way cannot overfill.
+            self.loaded += PER_LANE;
+            let from = l.last_id + 1;
+            let lanes = self.lanes.clone();
+            let events = self.events.clone();
+            tokio::spawn(async move {
+                let rows = lanes.read(lane, from, PER_LANE).await;
+                let _ = events.send(Event::Read { lane, rows });
+            });
+        }
+    }
+
+    fn read_back(&mut self, lane: i64, rows: anyhow::Result<Vec<Received>>) {
+        self.loaded -= PER_LANE;
+        let Some(l) = self.state.get_mut(&lane) else {
+            return;
+        };
+        l.reading = false;
+        match rows {
+            Ok(rows) => {
+                let complete = rows.len() < PER_LANE;
+                for r in rows {
+                    if r.id > l.last_id {
+                        l.last_id = r.id;
+                        l.queue.push_back(r);
+                        self.loaded += 1;
+                    }
+                }
+                if complete && l.last_id >= l.last_on_disk {
+                    l.on_disk = false;
+                }
+            }
+            Err(e) => {
+                tracing::error!(
+                    lane,
+                    error = format!("{e:#}"),
+                    "cannot read updates back from the inbox"
+                );
+            }
+        }
+        if l.queue.is_empty() && l.on_disk {
+            // Nothing came back yet: try again in a moment, not in a loop.
+            let events = self.events.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                let _ = events.send(Event::Tick);
+            });
+            self.starved.push_back(lane);
+            return;
+        }
+        self.after(lane);
+    }
+}

@@ -1,0 +1,415 @@
+//! Receiving: long polling that makes every batch durable before it
+//! confirms it, and never waits for handling.
+//!
+//! Each `getUpdates` answer is read just far enough to route it (its lane,
+//! or a poll answer's fields), kept in one transaction (the inbox, the
+//! votes, and the offset that confirms them), and then confirmed by the
+//! next `getUpdates`, which carries the highest id + 1 and goes out at once.
+//! A crash before the commit loses nothing (Telegram delivers the batch
+//! again); after it, nothing either (the inbox has it). The updates are
+//! handed to the dispatcher as they are kept.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use tokio_util::sync::CancellationToken;
+
+use super::api::{Api, ApiError};
+use super::dispatch::{Dispatcher, Received};
+use crate::metrics::Metrics;
+use crate::service::Clock;
+use crate::store::{self, NewUpdate, NewVote, Store};
+
+/// Long-polling timeout, in seconds.
+pub const POLL_SECONDS: u32 = 10;
+/// Updates asked for per `getUpdates` (Telegram's maximum).
+pub const BATCH: usize = 100;
+/// The lane of a poll's updates: one per poll, so that the rounds of
+/// different groups close side by side, far below any chat id (Telegram's
+/// ids fit in 53 bits).
+pub fn poll_lane(poll_id: &str) -> i64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    poll_id.hash(&mut h);
+    let low = i64::try_from(h.finish() & ((1 << 48) - 1)).unwrap_or(0);
+    POLL_LANES - low
+}
+
+/// Poll lanes are at or below this.
+const POLL_LANES: i64 = -(1 << 60);
+
+/// Whether a lane is a chat's (its backlog of messages to send counts).
+pub fn is_chat_lane(lane: i64) -> bool {
+    lane > POLL_LANES
+}
+/// A kept offset older than this is not used at start: after a week
+/// without updates Telegram numbers them afresh.
+const OFFSET_MAX_AGE_MS: i64 = 6 * 24 * 60 * 60 * 1000;
+/// The longest pause between failed polls.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// The update kinds the bot asks Telegram for.
+pub const ALLOWED_UPDATES: [&str; 4] = ["message", "callback_query", "poll_answer", "poll"];
+
+/// What the receiver needs.
+pub struct Receiver {
+    pub api: Api,
+    pub store: Store,
+    pub dispatcher: Dispatcher,
+    /// Woken when votes arrive.
+    pub votes: Arc<tokio::sync::Notify>,
+    pub metrics: Arc<Metrics>,
+    pub clock: Arc<dyn Clock>,
+    /// True while the last poll took everything Telegram had (fewer than a
+    /// full batch): no update is waiting at Telegram.
+    pub caught_up: Arc<AtomicBool>,
+}
+
+impl Receiver {
+    /// Polls until `shutdown`, then confirms what it kept and returns.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let now = self.clock.now_ms();
+        let mut offset = match self.store.read(store::next_offset).await {
+            Ok(Some((offset, at))) if now - at < OFFSET_MAX_AGE_MS => Some(offset),
+            Ok(_) => None,
+            Err(e) => {
+                tracing::warn!(
+                    error = format!("{e:#}"),
+                    "cannot read where receiving stood"
+                );
+                None
+            }
+        };
+        let mut failures = 0u32;
+        let mut confirmed = offset;
+        loop {
+            let poll = get_updates(&self.api, offset, POLL_SECONDS, BATCH);
+            let answer = tokio::select! {
+                () = shutdown.cancelled() => break,
+                a = poll => a,
+            };
+            confirmed = offset;
+            let kept = match answer {
+                Ok(bytes) => self.keep(&bytes, offset).await,
+                Err(e) => Err(Failure::Api(e)),
+            };
+            match kept {
+                Ok(next) => {
+                    failures = 0;
+                    offset = next.or(offset);
+                }
+                Err(failure) => {
+                    let wait = match &failure {
+                        Failure::Api(ApiError::RetryAfter(wait)) => *wait,
+                        _ => {
+                            failures = failures.saturating_add(1);
+                            backoff(failures)
+                        }
+                    };
+                    match &failure {
+                        Failure::Api(e) => {
+                            tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "getUpdates failed")
+                        }
+                        Failure::Store(e) => tracing::error!(
+                            error = format!("{e:#}"),
+                            retry_in_ms = wait.as_millis() as u64,
+                            "cannot keep the updates received; Telegram keeps them until they are"
+                        ),
+                    }
+                    tokio::select! {
+                        () = shutdown.cancelled() => break,
+                        () = tokio::time::sleep(wait) => {}
+                    }
+                }
+            }
+        }
+        // Confirm the last batch kept, so that a restart does not see it again.
+        if offset != confirmed
+            && let Some(offset) = offset
+        {
+            match tokio::time::timeout(
+                Duration::from_secs(2),
+                get_updates(&self.api, Some(offset), 0, 1),
+            )
+            .await
+            {
+                Ok(Ok(_)) => tracing::info!(offset, "confirmed the updates received"),
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "could not confirm the updates received; they are kept and will not count twice")
+                }
+                Err(_) => tracing::warn!(
+                    "confirming the updates received timed out; they are kept and will not count twice"
+                ),
+            }
+        }
+    }
+
+    /// Keeps one `getUpdates` answer; returns the offset that confirms it.
+    async fn keep(&self, bytes: &[u8], offset: Option<i64>) -> Result<Option<i64>, Failure> {
+        let raws: Vec<&RawValue> = self.api.result(bytes).map_err(Failure::Api)?;
+        self.caught_up.store(raws.len() < BATCH, Ordering::Relaxed);
+        let mut updates = Vec::new();
+        let mut votes = Vec::new();
+        let mut last: Option<i64> = None;
+        for raw in &raws {
+            let head: Head<'_> = match serde_json::from_str(raw.get()) {
+                Ok(h) => h,
+                Err(e) => {
+                    tracing::warn!(error = %e, "an update that cannot be read was skipped");
+                    continue;
+                }
+            };
+            if offset.is_some_and(|o| head.update_id < o) {
+                continue;
+            }
+            last = Some(last.map_or(head.update_id, |l| l.max(head.update_id)));
+            match head.arrival() {
+                Arrival::Keep(lane) => updates.push(NewUpdate {
+                    update_id: head.update_id,
+                    lane,
+                    payload: raw.get().to_owned(),
+                }),
+                Arrival::Vote(vote) => votes.push(vote),
+                Arrival::Skip => {}
+            }
+        }
+        self.metrics.updates.inc_by(raws.len() as u64);
+        let Some(last) = last else {
+            return Ok(None);
+        };
+        let next = last + 1;
+        if updates.is_empty() && votes.is_empty() {
+            // Nothing to keep: the next poll confirms it all the same.
+            return Ok(Some(next));
+        }
+        let now = self.clock.now_ms();
+        let n_votes = votes.len();
+        let (ids, updates) = self
+            .store
+            .write(move |conn| {
+                let ids = store::receive(conn, &updates, &votes, next, now)?;
+                Ok((ids, updates))
+            })
+            .await
+            .map_err(Failure::Store)?;
+        if n_votes > 0 {
+            self.votes.notify_one();
+        }
+        let received = ids
+            .into_iter()
+            .zip(updates)
+            .map(|(id, u)| Received {
+                id,
+                update_id: u.update_id,
+                lane: u.lane,
+                received_at: now,
+                payload: u.payload,
+                attempts: 0,
+            })
+            .collect();
+        self.dispatcher.received(received);
+        Ok(Some(next))
+    }
+}
+
+enum Failure {
+    Api(ApiError),
+    Store(anyhow::Error),
+}
+
+/// `getUpdates` from `offset`, held up to `timeout` seconds by the server.
+async fn get_updates(
+    api: &Api,
+    offset: Option<i64>,
+    timeout: u32,
+    limit: usize,
+) -> Result<bytes::Bytes, ApiError> {
+    #[derive(serde::Serialize)]
+    struct GetUpdates {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        offset: Option<i64>,
+        timeout: u32,
+        limit: usize,
+        allowed_updates: [&'static str; 4],
+    }
+    let body = serde_json::to_string(&GetUpdates {
+        offset,
+        timeout,
+        limit,
+        allowed_updates: ALLOWED_UPDATES,
+    })
+    .unwrap_or_default();
+    api.post("getUpdates", body, Duration::from_secs(u64::from(timeout)))
+        .await
+}
+
+/// 1 s, 2 s, 4 s … up to [`MAX_BACKOFF`].
+fn backoff(failures: u32) -> Duration {
+    let exp = failures.saturating_sub(1).min(5);
+    Duration::from_secs(1 << exp).min(MAX_BACKOFF)
+}
+
+/// As much of an update as routing needs.
+#[derive(Deserialize)]
+struct Head<'a> {
+    update_id: i64,
+    message: Option<InMessage>,
+    callback_query: Option<InCallback>,
+    #[serde(borrow)]
+    poll_answer: Option<InVote<'a>>,
+    #[serde(borrow)]
+    poll: Option<InPoll<'a>>,
+}
+
+#[derive(Deserialize)]
+struct InMessage {
+    chat: InChat,
+}
+
+#[derive(Deserialize)]
+struct InChat {
+    id: i64,
+}
+
+#[derive(Deserialize)]
+struct InCallback {
+    from: InChat,
+    message: Option<InMessage>,
+}
+
+#[derive(Deserialize)]
+struct InVote<'a> {
+    #[serde(borrow)]
+    poll_id: Cow<'a, str>,
+    #[serde(borrow)]
+    user: Option<Voter<'a>>,
+    #[serde(default)]
+    option_ids: Vec<i64>,
+}
+
+#[derive(Deserialize)]
+struct Voter<'a> {
+    id: u64,
+    #[serde(borrow)]
+    first_name: Cow<'a, str>,
+    #[serde(borrow)]
+    last_name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    username: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    language_code: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct InPoll<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    is_closed: bool,
+}
+
+/// What becomes of an update.
+enum Arrival {
+    /// Into the inbox, in this lane.
+    Keep(i64),
+    /// A poll answer, into the votes.
+    Vote(NewVote),
+    /// Nothing to do (a retracted or anonymous vote, a poll still open, a
+    /// kind the bot does not handle).
+    Skip,
+}
+
+impl Head<'_> {
+    fn arrival(&self) -> Arrival {
+        if let Some(m) = &self.message {
+            return Arrival::Keep(m.chat.id);
+        }
+        if let Some(q) = &self.callback_query {
+            return Arrival::Keep(q.message.as_ref().map_or(q.from.id, |m| m.chat.id));
+        }
+        if let Some(v) = &self.poll_answer {
+            // Anonymous chat votes and retracted votes do not count.
+            let (Some(user), Some(&choice)) = (&v.user, v.option_ids.first()) else {
+                return Arrival::Skip;
+            };
+            return Arrival::Vote(NewVote {
+                poll_id: v.poll_id.clone().into_owned(),
+                user_id: user.id.to_string(),
+                name: super::render::display_name_of(
+                    &user.first_name,
+                    user.last_name.as_deref(),
+                    user.username.as_deref(),
+                    user.id,
+                ),
+                lang: crate::i18n::Lang::from_code(user.language_code.as_deref().unwrap_or(""))
+                    .code()
+                    .to_owned(),
+                choice,
+            });
+        }
+        match &self.poll {
+            Some(p) if p.is_closed => Arrival::Keep(poll_lane(&p.id)),
+            _ => Arrival::Skip,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arrival(json: &str) -> Arrival {
+        serde_json::from_str::<Head<'_>>(json)
+            .expect("an update")
+            .arrival()
+    }
+
+    #[test]
+    fn routes_each_kind_to_its_lane() {
+        let m = r#"{"update_id":1,"message":{"message_id":2,"date":0,"chat":{"id":-100,"type":"supergroup"},"text":"/quiz"}}"#;
+        assert!(matches!(arrival(m), Arrival::Keep(-100)));
+        let q = r#"{"update_id":2,"callback_query":{"id":"x","from":{"id":7,"is_bot":false,"first_name":"A"},"chat_instance":"c","data":"a:1:2","message":{"message_id":3,"date":0,"chat":{"id":7,"type":"private"}}}}"#;
+        assert!(matches!(arrival(q), Arrival::Keep(7)));
+        let inline = r#"{"update_id":3,"callback_query":{"id":"x","from":{"id":9,"is_bot":false,"first_name":"A"},"chat_instance":"c","inline_message_id":"i"}}"#;
+        assert!(
+            matches!(arrival(inline), Arrival::Keep(9)),
+            "no message: the user's lane"
+        );
+        let closed = r#"{"update_id":4,"poll":{"id":"p","question":"?","options":[],"total_voter_count":3,"is_closed":true,"is_anonymous":false,"type":"quiz","allows_multiple_answers":false}}"#;
+        let Arrival::Keep(lane) = arrival(closed) else {
+            panic!("a closed poll is kept");
+        };
+        assert_eq!(lane, poll_lane("p"));
+        assert!(!is_chat_lane(lane) && is_chat_lane(-1_009_999_999_999) && is_chat_lane(1 << 52));
+        assert_ne!(poll_lane("p"), poll_lane("q"), "polls close side by side");
+        let open = closed.replace("\"is_closed\":true", "\"is_closed\":false");
+        assert!(matches!(arrival(&open), Arrival::Skip));
+    }
+
+    #[test]
+    fn a_poll_answer_becomes_a_vote_with_a_clean_name() {
+        let v = r#"{"update_id":5,"poll_answer":{"poll_id":"poll-\"1","user":{"id":42,"is_bot":false,"first_name":"\u202eSam","last_name":"K","language_code":"en-GB"},"option_ids":[2]}}"#;
+        let Arrival::Vote(vote) = arrival(v) else {
+            panic!("a vote");
+        };
+        assert_eq!(
+            vote,
+            NewVote {
+                poll_id: "poll-\"1".into(),
+                user_id: "42".into(),
+                name: "Sam K".into(),
+                lang: "en".into(),
+                choice: 2,
+            }
+        );
+        let retracted = r#"{"update_id":6,"poll_answer":{"poll_id":"p","user":{"id":42,"is_bot":false,"first_name":"S"},"option_ids":[]}}"#;
+        assert!(matches!(arrival(retracted), Arrival::Skip));
+        let anonymous = r#"{"update_id":7,"poll_answer":{"poll_id":"p","voter_chat":{"id":-5,"type":"channel","title":"C"},"option_ids":[1]}}"#;
+        assert!(matches!(arrival(anonymous), Arrival::Skip));
+        let other = r#"{"update_id":8,"edited_message":{"message_id":1,"date":0,"chat":{"id":1,"type":"private"}}}"#;
+        assert!(matches!(arrival(other), Arrival::Skip));
+    }
+}
