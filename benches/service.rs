@@ -25,9 +25,17 @@ async fn main() -> anyhow::Result<()> {
     let db = dir.path().join("bench.db");
     let service = Arc::new(service(db.to_str().expect("utf-8 path")).await?);
 
-    answers_per_second(&service, 1).await?;
-    answers_per_second(&service, 16).await?;
-    leaderboard_with_a_million_players(&service).await?;
+    let only = std::env::var("BENCH").unwrap_or_default();
+    if only.is_empty() || only.contains("votes") {
+        votes(&service, 20_000).await?;
+    }
+    if only.is_empty() || only.contains("answers") {
+        answers_per_second(&service, 1).await?;
+        answers_per_second(&service, 16).await?;
+    }
+    if only.is_empty() || only.contains("leaderboard") {
+        leaderboard_with_a_million_players(&service).await?;
+    }
     Ok(())
 }
 
@@ -179,4 +187,97 @@ async fn leaderboard_with_a_million_players(service: &Service) -> anyhow::Result
         );
     }
     Ok(())
+}
+
+/// A group round's votes: kept as the receiver keeps them (a hundred per
+/// transaction), then scored as the counter scores them; CPU per vote of
+/// each, in this process (the database work only, no HTTP).
+async fn votes(service: &Service, n: usize) -> anyhow::Result<()> {
+    use factquiz::service::{ChatRef, group};
+    use factquiz::store::{self, NewVote};
+    let plan = service.plan(1);
+    let poll = format!("bench-poll-{n}");
+    let poll_id = poll.clone();
+    service
+        .store()
+        .write(move |conn| {
+            let chat = ChatRef {
+                telegram_id: -1,
+                group: true,
+                title: None,
+            };
+            let starter = factquiz::service::enter(
+                conn,
+                &Identity {
+                    origin: Origin::Telegram,
+                    external_id: "starter".into(),
+                    name: "s".into(),
+                    lang: Lang::Ar,
+                },
+                0,
+            )?;
+            let group::GroupStart::Started { first, .. } =
+                group::start(conn, 0, &chat, starter.id, &plan, 600, None)?
+            else {
+                anyhow::bail!("no quiz");
+            };
+            group::open_round(conn, first.served_id, 1, &poll_id, 0)?;
+            Ok(())
+        })
+        .await?;
+    let cpu0 = cpu_seconds();
+    let started = Instant::now();
+    for batch in 0..n / 100 {
+        let votes: Vec<NewVote> = (0..100)
+            .map(|i| NewVote {
+                poll_id: poll.clone(),
+                user_id: i64::try_from(5_000_000 + batch * 100 + i).unwrap_or(0),
+                name: "m".into(),
+                lang: "ar".into(),
+                choice: i64::try_from(i % 2).unwrap_or(0),
+            })
+            .collect();
+        let offset = i64::try_from(batch).unwrap_or(0);
+        service
+            .store()
+            .write(move |conn| store::receive(conn, &[], &votes, offset, 1))
+            .await?;
+    }
+    let kept = started.elapsed();
+    let cpu1 = cpu_seconds();
+    let mut scored = 0;
+    loop {
+        let c = service
+            .store()
+            .write(|conn| group::count_votes(conn, 1, None, 2000))
+            .await?;
+        scored += c.recorded;
+        if c.taken < 2000 {
+            break;
+        }
+    }
+    let cpu2 = cpu_seconds();
+    let per = |cpu: f64| cpu * 1e6 / n as f64;
+    println!(
+        "votes: {n} kept in {:.2} s ({:.1} µs CPU each), {scored} scored ({:.1} µs CPU each) in {:.2} s",
+        kept.as_secs_f64(),
+        per(cpu1 - cpu0),
+        per(cpu2 - cpu1),
+        started.elapsed().as_secs_f64() - kept.as_secs_f64(),
+    );
+    Ok(())
+}
+
+/// CPU seconds this process used so far.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(") ").map(|(_, r)| r).unwrap_or_default();
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
 }

@@ -3,8 +3,8 @@
 -- through these tables, so that none of them waits on another and a crash
 -- loses nothing.
 
--- The ids of the queues only grow (AUTOINCREMENT: a deleted row's id is
--- never given again), so that they are the order of arrival.
+-- The ids of the inbox and the outbox only grow (AUTOINCREMENT: a deleted
+-- row's id is never given again), so that they are the order of arrival.
 
 -- Updates received and not handled yet, in the order received. An update
 -- is deleted in the transaction that holds its effects.
@@ -21,19 +21,21 @@ CREATE TABLE inbox (
 );
 CREATE INDEX inbox_lane ON inbox (lane, id);
 
--- Poll answers received and not counted yet: only what counting needs, so
--- that thousands of them are counted in a few transactions.
+-- Poll answers received and not scored yet: only what scoring needs, so
+-- that thousands of them are scored in a few transactions. A member's
+-- answer is recorded once it is kept here (a second one to the same poll
+-- is ignored); scoring turns it into an answer with points.
 CREATE TABLE votes (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          INTEGER PRIMARY KEY,
     poll_id     TEXT    NOT NULL,
-    -- the voter's Telegram user id, as players.external_id keeps it
-    user_id     TEXT    NOT NULL,
+    -- the voter's Telegram user id
+    user_id     INTEGER NOT NULL,
     name        TEXT    NOT NULL,
     lang        TEXT    NOT NULL,
     choice      INTEGER NOT NULL,
     received_at INTEGER NOT NULL
 );
-CREATE INDEX votes_poll ON votes (poll_id);
+CREATE UNIQUE INDEX votes_once ON votes (poll_id, user_id);
 
 -- Where receiving stands: the offset that confirms everything received.
 CREATE TABLE receiver (

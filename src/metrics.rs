@@ -152,8 +152,10 @@ impl Metrics {
 #[derive(Clone)]
 struct Probe {
     metrics: Arc<Metrics>,
-    /// Where the inbox is measured, on each scrape.
+    /// Where the inbox is measured, at most once a second (counting it
+    /// reads every row waiting: a scrape must not slow a flood down).
     store: Option<Store>,
+    measured: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 /// The HTTP routes: `/metrics` and `/healthz`.
@@ -161,12 +163,28 @@ pub fn router(metrics: Arc<Metrics>, store: Option<Store>) -> Router {
     Router::new()
         .route("/metrics", get(serve_metrics))
         .route("/healthz", get(|| async { "ok\n" }))
-        .with_state(Probe { metrics, store })
+        .with_state(Probe {
+            metrics,
+            store,
+            measured: Arc::default(),
+        })
 }
 
 async fn serve_metrics(State(probe): State<Probe>) -> impl IntoResponse {
     let metrics = probe.metrics;
-    if let Some(store) = probe.store
+    let due = {
+        let mut last = probe
+            .measured
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let due = last.is_none_or(|t| t.elapsed() >= Duration::from_secs(1));
+        if due {
+            *last = Some(std::time::Instant::now());
+        }
+        due
+    };
+    if due
+        && let Some(store) = probe.store
         && let Ok((updates, votes)) = store.read(crate::store::depth).await
     {
         metrics.inbox_depth.set(updates + votes);

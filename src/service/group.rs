@@ -17,7 +17,7 @@ use rusqlite::Connection;
 
 use super::{ChatRef, Question, save_chat, save_plan, snapshot};
 use crate::game;
-use crate::store::{self, NewAnswer, Origin, StandingRow};
+use crate::store::{self, NewAnswer, StandingRow};
 
 /// A round whose closing time is further back than this when the bot
 /// closes it (the bot was down): the quiz stops instead of going on.
@@ -63,8 +63,6 @@ pub struct Closed {
     pub chat: Option<i64>,
     pub result: RoundResult,
     pub then: Then,
-    /// Votes counted while closing.
-    pub counted: usize,
 }
 
 /// What follows a closed round.
@@ -206,11 +204,13 @@ pub fn open_round(
     Ok(Some(closes_at))
 }
 
-/// Counts up to `limit` votes whose poll is known (one poll's, or any),
-/// oldest first. A member's first vote in a round counts; points come from
-/// when the vote reached the bot.
+/// Scores up to `limit` votes whose poll is known (one poll's, or any),
+/// oldest first: each becomes its member's answer (saving the member, who
+/// may never have talked to the bot), with points from when the vote
+/// reached the bot. A member's first answer to a round counts.
 pub fn count_votes(
     conn: &Connection,
+    now: i64,
     poll_id: Option<&str>,
     limit: usize,
 ) -> anyhow::Result<Counted> {
@@ -220,8 +220,15 @@ pub fn count_votes(
         taken: votes.len(),
         recorded: 0,
     };
-    for v in votes {
-        store::vote_counted(conn, v.id)?;
+    let ids: Vec<i64> = votes.iter().map(|v| v.id).collect();
+    store::votes_scored(conn, &ids)?;
+    let voters: Vec<(i64, &str, &str)> = votes
+        .iter()
+        .map(|v| (v.user_id, v.name.as_str(), v.lang.as_str()))
+        .collect();
+    let players = store::upsert_telegram_players(conn, &voters, now)?;
+    let mut scored = Vec::with_capacity(votes.len());
+    for v in &votes {
         let rules = match rounds.get(&v.served_id) {
             Some(r) => r.clone(),
             None => {
@@ -237,33 +244,29 @@ pub fn count_votes(
         if choice >= rules.options {
             continue;
         }
-        let player = store::upsert_player(
-            conn,
-            Origin::Telegram,
-            &v.user_id,
-            &v.name,
-            &v.lang,
-            v.received_at,
-        )?;
+        let Some(&player_id) = players.get(&v.user_id) else {
+            continue;
+        };
         let correct = choice == rules.correct;
         let elapsed = (v.received_at - rules.served_at).max(0);
-        let recorded = store::record_answer(
-            conn,
-            &NewAnswer {
-                served_id: v.served_id,
-                player_id: player.id,
-                quiz_id: rules.quiz_id,
-                chat_id: rules.chat_id,
-                choice: v.choice,
-                is_correct: correct,
-                points: game::group_points(correct, elapsed, rules.round_ms),
-                answered_at: v.received_at,
-                elapsed_ms: elapsed,
-                week: game::week_of(v.received_at),
-            },
-        )?;
-        counted.recorded += usize::from(recorded);
+        let answer = NewAnswer {
+            served_id: v.served_id,
+            player_id,
+            quiz_id: rules.quiz_id,
+            chat_id: rules.chat_id,
+            choice: v.choice,
+            is_correct: correct,
+            points: game::group_points(correct, elapsed, rules.round_ms),
+            answered_at: v.received_at,
+            elapsed_ms: elapsed,
+            week: game::week_of(v.received_at),
+        };
+        if store::insert_answer(conn, &answer)? {
+            scored.push(answer);
+        }
     }
+    store::add_to_standings(conn, &scored)?;
+    counted.recorded = scored.len();
     Ok(counted)
 }
 
@@ -319,7 +322,7 @@ pub fn close(conn: &Connection, now: i64, served_id: i64) -> anyhow::Result<Opti
     if row.closed_at.is_some() {
         return Ok(None);
     }
-    let counted = count_round_votes(conn, served_id)?;
+    count_round_votes(conn, now, served_id)?;
     store::close_round(conn, served_id, now)?;
     let (answered, right) = store::round_counts(conn, served_id)?;
     let standings = store::quiz_scores(conn, quiz.id)?;
@@ -354,18 +357,17 @@ pub fn close(conn: &Connection, now: i64, served_id: i64) -> anyhow::Result<Opti
             standings,
         },
         then,
-        counted,
     }))
 }
 
 /// Counts every vote waiting for a round.
-fn count_round_votes(conn: &Connection, served_id: i64) -> anyhow::Result<usize> {
+fn count_round_votes(conn: &Connection, now: i64, served_id: i64) -> anyhow::Result<usize> {
     let Some(poll_id) = store::poll_of(conn, served_id)? else {
         return Ok(0);
     };
     let mut recorded = 0;
     loop {
-        let c = count_votes(conn, Some(&poll_id), 1000)?;
+        let c = count_votes(conn, now, Some(&poll_id), 1000)?;
         recorded += c.recorded;
         if c.taken < 1000 {
             return Ok(recorded);
@@ -446,7 +448,7 @@ pub fn stop(
         .into_iter()
         .find(|r| r.served_at.is_some() && r.closed_at.is_none());
     if let Some(round) = &open {
-        count_round_votes(conn, round.id)?;
+        count_round_votes(conn, now, round.id)?;
         store::close_round(conn, round.id, now)?;
     }
     let podium = end(conn, now, quiz.id, "stopped")?;

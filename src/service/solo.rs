@@ -44,7 +44,12 @@ pub fn start(
             fresh: false,
         });
     }
-    let chat_id = chat.map(|c| save_chat(conn, c, now)).transpose()?;
+    // A group's answers count on its board; a private chat has none (its
+    // board would be its one player), so its answers count only globally.
+    let chat_id = chat
+        .filter(|c| c.group)
+        .map(|c| save_chat(conn, c, now))
+        .transpose()?;
     let replaced = match store::running_solo(conn, player_id)? {
         Some(old) => {
             store::end_quiz(conn, old.id, "stopped", now)?;
@@ -175,11 +180,7 @@ fn step(
     player_id: i64,
     now: i64,
 ) -> anyhow::Result<Step> {
-    let rows = store::solo_questions(conn, quiz.id, player_id)?;
-    let Some((row, _)) = rows
-        .into_iter()
-        .find(|(row, answered)| row.served_at.is_none() || !answered)
-    else {
+    let Some(row) = store::next_solo_question(conn, quiz.id, player_id)? else {
         store::end_quiz(conn, quiz.id, "finished", now)?;
         return Ok(Step::Over(summary(
             conn, quiz.id, player_id, quiz.total, "finished", true,

@@ -32,6 +32,17 @@ pub struct NewAnswer {
 /// Records an answer and adds it to the standings and the player's streak.
 /// Returns false, changing nothing, if the player had answered already.
 pub fn record_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<bool> {
+    if !insert_answer(conn, a)? {
+        return Ok(false);
+    }
+    add_to_standings(conn, std::slice::from_ref(a))?;
+    Ok(true)
+}
+
+/// Records an answer and the player's streak, not the standings (see
+/// [`add_to_standings`]). Returns false, changing nothing, if the player had
+/// answered already.
+pub fn insert_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<bool> {
     let inserted = conn
         .prepare_cached(
             "INSERT INTO answers (served_id, player_id, quiz_id, choice, is_correct, points, answered_at, elapsed_ms)
@@ -52,7 +63,6 @@ pub fn record_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<bool> {
     if inserted == 0 {
         return Ok(false);
     }
-    add_to_standings(conn, a)?;
     conn.prepare_cached(
         "UPDATE players SET
              streak = CASE WHEN ?1 THEN streak + 1 ELSE 0 END,
@@ -64,34 +74,53 @@ pub fn record_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// Adds an answer to the player's totals: global and the chat's (a terminal
-/// answer has no chat), all time and this week.
-fn add_to_standings(conn: &Connection, a: &NewAnswer) -> anyhow::Result<()> {
-    macro_rules! upsert {
-        ($values:literal) => {
-            concat!(
-                "INSERT INTO standings (scope, period, player_id, points, answered, correct) VALUES ",
-                $values,
-                " ON CONFLICT (scope, period, player_id) DO UPDATE SET
-                    points = points + excluded.points,
-                    answered = answered + 1,
-                    correct = correct + excluded.correct"
-            )
-        };
+/// Adds answers to their players' totals: global and the chat's (a
+/// terminal answer has no chat), all time and this week (triggers keep the
+/// number of players on each score). However many the answers, this is one
+/// statement per thousand rows: a statement copies each page it changes
+/// once into its statement journal, so a statement per answer would copy
+/// the same pages over and over (it was a third of the cost of scoring a
+/// burst of votes).
+pub fn add_to_standings(conn: &Connection, answers: &[NewAnswer]) -> anyhow::Result<()> {
+    // (scope, period, player) → (points, answered, correct) to add
+    let mut totals: std::collections::BTreeMap<(i64, i64, i64), (i64, i64, i64)> =
+        std::collections::BTreeMap::new();
+    for a in answers {
+        let scopes = [Some(0), a.chat_id];
+        for scope in scopes.into_iter().flatten() {
+            for period in [0, a.week] {
+                let t = totals.entry((scope, period, a.player_id)).or_default();
+                t.0 += a.points;
+                t.1 += 1;
+                t.2 += i64::from(a.is_correct);
+            }
+        }
     }
-    match a.chat_id {
-        Some(chat) => conn
-            .prepare_cached(upsert!(
-                "(0, 0, ?1, ?2, 1, ?3), (0, ?4, ?1, ?2, 1, ?3), (?5, 0, ?1, ?2, 1, ?3), (?5, ?4, ?1, ?2, 1, ?3)"
-            ))?
-            .execute(params![a.player_id, a.points, a.is_correct, a.week, chat]),
-        None => conn
-            .prepare_cached(upsert!("(0, 0, ?1, ?2, 1, ?3), (0, ?4, ?1, ?2, 1, ?3)"))?
-            .execute(params![a.player_id, a.points, a.is_correct, a.week]),
+    let rows: Vec<[i64; 6]> = totals
+        .into_iter()
+        .map(|((scope, period, player), (points, answered, correct))| {
+            [scope, period, player, points, answered, correct]
+        })
+        .collect();
+    for chunk in rows.chunks(STANDINGS_CHUNK) {
+        let values = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO standings (scope, period, player_id, points, answered, correct) VALUES {values}
+             ON CONFLICT (scope, period, player_id) DO UPDATE SET
+                 points = points + excluded.points,
+                 answered = answered + excluded.answered,
+                 correct = correct + excluded.correct"
+        );
+        conn.prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(chunk.iter().flatten()))
+            .context("cannot update the standings")?;
     }
-    .context("cannot update the standings")?;
     Ok(())
 }
+
+/// Rows per statement of [`add_to_standings`] (six parameters a row, under
+/// SQLite's 32,766).
+const STANDINGS_CHUNK: usize = 1000;
 
 /// How many answered a served question, and how many were right.
 pub fn round_counts(conn: &Connection, served_id: i64) -> anyhow::Result<(i64, i64)> {

@@ -27,7 +27,8 @@ pub struct InboxRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewVote {
     pub poll_id: String,
-    pub user_id: String,
+    /// The voter's Telegram user id.
+    pub user_id: i64,
     pub name: String,
     pub lang: String,
     pub choice: i64,
@@ -37,7 +38,7 @@ pub struct NewVote {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadyVote {
     pub id: i64,
-    pub user_id: String,
+    pub user_id: i64,
     pub name: String,
     pub lang: String,
     pub choice: i64,
@@ -46,14 +47,15 @@ pub struct ReadyVote {
 }
 
 /// Makes a batch of received updates and votes durable, with the offset
-/// that confirms them; returns the inbox ids of `updates`, in order.
+/// that confirms them; returns the inbox ids of `updates`, in order, and
+/// how many votes were new (a member's second vote to a poll is ignored).
 pub fn receive(
     conn: &Connection,
     updates: &[NewUpdate],
     votes: &[NewVote],
     next_offset: i64,
     now: i64,
-) -> anyhow::Result<Vec<i64>> {
+) -> anyhow::Result<(Vec<i64>, usize)> {
     let mut ids = Vec::with_capacity(updates.len());
     let mut insert = conn.prepare_cached(
         "INSERT INTO inbox (update_id, lane, received_at, payload) VALUES (?1, ?2, ?3, ?4)",
@@ -65,10 +67,11 @@ pub fn receive(
         ids.push(conn.last_insert_rowid());
     }
     let mut insert = conn.prepare_cached(
-        "INSERT INTO votes (poll_id, user_id, name, lang, choice, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT OR IGNORE INTO votes (poll_id, user_id, name, lang, choice, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
+    let mut new_votes = 0;
     for v in votes {
-        insert
+        new_votes += insert
             .execute(params![v.poll_id, v.user_id, v.name, v.lang, v.choice, now])
             .context("cannot keep a poll answer")?;
     }
@@ -78,7 +81,7 @@ pub fn receive(
     )?
     .execute(params![next_offset, now])
     .context("cannot keep the offset")?;
-    Ok(ids)
+    Ok((ids, new_votes))
 }
 
 /// The offset that confirms everything received, and when it was kept.
@@ -179,11 +182,15 @@ pub fn ready_votes(
     .context("cannot read the votes")
 }
 
-/// A vote is counted (or refused): it leaves the queue.
-pub fn vote_counted(conn: &Connection, vote_id: i64) -> anyhow::Result<()> {
-    conn.prepare_cached("DELETE FROM votes WHERE id = ?1")?
-        .execute([vote_id])
-        .context("cannot mark the vote counted")?;
+/// Votes are scored (or refused): they leave the queue, in one statement.
+pub fn votes_scored(conn: &Connection, vote_ids: &[i64]) -> anyhow::Result<()> {
+    if vote_ids.is_empty() {
+        return Ok(());
+    }
+    let ids = serde_json::to_string(vote_ids).context("vote ids")?;
+    conn.prepare_cached("DELETE FROM votes WHERE id IN (SELECT value FROM json_each(?1))")?
+        .execute([ids])
+        .context("cannot mark the votes scored")?;
     Ok(())
 }
 

@@ -190,6 +190,10 @@ fn open_file(path: &Path) -> anyhow::Result<Connection> {
         .map_err(|e| explain(path, e))?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Statement journals and sorts in memory, not in temporary files; a
+    // page cache of 8 MiB (the default is 2).
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "cache_size", -8192)?;
     conn.set_prepared_statement_cache_capacity(128);
     adopt_sqlx_history(&conn)?;
     let mut conn = conn;

@@ -200,22 +200,22 @@ pub fn served_of_quiz(conn: &Connection, quiz_id: i64) -> anyhow::Result<Vec<Ser
     .context("cannot read the questions of the quiz")
 }
 
-/// The questions of a solo quiz in order, each with whether the player
-/// answered it.
-pub fn solo_questions(
+/// The question a solo quiz is at for its player: the first, in order,
+/// that is not shown yet or not answered yet; `None` when all are answered.
+pub fn next_solo_question(
     conn: &Connection,
     quiz_id: i64,
     player_id: i64,
-) -> anyhow::Result<Vec<(ServedRow, bool)>> {
+) -> anyhow::Result<Option<ServedRow>> {
     conn.prepare_cached(&format!(
-        "SELECT {SERVED_COLUMNS},
-                EXISTS (SELECT 1 FROM answers a WHERE a.served_id = s.id AND a.player_id = ?2)
-         FROM served s WHERE s.quiz_id = ?1 ORDER BY s.position"
+        "SELECT {SERVED_COLUMNS} FROM served s
+         WHERE s.quiz_id = ?1
+           AND (s.served_at IS NULL
+                OR NOT EXISTS (SELECT 1 FROM answers a WHERE a.served_id = s.id AND a.player_id = ?2))
+         ORDER BY s.position LIMIT 1"
     ))?
-    .query_map([quiz_id, player_id], |r| {
-        Ok((served_row(r)?, r.get(SERVED_WIDTH)?))
-    })?
-    .collect::<rusqlite::Result<_>>()
+    .query_row([quiz_id, player_id], served_row)
+    .optional()
     .context("cannot read the questions of the quiz")
 }
 

@@ -158,24 +158,39 @@ pub(super) fn run(conn: Connection, mut jobs: mpsc::Receiver<Box<dyn Job>>, stat
 
 fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> anyhow::Result<()> {
     begin(conn)?;
-    for job in batch.iter_mut() {
-        let step = conn.execute_batch("SAVEPOINT job").and_then(|()| {
-            if job.run(conn) {
-                conn.execute_batch("RELEASE job")
-            } else {
-                conn.execute_batch("ROLLBACK TO job; RELEASE job")
+    if let [job] = batch {
+        // Alone in its transaction, a job needs no savepoint (which would
+        // copy every page it changes into a statement journal): if it
+        // fails, the transaction is rolled back.
+        if !job.run(conn) {
+            let _ = exec(conn, "ROLLBACK");
+            return Ok(());
+        }
+    } else {
+        for job in batch.iter_mut() {
+            let step = exec(conn, "SAVEPOINT job").and_then(|()| {
+                if job.run(conn) {
+                    exec(conn, "RELEASE job")
+                } else {
+                    exec(conn, "ROLLBACK TO job").and_then(|()| exec(conn, "RELEASE job"))
+                }
+            });
+            if let Err(e) = step {
+                let _ = exec(conn, "ROLLBACK");
+                return Err(anyhow::Error::new(e).context("a savepoint failed"));
             }
-        });
-        if let Err(e) = step {
-            let _ = conn.execute_batch("ROLLBACK");
-            return Err(anyhow::Error::new(e).context("a savepoint failed"));
         }
     }
-    if let Err(e) = conn.execute_batch("COMMIT") {
-        let _ = conn.execute_batch("ROLLBACK");
+    if let Err(e) = exec(conn, "COMMIT") {
+        let _ = exec(conn, "ROLLBACK");
         return Err(anyhow::Error::new(e).context("cannot commit"));
     }
     Ok(())
+}
+
+/// Runs a statement of the writer's own, prepared once.
+fn exec(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
 }
 
 /// `BEGIN IMMEDIATE`, waiting while another process holds the database (its
@@ -183,7 +198,7 @@ fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> anyhow::Result<()
 fn begin(conn: &Connection) -> anyhow::Result<()> {
     let started = Instant::now();
     loop {
-        match conn.execute_batch("BEGIN IMMEDIATE") {
+        match exec(conn, "BEGIN IMMEDIATE") {
             Ok(()) => return Ok(()),
             Err(e) if is_busy(&e) && started.elapsed() < Duration::from_secs(20) => {
                 tracing::warn!("the database is held by another process; waiting");

@@ -7,7 +7,6 @@
 //! sender, never in a handler.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use teloxide::types::{Message, Poll};
@@ -213,21 +212,19 @@ pub async fn on_poll(app: &Arc<App>, update: &Received, poll: Poll) -> anyhow::R
         return app.commit(update, |_, _| Ok(((), Vec::new()))).await;
     }
     let poll_id = poll.id.0;
+    // Most of its votes are scored first, a batch at a time; the close
+    // scores what is left.
+    app.score_votes(Some(poll_id.clone())).await;
     let app2 = app.clone();
-    let closed = app
-        .commit(update, move |conn, now| {
-            let closed = rounds::close_by_poll(conn, now, &poll_id)?;
-            let requests = closed
-                .as_ref()
-                .map(|c| after_round(&app2, c))
-                .unwrap_or_default();
-            Ok((closed.map(|c| c.counted), requests))
-        })
-        .await?;
-    if let Some(counted) = closed {
-        app.metrics.answers_recorded.inc_by(counted as u64);
-    }
-    Ok(())
+    app.commit(update, move |conn, now| {
+        let closed = rounds::close_by_poll(conn, now, &poll_id)?;
+        let requests = closed
+            .as_ref()
+            .map(|c| after_round(&app2, c))
+            .unwrap_or_default();
+        Ok(((), requests))
+    })
+    .await
 }
 
 /// Closes a round a moment after `closes_at` (Unix ms) unless Telegram's
@@ -240,9 +237,17 @@ pub fn close_later(app: &Arc<App>, served_id: i64, closes_at: i64) {
         let wait = Duration::from_millis(u64::try_from(left).unwrap_or(0)) + ROUND_GRACE;
         tokio::time::sleep(wait).await;
         let mut extra = Duration::ZERO;
-        while !app.caught_up.load(Ordering::Relaxed) && extra < MAX_CATCH_UP {
+        while !app.receiving.caught_up() && extra < MAX_CATCH_UP {
             tokio::time::sleep(Duration::from_secs(1)).await;
             extra += Duration::from_secs(1);
+        }
+        let poll = app
+            .service
+            .store()
+            .read(move |conn| store::poll_of(conn, served_id))
+            .await;
+        if let Ok(Some(poll)) = poll {
+            app.score_votes(Some(poll)).await;
         }
         let app2 = app.clone();
         let closed = app
@@ -252,15 +257,11 @@ pub fn close_later(app: &Arc<App>, served_id: i64, closes_at: i64) {
                     .as_ref()
                     .map(|c| after_round(&app2, c))
                     .unwrap_or_default();
-                Ok((closed.map(|c| c.counted), requests))
+                Ok(((), requests))
             })
             .await;
-        match closed {
-            Ok(Some(counted)) => {
-                app.metrics.answers_recorded.inc_by(counted as u64);
-            }
-            Ok(None) => {}
-            Err(e) => tracing::error!(served_id, error = format!("{e:#}"), "cannot close a round"),
+        if let Err(e) = closed {
+            tracing::error!(served_id, error = format!("{e:#}"), "cannot close a round");
         }
     });
 }

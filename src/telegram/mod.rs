@@ -23,7 +23,6 @@ pub mod request;
 pub mod send;
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
@@ -56,8 +55,10 @@ const IDLE_SOLO_MS: i64 = 24 * 60 * 60 * 1000;
 const ROUND_GRACE: Duration = Duration::from_secs(5);
 /// Shutdown: what runs gets this long to finish.
 const SHUTDOWN: Duration = Duration::from_secs(3);
-/// Votes counted per transaction.
-const VOTE_BATCH: usize = 1000;
+/// Votes scored per transaction: a few milliseconds of the writer.
+const VOTE_BATCH: usize = 500;
+/// Votes are scored once nothing was received for this long (ms).
+const QUIET_MS: i64 = 50;
 
 /// What the handlers share.
 pub struct App {
@@ -70,8 +71,8 @@ pub struct App {
     pub sender: Sender,
     /// Woken when votes may be countable.
     pub votes: Arc<Notify>,
-    /// No update is waiting at Telegram (the last poll was not full).
-    pub caught_up: Arc<AtomicBool>,
+    /// How receiving goes: scoring gives it way.
+    pub receiving: Arc<receive::Receiving>,
 }
 
 impl App {
@@ -241,34 +242,41 @@ impl App {
         }
     }
 
-    /// Counts the votes whose poll is known, a batch per transaction, until
-    /// none is left.
-    async fn count_votes(&self) {
+    /// Scores the votes waiting (of one poll, or all whose poll is known),
+    /// a batch per transaction so that no other job waits long behind one,
+    /// until none is left.
+    pub async fn score_votes(&self, poll: Option<String>) {
         loop {
-            let counted = self
-                .apply(|conn, _| {
-                    Ok((
-                        crate::service::group::count_votes(conn, None, VOTE_BATCH)?,
-                        Vec::new(),
-                    ))
+            let poll = poll.clone();
+            let scored = self
+                .apply(move |conn, now| {
+                    let c =
+                        crate::service::group::count_votes(conn, now, poll.as_deref(), VOTE_BATCH)?;
+                    Ok((c, Vec::new()))
                 })
                 .await;
-            match counted {
-                Ok(c) => {
-                    self.metrics.answers_recorded.inc_by(c.recorded as u64);
-                    if c.taken < VOTE_BATCH {
-                        return;
-                    }
-                }
+            match scored {
+                Ok(c) if c.taken < VOTE_BATCH => return,
+                Ok(_) => tokio::task::yield_now().await,
                 Err(e) => {
                     tracing::error!(
                         error = format!("{e:#}"),
-                        "cannot count the votes; trying again soon"
+                        "cannot score the votes; trying again soon"
                     );
                     return;
                 }
             }
         }
+    }
+
+    /// Scores votes when receiving is quiet: a flood of votes is kept first
+    /// (each is recorded once kept), and scored after; a round's close
+    /// scores its own before it closes.
+    async fn score_when_quiet(&self) {
+        while !self.receiving.quiet(self.service.now_ms(), QUIET_MS) {
+            tokio::time::sleep(Duration::from_millis(QUIET_MS as u64)).await;
+        }
+        self.score_votes(None).await;
     }
 
     /// Records what the sender did: sent requests leave the outbox, and a
@@ -426,7 +434,7 @@ pub async fn run(
         username,
         sender,
         votes: Arc::new(Notify::new()),
-        caught_up: Arc::new(AtomicBool::new(true)),
+        receiving: Arc::default(),
     });
     let recorder = {
         let app = app.clone();
@@ -448,9 +456,9 @@ pub async fn run(
             loop {
                 tokio::select! {
                     () = stop.cancelled() => return,
-                    () = app.votes.notified() => app.count_votes().await,
+                    () = app.votes.notified() => app.score_when_quiet().await,
                     _ = sweep.tick() => {
-                        app.count_votes().await;
+                        app.score_votes(None).await;
                         group::drop_stray_votes(&app).await;
                     }
                 }
@@ -467,7 +475,7 @@ pub async fn run(
         votes: app.votes.clone(),
         metrics,
         clock: app.service.clock(),
-        caught_up: app.caught_up.clone(),
+        receiving: app.receiving.clone(),
     };
     receiver.run(shutdown.clone()).await;
 

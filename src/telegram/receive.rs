@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -64,9 +64,39 @@ pub struct Receiver {
     pub votes: Arc<tokio::sync::Notify>,
     pub metrics: Arc<Metrics>,
     pub clock: Arc<dyn Clock>,
-    /// True while the last poll took everything Telegram had (fewer than a
-    /// full batch): no update is waiting at Telegram.
-    pub caught_up: Arc<AtomicBool>,
+    pub receiving: Arc<Receiving>,
+}
+
+/// How receiving goes, for the stages that give it way.
+#[derive(Debug)]
+pub struct Receiving {
+    /// The last poll took everything Telegram had (fewer than a full
+    /// batch): no update waits at Telegram.
+    caught_up: AtomicBool,
+    /// When a batch was last kept (Unix ms).
+    last_kept: AtomicI64,
+}
+
+impl Default for Receiving {
+    fn default() -> Self {
+        Receiving {
+            caught_up: AtomicBool::new(true),
+            last_kept: AtomicI64::new(0),
+        }
+    }
+}
+
+impl Receiving {
+    /// True if and only if no update waits at Telegram.
+    pub fn caught_up(&self) -> bool {
+        self.caught_up.load(Ordering::Relaxed)
+    }
+
+    /// True if and only if nothing was kept in the last `ms` before `now`
+    /// and nothing waits at Telegram.
+    pub fn quiet(&self, now: i64, ms: i64) -> bool {
+        self.caught_up() && now - self.last_kept.load(Ordering::Relaxed) >= ms
+    }
 }
 
 impl Receiver {
@@ -151,7 +181,9 @@ impl Receiver {
     /// Keeps one `getUpdates` answer; returns the offset that confirms it.
     async fn keep(&self, bytes: &[u8], offset: Option<i64>) -> Result<Option<i64>, Failure> {
         let raws: Vec<&RawValue> = self.api.result(bytes).map_err(Failure::Api)?;
-        self.caught_up.store(raws.len() < BATCH, Ordering::Relaxed);
+        self.receiving
+            .caught_up
+            .store(raws.len() < BATCH, Ordering::Relaxed);
         let mut updates = Vec::new();
         let mut votes = Vec::new();
         let mut last: Option<i64> = None;
@@ -188,15 +220,19 @@ impl Receiver {
         }
         let now = self.clock.now_ms();
         let n_votes = votes.len();
-        let (ids, updates) = self
+        let ((ids, new_votes), updates) = self
             .store
             .write(move |conn| {
-                let ids = store::receive(conn, &updates, &votes, next, now)?;
-                Ok((ids, updates))
+                let kept = store::receive(conn, &updates, &votes, next, now)?;
+                Ok((kept, updates))
             })
             .await
             .map_err(Failure::Store)?;
+        self.receiving.last_kept.store(now, Ordering::Relaxed);
         if n_votes > 0 {
+            // A vote kept is an answer recorded: it counts once, with the
+            // time it came; scoring it is the counter's work.
+            self.metrics.answers_recorded.inc_by(new_votes as u64);
             self.votes.notify_one();
         }
         let received = ids
@@ -337,7 +373,7 @@ impl Head<'_> {
             };
             return Arrival::Vote(NewVote {
                 poll_id: v.poll_id.clone().into_owned(),
-                user_id: user.id.to_string(),
+                user_id: i64::try_from(user.id).unwrap_or(i64::MAX),
                 name: super::render::display_name_of(
                     &user.first_name,
                     user.last_name.as_deref(),
@@ -399,7 +435,7 @@ mod tests {
             vote,
             NewVote {
                 poll_id: "poll-\"1".into(),
-                user_id: "42".into(),
+                user_id: 42,
                 name: "Sam K".into(),
                 lang: "en".into(),
                 choice: 2,

@@ -94,6 +94,13 @@ struct State {
     refused: Vec<String>,
     /// chat → until when every message to it gets `429 retry_after`.
     throttled: HashMap<i64, Instant>,
+    /// chat → who wants its calls as they come (benchmarks' players).
+    subscribers: HashMap<i64, tokio::sync::mpsc::UnboundedSender<Call>>,
+    /// callback query id → the update that carried it.
+    callback_updates: HashMap<String, u64>,
+    /// Updates are queued but not delivered (a benchmark queues a burst,
+    /// then lets it go at once).
+    held: bool,
 }
 
 /// The server. Dropping it stops it.
@@ -211,7 +218,7 @@ impl BotApi {
             .expect("the message exists");
         let query = format!("cb-{}-{}", id, now_nanos());
         self.lock().callbacks.insert(query.clone(), Instant::now());
-        self.push(json!({
+        let update = self.push(json!({
             "callback_query": {
                 "id": query,
                 "from": user.json(),
@@ -219,7 +226,24 @@ impl BotApi {
                 "chat_instance": "ci",
                 "data": data,
             }
-        }))
+        }));
+        self.lock().callback_updates.insert(query, update);
+        update
+    }
+
+    /// Holds updates back (`true`) or lets them go.
+    #[allow(dead_code, reason = "used by the delivery benchmark")]
+    pub fn hold_updates(&self, held: bool) {
+        self.lock().held = held;
+        self.changed.notify_waiters();
+    }
+
+    /// Every call to `chat` from now on, as it comes.
+    #[allow(dead_code, reason = "used by the delivery benchmark")]
+    pub fn subscribe(&self, chat: i64) -> tokio::sync::mpsc::UnboundedReceiver<Call> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        self.lock().subscribers.insert(chat, tx);
+        rx
     }
 
     /// A press with any data on any message id (forged or garbled).
@@ -319,11 +343,7 @@ impl BotApi {
     /// The update that carried callback query `id`.
     #[allow(dead_code, reason = "used by the press latency benchmark")]
     pub fn update_of_callback(&self, id: &str) -> Option<u64> {
-        self.lock()
-            .pushed
-            .iter()
-            .find(|(_, u)| u["callback_query"]["id"] == id)
-            .map(|(k, _)| *k)
+        self.lock().callback_updates.get(id).copied()
     }
 
     pub fn calls_to(&self, method: &str) -> Vec<Call> {
@@ -569,12 +589,19 @@ async fn serve(req: Request<Incoming>, state: Arc<Mutex<State>>, changed: Arc<No
             .iter_mut()
             .for_each(|p| *p = format!("#{seq} {method}: {p}"));
         st.violations.extend(problems);
-        st.calls.push(Call {
+        let call = Call {
             method: method.clone(),
             body: body.clone(),
             at: Instant::now(),
             seq,
-        });
+        };
+        if let Some(tx) = body["chat_id"]
+            .as_i64()
+            .and_then(|c| st.subscribers.get(&c))
+        {
+            let _ = tx.send(call.clone());
+        }
+        st.calls.push(call);
         let mut failure = st.failures.get_mut(&method).and_then(VecDeque::pop_front);
         let chat = body["chat_id"].as_i64().unwrap_or_default();
         if failure.is_none()
@@ -679,7 +706,7 @@ async fn answer(
                     let ready: Vec<Value> = st
                         .updates
                         .iter()
-                        .filter(|u| u["update_id"].as_u64().unwrap_or(0) >= offset)
+                        .filter(|u| !st.held && u["update_id"].as_u64().unwrap_or(0) >= offset)
                         .take(limit)
                         .cloned()
                         .collect();
