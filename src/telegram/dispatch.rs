@@ -17,6 +17,9 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
 use futures::future::BoxFuture;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
@@ -324,10 +327,18 @@ impl Task {
             let lanes = self.lanes.clone();
             let events = self.events.clone();
             tokio::spawn(async move {
-                let outcome = match lanes.handle(update.clone()).await {
-                    Ok(()) => Ok(()),
-                    Err(e) => Err((update, e)),
-                };
+                // A handler that panics fails like one that errs: its lane
+                // goes on.
+                let handled = AssertUnwindSafe(lanes.handle(update.clone()))
+                    .catch_unwind()
+                    .await
+                    .unwrap_or_else(|panic| {
+                        Err(anyhow::anyhow!(
+                            "a handler panicked: {}",
+                            crate::panic_message(panic.as_ref())
+                        ))
+                    });
+                let outcome = handled.map_err(|e| (update, e));
                 let _ = events.send(Event::Done { lane, outcome });
             });
         }
@@ -468,5 +479,253 @@ impl Task {
             return;
         }
         self.after(lane);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// Lanes over an in-memory inbox: records what it handled, in order.
+    #[derive(Default)]
+    struct Fake {
+        disk: Mutex<Vec<Received>>,
+        handled: Mutex<Vec<(i64, i64)>>,
+        given_up: Mutex<Vec<i64>>,
+        /// Lanes whose handler waits for this before it finishes.
+        gate: tokio::sync::Notify,
+        slow: Vec<i64>,
+        /// Inbox ids that fail (and how: a panic for odd ids).
+        failing: Vec<i64>,
+        backlog: Mutex<HashMap<i64, usize>>,
+    }
+
+    impl Lanes for Arc<Fake> {
+        fn handle(&self, update: Received) -> BoxFuture<'static, anyhow::Result<()>> {
+            let me = self.clone();
+            Box::pin(async move {
+                if me.slow.contains(&update.lane) {
+                    me.gate.notified().await;
+                }
+                if me.failing.contains(&update.id) {
+                    assert!(update.id % 2 == 0, "a handler that panics");
+                    anyhow::bail!("a handler that fails");
+                }
+                me.handled
+                    .lock()
+                    .expect("lock")
+                    .push((update.lane, update.id));
+                me.disk.lock().expect("lock").retain(|u| u.id != update.id);
+                Ok(())
+            })
+        }
+
+        fn give_up(&self, update: Received, _: anyhow::Error) -> BoxFuture<'static, ()> {
+            let me = self.clone();
+            Box::pin(async move {
+                me.given_up.lock().expect("lock").push(update.id);
+                me.disk.lock().expect("lock").retain(|u| u.id != update.id);
+            })
+        }
+
+        fn read(
+            &self,
+            lane: i64,
+            from: i64,
+            limit: usize,
+        ) -> BoxFuture<'static, anyhow::Result<Vec<Received>>> {
+            let rows: Vec<Received> = self
+                .disk
+                .lock()
+                .expect("lock")
+                .iter()
+                .filter(|u| u.lane == lane && u.id >= from)
+                .take(limit)
+                .cloned()
+                .collect();
+            Box::pin(async move { Ok(rows) })
+        }
+
+        fn backlog(&self, lane: i64) -> usize {
+            self.backlog
+                .lock()
+                .expect("lock")
+                .get(&lane)
+                .copied()
+                .unwrap_or(0)
+        }
+    }
+
+    fn update(id: i64, lane: i64) -> Received {
+        Received {
+            id,
+            update_id: id,
+            lane,
+            received_at: 0,
+            payload: String::new(),
+            attempts: 0,
+        }
+    }
+
+    /// Receives updates as the receiver does: kept on disk, then handed over.
+    fn receive(fake: &Fake, dispatcher: &Dispatcher, updates: Vec<Received>) {
+        fake.disk
+            .lock()
+            .expect("lock")
+            .extend(updates.iter().cloned());
+        dispatcher.received(updates);
+    }
+
+    async fn settle(fake: &Fake, n: usize) {
+        for _ in 0..1000 {
+            if fake.handled.lock().expect("lock").len() + fake.given_up.lock().expect("lock").len()
+                >= n
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!(
+            "not everything was handled: {:?}",
+            fake.handled.lock().expect("lock")
+        );
+    }
+
+    fn start(fake: &Arc<Fake>) -> Dispatcher {
+        let (dispatcher, pending) = Dispatcher::new(Arc::new(Metrics::new()));
+        pending.start(Arc::new(fake.clone()));
+        dispatcher
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_lane_holds_only_itself_and_every_lane_keeps_its_order() {
+        let fake = Arc::new(Fake {
+            slow: vec![1],
+            ..Fake::default()
+        });
+        let dispatcher = start(&fake);
+        let updates: Vec<Received> = (1..=40)
+            .map(|id| update(id, if id % 2 == 0 { 2 } else { 1 }))
+            .collect();
+        receive(&fake, &dispatcher, updates);
+        settle(&fake, 20).await;
+        let done = fake.handled.lock().expect("lock").clone();
+        assert!(
+            done.iter().all(|(lane, _)| *lane == 2),
+            "lane 1 waits alone: {done:?}"
+        );
+        for _ in 0..20 {
+            fake.gate.notify_one();
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        settle(&fake, 40).await;
+        let done = fake.handled.lock().expect("lock").clone();
+        for lane in [1, 2] {
+            let ids: Vec<i64> = done
+                .iter()
+                .filter(|(l, _)| *l == lane)
+                .map(|(_, id)| *id)
+                .collect();
+            let mut sorted = ids.clone();
+            sorted.sort_unstable();
+            assert_eq!(ids, sorted, "lane {lane} in order");
+            assert_eq!(ids.len(), 20);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_flood_waits_on_disk_and_comes_back_in_order() {
+        let fake = Arc::new(Fake::default());
+        let dispatcher = start(&fake);
+        let n = i64::try_from(MAX_LOADED).expect("small") * 2;
+        receive(
+            &fake,
+            &dispatcher,
+            (1..=n).map(|id| update(id, 7)).collect(),
+        );
+        settle(&fake, usize::try_from(n).expect("small")).await;
+        let ids: Vec<i64> = fake
+            .handled
+            .lock()
+            .expect("lock")
+            .iter()
+            .map(|(_, id)| *id)
+            .collect();
+        assert_eq!(
+            ids,
+            (1..=n).collect::<Vec<_>>(),
+            "every update once, in order"
+        );
+        assert!(fake.disk.lock().expect("lock").is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn what_an_earlier_run_left_on_disk_is_handled_first_in_order() {
+        let fake = Arc::new(Fake::default());
+        fake.disk
+            .lock()
+            .expect("lock")
+            .extend((1..=10).map(|id| update(id, 3)));
+        let (dispatcher, pending) = Dispatcher::new(Arc::new(Metrics::new()));
+        dispatcher.on_disk(vec![(3, 1, 10)]);
+        pending.start(Arc::new(fake.clone()));
+        receive(&fake, &dispatcher, vec![update(11, 3)]);
+        settle(&fake, 11).await;
+        let ids: Vec<i64> = fake
+            .handled
+            .lock()
+            .expect("lock")
+            .iter()
+            .map(|(_, id)| *id)
+            .collect();
+        assert_eq!(ids, (1..=11).collect::<Vec<_>>());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_update_that_fails_or_panics_is_tried_twice_then_given_up_in_its_place() {
+        let fake = Arc::new(Fake {
+            failing: vec![2, 3],
+            ..Fake::default()
+        });
+        let dispatcher = start(&fake);
+        receive(
+            &fake,
+            &dispatcher,
+            (1..=4).map(|id| update(id, 5)).collect(),
+        );
+        settle(&fake, 4).await;
+        let ids: Vec<i64> = fake
+            .handled
+            .lock()
+            .expect("lock")
+            .iter()
+            .map(|(_, id)| *id)
+            .collect();
+        assert_eq!(ids, [1, 4], "the others go on");
+        assert_eq!(*fake.given_up.lock().expect("lock"), [2, 3]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_chat_with_messages_waiting_to_be_sent_takes_no_new_update_until_they_go() {
+        let fake = Arc::new(Fake::default());
+        fake.backlog
+            .lock()
+            .expect("lock")
+            .insert(9, super::super::send::Sender::BACKLOG);
+        let dispatcher = start(&fake);
+        receive(&fake, &dispatcher, vec![update(1, 9), update(2, 8)]);
+        settle(&fake, 1).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(
+            *fake.handled.lock().expect("lock"),
+            [(8, 2)],
+            "chat 9 waits"
+        );
+        fake.backlog.lock().expect("lock").insert(9, 0);
+        dispatcher.unblocked(9);
+        settle(&fake, 2).await;
+        assert_eq!(*fake.handled.lock().expect("lock"), [(8, 2), (9, 1)]);
     }
 }

@@ -3,10 +3,10 @@
 //! another chat's message.
 //!
 //! Each chat has a queue and at most one request in flight (so its
-//! messages keep their order); chats take turns. Before a request goes, the
-//! pacing says whether every limit allows it now: 1 new message a second per
-//! chat, 20 a minute per group, 30 a second in all (edits count only in the
-//! last). A chat that must wait is put aside until the moment it may go;
+//! messages keep their order); chats take turns. Before a new message goes,
+//! the pacing says whether every limit allows it now: 1 a second per chat,
+//! 20 a minute per group, 30 a second in all (edits are not paced: they
+//! change what is there, mostly the card of a press). A chat that must wait is put aside until the moment it may go;
 //! `429 retry_after` puts aside that chat only; 5xx and network errors are
 //! retried with backoff. A request that Telegram refuses for good is
 //! dropped with a warning ("message is not modified" counts as done, an
@@ -484,7 +484,7 @@ pub struct Pacing {
 pub const PER_CHAT: usize = 1;
 /// New messages a minute to one group.
 pub const PER_GROUP: usize = 20;
-/// Requests a second in all.
+/// New messages a second in all.
 pub const OVERALL: usize = 30;
 
 impl Pacing {
@@ -499,8 +499,10 @@ impl Pacing {
     }
 
     /// `Ok` if `method` may go to `chat` at `now`, else the moment it may.
+    /// Only new messages are paced: an edit (the answer card of a press)
+    /// changes a message already there, and a 429 for it is waited out.
     pub fn check(&mut self, chat: i64, method: Method, now: Instant) -> Result<(), Instant> {
-        if !self.on {
+        if !self.on || !method.is_new_message() {
             return Ok(());
         }
         let mut at: Option<Instant> = None;
@@ -510,37 +512,33 @@ impl Pacing {
             }
         };
         wait(self.overall.check(now));
-        if method.is_new_message() {
-            if let Some(w) = self.chats.get_mut(&chat) {
-                wait(w.check(now));
-            }
-            // Group and supergroup ids are negative.
-            if chat < 0
-                && let Some(w) = self.groups.get_mut(&chat)
-            {
-                wait(w.check(now));
-            }
+        if let Some(w) = self.chats.get_mut(&chat) {
+            wait(w.check(now));
+        }
+        // Group and supergroup ids are negative.
+        if chat < 0
+            && let Some(w) = self.groups.get_mut(&chat)
+        {
+            wait(w.check(now));
         }
         at.map_or(Ok(()), Err)
     }
 
     /// Counts a request that goes at `now`.
     pub fn record(&mut self, chat: i64, method: Method, now: Instant) {
-        if !self.on {
+        if !self.on || !method.is_new_message() {
             return;
         }
         self.overall.record(now);
-        if method.is_new_message() {
-            self.chats
+        self.chats
+            .entry(chat)
+            .or_insert_with(|| Window::new(PER_CHAT, Duration::from_secs(1)))
+            .record(now);
+        if chat < 0 {
+            self.groups
                 .entry(chat)
-                .or_insert_with(|| Window::new(PER_CHAT, Duration::from_secs(1)))
+                .or_insert_with(|| Window::new(PER_GROUP, Duration::from_secs(60)))
                 .record(now);
-            if chat < 0 {
-                self.groups
-                    .entry(chat)
-                    .or_insert_with(|| Window::new(PER_GROUP, Duration::from_secs(60)))
-                    .record(now);
-            }
         }
         // Forget the chats that have been quiet for a while.
         if self
@@ -604,7 +602,7 @@ mod tests {
         assert_eq!(
             p.check(7, Method::EditMessageText, now),
             Ok(()),
-            "an edit is not a new message in the chat"
+            "an edit is not a new message"
         );
         assert_eq!(p.check(8, Method::SendMessage, now), Ok(()), "another chat");
         // A group: one a second, and twenty a minute.
@@ -631,7 +629,7 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn thirty_requests_a_second_in_all() {
+    async fn thirty_new_messages_a_second_in_all() {
         let mut p = Pacing::new(SendLimits::Telegram);
         let now = Instant::now();
         for chat in 0..30 {
@@ -641,6 +639,11 @@ mod tests {
         assert_eq!(
             p.check(100, Method::SendMessage, now),
             Err(now + Duration::from_secs(1))
+        );
+        assert_eq!(
+            p.check(100, Method::EditMessageText, now),
+            Ok(()),
+            "edits are not paced"
         );
     }
 

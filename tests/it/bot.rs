@@ -1,5 +1,5 @@
-//! The Telegram bot in private chats, end to end over HTTP: the real runner
-//! and handler tree against the loopback Bot API server.
+//! The Telegram bot in private chats, end to end over HTTP: the real stages
+//! and handlers against the loopback Bot API server.
 
 use std::path::PathBuf;
 use std::sync::Arc;
