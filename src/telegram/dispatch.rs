@@ -50,6 +50,19 @@ pub struct Received {
     pub attempts: u32,
 }
 
+impl From<crate::store::InboxRow> for Received {
+    fn from(r: crate::store::InboxRow) -> Received {
+        Received {
+            id: r.id,
+            update_id: r.update_id,
+            lane: r.lane,
+            received_at: r.received_at,
+            payload: r.payload,
+            attempts: 0,
+        }
+    }
+}
+
 /// What the dispatcher asks of the rest of the bot.
 pub trait Lanes: Send + Sync + 'static {
     /// Handles an update: its effects and its removal from the inbox in one

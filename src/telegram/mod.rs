@@ -364,17 +364,7 @@ impl Lanes for AppLanes {
             let rows = store
                 .read(move |conn| store::lane(conn, lane, from, limit))
                 .await?;
-            Ok(rows
-                .into_iter()
-                .map(|r| Received {
-                    id: r.id,
-                    update_id: r.update_id,
-                    lane: r.lane,
-                    received_at: r.received_at,
-                    payload: r.payload,
-                    attempts: 0,
-                })
-                .collect())
+            Ok(rows.into_iter().map(Received::from).collect())
         })
     }
 

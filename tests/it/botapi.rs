@@ -295,6 +295,20 @@ impl BotApi {
             .expect("a poll of this call")
     }
 
+    /// The id of the callback query pushed last.
+    pub fn last_callback_id(&self) -> Option<String> {
+        let st = self.lock();
+        st.callbacks
+            .iter()
+            .max_by_key(|(_, made)| **made)
+            .map(|(id, _)| id.clone())
+    }
+
+    /// Callback answers later than this after the press are refused.
+    pub fn set_callback_deadline(&self, deadline: Duration) {
+        self.lock().callback_deadline = deadline;
+    }
+
     /// Polls stay open until the test closes them with [`BotApi::close_poll`].
     pub fn keep_polls_open(&self) {
         self.lock().auto_close_polls = false;

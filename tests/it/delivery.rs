@@ -96,3 +96,40 @@ async fn a_flood_and_a_throttled_chat_delay_only_themselves() {
     api.assert_valid();
     bot.stop().await;
 }
+
+/// The loopback server refuses a late answer to a press, as Telegram does
+/// (the crash tests rely on it to catch late answers).
+#[tokio::test]
+async fn the_test_server_refuses_a_callback_answered_after_the_deadline() {
+    let api = BotApi::start().await;
+    api.set_callback_deadline(Duration::from_millis(200));
+    let user = User::new(62_000, "p", "ar");
+    let chat = Chat::private(&user);
+    let http = reqwest::Client::new();
+    let answer = |id: String| {
+        let http = http.clone();
+        let url = format!(
+            "{}/bot{}/answerCallbackQuery",
+            api.url,
+            crate::botapi::TOKEN
+        );
+        async move {
+            http.post(url)
+                .header("content-type", "application/json")
+                .body(serde_json::json!({"callback_query_id": id}).to_string())
+                .send()
+                .await
+                .expect("the server answers")
+                .status()
+                .as_u16()
+        }
+    };
+    api.press_raw(&user, &chat, 1, "a:1:0");
+    let id = api.last_callback_id().expect("a press");
+    assert_eq!(answer(id).await, 200, "in time");
+    api.press_raw(&user, &chat, 1, "a:1:0");
+    let id = api.last_callback_id().expect("a press");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(answer(id.clone()).await, 400, "too late");
+    assert!(api.refused().iter().any(|r| r.contains(&id)));
+}
