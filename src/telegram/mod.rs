@@ -398,7 +398,11 @@ pub async fn run(
         }
         None => None,
     };
-    let username = get_me(&api, &shutdown).await?;
+    let Some(username) = get_me(&api, &shutdown).await? else {
+        tracing::info!("stopped before the Bot API answered");
+        service.store().close().await;
+        return Ok(());
+    };
     tracing::info!(username = %username, server = api.server(), "bot identity taken");
     register_commands(&api).await;
     delete_webhook(&api).await;
@@ -524,8 +528,8 @@ async fn pick_up(app: &Arc<App>, dispatcher: &Dispatcher) -> anyhow::Result<()> 
 }
 
 /// `getMe`, retried while the Bot API cannot be reached; a rejected token
-/// ends it. Returns the bot's username.
-async fn get_me(api: &Api, shutdown: &CancellationToken) -> anyhow::Result<String> {
+/// ends it. Returns the bot's username, or `None` if asked to stop first.
+async fn get_me(api: &Api, shutdown: &CancellationToken) -> anyhow::Result<Option<String>> {
     #[derive(serde::Deserialize)]
     struct Me {
         username: Option<String>,
@@ -533,15 +537,15 @@ async fn get_me(api: &Api, shutdown: &CancellationToken) -> anyhow::Result<Strin
     let mut wait = Duration::from_secs(1);
     loop {
         match api.call::<Me>("getMe", &serde_json::json!({})).await {
-            Ok(me) => return Ok(me.username.unwrap_or_default()),
+            Ok(me) => return Ok(Some(me.username.unwrap_or_default())),
             Err(e) if e.is_unauthorized() => {
                 anyhow::bail!("Telegram rejected TELOXIDE_TOKEN: check it with @BotFather")
             }
             Err(e) => {
-                tracing::warn!(error = %e, retry_in_s = wait.as_secs(), "cannot reach the Bot API");
+                tracing::warn!(error = %e, retry_in_s = wait.as_secs(), "waiting for the Bot API");
                 tokio::select! {
                     () = tokio::time::sleep(wait) => {}
-                    () = shutdown.cancelled() => anyhow::bail!("stopped before the Bot API answered ({e})"),
+                    () = shutdown.cancelled() => return Ok(None),
                 }
                 wait = (wait * 2).min(Duration::from_secs(30));
             }
