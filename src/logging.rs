@@ -72,6 +72,21 @@ impl<W: Write> Drop for LineWriter<W> {
     }
 }
 
+/// `text` with the bot token of the environment replaced, for what is
+/// written to standard error outside a log line (the final error).
+pub fn redact(text: &str) -> String {
+    redact_secret(text, &std::env::var("TELOXIDE_TOKEN").unwrap_or_default())
+}
+
+fn redact_secret(text: &str, secret: &str) -> String {
+    let secret = secret.trim();
+    if secret.is_empty() {
+        text.to_owned()
+    } else {
+        text.replace(secret, REDACTED)
+    }
+}
+
 /// Sets up logging to standard error with `RUST_LOG` (default `default`),
 /// redacting the bot token found in the environment.
 pub fn init(default: &str) {
@@ -91,6 +106,15 @@ mod tests {
     use std::sync::Mutex;
 
     use super::*;
+
+    #[test]
+    fn the_final_error_loses_the_token_too() {
+        assert_eq!(
+            redact_secret("GET /bot1:ABC/getMe failed; 1:ABC", " 1:ABC "),
+            "GET /bot<redacted>/getMe failed; <redacted>"
+        );
+        assert_eq!(redact_secret("nothing secret", ""), "nothing secret");
+    }
 
     #[derive(Clone, Default)]
     struct Captured(Arc<Mutex<Vec<u8>>>);

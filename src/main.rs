@@ -23,7 +23,11 @@ async fn main() -> ExitCode {
     match run(cli).await {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(io::stderr(), "error: {e:#}");
+            let _ = writeln!(
+                io::stderr(),
+                "error: {}",
+                factquiz::logging::redact(&format!("{e:#}"))
+            );
             ExitCode::FAILURE
         }
     }

@@ -374,18 +374,6 @@ impl Service {
             .await
     }
 
-    /// Remembers the Telegram message that shows a served question.
-    pub async fn set_message(
-        &self,
-        served_id: i64,
-        message_id: i64,
-        poll_id: Option<&str>,
-    ) -> anyhow::Result<()> {
-        let poll_id = poll_id.map(str::to_owned);
-        self.run(move |conn, _| store::set_message(conn, served_id, message_id, poll_id.as_deref()))
-            .await
-    }
-
     /// A player's statistics; the rank is global and all-time.
     pub async fn stats(&self, player_id: i64) -> anyhow::Result<Stats> {
         self.store

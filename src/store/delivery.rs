@@ -77,7 +77,7 @@ pub fn receive(
     }
     conn.prepare_cached(
         "INSERT INTO receiver (id, next_offset, updated_at) VALUES (1, ?1, ?2)
-         ON CONFLICT (id) DO UPDATE SET next_offset = MAX(next_offset, excluded.next_offset), updated_at = excluded.updated_at",
+         ON CONFLICT (id) DO UPDATE SET next_offset = excluded.next_offset, updated_at = excluded.updated_at",
     )?
     .execute(params![next_offset, now])
     .context("cannot keep the offset")?;
@@ -93,12 +93,13 @@ pub fn next_offset(conn: &Connection) -> anyhow::Result<Option<(i64, i64)>> {
 }
 
 /// An update is handled: it leaves the inbox (in the transaction that holds
-/// its effects).
-pub fn handled(conn: &Connection, inbox_id: i64) -> anyhow::Result<()> {
-    conn.prepare_cached("DELETE FROM inbox WHERE id = ?1")?
+/// its effects). False if it had left already.
+pub fn handled(conn: &Connection, inbox_id: i64) -> anyhow::Result<bool> {
+    let n = conn
+        .prepare_cached("DELETE FROM inbox WHERE id = ?1")?
         .execute([inbox_id])
         .context("cannot mark the update handled")?;
-    Ok(())
+    Ok(n == 1)
 }
 
 /// Up to `limit` updates of a lane from inbox id `from` on, in order.

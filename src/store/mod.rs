@@ -27,7 +27,6 @@ pub use answers::*;
 pub use delivery::*;
 pub use players::*;
 pub use quizzes::*;
-pub use writer::Stats as WriterStats;
 
 /// The database when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE: &str = "sqlite://factquiz.db";
@@ -51,7 +50,6 @@ struct Inner {
     path: PathBuf,
     jobs: mpsc::Sender<Box<dyn writer::Job>>,
     thread: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
-    stats: Arc<writer::Stats>,
 }
 
 impl std::fmt::Debug for Store {
@@ -75,20 +73,15 @@ impl Store {
         };
         let conn = opened.with_context(|| format!("cannot open the database `{url}`"))?;
         let (jobs, receiver) = mpsc::channel(writer::QUEUE);
-        let stats = Arc::new(writer::Stats::default());
-        let thread = {
-            let stats = stats.clone();
-            std::thread::Builder::new()
-                .name("factquiz-db".into())
-                .spawn(move || writer::run(conn, receiver, stats))
-                .context("cannot start the database thread")?
-        };
+        let thread = std::thread::Builder::new()
+            .name("factquiz-db".into())
+            .spawn(move || writer::run(conn, receiver))
+            .context("cannot start the database thread")?;
         Ok(Store {
             inner: Arc::new(Inner {
                 path,
                 jobs,
                 thread: std::sync::Mutex::new(Some(thread)),
-                stats,
             }),
         })
     }
@@ -124,11 +117,6 @@ impl Store {
         T: Send + 'static,
     {
         self.write(f).await
-    }
-
-    /// Transactions committed and jobs run so far.
-    pub fn writer_stats(&self) -> &WriterStats {
-        &self.inner.stats
     }
 
     /// Runs the jobs queued, checkpoints the WAL into the database file (so

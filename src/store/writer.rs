@@ -111,17 +111,9 @@ where
     }
 }
 
-/// How the writer thread reports on itself.
-#[derive(Debug, Default)]
-pub struct Stats {
-    pub batches: std::sync::atomic::AtomicU64,
-    pub jobs: std::sync::atomic::AtomicU64,
-}
-
 /// Runs the writer until every sender is gone, then checkpoints the WAL into
 /// the database file, so that the file alone holds everything.
-pub(super) fn run(conn: Connection, mut jobs: mpsc::Receiver<Box<dyn Job>>, stats: Arc<Stats>) {
-    use std::sync::atomic::Ordering::Relaxed;
+pub(super) fn run(conn: Connection, mut jobs: mpsc::Receiver<Box<dyn Job>>) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(MAX_BATCH);
     let mut stop = false;
     while !stop && let Some(first) = jobs.blocking_recv() {
@@ -137,8 +129,6 @@ pub(super) fn run(conn: Connection, mut jobs: mpsc::Receiver<Box<dyn Job>>, stat
             }
         }
         let committed = run_batch(&conn, &mut batch).map_err(Arc::new);
-        stats.batches.fetch_add(1, Relaxed);
-        stats.jobs.fetch_add(batch.len() as u64, Relaxed);
         for job in batch.drain(..) {
             job.finish(committed.clone());
         }

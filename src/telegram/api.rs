@@ -46,12 +46,7 @@ pub enum ApiError {
     RetryAfter(Duration),
     /// Telegram answered and refused.
     #[error("Telegram refused the request ({code}): {description}")]
-    Refused {
-        code: u16,
-        description: String,
-        /// A group that became a supergroup: its new id.
-        migrate_to: Option<i64>,
-    },
+    Refused { code: u16, description: String },
     /// The request or its answer was lost on the way.
     #[error("cannot reach the Bot API at {server}: {cause}")]
     Network { server: String, cause: String },
@@ -124,7 +119,6 @@ struct Envelope<T> {
 #[derive(Deserialize)]
 struct Parameters {
     retry_after: Option<u64>,
-    migrate_to_chat_id: Option<i64>,
 }
 
 impl Api {
@@ -223,7 +217,6 @@ impl Api {
         ApiError::Refused {
             code: envelope.error_code.unwrap_or(status),
             description: envelope.description.unwrap_or_default(),
-            migrate_to: parameters.and_then(|p| p.migrate_to_chat_id),
         }
     }
 

@@ -102,8 +102,8 @@ enum Event {
     },
     /// A failed update rested: its lane may try it again.
     Retry(i64),
-    /// Look again at the lanes waiting to read from disk.
-    Tick,
+    /// A lane whose read from disk brought nothing may read again.
+    ReadAgain(i64),
     Unblocked(i64),
     /// Start nothing more; answer once what runs is done (or at the deadline).
     Stop(Instant, oneshot::Sender<()>),
@@ -254,10 +254,13 @@ impl Task {
                         self.make_ready(lane);
                     }
                 }
-                Event::Tick => {}
+                Event::ReadAgain(lane) => self.starved.push_back(lane),
                 Event::Unblocked(lane) => {
                     if let Some(l) = self.state.get_mut(&lane) {
                         l.blocked = false;
+                        if l.queue.is_empty() && l.on_disk {
+                            self.starved.push_back(lane);
+                        }
                         self.make_ready(lane);
                     }
                 }
@@ -326,7 +329,16 @@ impl Task {
             if super::receive::is_chat_lane(lane)
                 && self.lanes.backlog(lane) >= super::send::Sender::BACKLOG
             {
+                // Blocked, it holds nothing in memory: its updates wait on
+                // disk and are read back when it is unblocked.
                 l.blocked = true;
+                if let Some(first) = l.queue.front().map(|u| u.id) {
+                    l.last_on_disk = l.last_on_disk.max(l.last_id);
+                    l.last_id = first - 1;
+                    l.on_disk = true;
+                    self.loaded -= l.queue.len();
+                    l.queue.clear();
+                }
                 continue;
             }
             if l.blocked {
@@ -437,7 +449,7 @@ impl Task {
             let Some(l) = self.state.get_mut(&lane) else {
                 continue;
             };
-            if l.reading || l.running || !l.queue.is_empty() || !l.on_disk {
+            if l.reading || l.running || l.blocked || !l.queue.is_empty() || !l.on_disk {
                 continue;
             }
             l.reading = true;
@@ -482,13 +494,13 @@ impl Task {
             }
         }
         if l.queue.is_empty() && l.on_disk {
-            // Nothing came back yet: try again in a moment, not in a loop.
+            // Nothing came back (the read failed): try again in a moment,
+            // not in a loop.
             let events = self.events.clone();
             tokio::spawn(async move {
                 tokio::time::sleep(Duration::from_millis(200)).await;
-                let _ = events.send(Event::Tick);
+                let _ = events.send(Event::ReadAgain(lane));
             });
-            self.starved.push_back(lane);
             return;
         }
         self.after(lane);

@@ -34,7 +34,7 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
         .text()
         .and_then(|t| Command::parse(t, &app.username).ok());
     let (Some(user), Some(command)) = (msg.from.as_ref(), command) else {
-        return app.commit(update, |_, _| Ok(((), Vec::new()))).await;
+        return app.done(update).await;
     };
     let who = App::identity(user);
     let chat = msg.chat.id.0;
@@ -113,6 +113,7 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
         Ok(((), requests))
     })
     .await
+    .map(drop)
 }
 
 /// `/stop`: by the member who started the quiz, or a group admin (asked of
@@ -175,6 +176,7 @@ async fn stop(
         Ok(((), requests))
     })
     .await
+    .map(drop)
 }
 
 /// Whether a member is an administrator of a chat (asked of Telegram).
@@ -209,7 +211,7 @@ async fn is_admin(app: &App, chat: i64, user: u64) -> anyhow::Result<bool> {
 /// votes received before it are counted.
 pub async fn on_poll(app: &Arc<App>, update: &Received, poll: Poll) -> anyhow::Result<()> {
     if !poll.is_closed {
-        return app.commit(update, |_, _| Ok(((), Vec::new()))).await;
+        return app.done(update).await;
     }
     let poll_id = poll.id.0;
     // Most of its votes are scored first, a batch at a time; the close
@@ -225,6 +227,7 @@ pub async fn on_poll(app: &Arc<App>, update: &Received, poll: Poll) -> anyhow::R
         Ok(((), requests))
     })
     .await
+    .map(drop)
 }
 
 /// Closes a round a moment after `closes_at` (Unix ms) unless Telegram's

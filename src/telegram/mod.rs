@@ -89,8 +89,10 @@ impl App {
     /// Handles `update` in one transaction: `f` runs the use case and
     /// returns its value and the requests to send; the requests are queued
     /// in the outbox and the update leaves the inbox in the same commit.
-    /// Once committed, the requests go to the sender.
-    pub async fn commit<T, F>(&self, update: &Received, f: F) -> anyhow::Result<T>
+    /// Once committed, the requests go to the sender. `None` (and `f` is not
+    /// run) if the update had left the inbox already: handled before, by a
+    /// try that failed only after its commit.
+    pub async fn commit<T, F>(&self, update: &Received, f: F) -> anyhow::Result<Option<T>>
     where
         F: FnOnce(&Connection, i64) -> anyhow::Result<(T, Vec<Request>)> + Send + 'static,
         T: Send + 'static,
@@ -98,15 +100,24 @@ impl App {
         let inbox_id = update.id;
         let value = self
             .apply(move |conn, now| {
-                let done = f(conn, now)?;
-                store::handled(conn, inbox_id)?;
-                Ok(done)
+                if !store::handled(conn, inbox_id)? {
+                    return Ok((None, Vec::new()));
+                }
+                let (value, requests) = f(conn, now)?;
+                Ok((Some(value), requests))
             })
             .await?;
         let waited = self.service.now_ms() - update.received_at;
         self.metrics
             .observe_handling(Duration::from_millis(u64::try_from(waited).unwrap_or(0)));
         Ok(value)
+    }
+
+    /// An update that needs nothing leaves the inbox.
+    pub async fn done(&self, update: &Received) -> anyhow::Result<()> {
+        self.commit(update, |_, _| Ok(((), Vec::new())))
+            .await
+            .map(drop)
     }
 
     /// Runs `f` in one transaction with the requests it returns queued in
@@ -155,7 +166,7 @@ impl App {
             Ok(u) => u,
             Err(e) => {
                 tracing::warn!(update_id = update.update_id, error = %e, "an update that cannot be read is skipped");
-                return self.commit(&update, |_, _| Ok(((), Vec::new()))).await;
+                return self.done(&update).await;
             }
         };
         match parsed.kind {
@@ -167,7 +178,7 @@ impl App {
             }
             UpdateKind::CallbackQuery(q) => private::on_press(self, &update, q).await,
             UpdateKind::Poll(p) => group::on_poll(self, &update, p).await,
-            _ => self.commit(&update, |_, _| Ok(((), Vec::new()))).await,
+            _ => self.done(&update).await,
         }
     }
 
@@ -225,20 +236,25 @@ impl App {
         let user = parsed.as_ref().and_then(Update::from);
         let lang = Lang::from_code(user.and_then(|u| u.language_code.as_deref()).unwrap_or(""));
         let text = lang.apology();
-        if let Some(UpdateKind::CallbackQuery(q)) = parsed.as_ref().map(|u| &u.kind) {
-            self.answer_press(&q.id, update.received_at, text).await;
-        }
-        let chat = parsed.as_ref().and_then(|u| u.chat()).map(|c| c.id.0);
-        let apology = chat.map(|c| Request::message(c, text.to_owned(), None));
-        let request = apology.clone();
+        let apology = parsed
+            .as_ref()
+            .and_then(|u| u.chat())
+            .map(|c| Request::message(c.id.0, text.to_owned(), None));
         let gone = self
-            .commit(&update, move |_, _| Ok(((), request.into_iter().collect())))
+            .commit(&update, move |_, _| Ok(((), apology.into_iter().collect())))
             .await;
-        if let Err(e) = gone {
-            tracing::error!(
+        match gone {
+            // Its effects had committed (a try failed after): no apology.
+            Ok(None) => {}
+            Ok(Some(())) => {
+                if let Some(UpdateKind::CallbackQuery(q)) = parsed.as_ref().map(|u| &u.kind) {
+                    self.answer_press(&q.id, update.received_at, text).await;
+                }
+            }
+            Err(e) => tracing::error!(
                 error = format!("{e:#}"),
                 "cannot give up an update; it stays in the inbox"
-            );
+            ),
         }
     }
 
@@ -269,11 +285,12 @@ impl App {
         }
     }
 
-    /// Scores votes when receiving is quiet: a flood of votes is kept first
-    /// (each is recorded once kept), and scored after; a round's close
-    /// scores its own before it closes.
+    /// Scores votes when receiving is quiet, or a second later at the
+    /// latest: a flood of votes is kept first (each is recorded once kept)
+    /// and scored after; a round's close scores its own before it closes.
     async fn score_when_quiet(&self) {
-        while !self.receiving.quiet(self.service.now_ms(), QUIET_MS) {
+        let latest = Instant::now() + Duration::from_secs(1);
+        while !self.receiving.quiet(self.service.now_ms(), QUIET_MS) && Instant::now() < latest {
             tokio::time::sleep(Duration::from_millis(QUIET_MS as u64)).await;
         }
         self.score_votes(None).await;
@@ -283,6 +300,7 @@ impl App {
     /// round whose poll went out opens (its votes may now count and its
     /// timer starts). A round whose poll Telegram refused ends its quiz.
     async fn record(self: &Arc<Self>, sent: Vec<Sent>) {
+        let chats: Vec<i64> = sent.iter().map(|s| s.request.chat).collect();
         let recorded = self
             .apply(move |conn, now| {
                 let mut opened = Vec::new();
@@ -336,6 +354,8 @@ impl App {
                 "cannot record what was sent; it will be sent again at the next start"
             ),
         }
+        // Recorded or not, the chats go on.
+        self.sender.recorded(chats);
     }
 }
 
@@ -471,17 +491,23 @@ pub async fn run(
         clock: app.service.clock(),
         receiving: app.receiving.clone(),
     };
-    receiver.run(shutdown.clone()).await;
+    let receiving = tokio::spawn(receiver.run(shutdown.clone()));
+    shutdown.cancelled().await;
 
+    // Everything below fits in SHUTDOWN and a second: receiving confirms
+    // what it kept while handling and sending finish what they can.
     tracing::info!("stopping: finishing what is in hand");
     let deadline = Instant::now() + SHUTDOWN;
-    dispatcher.stop(deadline).await;
-    app.sender.drain(deadline).await;
+    let (_, _, _) = tokio::join!(
+        tokio::time::timeout_at(deadline, receiving),
+        dispatcher.stop(deadline),
+        app.sender.drain(deadline),
+    );
     counter.abort();
     // The recorder ends once the sender is gone and it has recorded the last.
-    let _ = tokio::time::timeout(Duration::from_secs(1), recorder).await;
+    let _ = tokio::time::timeout(Duration::from_millis(500), recorder).await;
     if let Some(server) = metrics_server {
-        let _ = server.await;
+        let _ = tokio::time::timeout(Duration::from_millis(200), server).await;
     }
     app.service.store().close().await;
     Ok(())

@@ -22,7 +22,7 @@ use crate::store;
 /// A message in a private chat: a command, or anything else (a hint).
 pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyhow::Result<()> {
     let Some(user) = msg.from.as_ref() else {
-        return app.commit(update, |_, _| Ok(((), Vec::new()))).await;
+        return app.done(update).await;
     };
     let who = App::identity(user);
     let chat = msg.chat.id.0;
@@ -106,6 +106,7 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
         Ok(((), requests))
     })
     .await
+    .map(drop)
 }
 
 /// A press on an answer button. The press is answered once the answer is
@@ -117,7 +118,7 @@ pub async fn on_press(app: &Arc<App>, update: &Received, q: CallbackQuery) -> an
     let message_id = q.message.as_ref().map(|m| m.id().0);
     let at = update.received_at;
     let app2 = app.clone();
-    let (notice, recorded) = app
+    let Some((notice, recorded)) = app
         .commit(update, move |conn, now| {
             let player = service::enter(conn, &who, now)?;
             let lang = player.lang;
@@ -155,7 +156,10 @@ pub async fn on_press(app: &Arc<App>, update: &Received, q: CallbackQuery) -> an
                 }
             })
         })
-        .await?;
+        .await?
+    else {
+        return Ok(());
+    };
     if recorded {
         app.metrics.answers_recorded.inc();
     }

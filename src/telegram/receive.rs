@@ -124,7 +124,7 @@ impl Receiver {
             };
             confirmed = offset;
             let kept = match answer {
-                Ok(bytes) => self.keep(&bytes, offset).await,
+                Ok(bytes) => self.keep(&bytes).await,
                 Err(e) => Err(Failure::Api(e)),
             };
             match kept {
@@ -179,7 +179,7 @@ impl Receiver {
     }
 
     /// Keeps one `getUpdates` answer; returns the offset that confirms it.
-    async fn keep(&self, bytes: &[u8], offset: Option<i64>) -> Result<Option<i64>, Failure> {
+    async fn keep(&self, bytes: &[u8]) -> Result<Option<i64>, Failure> {
         let raws: Vec<&RawValue> = self.api.result(bytes).map_err(Failure::Api)?;
         self.receiving
             .caught_up
@@ -191,13 +191,21 @@ impl Receiver {
             let head: Head<'_> = match serde_json::from_str(raw.get()) {
                 Ok(h) => h,
                 Err(e) => {
+                    // Skipped, but confirmed: it must not come back forever.
+                    #[derive(Deserialize)]
+                    struct Id {
+                        update_id: i64,
+                    }
+                    if let Ok(Id { update_id }) = serde_json::from_str(raw.get()) {
+                        last = Some(last.map_or(update_id, |l| l.max(update_id)));
+                    }
                     tracing::warn!(error = %e, "an update that cannot be read was skipped");
                     continue;
                 }
             };
-            if offset.is_some_and(|o| head.update_id < o) {
-                continue;
-            }
+            // Telegram sends only what is not confirmed: an id below the
+            // offset means it numbered its updates afresh (after a week
+            // without any), and the update is new.
             last = Some(last.map_or(head.update_id, |l| l.max(head.update_id)));
             match head.arrival() {
                 Arrival::Keep(lane) => updates.push(NewUpdate {

@@ -141,11 +141,7 @@ pub fn answer_and_next(
 
 /// The question message turned into an answer card: the verdict first (its
 /// ✅ or ❌ is the first in the text), the options marked, the right answer,
-/// the quote as a blockquote and where it comes from.
-pub fn answer_card(lang: Lang, r: &Recorded, article: &ArticleInfo) -> String {
-    answer_card_within(lang, r, article, MAX_QUOTE)
-}
-
+/// the quote (cut to `max_quote`) as a blockquote and where it comes from.
 fn answer_card_within(lang: Lang, r: &Recorded, article: &ArticleInfo, max_quote: usize) -> String {
     let q = &r.question;
     let mut text = if r.correct {

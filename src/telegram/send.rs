@@ -13,8 +13,10 @@
 //! edit whose message is gone is sent as a new message).
 //!
 //! Every result goes to the recorder (`completions`), which deletes the
-//! request from the outbox and records what was asked for (a poll's id).
-//! A crash between a send and its record sends that one request again.
+//! request from the outbox and records what was asked for (a poll's id),
+//! and says so ([`Sender::recorded`]); a chat's next request goes only then.
+//! So a crash between a send and its record sends that one request again,
+//! and no more than one per chat.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
@@ -34,6 +36,8 @@ use crate::metrics::Metrics;
 const MAX_IN_FLIGHT: usize = 256;
 /// Longest pause after failures of one chat's request.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// A request that fails (5xx, the network) for this long is given up.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(60 * 60);
 
 /// A request from the outbox, with its id there.
 #[derive(Debug, Clone)]
@@ -87,6 +91,8 @@ enum Event {
         /// Unix ms when the request went out.
         sent_at: i64,
     },
+    /// The results of these chats' last requests are recorded.
+    Recorded(Vec<i64>),
     /// Send what can go before the deadline, then stop.
     Drain(Instant, oneshot::Sender<()>),
 }
@@ -119,6 +125,7 @@ impl Sender {
             chats: HashMap::new(),
             ready: VecDeque::new(),
             later: BinaryHeap::new(),
+            later_seq: 0,
             in_flight: 0,
             queued: 0,
         };
@@ -138,6 +145,12 @@ impl Sender {
             }
         }
         let _ = self.events.send(Event::Queue(requests));
+    }
+
+    /// The results sent to the recorder for these chats are recorded: their
+    /// next requests may go.
+    pub fn recorded(&self, chats: Vec<i64>) {
+        let _ = self.events.send(Event::Recorded(chats));
     }
 
     /// How many requests of a chat wait or are in flight.
@@ -165,12 +178,13 @@ impl Sender {
 #[derive(Default)]
 struct ChatQueue {
     queue: VecDeque<Queued>,
-    /// Its head is being sent.
+    /// Its head is being sent, or the result of its last being recorded.
     busy: bool,
     /// In `ready` or `later`.
     scheduled: bool,
-    /// Failures in a row of its head (for the backoff).
+    /// Failures in a row of its head (for the backoff), and since when.
     failures: u32,
+    failing_since: Option<Instant>,
     /// Not before this (a 429 or a backoff).
     not_before: Option<Instant>,
 }
@@ -187,8 +201,10 @@ struct Task {
     chats: HashMap<i64, ChatQueue>,
     /// Chats whose head may go as soon as there is room in flight.
     ready: VecDeque<i64>,
-    /// Chats put aside until a moment.
-    later: BinaryHeap<Reverse<(Instant, i64)>>,
+    /// Chats put aside until a moment; ties in the order they were put
+    /// aside (the sequence number), so that no chat always comes last.
+    later: BinaryHeap<Reverse<(Instant, u64, i64)>>,
+    later_seq: u64,
     in_flight: usize,
     /// Requests held, in all chats.
     queued: usize,
@@ -211,7 +227,7 @@ impl Task {
             {
                 break;
             }
-            let next_wake = self.later.peek().map(|Reverse((at, _))| *at);
+            let next_wake = self.later.peek().map(|Reverse((at, _, _))| *at);
             let deadline = drain.as_ref().map(|(d, _)| *d);
             let wake = match (next_wake, deadline) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -242,6 +258,18 @@ impl Task {
                     self.in_flight -= 1;
                     self.finished(chat, result, sent_at);
                 }
+                Some(Event::Recorded(chats)) => {
+                    for chat in chats {
+                        if let Some(q) = self.chats.get_mut(&chat) {
+                            q.busy = false;
+                            if q.queue.is_empty() {
+                                self.chats.remove(&chat);
+                            } else {
+                                self.schedule(chat);
+                            }
+                        }
+                    }
+                }
                 Some(Event::Drain(deadline, done)) => drain = Some((deadline, done)),
             }
         }
@@ -260,7 +288,10 @@ impl Task {
         }
         q.scheduled = true;
         match q.not_before {
-            Some(at) if at > Instant::now() => self.later.push(Reverse((at, chat))),
+            Some(at) if at > Instant::now() => {
+                self.later_seq += 1;
+                self.later.push(Reverse((at, self.later_seq, chat)));
+            }
             _ => self.ready.push_back(chat),
         }
     }
@@ -268,7 +299,7 @@ impl Task {
     /// Moves the chats whose moment came to `ready`.
     fn wake_due(&mut self) {
         let now = Instant::now();
-        while let Some(Reverse((at, chat))) = self.later.peek().copied() {
+        while let Some(Reverse((at, _, chat))) = self.later.peek().copied() {
             if at > now {
                 break;
             }
@@ -296,7 +327,8 @@ impl Task {
             };
             let method = head.request.method;
             if let Err(at) = self.pacing.check(chat, method, now) {
-                self.later.push(Reverse((at, chat)));
+                self.later_seq += 1;
+                self.later.push(Reverse((at, self.later_seq, chat)));
                 continue;
             }
             self.pacing.record(chat, method, now);
@@ -337,8 +369,12 @@ impl Task {
                 self.schedule(chat);
                 return;
             }
-            Err(e) if e.is_transient() => {
+            Err(e)
+                if e.is_transient()
+                    && q.failing_since.is_none_or(|t| t.elapsed() < GIVE_UP_AFTER) =>
+            {
                 q.failures += 1;
+                q.failing_since.get_or_insert_with(Instant::now);
                 let wait = backoff(q.failures);
                 tracing::warn!(chat, error = %e, retry_in_ms = wait.as_millis() as u64, "a send failed; retrying");
                 q.not_before = Some(Instant::now() + wait);
@@ -358,22 +394,20 @@ impl Task {
                 Err(e)
             }
             Err(e) => {
-                tracing::warn!(chat, error = %e, "Telegram refused a message; it is dropped");
+                tracing::warn!(chat, error = %e, "Telegram refused a message (or kept failing for an hour); it is dropped");
                 Err(e)
             }
         };
         q.failures = 0;
+        q.failing_since = None;
         q.not_before = None;
         let Some(done) = q.queue.pop_front() else {
             return;
         };
+        // The chat's next request waits until this one's result is recorded.
+        q.busy = true;
         self.queued -= 1;
         self.metrics.observe_sending(done.queued_at.elapsed());
-        if q.queue.is_empty() {
-            self.chats.remove(&chat);
-        } else {
-            self.schedule(chat);
-        }
         let left = {
             let mut backlog = self
                 .backlog
