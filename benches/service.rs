@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use factquiz::facts::Corpus;
 use factquiz::i18n::Lang;
 use factquiz::quiz::{self, Alternatives};
+use factquiz::service::Origin;
 use factquiz::service::{AnswerOutcome, Identity, Period, Scope, Service, Step, SystemClock};
-use factquiz::store::{Origin, Store};
+use factquiz::store::Store;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -233,7 +234,7 @@ async fn votes(service: &Service, n: usize) -> anyhow::Result<()> {
                 poll_id: poll.clone(),
                 user_id: i64::try_from(5_000_000 + batch * 100 + i).unwrap_or(0),
                 name: "m".into(),
-                lang: "ar".into(),
+                lang: factquiz::i18n::Lang::Ar,
                 choice: i64::try_from(i % 2).unwrap_or(0),
             })
             .collect();

@@ -1,5 +1,8 @@
-//! Interface strings in Arabic and English. Questions, options and quotes are
-//! always in the article's language; only the words around them change.
+//! Every sentence a user reads, in Arabic and English: the private chat,
+//! the group's messages, the terminal, the command menus. Questions,
+//! options and quotes are always in the article's language; only the words
+//! around them change. Adapters format no words of their own (a test reads
+//! their sources to keep it so).
 
 /// An interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -30,7 +33,8 @@ impl Lang {
         }
     }
 
-    pub fn code(self) -> &'static str {
+    /// The code it is stored by: `ar` or `en`.
+    pub const fn as_str(self) -> &'static str {
         match self {
             Lang::Ar => "ar",
             Lang::En => "en",
@@ -42,7 +46,7 @@ impl Lang {
     }
 
     /// Picks the Arabic or the English text.
-    pub fn pick<'a>(self, ar: &'a str, en: &'a str) -> &'a str {
+    fn pick<'a>(self, ar: &'a str, en: &'a str) -> &'a str {
         match self {
             Lang::Ar => ar,
             Lang::En => en,
@@ -83,8 +87,37 @@ impl Lang {
         self.pick("الإجابة الصحيحة:", "The right answer:")
     }
 
-    pub fn your_answer(self) -> &'static str {
-        self.pick("إجابتك:", "Your answer:")
+    /// Beside the option the player chose, on an answer card.
+    pub fn your_choice(self) -> &'static str {
+        self.pick("اختيارك", "your choice")
+    }
+
+    /// Under a quiz's final score.
+    pub fn new_quiz_hint(self) -> &'static str {
+        self.pick("اكتب /quiz لاختبار جديد.", "Send /quiz for a new one.")
+    }
+
+    /// `/me`: the player's statistics, one line each.
+    #[allow(clippy::too_many_arguments)]
+    pub fn stats(
+        self,
+        points: i64,
+        answered: i64,
+        correct: i64,
+        accuracy: f64,
+        best_streak: i64,
+        streak: i64,
+        rank: Option<(i64, i64)>,
+    ) -> String {
+        let rank = rank.map_or_else(|| "—".to_owned(), |(r, of)| format!("{r} / {of}"));
+        match self {
+            Lang::Ar => format!(
+                "📊 <b>إحصاءاتك</b>\nالنقاط: {points}\nالأسئلة المجاب عنها: {answered}\nالإجابات الصحيحة: {correct}\nالدقة: {accuracy:.0}%\nأطول سلسلة: {best_streak} (الحالية: {streak})\nالترتيب: {rank}"
+            ),
+            Lang::En => format!(
+                "📊 <b>Your stats</b>\nPoints: {points}\nQuestions answered: {answered}\nRight answers: {correct}\nAccuracy: {accuracy:.0}%\nBest streak: {best_streak} (now: {streak})\nRank: {rank}"
+            ),
+        }
     }
 
     /// Where a quote comes from.
@@ -214,6 +247,157 @@ impl Lang {
         )
     }
 
+    /// The confirmation of `/lang` in a group, in the language chosen.
+    pub fn group_lang_set(self) -> &'static str {
+        self.pick(
+            "🌐 لغة المجموعة الآن: العربية.",
+            "🌐 The group's language is now English.",
+        )
+    }
+
+    // ── groups ─────────────────────────────────────────────────────────────
+
+    /// A group quiz begins; `by` is the starter's name, as HTML.
+    pub fn group_quiz_started(self, by: &str, total: i64, round_seconds: u32) -> String {
+        match self {
+            Lang::Ar => format!(
+                "🎯 <b>اختبار جماعي</b> بدأه {by}: الأسئلة: {total} · لكل سؤال {round_seconds} ثانية.\nأجيبوا في الاستطلاع؛ الأسرع يكسب نقاطاً أكثر."
+            ),
+            Lang::En => format!(
+                "🎯 <b>Group quiz</b> started by {by}: questions: {total} · {round_seconds} seconds each.\nAnswer in the poll; the faster, the more points."
+            ),
+        }
+    }
+
+    /// A second `/quiz` in a group.
+    pub fn already_running(self) -> &'static str {
+        self.pick(
+            "⏳ هناك اختبار جارٍ في هذه المجموعة: انتظروا انتهاءه، أو يوقفه من بدأه أو أحد المشرفين بـ /stop.",
+            "⏳ A quiz is already running in this group: wait for it to end, or its starter or an admin can /stop it.",
+        )
+    }
+
+    /// `/stop` in a group with no quiz running.
+    pub fn group_not_running(self) -> &'static str {
+        self.pick(
+            "لا يوجد اختبار جارٍ في هذه المجموعة.",
+            "No quiz is running in this group.",
+        )
+    }
+
+    /// `/stop` by a member who may not.
+    pub fn stop_not_allowed(self) -> &'static str {
+        self.pick(
+            "🙏 عذراً، لا يوقف الاختبار إلا من بدأه أو أحد مشرفي المجموعة.",
+            "🙏 Sorry, only the member who started the quiz or a group admin can stop it.",
+        )
+    }
+
+    /// `/lang` in a group by a member who is not an admin.
+    pub fn lang_admins_only(self) -> &'static str {
+        self.pick(
+            "🙏 لا يغيّر لغة المجموعة إلا مشرفوها.",
+            "🙏 Only the group's admins can change its language.",
+        )
+    }
+
+    /// A group quiz stopped by `by` (a name, as HTML).
+    pub fn group_stopped_by(self, by: &str) -> String {
+        match self {
+            Lang::Ar => format!("⏹ أوقف {by} الاختبار."),
+            Lang::En => format!("⏹ {by} stopped the quiz."),
+        }
+    }
+
+    /// A group quiz stopped because the bot was down too long.
+    pub fn interrupted(self) -> &'static str {
+        self.pick(
+            "⏹ توقف الاختبار بسبب انقطاع الخدمة.",
+            "⏹ The quiz stopped: the service was interrupted.",
+        )
+    }
+
+    /// A group quiz that cannot go on (its poll was refused).
+    pub fn quiz_failed(self) -> &'static str {
+        self.pick(
+            "⚠️ عذراً، تعذّر إكمال الاختبار.",
+            "⚠️ Sorry, the quiz could not go on.",
+        )
+    }
+
+    /// The head of a round's closing message.
+    pub fn round_over(self, n: i64, total: i64) -> String {
+        match self {
+            Lang::Ar => format!("⏱ <b>انتهى السؤال {n} من {total}</b>"),
+            Lang::En => format!("⏱ <b>Question {n} of {total} is over</b>"),
+        }
+    }
+
+    /// How many answered a round, and how many were right.
+    pub fn round_counts(self, answered: i64, right: i64) -> String {
+        match self {
+            Lang::Ar => format!("👥 أجاب: {answered} · أصاب: {right}"),
+            Lang::En => format!("👥 Answered: {answered} · right: {right}"),
+        }
+    }
+
+    pub fn standings_so_far(self) -> &'static str {
+        self.pick("🏅 الترتيب حتى الآن", "🏅 Standings so far")
+    }
+
+    pub fn final_result(self) -> &'static str {
+        self.pick("🏆 النتيجة النهائية", "🏆 Final result")
+    }
+
+    /// A group quiz nobody answered.
+    pub fn nobody_answered(self) -> &'static str {
+        self.pick("لم يُجب أحد هذه المرة.", "Nobody answered this time.")
+    }
+
+    /// After a player's line on the podium: their place on the group's board.
+    pub fn group_place(self, rank: i64) -> String {
+        match self {
+            Lang::Ar => format!(" · المركز {rank} في المجموعة"),
+            Lang::En => format!(" · #{rank} in the group"),
+        }
+    }
+
+    /// Under a group quiz's podium.
+    pub fn new_group_quiz_hint(self) -> &'static str {
+        self.pick("اكتبوا /quiz لاختبار جديد.", "Send /quiz for a new one.")
+    }
+
+    // ── commands ───────────────────────────────────────────────────────────
+
+    /// The commands and what each does, in the menu's order.
+    pub fn commands(self) -> [(&'static str, &'static str); 7] {
+        match self {
+            Lang::Ar => [
+                ("start", "ترحيب وقائمة الأوامر"),
+                ("quiz", "اختبار جديد: /quiz أو /quiz 10 (من 1 إلى 20 سؤالاً)"),
+                ("me", "نقاطك وإجاباتك ودقتك وترتيبك"),
+                ("top", "أفضل عشرة لاعبين وترتيبك بينهم"),
+                ("stop", "إيقاف الاختبار الجاري"),
+                ("help", "هذه المساعدة"),
+                ("lang", "لغة الواجهة: /lang ar أو /lang en"),
+            ],
+            Lang::En => [
+                ("start", "Welcome and the list of commands"),
+                ("quiz", "A new quiz: /quiz or /quiz 10 (1 to 20 questions)"),
+                ("me", "Your points, answers, accuracy and rank"),
+                ("top", "The top ten players and your rank"),
+                ("stop", "Stop the running quiz"),
+                ("help", "This help"),
+                ("lang", "Interface language: /lang ar or /lang en"),
+            ],
+        }
+    }
+
+    /// The head of the help text.
+    pub fn commands_title(self) -> &'static str {
+        self.pick("الأوامر:", "Commands:")
+    }
+
     // ── the terminal ───────────────────────────────────────────────────────
 
     pub fn prompt(self, options: usize) -> String {
@@ -275,23 +459,221 @@ impl Lang {
     }
 }
 
+/// The name of a Telegram user with no usable name: saved once and shown
+/// in every language, so it is not translated.
+pub fn unnamed_player(id: u64) -> String {
+    format!("Player {id}")
+}
+
+impl std::str::FromStr for Lang {
+    type Err = crate::game::UnknownName;
+
+    /// A stored code, exactly `ar` or `en`.
+    fn from_str(s: &str) -> Result<Lang, Self::Err> {
+        match s {
+            "ar" => Ok(Lang::Ar),
+            "en" => Ok(Lang::En),
+            _ => Err(crate::game::UnknownName {
+                what: "language",
+                value: s.to_owned(),
+            }),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Every message, in one language.
+    fn every_message(l: Lang) -> Vec<String> {
+        let mut all: Vec<String> = vec![
+            l.question_of(2, 5),
+            l.right(110),
+            l.wrong().into(),
+            l.streak(3),
+            l.right_answer().into(),
+            l.your_choice().into(),
+            l.new_quiz_hint().into(),
+            l.stats(300, 4, 3, 75.0, 2, 1, Some((1, 9))),
+            l.stats(0, 0, 0, 0.0, 0, 0, None),
+            l.source("", 3),
+            l.final_score(250, 2, 3, 5),
+            l.stopped().into(),
+            l.rank(2, 7),
+            l.quiz_size_hint().into(),
+            l.hint().into(),
+            l.welcome().into(),
+            l.previous_quiz_stopped().into(),
+            l.no_quiz_running().into(),
+            l.lang_usage().into(),
+            l.stale_button().into(),
+            l.already_answered().into(),
+            l.not_yours().into(),
+            l.quiz_over().into(),
+            l.apology().into(),
+            l.lang_set().into(),
+            l.group_lang_set().into(),
+            l.group_quiz_started("Sam", 5, 30),
+            l.already_running().into(),
+            l.group_not_running().into(),
+            l.stop_not_allowed().into(),
+            l.lang_admins_only().into(),
+            l.group_stopped_by("Sam"),
+            l.interrupted().into(),
+            l.quiz_failed().into(),
+            l.round_over(1, 5),
+            l.round_counts(3, 2),
+            l.standings_so_far().into(),
+            l.final_result().into(),
+            l.nobody_answered().into(),
+            l.group_place(2),
+            l.new_group_quiz_hint().into(),
+            l.commands_title().into(),
+            l.prompt(4),
+            l.not_an_option(4),
+            l.welcome_terminal("Sam", 5),
+            l.points_short(10),
+            l.empty_leaderboard().into(),
+            l.your_place(4, 120),
+        ];
+        for chat in [false, true] {
+            for week in [false, true] {
+                all.push(l.leaderboard_title(chat, week).into());
+            }
+        }
+        all.extend(l.commands().iter().map(|(_, d)| (*d).to_owned()));
+        all
+    }
+
+    fn has_arabic(s: &str) -> bool {
+        s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+    }
+
     #[test]
-    fn reads_telegram_language_codes() {
-        assert_eq!(Lang::from_code("en"), Lang::En);
-        assert_eq!(Lang::from_code("en-GB"), Lang::En);
-        assert_eq!(Lang::from_code("ar"), Lang::Ar);
+    fn every_message_is_written_in_both_languages() {
+        let ar = every_message(Lang::Ar);
+        let en = every_message(Lang::En);
+        assert_eq!(ar.len(), en.len());
+        for (a, e) in ar.iter().zip(&en) {
+            assert!(has_arabic(a), "not Arabic: {a}");
+            assert!(!has_arabic(e), "Arabic in the English text: {e}");
+            assert!(!e.trim().is_empty());
+            assert_ne!(a, e);
+        }
         assert_eq!(
-            Lang::from_code("fr"),
-            Lang::Ar,
-            "Arabic first for everyone else"
+            Lang::Ar.commands().map(|c| c.0),
+            Lang::En.commands().map(|c| c.0),
+            "the same commands in both menus"
         );
-        assert_eq!(Lang::from_code(""), Lang::Ar);
-        assert_eq!(Lang::parse("EN"), Some(Lang::En));
-        assert_eq!(Lang::parse("عربي"), Some(Lang::Ar));
-        assert_eq!(Lang::parse("de"), None);
+    }
+
+    #[test]
+    fn stored_codes_are_read_strictly() {
+        assert_eq!("ar".parse::<Lang>(), Ok(Lang::Ar));
+        assert_eq!("en".parse::<Lang>(), Ok(Lang::En));
+        assert!("EN".parse::<Lang>().is_err());
+        assert!("fr".parse::<Lang>().is_err());
+    }
+
+    /// The adapters' sources, without comments and tests: no Arabic, and
+    /// no words in a text they format (a `format!`, `write!` or `writeln!`
+    /// template holds only placeholders, tags and punctuation), nor a
+    /// message sent as a literal.
+    #[test]
+    fn no_adapter_formats_words_of_its_own() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut files = vec![format!("{root}/terminal.rs")];
+        for name in ["render.rs", "private.rs", "group.rs", "commands.rs"] {
+            files.push(format!("{root}/telegram/{name}"));
+        }
+        let mut found = Vec::new();
+        for file in &files {
+            let source = std::fs::read_to_string(file).expect("a source file");
+            let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+            let code: Vec<&str> = code
+                .lines()
+                .map(|l| l.split("//").next().unwrap_or_default())
+                .collect();
+            for (n, line) in code.iter().enumerate() {
+                if has_arabic(line) {
+                    found.push(format!("{file}:{}: {}", n + 1, line.trim()));
+                }
+            }
+            let code = code.join("\n");
+            for template in templates(&code) {
+                if words_in(&template) {
+                    found.push(format!("{file}: a template with words: {template:?}"));
+                }
+            }
+            let squashed = code.split_whitespace().collect::<Vec<_>>().join("");
+            if squashed.contains("Request::message(chat,\"") {
+                found.push(format!("{file}: a message sent as a literal"));
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "words written in an adapter, not in i18n:\n{}",
+            found.join("\n")
+        );
+        // The check itself finds what it looks for.
+        assert!(words_in("Hello {name}"));
+        assert!(!words_in("<b>{}</b>\\n{} · {n:.0}%"));
+        assert_eq!(
+            templates(r#"format!("a {x}", x) writeln!(out, "b")"#),
+            ["a {x}", "b"]
+        );
+    }
+
+    /// The templates of `format!`, `write!` and `writeln!` calls.
+    fn templates(code: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for mac in ["format!(", "write!(", "writeln!("] {
+            let mut rest = code;
+            while let Some(at) = rest.find(mac) {
+                rest = &rest[at + mac.len()..];
+                let Some(open) = rest.find('"') else { break };
+                // Only a template that is the first string of the call.
+                if rest[..open].contains(')') {
+                    continue;
+                }
+                let body = &rest[open + 1..];
+                let mut end = 0;
+                let mut escaped = false;
+                for (i, c) in body.char_indices() {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if c == '"' {
+                        end = i;
+                        break;
+                    }
+                }
+                out.push(body[..end].to_owned());
+                rest = &body[end..];
+            }
+        }
+        out
+    }
+
+    /// Whether a template has letters outside its `{…}` placeholders, HTML
+    /// tags and escapes.
+    fn words_in(template: &str) -> bool {
+        let mut depth = 0;
+        let mut letters = String::new();
+        let mut chars = template.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '{' | '<' => depth += 1,
+                '}' | '>' => depth -= 1,
+                '\\' => {
+                    chars.next();
+                }
+                c if depth == 0 && c.is_alphabetic() => letters.push(c),
+                _ => {}
+            }
+        }
+        !letters.is_empty()
     }
 }

@@ -1,14 +1,16 @@
 //! The use cases every adapter shares: start a quiz, ask the next question,
-//! answer, stop; a player's stats; leaderboards. Each loads state, applies
-//! the game's rules and persists, then returns a view.
+//! answer, stop; a player's stats; leaderboards. Each loads the state from
+//! the store, applies the game's rules ([`crate::game`]), persists what
+//! changed and returns one view; an adapter renders the view and decides
+//! nothing.
 //!
-//! The use cases are plain functions over a connection (`solo`, `group`,
-//! `boards`), so that an adapter can run one inside the same transaction as
-//! its own bookkeeping (the Telegram adapter adds "update handled" and the
-//! messages to send). [`Service`] runs them one per transaction for the
-//! adapters that need nothing else (the terminal). Expected outcomes
-//! ("already answered", "not yours", "quiz over") are values; errors are
-//! only what went wrong underneath.
+//! The use cases are plain functions over a connection (`chat`, `solo`,
+//! `group`, `boards`), so that an adapter can run one inside the same
+//! transaction as its own bookkeeping (the Telegram adapter adds "update
+//! handled" and the messages to send). [`Service`] runs them one per
+//! transaction for the adapters that need nothing else (the terminal).
+//! Expected outcomes ("already answered", "not yours", "quiz over") are
+//! values; errors are only what went wrong underneath.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -21,15 +23,19 @@ use rusqlite::Connection;
 
 use crate::facts::Corpus;
 use crate::game;
+pub use crate::game::scoring::Standing;
+pub use crate::game::{Origin, QuizState};
 use crate::i18n::Lang;
 use crate::quiz::Bank;
 pub use crate::quiz::Question;
-use crate::store::{self, Origin, StandingRow, Store};
+use crate::store::{self, Store};
 
 pub mod boards;
+pub mod chat;
 pub mod group;
 pub mod solo;
-pub use group::{Closed, GroupStart, GroupStop, Podium, Round, RoundResult, Then};
+pub use chat::{Action, Pressed, Reply, RoundRef, Said};
+pub use group::{After, Closed, GroupStart, Podium, Round, RoundResult};
 
 /// Wall-clock time in Unix milliseconds; a parameter so tests are exact.
 pub trait Clock: Send + Sync {
@@ -60,10 +66,6 @@ impl ManualClock {
 
     pub fn advance(&self, ms: i64) {
         self.0.fetch_add(ms, Ordering::SeqCst);
-    }
-
-    pub fn set(&self, now_ms: i64) {
-        self.0.store(now_ms, Ordering::SeqCst);
     }
 }
 
@@ -133,8 +135,8 @@ pub struct QuizSummary {
     pub answered: i64,
     pub correct: i64,
     pub points: i64,
-    /// `finished` or `stopped`.
-    pub state: String,
+    /// Finished or stopped.
+    pub state: QuizState,
     /// Global all-time rank after the quiz, and out of how many players.
     pub rank: i64,
     pub players: i64,
@@ -159,6 +161,8 @@ pub struct Recorded {
     pub message_id: Option<i64>,
     /// The next question (now shown), or the end of the quiz.
     pub next: Step,
+    /// The article the question is about, for the quote's source.
+    pub article: ArticleInfo,
 }
 
 /// The result of an answer.
@@ -221,8 +225,8 @@ pub enum Period {
 /// A leaderboard: the top, and the caller's own line even outside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Leaderboard {
-    pub rows: Vec<StandingRow>,
-    pub me: Option<StandingRow>,
+    pub rows: Vec<Standing>,
+    pub me: Option<Standing>,
     pub players: i64,
 }
 
@@ -233,11 +237,39 @@ pub struct ArticleInfo {
     pub title_en: Option<String>,
 }
 
+/// The articles of the bank, by slug: what a quote's source line names.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    articles: HashMap<String, ArticleInfo>,
+}
+
+impl Catalog {
+    pub fn of(corpus: &Corpus) -> Catalog {
+        let articles = corpus
+            .articles
+            .iter()
+            .map(|a| {
+                let info = ArticleInfo {
+                    title: a.meta.title.clone(),
+                    title_en: a.meta.title_en.clone(),
+                };
+                (a.article.slug().to_owned(), info)
+            })
+            .collect();
+        Catalog { articles }
+    }
+
+    /// The title of an article (empty for one the bank no longer has).
+    pub fn article(&self, slug: &str) -> ArticleInfo {
+        self.articles.get(slug).cloned().unwrap_or_default()
+    }
+}
+
 /// The use cases, over a store and a question bank.
 pub struct Service {
     store: Store,
     bank: Arc<Bank>,
-    articles: HashMap<String, ArticleInfo>,
+    catalog: Catalog,
     rng: Mutex<ChaCha8Rng>,
     clock: Arc<dyn Clock>,
 }
@@ -252,17 +284,6 @@ impl Service {
         clock: Arc<dyn Clock>,
         seed: Option<u64>,
     ) -> Self {
-        let articles = corpus
-            .articles
-            .iter()
-            .map(|a| {
-                let info = ArticleInfo {
-                    title: a.meta.title.clone(),
-                    title_en: a.meta.title_en.clone(),
-                };
-                (a.article.slug().to_owned(), info)
-            })
-            .collect();
         let rng = match seed {
             Some(s) => ChaCha8Rng::seed_from_u64(s),
             None => rand::make_rng(),
@@ -270,7 +291,7 @@ impl Service {
         Service {
             store,
             bank: Arc::new(bank),
-            articles,
+            catalog: Catalog::of(corpus),
             rng: Mutex::new(rng),
             clock,
         }
@@ -289,13 +310,19 @@ impl Service {
         self.clock.clone()
     }
 
-    /// The title of an article, for a quote's source line.
-    pub fn article(&self, slug: &str) -> ArticleInfo {
-        self.articles.get(slug).cloned().unwrap_or_default()
+    /// The articles, for the use cases that name a quote's source.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
-    /// The questions of a new quiz of `n` (1-20, clamped), chosen with the
-    /// service's rng.
+    /// How many questions a quiz can have: the bank's different facts, at
+    /// most 20.
+    pub fn most_questions(&self) -> usize {
+        self.bank.facts().min(20)
+    }
+
+    /// The questions of a new quiz of `n` (1-20, clamped; fewer when the
+    /// bank has fewer facts), chosen with the service's rng.
     pub fn plan(&self, n: u8) -> Vec<Question> {
         let n = usize::from(n.clamp(1, 20));
         let mut rng = self
@@ -319,12 +346,6 @@ impl Service {
     pub async fn enter(&self, who: &Identity) -> anyhow::Result<Player> {
         let who = who.clone();
         self.run(move |conn, now| enter(conn, &who, now)).await
-    }
-
-    /// Records the language a player chose.
-    pub async fn choose_lang(&self, player_id: i64, lang: Lang) -> anyhow::Result<()> {
-        self.run(move |conn, _| store::choose_lang(conn, player_id, lang.code()))
-            .await
     }
 
     /// Starts a solo quiz of `n` questions; see [`solo::start`].
@@ -357,20 +378,14 @@ impl Service {
         player_id: i64,
         choice: usize,
     ) -> anyhow::Result<AnswerOutcome> {
-        self.run(move |conn, now| solo::answer(conn, now, served_id, player_id, choice))
+        let catalog = self.catalog.clone();
+        self.run(move |conn, now| solo::answer(conn, &catalog, now, served_id, player_id, choice))
             .await
     }
 
     /// Stops the player's running solo quiz; what was answered is kept.
     pub async fn stop(&self, player_id: i64) -> anyhow::Result<Option<QuizSummary>> {
         self.run(move |conn, now| solo::stop(conn, now, player_id))
-            .await
-    }
-
-    /// The running solo quiz of a player, if any.
-    pub async fn running_solo(&self, player_id: i64) -> anyhow::Result<Option<i64>> {
-        self.store
-            .read(move |conn| Ok(store::running_solo(conn, player_id)?.map(|q| q.id)))
             .await
     }
 
@@ -403,25 +418,23 @@ impl Service {
 
 /// Finds or creates the player behind an identity, refreshing their name.
 pub fn enter(conn: &Connection, who: &Identity, now: i64) -> anyhow::Result<Player> {
-    let row = store::upsert_player(
-        conn,
-        who.origin,
-        &who.external_id,
-        &who.name,
-        who.lang.code(),
-        now,
-    )?;
+    let row = store::upsert_player(conn, who.origin, &who.external_id, &who.name, who.lang, now)?;
     Ok(Player {
         id: row.id,
         name: row.display_name,
-        lang: Lang::from_code(&row.lang),
+        lang: row.lang,
     })
 }
 
 /// Saves a chat; returns its row id.
 pub fn save_chat(conn: &Connection, chat: &ChatRef, now: i64) -> anyhow::Result<i64> {
-    let kind = if chat.group { "group" } else { "private" };
-    store::upsert_chat(conn, chat.telegram_id, kind, chat.title.as_deref(), now)
+    store::upsert_chat(
+        conn,
+        chat.telegram_id,
+        chat.group,
+        chat.title.as_deref(),
+        now,
+    )
 }
 
 /// Saves the planned questions of a quiz, in order.
@@ -446,7 +459,7 @@ pub(crate) fn summary(
     quiz_id: i64,
     player_id: i64,
     total: i64,
-    state: &str,
+    state: QuizState,
     ended_now: bool,
 ) -> anyhow::Result<QuizSummary> {
     let scores = store::quiz_scores(conn, quiz_id)?;
@@ -464,7 +477,7 @@ pub(crate) fn summary(
         answered,
         correct,
         points,
-        state: state.to_owned(),
+        state,
         rank,
         players: players.max(rank),
         ended_now,

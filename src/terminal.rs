@@ -9,8 +9,9 @@ use anyhow::Context;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::i18n::Lang;
-use crate::service::{AnswerOutcome, Asked, Identity, QuizSummary, Recorded, Scope, Service, Step};
-use crate::store::{Origin, StandingRow};
+use crate::service::{
+    AnswerOutcome, Asked, Identity, Origin, QuizSummary, Recorded, Scope, Service, Standing, Step,
+};
 
 /// The longest player name kept.
 pub const MAX_NAME_CHARS: usize = 64;
@@ -94,7 +95,7 @@ pub async fn play(
         };
         step = match service.answer(asked.served_id, player.id, choice).await? {
             AnswerOutcome::Recorded(r) => {
-                show_verdict(out, lang, service, &r)?;
+                show_verdict(out, lang, &r)?;
                 r.next
             }
             // One player, one terminal: anything else means another process
@@ -161,12 +162,7 @@ async fn read_choice(
     }
 }
 
-fn show_verdict(
-    out: &mut impl Write,
-    lang: Lang,
-    service: &Service,
-    r: &Recorded,
-) -> anyhow::Result<()> {
+fn show_verdict(out: &mut impl Write, lang: Lang, r: &Recorded) -> anyhow::Result<()> {
     let q = &r.question;
     if r.correct {
         writeln!(out, "{}", lang.right(r.points))?;
@@ -183,7 +179,7 @@ fn show_verdict(
         )?;
     }
     writeln!(out, "«{}»", q.quote)?;
-    let info = service.article(&q.article);
+    let info = &r.article;
     let title = match lang {
         Lang::En => info.title_en.as_deref().unwrap_or(&info.title),
         Lang::Ar => &info.title,
@@ -230,7 +226,7 @@ pub async fn print_leaderboard(
 }
 
 /// "3. name — 250 pts (3/4)".
-pub fn leaderboard_line(lang: Lang, row: &StandingRow) -> String {
+pub fn leaderboard_line(lang: Lang, row: &Standing) -> String {
     format!(
         "{}. {} — {} ({}/{})",
         row.rank,

@@ -3,9 +3,9 @@
 use anyhow::Context;
 use rusqlite::Connection;
 
-use super::{Leaderboard, Period, Scope, Stats};
+use super::{Leaderboard, Period, Scope, Standing, Stats};
 use crate::game;
-use crate::store::{self, StandingRow};
+use crate::store;
 
 /// A player's statistics; the rank is global and all-time.
 pub fn stats(conn: &Connection, player_id: i64) -> anyhow::Result<Stats> {
@@ -58,7 +58,7 @@ pub fn leaderboard(
         Some(id) => match rows.iter().find(|r| r.player_id == id) {
             Some(row) => Some(row.clone()),
             None => match store::standing(conn, scope, period, id)? {
-                Some((points, answered, correct)) => Some(StandingRow {
+                Some((points, answered, correct)) => Some(Standing {
                     rank: store::rank_of(conn, scope, period, points)?,
                     player_id: id,
                     name: store::player(conn, id)?

@@ -1,27 +1,22 @@
-//! Group quizzes: timed rounds that every member answers through a native
-//! quiz poll.
+//! Group quizzes: the store's rounds read into [`game::round`]'s state, the
+//! rules applied, what changed written back.
 //!
 //! A round opens when its poll is sent ([`open_round`]) and closes when
 //! Telegram says the poll closed, or its time is well past ([`close`]).
-//! Every member's answer counts once, whenever it reaches the bot: Telegram
-//! only delivers votes cast while the poll was open. Votes wait in the
-//! inbox until their poll is known and are counted many at a time
-//! ([`count_votes`]); a round is closed only after the votes received
-//! before its closing are counted. The faster a right answer reached the
-//! bot, the more it is worth.
+//! Votes wait in the inbox until their poll is known and are counted many
+//! at a time ([`count_votes`]); a round is closed only after the votes
+//! received before its closing are counted.
 
 use std::collections::HashMap;
 
 use anyhow::Context;
 use rusqlite::Connection;
 
-use super::{ChatRef, Question, save_chat, save_plan, snapshot};
-use crate::game;
-use crate::store::{self, NewAnswer, StandingRow};
-
-/// A round whose closing time is further back than this when the bot
-/// closes it (the bot was down): the quiz stops instead of going on.
-pub const STALE_MS: i64 = 10 * 60 * 1000;
+use super::{ArticleInfo, Catalog, ChatRef, Question, Standing, save_chat, save_plan, snapshot};
+use crate::game::round::{self as rules, Close, GroupQuiz, Opened, Then, Vote};
+use crate::game::{self, Mode, QuizState};
+use crate::i18n::Lang;
+use crate::store::{self, NewAnswer, QuizRow, ServedRow};
 
 /// Result of `/quiz` in a group.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,7 +48,9 @@ pub struct RoundResult {
     pub answered: i64,
     pub right: i64,
     /// The quiz's standings so far, best first.
-    pub standings: Vec<StandingRow>,
+    pub standings: Vec<Standing>,
+    /// The article the question is about, for the quote's source.
+    pub article: ArticleInfo,
 }
 
 /// A round just closed, and what comes after it.
@@ -61,13 +58,15 @@ pub struct RoundResult {
 pub struct Closed {
     /// The group's Telegram id.
     pub chat: Option<i64>,
+    /// The group's language.
+    pub lang: Lang,
     pub result: RoundResult,
-    pub then: Then,
+    pub after: After,
 }
 
 /// What follows a closed round.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Then {
+pub enum After {
     Next(Box<Round>),
     /// That was the last round.
     Podium(Podium),
@@ -78,26 +77,18 @@ pub enum Then {
     Nothing,
 }
 
-/// A player of a finished group quiz and their place in the group.
+/// The end of a group quiz: its standings and the group's board.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Podium {
     /// This quiz's standings, best first.
-    pub standings: Vec<StandingRow>,
+    pub standings: Vec<Standing>,
     /// For each player of the quiz: (player, rank on the group's all-time board).
     pub group_ranks: Vec<(i64, i64)>,
     /// The group's all-time board after the quiz, its top five.
-    pub group_board: Vec<StandingRow>,
-    pub state: String,
-}
-
-/// Who is asking to stop a group's quiz.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StopRight {
-    NotRunning,
-    /// The member who started it: may stop it.
-    Starter,
-    /// Anyone else: only if an admin.
-    Other,
+    pub group_board: Vec<Standing>,
+    pub state: QuizState,
+    /// The group's language.
+    pub lang: Lang,
 }
 
 /// Result of `/stop` in a group.
@@ -145,7 +136,7 @@ pub fn start(
         });
     }
     let quiz = store::NewQuiz {
-        mode: "group",
+        mode: Mode::Group,
         chat_id: Some(chat_id),
         started_by: player_id,
         total: i64::try_from(plan.len()).context("quiz size")?,
@@ -167,21 +158,38 @@ pub fn next_round(conn: &Connection, quiz_id: i64) -> anyhow::Result<Option<Roun
     let Some(quiz) = store::quiz(conn, quiz_id)? else {
         return Ok(None);
     };
-    if quiz.state != "running" {
+    if quiz.state != QuizState::Running {
         return Ok(None);
     }
     let rows = store::served_of_quiz(conn, quiz_id)?;
     let Some(row) = rows.into_iter().find(|r| r.served_at.is_none()) else {
         return Ok(None);
     };
-    Ok(Some(Round {
+    round_of(&row, &quiz).map(Some)
+}
+
+fn round_of(row: &ServedRow, quiz: &QuizRow) -> anyhow::Result<Round> {
+    Ok(Round {
         served_id: row.id,
-        quiz_id,
+        quiz_id: quiz.id,
         position: row.position,
         total: quiz.total,
         question: snapshot(&row.snapshot)?,
         round_seconds: quiz.round_seconds.unwrap_or(30),
-    }))
+    })
+}
+
+/// The game's view of a stored round.
+fn rules_of(row: &ServedRow, question: &Question) -> rules::Round {
+    rules::Round {
+        opened: match (row.served_at, row.closes_at) {
+            (Some(at), Some(closes_at)) => Some(Opened { at, closes_at }),
+            _ => None,
+        },
+        closed_at: row.closed_at,
+        options: question.options.len(),
+        correct: question.correct,
+    }
 }
 
 /// A round's poll is on screen since `sent_at`: records its message and
@@ -195,19 +203,24 @@ pub fn open_round(
     sent_at: i64,
 ) -> anyhow::Result<Option<i64>> {
     let (row, quiz) = store::served_with_quiz(conn, served_id)?.context("no such round")?;
-    if row.served_at.is_some() {
+    let question = snapshot(&row.snapshot)?;
+    let round_ms = quiz.round_seconds.unwrap_or(30) * 1000;
+    let Some(opened) = rules_of(&row, &question)
+        .open(sent_at, round_ms)
+        .and_then(|r| r.opened)
+    else {
         return Ok(None);
-    }
-    let closes_at = sent_at + quiz.round_seconds.unwrap_or(30) * 1000;
+    };
     store::set_message(conn, served_id, message_id, Some(poll_id))?;
-    store::mark_served(conn, served_id, sent_at, Some(closes_at))?;
-    Ok(Some(closes_at))
+    store::mark_served(conn, served_id, opened.at, Some(opened.closes_at))?;
+    Ok(Some(opened.closes_at))
 }
 
 /// Scores up to `limit` votes whose poll is known (one poll's, or any),
-/// oldest first: each becomes its member's answer (saving the member, who
-/// may never have talked to the bot), with points from when the vote
-/// reached the bot. A member's first answer to a round counts.
+/// oldest first: each member's first vote for a round becomes their answer
+/// (saving the member, who may never have talked to the bot), with points
+/// from when the vote reached the bot. A member's vote counted in an earlier
+/// batch is refused by the store's one answer per member and round.
 pub fn count_votes(
     conn: &Connection,
     now: i64,
@@ -215,96 +228,69 @@ pub fn count_votes(
     limit: usize,
 ) -> anyhow::Result<Counted> {
     let votes = store::ready_votes(conn, poll_id, limit)?;
-    let mut rounds: HashMap<i64, Option<RoundRules>> = HashMap::new();
-    let mut counted = Counted {
-        taken: votes.len(),
-        recorded: 0,
-    };
     let ids: Vec<i64> = votes.iter().map(|v| v.id).collect();
     store::votes_scored(conn, &ids)?;
-    let voters: Vec<(i64, &str, &str)> = votes
+    let voters: Vec<(i64, &str, Lang)> = votes
         .iter()
-        .map(|v| (v.user_id, v.name.as_str(), v.lang.as_str()))
+        .map(|v| (v.user_id, v.name.as_str(), v.lang))
         .collect();
     let players = store::upsert_telegram_players(conn, &voters, now)?;
-    let mut scored = Vec::with_capacity(votes.len());
+    // The votes of each round, in the order they came.
+    let mut by_round: HashMap<i64, Vec<Vote>> = HashMap::new();
     for v in &votes {
-        let rules = match rounds.get(&v.served_id) {
-            Some(r) => r.clone(),
-            None => {
-                let r = RoundRules::of(conn, v.served_id)?;
-                rounds.insert(v.served_id, r.clone());
-                r
-            }
-        };
-        let Some(rules) = rules else { continue };
-        let Ok(choice) = usize::try_from(v.choice) else {
-            continue;
-        };
-        if choice >= rules.options {
-            continue;
+        if let Some(&voter) = players.get(&v.user_id) {
+            by_round.entry(v.served_id).or_default().push(Vote {
+                voter,
+                choice: v.choice,
+                received_at: v.received_at,
+            });
         }
-        let Some(&player_id) = players.get(&v.user_id) else {
+    }
+    let mut scored = Vec::with_capacity(votes.len());
+    for (served_id, votes) in by_round {
+        let Some((row, quiz)) = store::served_with_quiz(conn, served_id)? else {
             continue;
         };
-        let correct = choice == rules.correct;
-        let elapsed = (v.received_at - rules.served_at).max(0);
-        let answer = NewAnswer {
-            served_id: v.served_id,
-            player_id,
-            quiz_id: rules.quiz_id,
-            chat_id: rules.chat_id,
-            choice: v.choice,
-            is_correct: correct,
-            points: game::group_points(correct, elapsed, rules.round_ms),
-            answered_at: v.received_at,
-            elapsed_ms: elapsed,
-            week: game::week_of(v.received_at),
-        };
-        if store::insert_answer(conn, &answer)? {
-            scored.push(answer);
+        let question = snapshot(&row.snapshot)?;
+        for (vote, outcome) in rules_of(&row, &question).votes(&votes) {
+            let (rules::VoteOutcome::Right { elapsed_ms, .. }
+            | rules::VoteOutcome::Wrong { elapsed_ms }) = outcome
+            else {
+                continue;
+            };
+            let answer = NewAnswer {
+                served_id,
+                player_id: vote.voter,
+                quiz_id: quiz.id,
+                chat_id: quiz.chat_id,
+                choice: vote.choice,
+                is_correct: matches!(outcome, rules::VoteOutcome::Right { .. }),
+                points: outcome.points(),
+                answered_at: vote.received_at,
+                elapsed_ms,
+                week: game::week_of(vote.received_at),
+            };
+            if store::insert_answer(conn, &answer)? {
+                scored.push(answer);
+            }
         }
     }
     store::add_to_standings(conn, &scored)?;
-    counted.recorded = scored.len();
-    Ok(counted)
-}
-
-/// What judging a vote needs, read once per round.
-#[derive(Debug, Clone)]
-struct RoundRules {
-    quiz_id: i64,
-    chat_id: Option<i64>,
-    served_at: i64,
-    round_ms: i64,
-    options: usize,
-    correct: usize,
-}
-
-impl RoundRules {
-    fn of(conn: &Connection, served_id: i64) -> anyhow::Result<Option<RoundRules>> {
-        let Some((row, quiz)) = store::served_with_quiz(conn, served_id)? else {
-            return Ok(None);
-        };
-        let (Some(served_at), Some(closes_at)) = (row.served_at, row.closes_at) else {
-            return Ok(None);
-        };
-        let question = snapshot(&row.snapshot)?;
-        Ok(Some(RoundRules {
-            quiz_id: quiz.id,
-            chat_id: quiz.chat_id,
-            served_at,
-            round_ms: closes_at - served_at,
-            options: question.options.len(),
-            correct: question.correct,
-        }))
-    }
+    Ok(Counted {
+        taken: votes.len(),
+        recorded: scored.len(),
+    })
 }
 
 /// Closes the round shown by `poll_id` (Telegram says its poll closed).
-pub fn close_by_poll(conn: &Connection, now: i64, poll_id: &str) -> anyhow::Result<Option<Closed>> {
+pub fn close_by_poll(
+    conn: &Connection,
+    catalog: &Catalog,
+    now: i64,
+    poll_id: &str,
+) -> anyhow::Result<Option<Closed>> {
     match store::served_by_poll(conn, poll_id)? {
-        Some(served_id) => close(conn, now, served_id),
+        Some(served_id) => close(conn, catalog, now, served_id),
         None => Ok(None),
     }
 }
@@ -312,52 +298,61 @@ pub fn close_by_poll(conn: &Connection, now: i64, poll_id: &str) -> anyhow::Resu
 /// Closes a round once (`None` if it was closed already or never shown):
 /// counts the votes waiting for it, then says how it went and what comes
 /// next (the next round, or the podium).
-pub fn close(conn: &Connection, now: i64, served_id: i64) -> anyhow::Result<Option<Closed>> {
+pub fn close(
+    conn: &Connection,
+    catalog: &Catalog,
+    now: i64,
+    served_id: i64,
+) -> anyhow::Result<Option<Closed>> {
     let Some((row, quiz)) = store::served_with_quiz(conn, served_id)? else {
         return Ok(None);
     };
-    let Some(closes_at) = row.closes_at else {
+    let round = round_of(&row, &quiz)?;
+    let next = next_round(conn, quiz.id)?;
+    let game_quiz = GroupQuiz {
+        state: quiz.state,
+        started_by: quiz.started_by,
+    };
+    let (close, _, state) = rules_of(&row, &round.question).close(game_quiz, now, next.is_some());
+    let Close::Closed(then) = close else {
         return Ok(None);
     };
-    if row.closed_at.is_some() {
-        return Ok(None);
-    }
     count_round_votes(conn, now, served_id)?;
     store::close_round(conn, served_id, now)?;
     let (answered, right) = store::round_counts(conn, served_id)?;
     let standings = store::quiz_scores(conn, quiz.id)?;
-    let round = Round {
-        served_id,
-        quiz_id: quiz.id,
-        position: row.position,
-        total: quiz.total,
-        question: snapshot(&row.snapshot)?,
-        round_seconds: quiz.round_seconds.unwrap_or(30),
-    };
-    let then = if quiz.state != "running" {
-        Then::Nothing
-    } else if now - closes_at > STALE_MS {
-        Then::Interrupted(end(conn, now, quiz.id, "stopped")?)
-    } else {
-        match next_round(conn, quiz.id)? {
-            Some(next) => Then::Next(Box::new(next)),
-            None => Then::Podium(end(conn, now, quiz.id, "finished")?),
-        }
+    let after = match (then, next) {
+        (Then::Next, Some(next)) => After::Next(Box::new(next)),
+        (Then::Podium | Then::Next, _) => After::Podium(end(conn, now, quiz.id, state)?),
+        (Then::Interrupted, _) => After::Interrupted(end(conn, now, quiz.id, state)?),
+        (Then::Nothing, _) => After::Nothing,
     };
     let chat = match quiz.chat_id {
         Some(id) => store::chat_telegram_id(conn, id)?,
         None => None,
     };
+    let lang = match chat {
+        Some(chat) => store::chat_lang(conn, chat)?,
+        None => Lang::default(),
+    };
+    let article = catalog.article(&round.question.article);
     Ok(Some(Closed {
         chat,
+        lang,
         result: RoundResult {
             round,
             answered,
             right,
             standings,
+            article,
         },
-        then,
+        after,
     }))
+}
+
+/// The poll that shows a round, once sent.
+pub fn poll_of(conn: &Connection, served_id: i64) -> anyhow::Result<Option<String>> {
+    store::poll_of(conn, served_id)
 }
 
 /// Counts every vote waiting for a round.
@@ -380,19 +375,20 @@ pub fn abandon(conn: &Connection, now: i64, served_id: i64) -> anyhow::Result<Op
     let Some((_, quiz)) = store::served_with_quiz(conn, served_id)? else {
         return Ok(None);
     };
-    if quiz.state != "running" {
+    if quiz.state != QuizState::Running {
         return Ok(None);
     }
-    end(conn, now, quiz.id, "stopped").map(Some)
+    end(conn, now, quiz.id, QuizState::Stopped).map(Some)
 }
 
-/// Ends a group quiz (`finished`, or `stopped`) and returns its podium.
-pub fn end(conn: &Connection, now: i64, quiz_id: i64, state: &str) -> anyhow::Result<Podium> {
+/// Ends a group quiz (finished, or stopped) and returns its podium.
+pub fn end(conn: &Connection, now: i64, quiz_id: i64, state: QuizState) -> anyhow::Result<Podium> {
     store::end_quiz(conn, quiz_id, state, now)?;
     let quiz = store::quiz(conn, quiz_id)?.context("no such quiz")?;
     let standings = store::quiz_scores(conn, quiz_id)?;
     let mut group_ranks = Vec::new();
     let mut group_board = Vec::new();
+    let mut lang = Lang::default();
     if let Some(chat) = quiz.chat_id {
         for s in &standings {
             if let Some((points, _, _)) = store::standing(conn, chat, 0, s.player_id)? {
@@ -400,29 +396,16 @@ pub fn end(conn: &Connection, now: i64, quiz_id: i64, state: &str) -> anyhow::Re
             }
         }
         group_board = store::top(conn, chat, 0, 5)?;
+        if let Some(telegram_id) = store::chat_telegram_id(conn, chat)? {
+            lang = store::chat_lang(conn, telegram_id)?;
+        }
     }
     Ok(Podium {
         standings,
         group_ranks,
         group_board,
         state: quiz.state,
-    })
-}
-
-/// Whether a member (`None`: one the bot never saw) may stop the group's
-/// running quiz without being an admin.
-pub fn stop_right(
-    conn: &Connection,
-    chat_telegram_id: i64,
-    player_id: Option<i64>,
-) -> anyhow::Result<StopRight> {
-    let Some(chat) = store::chat_by_telegram_id(conn, chat_telegram_id)? else {
-        return Ok(StopRight::NotRunning);
-    };
-    Ok(match store::running_group(conn, chat)? {
-        None => StopRight::NotRunning,
-        Some(q) if Some(q.started_by) == player_id => StopRight::Starter,
-        Some(_) => StopRight::Other,
+        lang,
     })
 }
 
@@ -441,9 +424,15 @@ pub fn stop(
     let Some(quiz) = store::running_group(conn, chat)? else {
         return Ok(GroupStop::NotRunning);
     };
-    if quiz.started_by != player_id && !is_admin {
-        return Ok(GroupStop::NotAllowed);
-    }
+    let game_quiz = GroupQuiz {
+        state: quiz.state,
+        started_by: quiz.started_by,
+    };
+    let stopped = match game_quiz.stop(player_id, is_admin) {
+        Ok(stopped) => stopped,
+        Err(rules::StopRight::NotRunning) => return Ok(GroupStop::NotRunning),
+        Err(_) => return Ok(GroupStop::NotAllowed),
+    };
     let open = store::served_of_quiz(conn, quiz.id)?
         .into_iter()
         .find(|r| r.served_at.is_some() && r.closed_at.is_none());
@@ -451,7 +440,7 @@ pub fn stop(
         count_round_votes(conn, now, round.id)?;
         store::close_round(conn, round.id, now)?;
     }
-    let podium = end(conn, now, quiz.id, "stopped")?;
+    let podium = end(conn, now, quiz.id, stopped.state)?;
     Ok(GroupStop::Stopped {
         open_message: open.and_then(|r| r.message_id),
         podium,
@@ -491,7 +480,7 @@ pub fn resume(conn: &Connection, now: i64) -> anyhow::Result<Vec<Resume>> {
             // Every round closed and the quiz still running (left so by an
             // earlier version): it is over.
             None => {
-                end(conn, now, quiz_id, "finished")?;
+                end(conn, now, quiz_id, QuizState::Finished)?;
             }
         }
     }

@@ -1,14 +1,15 @@
-//! Solo quizzes: one player, questions one after the other, a streak bonus
-//! for right answers in a row.
+//! Solo quizzes: the store's quiz read into [`game::solo`]'s state, the
+//! rules applied, what changed written back.
 
 use anyhow::Context;
 use rusqlite::Connection;
 
 use super::{
-    AnswerOutcome, Asked, ChatRef, QuizSummary, Recorded, Step, save_chat, save_plan, snapshot,
-    summary,
+    AnswerOutcome, Asked, Catalog, ChatRef, QuizSummary, Recorded, Step, save_chat, save_plan,
+    snapshot, summary,
 };
-use crate::game;
+use crate::game::solo::{Outcome, Shown, SoloQuiz};
+use crate::game::{self, Mode, QuizState};
 use crate::quiz::Question;
 use crate::store::{self, NewAnswer};
 
@@ -52,15 +53,20 @@ pub fn start(
         .transpose()?;
     let replaced = match store::running_solo(conn, player_id)? {
         Some(old) => {
-            store::end_quiz(conn, old.id, "stopped", now)?;
+            store::end_quiz(conn, old.id, QuizState::Stopped, now)?;
             Some(summary(
-                conn, old.id, player_id, old.total, "stopped", true,
+                conn,
+                old.id,
+                player_id,
+                old.total,
+                QuizState::Stopped,
+                true,
             )?)
         }
         None => None,
     };
     let quiz = store::NewQuiz {
-        mode: "solo",
+        mode: Mode::Solo,
         chat_id,
         started_by: player_id,
         total: i64::try_from(plan.len()).context("quiz size")?,
@@ -81,8 +87,8 @@ pub fn start(
 /// (again), or the next one, or the end (the quiz is then finished).
 pub fn next(conn: &Connection, now: i64, quiz_id: i64, player_id: i64) -> anyhow::Result<Step> {
     let quiz = store::quiz(conn, quiz_id)?.context("no such quiz")?;
-    if quiz.state != "running" {
-        let s = summary(conn, quiz_id, player_id, quiz.total, &quiz.state, false)?;
+    if quiz.state != QuizState::Running {
+        let s = summary(conn, quiz_id, player_id, quiz.total, quiz.state, false)?;
         return Ok(Step::Over(s));
     }
     step(conn, &quiz, player_id, now)
@@ -93,6 +99,7 @@ pub fn next(conn: &Connection, now: i64, quiz_id: i64, player_id: i64) -> anyhow
 /// the same transaction.
 pub fn answer(
     conn: &Connection,
+    catalog: &Catalog,
     at: i64,
     served_id: i64,
     player_id: i64,
@@ -109,25 +116,32 @@ pub fn answer(
     let Some(served_at) = row.served_at else {
         return Ok(AnswerOutcome::Unknown);
     };
-    if quiz.mode != "solo" {
+    if quiz.mode != Mode::Solo {
         return Ok(AnswerOutcome::Unknown);
     }
-    if quiz.started_by != player_id {
-        return Ok(AnswerOutcome::NotYours);
-    }
-    if answered {
-        return Ok(AnswerOutcome::AlreadyAnswered { quiz_id: quiz.id });
-    }
-    if quiz.state != "running" {
-        return Ok(AnswerOutcome::QuizOver);
-    }
     let question = snapshot(&row.snapshot)?;
-    if choice >= question.options.len() {
-        return Ok(AnswerOutcome::InvalidChoice);
+    let (done, streak) = store::solo_progress(conn, quiz.id, quiz.started_by)?;
+    let state = SoloQuiz {
+        owner: quiz.started_by,
+        state: quiz.state,
+        total: u32::try_from(quiz.total).context("quiz size")?,
+        answered: done,
+        streak,
+    };
+    let shown = Shown {
+        options: question.options.len(),
+        correct: question.correct,
+        answered,
+    };
+    let (outcome, after) = state.answer(player_id, shown, choice);
+    match outcome {
+        Outcome::Right { .. } | Outcome::Wrong => {}
+        Outcome::AlreadyAnswered => return Ok(AnswerOutcome::AlreadyAnswered { quiz_id: quiz.id }),
+        Outcome::NotYours => return Ok(AnswerOutcome::NotYours),
+        Outcome::QuizOver => return Ok(AnswerOutcome::QuizOver),
+        Outcome::InvalidChoice => return Ok(AnswerOutcome::InvalidChoice),
     }
-    let correct = choice == question.correct;
-    let (_, streak_before) = store::solo_progress(conn, quiz.id, player_id)?;
-    let points = game::solo_points(correct, streak_before);
+    let correct = matches!(outcome, Outcome::Right { .. });
     let recorded = store::record_answer(
         conn,
         &NewAnswer {
@@ -137,16 +151,29 @@ pub fn answer(
             chat_id: quiz.chat_id,
             choice: i64::try_from(choice).context("choice")?,
             is_correct: correct,
-            points,
+            points: outcome.points(),
             answered_at: at,
-            elapsed_ms: (at - served_at).max(0),
+            elapsed_ms: game::scoring::elapsed(served_at, at),
             week: game::week_of(at),
         },
     )?;
     if !recorded {
         return Ok(AnswerOutcome::AlreadyAnswered { quiz_id: quiz.id });
     }
-    let next = step(conn, &quiz, player_id, at)?;
+    let next = if after.state == QuizState::Running {
+        step(conn, &quiz, player_id, at)?
+    } else {
+        store::end_quiz(conn, quiz.id, after.state, at)?;
+        Step::Over(summary(
+            conn,
+            quiz.id,
+            player_id,
+            quiz.total,
+            after.state,
+            true,
+        )?)
+    };
+    let article = catalog.article(&question.article);
     Ok(AnswerOutcome::Recorded(Box::new(Recorded {
         quiz_id: quiz.id,
         served_id,
@@ -155,10 +182,11 @@ pub fn answer(
         question,
         choice,
         correct,
-        points,
-        streak: if correct { streak_before + 1 } else { 0 },
+        points: outcome.points(),
+        streak: after.streak,
         message_id: row.message_id,
         next,
+        article,
     })))
 }
 
@@ -167,8 +195,19 @@ pub fn stop(conn: &Connection, now: i64, player_id: i64) -> anyhow::Result<Optio
     let Some(quiz) = store::running_solo(conn, player_id)? else {
         return Ok(None);
     };
-    store::end_quiz(conn, quiz.id, "stopped", now)?;
-    summary(conn, quiz.id, player_id, quiz.total, "stopped", true).map(Some)
+    let (answered, streak) = store::solo_progress(conn, quiz.id, player_id)?;
+    let state = SoloQuiz {
+        owner: player_id,
+        state: quiz.state,
+        total: u32::try_from(quiz.total).context("quiz size")?,
+        answered,
+        streak,
+    };
+    let Some(stopped) = state.stop() else {
+        return Ok(None);
+    };
+    store::end_quiz(conn, quiz.id, stopped.state, now)?;
+    summary(conn, quiz.id, player_id, quiz.total, stopped.state, true).map(Some)
 }
 
 /// The step a running solo quiz is at: the first question not yet shown
@@ -181,9 +220,14 @@ fn step(
     now: i64,
 ) -> anyhow::Result<Step> {
     let Some(row) = store::next_solo_question(conn, quiz.id, player_id)? else {
-        store::end_quiz(conn, quiz.id, "finished", now)?;
+        store::end_quiz(conn, quiz.id, QuizState::Finished, now)?;
         return Ok(Step::Over(summary(
-            conn, quiz.id, player_id, quiz.total, "finished", true,
+            conn,
+            quiz.id,
+            player_id,
+            quiz.total,
+            QuizState::Finished,
+            true,
         )?));
     };
     let again = row.served_at.is_some();

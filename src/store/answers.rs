@@ -3,16 +3,7 @@
 use anyhow::Context;
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// One line of a leaderboard.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StandingRow {
-    pub rank: i64,
-    pub player_id: i64,
-    pub name: String,
-    pub points: i64,
-    pub answered: i64,
-    pub correct: i64,
-}
+use crate::game::scoring::Standing;
 
 /// A new answer, to record.
 #[derive(Debug, Clone)]
@@ -133,7 +124,7 @@ pub fn round_counts(conn: &Connection, served_id: i64) -> anyhow::Result<(i64, i
 
 /// In one quiz, per player: points, answered, correct, best first; equal
 /// points share a rank.
-pub fn quiz_scores(conn: &Connection, quiz_id: i64) -> anyhow::Result<Vec<StandingRow>> {
+pub fn quiz_scores(conn: &Connection, quiz_id: i64) -> anyhow::Result<Vec<Standing>> {
     let rows: Vec<(i64, String, i64, i64, i64)> = conn
         .prepare_cached(
             "SELECT a.player_id, p.display_name, SUM(a.points) AS points, COUNT(*), SUM(a.is_correct) AS correct
@@ -147,13 +138,13 @@ pub fn quiz_scores(conn: &Connection, quiz_id: i64) -> anyhow::Result<Vec<Standi
         })?
         .collect::<rusqlite::Result<_>>()
         .context("cannot read the quiz's scores")?;
-    let mut out: Vec<StandingRow> = Vec::with_capacity(rows.len());
+    let mut out: Vec<Standing> = Vec::with_capacity(rows.len());
     for (i, (player_id, name, points, answered, correct)) in rows.into_iter().enumerate() {
         let rank = match out.last() {
             Some(prev) if prev.points == points => prev.rank,
             _ => i64::try_from(i).unwrap_or(i64::MAX) + 1,
         };
-        out.push(StandingRow {
+        out.push(Standing {
             rank,
             player_id,
             name,
@@ -171,7 +162,7 @@ pub fn solo_progress(
     conn: &Connection,
     quiz_id: i64,
     player_id: i64,
-) -> anyhow::Result<(i64, u32)> {
+) -> anyhow::Result<(u32, u32)> {
     let rows: Vec<bool> = conn
         .prepare_cached(
             "SELECT a.is_correct FROM answers a JOIN served s ON s.id = a.served_id
@@ -182,7 +173,7 @@ pub fn solo_progress(
         .context("cannot read the quiz's answers")?;
     let streak = rows.iter().rev().take_while(|&&c| c).count();
     Ok((
-        i64::try_from(rows.len()).unwrap_or(i64::MAX),
+        u32::try_from(rows.len()).unwrap_or(u32::MAX),
         u32::try_from(streak).unwrap_or(u32::MAX),
     ))
 }
@@ -231,7 +222,7 @@ pub fn top(
     scope: i64,
     period: i64,
     limit: i64,
-) -> anyhow::Result<Vec<StandingRow>> {
+) -> anyhow::Result<Vec<Standing>> {
     conn.prepare_cached(
         "SELECT s.player_id, p.display_name, s.points, s.answered, s.correct,
                 (SELECT COALESCE(SUM(players), 0) FROM standing_points o
@@ -242,7 +233,7 @@ pub fn top(
          LIMIT ?3",
     )?
     .query_map([scope, period, limit], |r| {
-        Ok(StandingRow {
+        Ok(Standing {
             player_id: r.get(0)?,
             name: r.get(1)?,
             points: r.get(2)?,

@@ -30,7 +30,7 @@ pub struct NewVote {
     /// The voter's Telegram user id.
     pub user_id: i64,
     pub name: String,
-    pub lang: String,
+    pub lang: crate::i18n::Lang,
     pub choice: i64,
 }
 
@@ -40,7 +40,7 @@ pub struct ReadyVote {
     pub id: i64,
     pub user_id: i64,
     pub name: String,
-    pub lang: String,
+    pub lang: crate::i18n::Lang,
     pub choice: i64,
     pub received_at: i64,
     pub served_id: i64,

@@ -6,7 +6,9 @@
 //! Every use case is a job: a closure over the connection that reads, decides
 //! and writes, run by [`Store::write`] inside the writer's transaction. Rows
 //! are read with `Row::get`, which returns an error (never panics) when a
-//! column does not fit its type.
+//! column does not fit its type; states, modes, origins and languages are
+//! stored by name and read back checked ([`stored_by_name`]), so nothing
+//! above the store sees a string where an enum belongs.
 
 mod answers;
 mod delivery;
@@ -28,6 +30,36 @@ pub use delivery::*;
 pub use players::*;
 pub use quizzes::*;
 
+/// Stores enums by their names (`as_str`) and reads them back with
+/// `FromStr`: a name that is not one of the enum's is an error, not a guess.
+macro_rules! stored_by_name {
+    ($($ty:ty),+) => {$(
+        impl rusqlite::types::ToSql for $ty {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $ty {
+            fn column_result(
+                value: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                value
+                    .as_str()?
+                    .parse()
+                    .map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
+            }
+        }
+    )+};
+}
+
+stored_by_name!(
+    crate::game::QuizState,
+    crate::game::Mode,
+    crate::game::Origin,
+    crate::i18n::Lang
+);
+
 /// The database when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE: &str = "sqlite://factquiz.db";
 
@@ -37,6 +69,9 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../../migrations/20261129000001_init.sql")),
         M::up(include_str!("../../migrations/20261201000001_delivery.sql")),
+        M::up(include_str!(
+            "../../migrations/20261202000001_chat_lang.sql"
+        )),
     ])
 }
 

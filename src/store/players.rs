@@ -3,28 +3,15 @@
 use anyhow::Context;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-/// Where a player comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    Telegram,
-    Terminal,
-}
-
-impl Origin {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Origin::Telegram => "telegram",
-            Origin::Terminal => "terminal",
-        }
-    }
-}
+use crate::game::Origin;
+use crate::i18n::Lang;
 
 /// A player as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlayerRow {
     pub id: i64,
     pub display_name: String,
-    pub lang: String,
+    pub lang: Lang,
     pub lang_chosen: bool,
     pub streak: i64,
     pub best_streak: i64,
@@ -51,14 +38,14 @@ pub fn upsert_player(
     origin: Origin,
     external_id: &str,
     display_name: &str,
-    lang: &str,
+    lang: Lang,
     now: i64,
 ) -> anyhow::Result<PlayerRow> {
     let found = conn
         .prepare_cached(&format!(
             "SELECT {PLAYER_COLUMNS} FROM players WHERE origin = ?1 AND external_id = ?2"
         ))?
-        .query_row(params![origin.as_str(), external_id], player_row)
+        .query_row(params![origin, external_id], player_row)
         .optional()
         .context("cannot read the player")?;
     if let Some(p) = found
@@ -76,7 +63,7 @@ pub fn upsert_player(
          RETURNING {PLAYER_COLUMNS}"
     ))?
     .query_row(
-        params![origin.as_str(), external_id, display_name, lang, now],
+        params![origin, external_id, display_name, lang, now],
         player_row,
     )
     .context("cannot save the player")
@@ -89,7 +76,7 @@ pub fn player_id(
     external_id: &str,
 ) -> anyhow::Result<Option<i64>> {
     conn.prepare_cached("SELECT id FROM players WHERE origin = ?1 AND external_id = ?2")?
-        .query_row(params![origin.as_str(), external_id], |r| r.get(0))
+        .query_row(params![origin, external_id], |r| r.get(0))
         .optional()
         .context("cannot read the player")
 }
@@ -99,17 +86,17 @@ pub fn player_id(
 /// player id.
 pub fn upsert_telegram_players(
     conn: &Connection,
-    users: &[(i64, &str, &str)],
+    users: &[(i64, &str, Lang)],
     now: i64,
 ) -> anyhow::Result<std::collections::HashMap<i64, i64>> {
     let mut ids = std::collections::HashMap::with_capacity(users.len());
     // One row per user (the last name seen wins).
-    let mut unique: std::collections::BTreeMap<i64, (&str, &str)> =
+    let mut unique: std::collections::BTreeMap<i64, (&str, Lang)> =
         std::collections::BTreeMap::new();
     for &(user, name, lang) in users {
         unique.insert(user, (name, lang));
     }
-    let rows: Vec<(String, &str, &str)> = unique
+    let rows: Vec<(String, &str, Lang)> = unique
         .iter()
         .map(|(user, (name, lang))| (user.to_string(), *name, *lang))
         .collect();
@@ -175,7 +162,7 @@ pub fn player(conn: &Connection, id: i64) -> anyhow::Result<Option<PlayerRow>> {
 }
 
 /// Records a language the player chose: it wins over Telegram's from now on.
-pub fn choose_lang(conn: &Connection, player_id: i64, lang: &str) -> anyhow::Result<()> {
+pub fn choose_lang(conn: &Connection, player_id: i64, lang: Lang) -> anyhow::Result<()> {
     conn.prepare_cached("UPDATE players SET lang = ?1, lang_chosen = 1 WHERE id = ?2")?
         .execute(params![lang, player_id])
         .context("cannot save the language")?;
@@ -186,10 +173,11 @@ pub fn choose_lang(conn: &Connection, player_id: i64, lang: &str) -> anyhow::Res
 pub fn upsert_chat(
     conn: &Connection,
     telegram_id: i64,
-    kind: &str,
+    group: bool,
     title: Option<&str>,
     now: i64,
 ) -> anyhow::Result<i64> {
+    let kind = if group { "group" } else { "private" };
     conn.prepare_cached(
         "INSERT INTO chats (telegram_id, kind, title, created_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (telegram_id) DO UPDATE SET kind = excluded.kind, title = COALESCE(excluded.title, chats.title)
@@ -213,4 +201,22 @@ pub fn chat_telegram_id(conn: &Connection, id: i64) -> anyhow::Result<Option<i64
         .query_row([id], |r| r.get(0))
         .optional()
         .context("cannot read the chat")
+}
+
+/// A chat's interface language (a group's, chosen by an admin with
+/// `/lang`); Arabic for a chat the bot does not know.
+pub fn chat_lang(conn: &Connection, telegram_id: i64) -> anyhow::Result<Lang> {
+    conn.prepare_cached("SELECT lang FROM chats WHERE telegram_id = ?1")?
+        .query_row([telegram_id], |r| r.get(0))
+        .optional()
+        .map(Option::unwrap_or_default)
+        .context("cannot read the chat's language")
+}
+
+/// Sets a chat's interface language.
+pub fn set_chat_lang(conn: &Connection, chat_id: i64, lang: Lang) -> anyhow::Result<()> {
+    conn.prepare_cached("UPDATE chats SET lang = ?1 WHERE id = ?2")?
+        .execute(params![lang, chat_id])
+        .context("cannot save the chat's language")?;
+    Ok(())
 }

@@ -3,14 +3,16 @@
 use anyhow::Context;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::game::{Mode, QuizState};
+
 /// A quiz as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuizRow {
     pub id: i64,
-    pub mode: String,
+    pub mode: Mode,
     pub chat_id: Option<i64>,
     pub started_by: i64,
-    pub state: String,
+    pub state: QuizState,
     pub total: i64,
     pub round_seconds: Option<i64>,
     pub started_at: i64,
@@ -71,8 +73,8 @@ fn served_row(row: &Row<'_>) -> rusqlite::Result<ServedRow> {
 
 /// A quiz to create.
 #[derive(Debug, Clone)]
-pub struct NewQuiz<'a> {
-    pub mode: &'a str,
+pub struct NewQuiz {
+    pub mode: Mode,
     pub chat_id: Option<i64>,
     pub started_by: i64,
     pub total: i64,
@@ -83,7 +85,7 @@ pub struct NewQuiz<'a> {
 }
 
 /// Creates a running quiz; returns its id.
-pub fn insert_quiz(conn: &Connection, q: &NewQuiz<'_>) -> anyhow::Result<i64> {
+pub fn insert_quiz(conn: &Connection, q: &NewQuiz) -> anyhow::Result<i64> {
     conn.prepare_cached(
         "INSERT INTO quizzes (mode, chat_id, started_by, state, total, round_seconds, started_at, origin_chat, origin_message)
          VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7, ?8) RETURNING id",
@@ -178,9 +180,14 @@ pub fn stop_idle_solo(conn: &Connection, before: i64, now: i64) -> anyhow::Resul
     .context("cannot stop idle quizzes")
 }
 
-/// Ends a running quiz (`finished` or `stopped`); returns false if it was
-/// not running.
-pub fn end_quiz(conn: &Connection, quiz_id: i64, state: &str, now: i64) -> anyhow::Result<bool> {
+/// Ends a running quiz (finished or stopped); returns false if it was not
+/// running.
+pub fn end_quiz(
+    conn: &Connection,
+    quiz_id: i64,
+    state: QuizState,
+    now: i64,
+) -> anyhow::Result<bool> {
     let n = conn
         .prepare_cached(
             "UPDATE quizzes SET state = ?1, ended_at = ?2 WHERE id = ?3 AND state = 'running'",

@@ -1,66 +1,64 @@
-//! The bot's commands: one enum whose doc comments are the (Arabic) help and
-//! the command menu, with the English menu beside it.
+//! The bot's commands: parsed with teloxide's `BotCommands` into the
+//! service's [`Action`]s; the menus and the help come from [`crate::i18n`].
 
 use teloxide::types::BotCommand;
 use teloxide::utils::command::BotCommands;
 
 use crate::i18n::Lang;
+use crate::service::Action;
 
-/// الأوامر:
+/// The commands, as typed (the descriptions users read are in i18n).
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
 #[command(rename_rule = "lowercase")]
 pub enum Command {
-    /// ترحيب وقائمة الأوامر
+    /// Welcome and the list of commands.
     Start,
-    /// اختبار جديد: /quiz أو /quiz 10 (من 1 إلى 20 سؤالاً)
+    /// A new quiz of n questions (default 5).
     Quiz(String),
-    /// نقاطك وإجاباتك ودقتك وترتيبك
+    /// The player's stats.
     Me,
-    /// أفضل عشرة لاعبين وترتيبك بينهم
+    /// The leaderboard.
     Top,
-    /// إيقاف الاختبار الجاري
+    /// Stop the running quiz.
     Stop,
-    /// هذه المساعدة
+    /// The help.
     Help,
-    /// لغة الواجهة: /lang ar أو /lang en
+    /// The interface language.
     Lang(String),
 }
 
-/// The English menu, in the enum's order.
-const ENGLISH: [(&str, &str); 7] = [
-    ("start", "Welcome and the list of commands"),
-    ("quiz", "A new quiz: /quiz or /quiz 10 (1 to 20 questions)"),
-    ("me", "Your points, answers, accuracy and rank"),
-    ("top", "The top ten players and your rank"),
-    ("stop", "Stop the running quiz"),
-    ("help", "This help"),
-    ("lang", "Interface language: /lang ar or /lang en"),
-];
+/// What a message asks: a command to the bot, or anything else.
+pub fn action_of(text: Option<&str>, username: &str) -> Action {
+    let Some(command) = text.and_then(|t| Command::parse(t, username).ok()) else {
+        return Action::Other;
+    };
+    match command {
+        Command::Start => Action::Start,
+        Command::Help => Action::Help,
+        Command::Quiz(arg) => Action::Quiz(quiz_size(&arg).ok()),
+        Command::Me => Action::Me,
+        Command::Top => Action::Top,
+        Command::Stop => Action::Stop,
+        Command::Lang(arg) => Action::Lang(Lang::parse(&arg)),
+    }
+}
 
 /// The command menu in a language, for `setMyCommands`.
 pub fn menu(lang: Lang) -> Vec<BotCommand> {
-    match lang {
-        // teloxide writes "/start"; the Bot API's form is "start".
-        Lang::Ar => Command::bot_commands()
-            .into_iter()
-            .map(|c| BotCommand::new(c.command.trim_start_matches('/'), c.description))
-            .collect(),
-        Lang::En => ENGLISH
-            .iter()
-            .map(|(c, d)| BotCommand::new(*c, *d))
-            .collect(),
-    }
+    lang.commands()
+        .iter()
+        .map(|(c, d)| BotCommand::new(*c, *d))
+        .collect()
 }
 
 /// The help text in a language: one line per command.
 pub fn help(lang: Lang) -> String {
-    match lang {
-        Lang::Ar => Command::descriptions().to_string(),
-        Lang::En => {
-            let lines: Vec<String> = ENGLISH.iter().map(|(c, d)| format!("/{c} — {d}")).collect();
-            format!("Commands:\n{}", lines.join("\n"))
-        }
-    }
+    let lines: Vec<String> = lang
+        .commands()
+        .iter()
+        .map(|(c, d)| format!("/{c} — {d}"))
+        .collect();
+    format!("{}\n{}", lang.commands_title(), lines.join("\n"))
 }
 
 /// Why `/quiz n` was refused.
@@ -133,5 +131,23 @@ mod tests {
         }
         assert!(help(Lang::Ar).contains("/quiz"));
         assert!(help(Lang::En).contains("/lang — Interface language"));
+        let typed: Vec<String> = Command::bot_commands()
+            .into_iter()
+            .map(|c| c.command.trim_start_matches('/').to_owned())
+            .collect();
+        assert_eq!(names(&ar), typed, "every command parsed is in the menu");
+    }
+
+    #[test]
+    fn messages_become_actions() {
+        assert_eq!(action_of(Some("/quiz 3"), "b"), Action::Quiz(Some(3)));
+        assert_eq!(action_of(Some("/quiz 30"), "b"), Action::Quiz(None));
+        assert_eq!(
+            action_of(Some("/lang en"), "b"),
+            Action::Lang(Some(Lang::En))
+        );
+        assert_eq!(action_of(Some("/lang xx"), "b"), Action::Lang(None));
+        assert_eq!(action_of(Some("hello"), "b"), Action::Other);
+        assert_eq!(action_of(None, "b"), Action::Other);
     }
 }

@@ -41,8 +41,8 @@ use self::send::{Queued, Sender, Sent};
 use crate::config::BotConfig;
 use crate::i18n::Lang;
 use crate::metrics::Metrics;
-use crate::service::{Identity, Service};
-use crate::store::{self, Origin};
+use crate::service::{Identity, Origin, Service};
+use crate::store;
 
 /// A press answered later than this after it reached the bot is past
 /// Telegram's deadline (about 15 s from the press): it is not answered, so
@@ -111,6 +111,31 @@ impl App {
         self.metrics
             .observe_handling(Duration::from_millis(u64::try_from(waited).unwrap_or(0)));
         Ok(value)
+    }
+
+    /// Handles a button press like [`App::commit`]; `f` returns the short
+    /// notice for the press and whether an answer was recorded. Once
+    /// committed, the press is answered with the notice.
+    pub async fn commit_press<F>(
+        &self,
+        update: &Received,
+        query_id: &teloxide::types::CallbackQueryId,
+        f: F,
+    ) -> anyhow::Result<()>
+    where
+        F: FnOnce(&Connection, i64) -> anyhow::Result<((String, bool), Vec<Request>)>
+            + Send
+            + 'static,
+    {
+        let Some((notice, recorded)) = self.commit(update, f).await? else {
+            return Ok(());
+        };
+        if recorded {
+            self.metrics.answers_recorded.inc();
+        }
+        self.answer_press(query_id, update.received_at, &notice)
+            .await;
+        Ok(())
     }
 
     /// An update that needs nothing leaves the inbox.
@@ -328,11 +353,7 @@ impl App {
                             if let Some(podium) =
                                 crate::service::group::abandon(conn, now, served_id)?
                             {
-                                requests.push(Request::message(
-                                    s.request.chat,
-                                    render::quiz_failed(&podium),
-                                    None,
-                                ));
+                                requests.push(render::quiz_failed(s.request.chat, &podium));
                             }
                         }
                     }

@@ -388,9 +388,7 @@ impl Head<'_> {
                     user.username.as_deref(),
                     user.id,
                 ),
-                lang: crate::i18n::Lang::from_code(user.language_code.as_deref().unwrap_or(""))
-                    .code()
-                    .to_owned(),
+                lang: crate::i18n::Lang::from_code(user.language_code.as_deref().unwrap_or("")),
                 choice,
             });
         }
@@ -445,7 +443,7 @@ mod tests {
                 poll_id: "poll-\"1".into(),
                 user_id: 42,
                 name: "Sam K".into(),
-                lang: "en".into(),
+                lang: crate::i18n::Lang::En,
                 choice: 2,
             }
         );

@@ -1,18 +1,21 @@
-//! What the bot says, as Telegram HTML. Every text that comes from outside
-//! (names, questions, quotes) is escaped here; names are also cleaned of bidi
-//! controls and isolated, so that no name can reorder a leaderboard line.
+//! The service's views as Telegram requests: HTML texts, keyboards, polls.
+//! The words come from [`crate::i18n`]; every text that comes from outside
+//! (names, questions, quotes) is escaped here; names are also cleaned of
+//! bidi controls and isolated, so that no name can reorder a leaderboard
+//! line.
 
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, User};
 use teloxide::utils::html::escape;
 
 use super::callback::AnswerButton;
-use super::request::RoundPoll;
+use super::commands;
+use super::request::{Request, RoundPoll};
 use crate::i18n::Lang;
 use crate::quiz::{Form, Question};
 use crate::service::{
-    ArticleInfo, Asked, Leaderboard, Podium, QuizSummary, Recorded, Round, RoundResult, Stats, Step,
+    After, AnswerOutcome, ArticleInfo, Asked, Closed, Leaderboard, Podium, Pressed, QuizState,
+    QuizSummary, Recorded, Reply, Round, RoundResult, Said, Standing, Stats, Step,
 };
-use crate::store::StandingRow;
 
 /// Telegram's limit on a message's text, in characters.
 pub const MAX_TEXT: usize = 4096;
@@ -50,7 +53,7 @@ pub fn display_name_of(first: &str, last: Option<&str>, username: Option<&str>, 
     }
     match username.map(clean_name) {
         Some(u) if !u.is_empty() => u,
-        _ => format!("Player {id}"),
+        _ => crate::i18n::unnamed_player(id),
     }
 }
 
@@ -117,11 +120,8 @@ pub fn question(lang: Lang, asked: &Asked) -> (String, InlineKeyboardMarkup) {
 /// question (with its buttons) or the final score, in one message, so that
 /// an answer costs one edit. The quote is cut, if it must be, so that the
 /// whole fits Telegram's limit.
-pub fn answer_and_next(
-    lang: Lang,
-    r: &Recorded,
-    article: &ArticleInfo,
-) -> (String, Option<InlineKeyboardMarkup>) {
+pub fn answer_and_next(lang: Lang, r: &Recorded) -> (String, Option<InlineKeyboardMarkup>) {
+    let article = &r.article;
     let (next, keyboard) = match &r.next {
         Step::Ask(asked) => {
             let (text, keyboard) = question(lang, asked);
@@ -163,7 +163,7 @@ fn answer_card_within(lang: Lang, r: &Recorded, article: &ArticleInfo, max_quote
             "⚪"
         };
         let yours = if i == r.choice {
-            format!(" ← {}", lang.pick("اختيارك", "your choice"))
+            format!(" ← {}", lang.your_choice())
         } else {
             String::new()
         };
@@ -203,7 +203,7 @@ fn explanation_within(lang: Lang, q: &Question, article: &ArticleInfo, max_quote
 /// The end of a quiz.
 pub fn summary(lang: Lang, s: &QuizSummary) -> String {
     let mut text = String::new();
-    if s.state == "stopped" {
+    if s.state == QuizState::Stopped {
         text.push_str(lang.stopped());
         text.push('\n');
     }
@@ -211,38 +211,21 @@ pub fn summary(lang: Lang, s: &QuizSummary) -> String {
     text.push('\n');
     text.push_str(&lang.rank(s.rank, s.players));
     text.push('\n');
-    text.push_str(lang.pick("اكتب /quiz لاختبار جديد.", "Send /quiz for a new one."));
+    text.push_str(lang.new_quiz_hint());
     text
 }
 
 /// `/me`.
 pub fn stats(lang: Lang, s: &Stats) -> String {
-    let accuracy = format!("{:.0}%", s.accuracy());
-    let rank = match s.rank {
-        Some(r) => format!("{r} / {}", s.players),
-        None => "—".to_owned(),
-    };
-    let lines = match lang {
-        Lang::Ar => [
-            "📊 <b>إحصاءاتك</b>".to_owned(),
-            format!("النقاط: {}", s.points),
-            format!("الأسئلة المجاب عنها: {}", s.answered),
-            format!("الإجابات الصحيحة: {}", s.correct),
-            format!("الدقة: {accuracy}"),
-            format!("أطول سلسلة: {} (الحالية: {})", s.best_streak, s.streak),
-            format!("الترتيب: {rank}"),
-        ],
-        Lang::En => [
-            "📊 <b>Your stats</b>".to_owned(),
-            format!("Points: {}", s.points),
-            format!("Questions answered: {}", s.answered),
-            format!("Right answers: {}", s.correct),
-            format!("Accuracy: {accuracy}"),
-            format!("Best streak: {} (now: {})", s.best_streak, s.streak),
-            format!("Rank: {rank}"),
-        ],
-    };
-    lines.join("\n")
+    lang.stats(
+        s.points,
+        s.answered,
+        s.correct,
+        s.accuracy(),
+        s.best_streak,
+        s.streak,
+        s.rank.map(|r| (r, s.players)),
+    )
 }
 
 /// A leaderboard with medals, and the caller's line when outside the top.
@@ -267,7 +250,7 @@ pub fn leaderboard(lang: Lang, title: &str, board: &Leaderboard, me: Option<i64>
 }
 
 /// "🥇 name — 320 نقطة", the name isolated; the caller's own line in bold.
-pub fn standing_line(lang: Lang, row: &StandingRow, mine: bool) -> String {
+pub fn standing_line(lang: Lang, row: &Standing, mine: bool) -> String {
     let place = match row.rank {
         1 => "🥇".to_owned(),
         2 => "🥈".to_owned(),
@@ -285,19 +268,18 @@ pub fn standing_line(lang: Lang, row: &StandingRow, mine: bool) -> String {
 /// The message that closes a group round: the right answer, the whole quote
 /// as a blockquote and its source, how many answered and were right, and
 /// the top five so far.
-pub fn round_result(r: &RoundResult, article: &ArticleInfo) -> String {
-    let lang = Lang::Ar;
+pub fn round_result(lang: Lang, r: &RoundResult) -> String {
     let q = &r.round.question;
     let mut text = format!(
-        "⏱ <b>انتهى السؤال {} من {}</b>\n{}\n",
-        r.round.position + 1,
-        r.round.total,
+        "{}\n{}\n",
+        lang.round_over(r.round.position + 1, r.round.total),
         escape(&q.stem)
     );
-    text.push_str(&explanation(lang, q, article));
-    text.push_str(&format!("\n👥 أجاب: {} · أصاب: {}", r.answered, r.right));
+    text.push_str(&explanation(lang, q, &r.article));
+    text.push('\n');
+    text.push_str(&lang.round_counts(r.answered, r.right));
     if !r.standings.is_empty() {
-        text.push_str("\n\n🏅 <b>الترتيب حتى الآن</b>\n");
+        text.push_str(&format!("\n\n<b>{}</b>\n", lang.standings_so_far()));
         for row in r.standings.iter().take(5) {
             text.push_str(&standing_line(lang, row, false));
             text.push('\n');
@@ -309,16 +291,16 @@ pub fn round_result(r: &RoundResult, article: &ArticleInfo) -> String {
 /// The end of a group quiz: the podium, and where its players stand on the
 /// group's all-time leaderboard.
 pub fn podium(p: &Podium) -> String {
-    let lang = Lang::Ar;
-    let mut text = String::from("🏆 <b>النتيجة النهائية</b>\n");
+    let lang = p.lang;
+    let mut text = format!("<b>{}</b>\n", lang.final_result());
     if p.standings.is_empty() {
-        text.push_str("لم يُجب أحد هذه المرة.");
+        text.push_str(lang.nobody_answered());
         return text;
     }
     for row in p.standings.iter().take(10) {
         text.push_str(&standing_line(lang, row, false));
         if let Some((_, rank)) = p.group_ranks.iter().find(|(id, _)| *id == row.player_id) {
-            text.push_str(&format!(" · المركز {rank} في المجموعة"));
+            text.push_str(&lang.group_place(*rank));
         }
         text.push('\n');
     }
@@ -332,13 +314,162 @@ pub fn podium(p: &Podium) -> String {
             text.push('\n');
         }
     }
-    text.push_str("\nاكتبوا /quiz لاختبار جديد.");
+    text.push('\n');
+    text.push_str(lang.new_group_quiz_hint());
     fit(text)
 }
 
 /// To a group whose quiz cannot go on (its poll was refused).
-pub fn quiz_failed(p: &Podium) -> String {
-    format!("⚠️ عذراً، تعذّر إكمال الاختبار.\n\n{}", podium(p))
+pub fn quiz_failed(chat: i64, p: &Podium) -> Request {
+    let text = format!("{}\n\n{}", p.lang.quiz_failed(), podium(p));
+    Request::message(chat, text, None)
+}
+
+/// The reply to an action in a private chat.
+pub fn private_reply(chat: i64, reply: &Reply) -> Vec<Request> {
+    let lang = reply.lang;
+    let text = match &reply.said {
+        Said::Welcome => format!("{}\n\n{}", lang.welcome(), escape(&commands::help(lang))),
+        Said::Help => escape(&commands::help(lang)),
+        Said::Hint => lang.hint().to_owned(),
+        Said::QuizSizeHint => lang.quiz_size_hint().to_owned(),
+        Said::Asked { asked, replaced } => {
+            let (mut text, keyboard) = question(lang, asked);
+            if *replaced {
+                text = format!("{}\n\n{text}", lang.previous_quiz_stopped());
+            }
+            return vec![Request::message(chat, text, Some(keyboard))];
+        }
+        Said::Stats(s) => stats(lang, s),
+        Said::Top(board) => leaderboard(
+            lang,
+            lang.leaderboard_title(false, false),
+            board,
+            Some(reply.player.id),
+        ),
+        Said::Stopped(s) => summary(lang, s),
+        Said::NoQuiz => lang.no_quiz_running().to_owned(),
+        Said::LangSet => lang.lang_set().to_owned(),
+        Said::LangUsage => lang.lang_usage().to_owned(),
+        // Group replies do not come to a private chat.
+        Said::Nothing
+        | Said::GroupStarted { .. }
+        | Said::AlreadyRunning
+        | Said::GroupStopped { .. }
+        | Said::GroupNotRunning
+        | Said::StopNotAllowed
+        | Said::LangAdminsOnly => return Vec::new(),
+    };
+    vec![Request::message(chat, text, None)]
+}
+
+/// The reply to an action in a group, in the group's language.
+pub fn group_reply(chat: i64, reply: &Reply) -> Vec<Request> {
+    let lang = reply.lang;
+    let name = name_html(&reply.player.name);
+    let text = match &reply.said {
+        Said::GroupStarted {
+            first,
+            round_seconds,
+        } => {
+            return vec![
+                Request::message(
+                    chat,
+                    lang.group_quiz_started(&name, first.total, *round_seconds),
+                    None,
+                ),
+                Request::round_poll(chat, first.served_id, round_poll(first)),
+            ];
+        }
+        Said::GroupStopped {
+            open_message,
+            podium: p,
+        } => {
+            let mut out = Vec::new();
+            if let Some(id) = open_message.and_then(|id| i32::try_from(id).ok()) {
+                out.push(Request::stop_poll(chat, id));
+            }
+            let text = format!("{}\n\n{}", lang.group_stopped_by(&name), podium(p));
+            out.push(Request::message(chat, text, None));
+            return out;
+        }
+        Said::Welcome | Said::Help => escape(&commands::help(lang)),
+        Said::QuizSizeHint => lang.quiz_size_hint().to_owned(),
+        Said::AlreadyRunning => lang.already_running().to_owned(),
+        Said::Stats(s) => format!("{name}\n{}", stats(lang, s)),
+        Said::Top(board) => leaderboard(
+            lang,
+            lang.leaderboard_title(true, false),
+            board,
+            Some(reply.player.id),
+        ),
+        Said::GroupNotRunning => lang.group_not_running().to_owned(),
+        Said::StopNotAllowed => lang.stop_not_allowed().to_owned(),
+        Said::LangSet => lang.group_lang_set().to_owned(),
+        Said::LangUsage => lang.lang_usage().to_owned(),
+        Said::LangAdminsOnly => lang.lang_admins_only().to_owned(),
+        Said::Nothing | Said::Hint | Said::Asked { .. } | Said::Stopped(_) | Said::NoQuiz => {
+            return Vec::new();
+        }
+    };
+    vec![Request::message(chat, text, None)]
+}
+
+/// A press, rendered: the short notice for the press, whether an answer was
+/// recorded, and the edit of the question message (the card and the next
+/// question) when one was.
+pub fn press(p: &Pressed, chat: i64, message_id: Option<i32>) -> (String, bool, Vec<Request>) {
+    let lang = p.lang;
+    let notice = match &p.outcome {
+        AnswerOutcome::Recorded(r) => {
+            let short = if r.correct {
+                lang.right(r.points)
+            } else {
+                format!(
+                    "{} {} {}",
+                    lang.wrong(),
+                    lang.right_answer(),
+                    r.question.answer()
+                )
+            };
+            let (text, keyboard) = answer_and_next(lang, r);
+            let request = match message_id {
+                Some(id) => Request::edit(chat, id, text, keyboard),
+                None => Request::message(chat, text, keyboard),
+            };
+            return (short, true, vec![request]);
+        }
+        AnswerOutcome::AlreadyAnswered { .. } => lang.already_answered(),
+        AnswerOutcome::NotYours => lang.not_yours(),
+        AnswerOutcome::QuizOver => lang.quiz_over(),
+        AnswerOutcome::Unknown | AnswerOutcome::InvalidChoice => lang.stale_button(),
+    };
+    (notice.to_owned(), false, Vec::new())
+}
+
+/// The group's messages after a round: its result, then the next poll or
+/// the podium.
+pub fn after_round(closed: &Closed) -> Vec<Request> {
+    let Some(chat) = closed.chat else {
+        return Vec::new();
+    };
+    let lang = closed.lang;
+    let mut out = vec![Request::message(
+        chat,
+        round_result(lang, &closed.result),
+        None,
+    )];
+    match &closed.after {
+        After::Next(next) => out.push(Request::round_poll(chat, next.served_id, round_poll(next))),
+        After::Podium(p) => out.push(Request::message(chat, podium(p), None)),
+        After::Interrupted(p) => out.push(Request::message(
+            chat,
+            format!("{}\n\n{}", lang.interrupted(), podium(p)),
+            None,
+        )),
+        After::Nothing => {}
+    }
+    out
 }
 
 /// The native quiz poll of a round, within Telegram's limits.

@@ -159,7 +159,9 @@ async fn one_quiz_at_a_time_and_only_the_starter_or_an_admin_may_stop_it() {
             c.method == "sendmessage" && c.chat() == group.id
         })
         .await;
-    assert!(busy.text().contains("already running"), "{}", busy.text());
+    // The group's language, Arabic until an admin chooses, whatever the
+    // member's own.
+    assert!(busy.text().contains("هناك اختبار جارٍ"), "{}", busy.text());
 
     let mark = api.mark();
     api.message(&group, &member, "/stop");
@@ -169,7 +171,7 @@ async fn one_quiz_at_a_time_and_only_the_starter_or_an_admin_may_stop_it() {
         })
         .await;
     assert!(
-        refused.text().contains("only the member who started"),
+        refused.text().contains("لا يوقف الاختبار إلا من بدأه"),
         "{}",
         refused.text()
     );
@@ -206,6 +208,60 @@ async fn one_quiz_at_a_time_and_only_the_starter_or_an_admin_may_stop_it() {
 }
 
 #[tokio::test]
+async fn a_groups_language_is_chosen_by_its_admins_and_every_group_message_uses_it() {
+    let bot = start().await;
+    let api = &bot.api;
+    let group = Chat::supergroup(-100_999);
+    let (admin, member) = (
+        User::new(721, "Admin", "ar"),
+        User::new(722, "Member", "ar"),
+    );
+    api.set_admins(group.id, &[721]);
+
+    let mark = api.mark();
+    api.message(&group, &member, "/lang en");
+    group_message(api, mark, group.id, "لا يغيّر لغة المجموعة إلا مشرفوها").await;
+
+    let mark = api.mark();
+    api.message(&group, &admin, "/lang en");
+    group_message(api, mark, group.id, "The group's language is now English").await;
+
+    // A member whose own language is Arabic: the group's messages are in English.
+    let mark = api.mark();
+    api.message(&group, &member, "/quiz 1");
+    group_message(api, mark, group.id, "Group quiz").await;
+    let p = poll(api, mark, group.id).await;
+    api.poll_answer(&api.poll_id_of(&p), &member, right_of(&p));
+    let result = group_message(api, mark, group.id, "Question 1 of 1 is over").await;
+    assert!(
+        result.text().contains("Answered: 1 · right: 1"),
+        "{}",
+        result.text()
+    );
+    assert!(result.text().contains("<blockquote>"), "{}", result.text());
+    let podium = group_message(api, mark, group.id, "Final result").await;
+    assert!(podium.text().contains("Member"), "{}", podium.text());
+    let mark = api.mark();
+    api.message(&group, &member, "/me");
+    group_message(api, mark, group.id, "Your stats").await;
+
+    // The member's private chat keeps the member's own language.
+    let private = Chat::private(&member);
+    let mark = api.mark();
+    api.message(&private, &member, "/me");
+    api.wait_for(mark, "private stats", |c| {
+        c.chat() == private.id && c.text().contains("إحصاءاتك")
+    })
+    .await;
+
+    let mark = api.mark();
+    api.message(&group, &admin, "/lang ar");
+    group_message(api, mark, group.id, "لغة المجموعة الآن: العربية").await;
+    api.assert_valid();
+    bot.stop().await;
+}
+
+#[tokio::test]
 async fn a_quiz_left_running_long_ago_is_closed_cleanly_at_start() {
     let api = BotApi::start().await;
     let dir = std::sync::Arc::new(tempfile::tempdir().expect("tempdir"));
@@ -219,7 +275,7 @@ async fn a_quiz_left_running_long_ago_is_closed_cleanly_at_start() {
             crate::helpers::service_on(store, std::sync::Arc::new(factquiz::service::SystemClock));
         let p = service
             .enter(&factquiz::service::Identity {
-                origin: factquiz::store::Origin::Telegram,
+                origin: factquiz::service::Origin::Telegram,
                 external_id: "731".into(),
                 name: "Old".into(),
                 lang: factquiz::i18n::Lang::Ar,

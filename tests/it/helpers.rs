@@ -42,8 +42,9 @@ use std::sync::Arc;
 use factquiz::facts::Corpus;
 use factquiz::i18n::Lang;
 use factquiz::quiz::{self, Alternatives};
+use factquiz::service::Origin;
 use factquiz::service::{Identity, ManualClock, Player, Service};
-use factquiz::store::{Origin, Store};
+use factquiz::store::Store;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
