@@ -23,6 +23,13 @@
 //!
 //! `cargo bench --bench delivery`. Figures are printed, not asserted.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "the counts, ids and times the tests make are small and positive"
+)]
+
 #[path = "../tests/it/botapi.rs"]
 #[allow(
     dead_code,

@@ -4,6 +4,13 @@
 //! `cargo bench --bench service` (release build). Figures are printed, not
 //! asserted: these machines are shared, so compare runs, not thresholds.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "the counts, ids and times the tests make are small and positive"
+)]
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

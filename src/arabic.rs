@@ -163,8 +163,8 @@ pub fn fold(c: char) -> Option<char> {
         'ة' => 'ه',
         'ؤ' => 'و',
         'ئ' => 'ي',
-        '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
-        '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+        '٠'..='٩' => ascii_digit(c, '٠'),
+        '۰'..='۹' => ascii_digit(c, '۰'),
         '٫' => '.',
         c if c.is_whitespace() => ' ',
         c if c.is_ascii_uppercase() => c.to_ascii_lowercase(),
@@ -184,11 +184,6 @@ pub fn is_invisible(c: char) -> bool {
             | '\u{202A}'..='\u{202E}'
             | '\u{2066}'..='\u{2069}'
     )
-}
-
-/// Returns true if and only if `c` is an Arabic letter (not a mark or digit).
-pub fn is_arabic_letter(c: char) -> bool {
-    matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0671}'..='\u{06D3}')
 }
 
 /// How a month is named.
@@ -353,6 +348,11 @@ pub fn weekday(normalized_word: &str) -> Option<(u8, bool)> {
         .iter()
         .position(|w| normalize(w) == bare)
         .map(|i| (u8::try_from(i).expect("seven days"), definite))
+}
+
+/// The ASCII digit of `c`, a digit of the set whose zero is `zero`.
+fn ascii_digit(c: char, zero: char) -> char {
+    char::from_u32(u32::from('0') + (u32::from(c) - u32::from(zero))).unwrap_or(c)
 }
 
 #[cfg(test)]

@@ -220,6 +220,16 @@ pub async fn serve(
     }))
 }
 
+/// A count as a gauge's value (saturating: no count comes near `i64::MAX`).
+pub fn gauge(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A duration in whole milliseconds, for a log line (saturating).
+pub fn millis(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

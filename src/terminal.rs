@@ -70,7 +70,7 @@ pub async fn play(
     writeln!(
         out,
         "{}",
-        lang.welcome_terminal(name, usize::from(questions))
+        lang.welcome_terminal(name, usize::from(questions).min(service.most_questions()))
     )?;
     let mut step = service.next(quiz_id, player.id).await?;
     loop {

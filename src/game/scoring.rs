@@ -31,9 +31,10 @@ pub fn group_points(correct: bool, elapsed_ms: i64, round_ms: i64) -> i64 {
     if round_ms <= 0 {
         return BASE_POINTS;
     }
-    let left = (round_ms - elapsed_ms.clamp(0, round_ms)) as i128;
-    let bonus = (i128::from(MAX_SPEED_BONUS) * left / i128::from(round_ms)) as i64;
-    BASE_POINTS + bonus
+    let left = i128::from(round_ms - elapsed_ms.clamp(0, round_ms));
+    let bonus = i128::from(MAX_SPEED_BONUS) * left / i128::from(round_ms);
+    // 0 ≤ bonus ≤ MAX_SPEED_BONUS, since 0 ≤ left ≤ round_ms.
+    BASE_POINTS + i64::try_from(bonus).unwrap_or(0)
 }
 
 /// A player's line on a leaderboard: totals, and a rank shared by equal

@@ -268,7 +268,9 @@ impl Task {
             }
             self.read_starved();
             self.start();
-            self.metrics.handling_now.set(self.running as i64);
+            self.metrics
+                .handling_now
+                .set(crate::metrics::gauge(self.running));
         }
         if let Some((_, done)) = self.stopping.take() {
             let _ = done.send(());

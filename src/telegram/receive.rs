@@ -142,11 +142,11 @@ impl Receiver {
                     };
                     match &failure {
                         Failure::Api(e) => {
-                            tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "getUpdates failed")
+                            tracing::warn!(error = %e, retry_in_ms = crate::metrics::millis(wait), "getUpdates failed")
                         }
                         Failure::Store(e) => tracing::error!(
                             error = format!("{e:#}"),
-                            retry_in_ms = wait.as_millis() as u64,
+                            retry_in_ms = crate::metrics::millis(wait),
                             "cannot keep the updates received; Telegram keeps them until they are"
                         ),
                     }

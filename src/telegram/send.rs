@@ -216,10 +216,12 @@ impl Task {
         loop {
             self.wake_due();
             self.launch();
-            self.metrics.outbox_depth.set(self.queued as i64);
+            self.metrics
+                .outbox_depth
+                .set(crate::metrics::gauge(self.queued));
             self.metrics
                 .sends_waiting_on_limits
-                .set(self.later.len() as i64);
+                .set(crate::metrics::gauge(self.later.len()));
             // Draining ends when all is sent, or at the deadline: what is in
             // flight then is sent again at the next start.
             if let Some((deadline, _)) = &drain
@@ -376,7 +378,7 @@ impl Task {
                 q.failures += 1;
                 q.failing_since.get_or_insert_with(Instant::now);
                 let wait = backoff(q.failures);
-                tracing::warn!(chat, error = %e, retry_in_ms = wait.as_millis() as u64, "a send failed; retrying");
+                tracing::warn!(chat, error = %e, retry_in_ms = crate::metrics::millis(wait), "a send failed; retrying");
                 q.not_before = Some(Instant::now() + wait);
                 self.schedule(chat);
                 return;

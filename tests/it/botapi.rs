@@ -704,7 +704,7 @@ async fn answer(
             "can_connect_to_business": false, "has_main_web_app": false,
         })),
         "getupdates" => {
-            let offset = body["offset"].as_i64().unwrap_or(0).max(0) as u64;
+            let offset = u64::try_from(body["offset"].as_i64().unwrap_or(0)).unwrap_or(0);
             let timeout = body["timeout"].as_u64().unwrap_or(0);
             let limit = body["limit"].as_u64().unwrap_or(100).clamp(1, 100) as usize;
             let deadline = Instant::now() + Duration::from_secs(timeout);

@@ -2,6 +2,13 @@
 //! (as they come) storage, the terminal quiz and the Telegram bot against a
 //! Bot API server on loopback.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "the counts, ids and times the tests make are small and positive"
+)]
+
 mod bank;
 mod bot;
 mod bot_binary;
