@@ -36,19 +36,32 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The settings `bot` reads, for its `--help`.
+const BOT_ENVIRONMENT: &str = "\
+Environment:
+  TELOXIDE_TOKEN          the bot's token, from @BotFather (required; never logged)
+  TELOXIDE_API_URL        another Bot API server (default: Telegram's)
+  FACTQUIZ_ROUND_SECONDS  time of a group question, 5-600 (default: 30)
+  FACTQUIZ_SEND_LIMITS    telegram (default) or off: the bot's own pacing of messages
+  FACTQUIZ_METRICS_ADDR   host:port for /metrics and /healthz (default: none)
+  DATABASE_URL            the SQLite file, a path or sqlite:// URL (default: sqlite://factquiz.db)
+  FACTQUIZ_QUESTIONS      the questions folder (default: questions)
+  RUST_LOG                log filter (default: info)";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the Telegram bot (long polling); needs TELOXIDE_TOKEN.
+    #[command(after_help = BOT_ENVIRONMENT)]
     Bot,
     /// Play the quiz in the terminal, against the same engine and database; no token needed.
     Play {
         /// Your name on the leaderboards (default: your login name).
-        #[arg(long)]
+        #[arg(long, value_parser = crate::terminal::parse_name)]
         name: Option<String>,
         /// How many questions (1-20).
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(1..=20))]
         questions: u8,
-        /// Interface language: ar (default) or en (adds the English gloss).
+        /// Interface language: ar or en (adds the English gloss).
         #[arg(long, default_value = "ar", value_parser = parse_lang)]
         lang: Lang,
     },
@@ -68,7 +81,7 @@ pub enum Command {
         /// This week only (weeks start on Monday, UTC).
         #[arg(long)]
         week: bool,
-        /// Language of the headings: ar (default) or en.
+        /// Language of the headings: ar or en.
         #[arg(long, default_value = "ar", value_parser = parse_lang)]
         lang: Lang,
     },
@@ -114,8 +127,9 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::parse(s).ok_or_else(|| format!("`{s}` is not a language: use ar or en"))
 }
 
-/// Opens the database and the question bank: what `play`, `leaderboard` and
-/// `bot` run on. The bank is built with a fresh random seed.
+/// Opens the database and the question bank: what `play` and `bot` run
+/// on. The bank is built with a fresh random seed, of the facts that are
+/// not awaiting review.
 pub async fn open_service() -> anyhow::Result<Service> {
     let dir = config::questions_dir();
     let corpus = Corpus::load(&dir)
@@ -124,8 +138,26 @@ pub async fn open_service() -> anyhow::Result<Service> {
     let mut rng: ChaCha8Rng = rand::make_rng();
     let bank = quiz::build(&corpus, Alternatives::builtin(), &mut rng)
         .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("the question bank does not build (run `factquiz questions check`)")?;
-    let store = Store::open(&config::database_url()).await?;
+        .context("the question bank does not build (run `factquiz questions check`)")?
+        .without_drafts(&corpus);
+    if bank.is_empty() {
+        let drafts = corpus
+            .articles
+            .iter()
+            .flat_map(|a| &a.facts)
+            .filter(|f| f.review)
+            .count();
+        anyhow::bail!(
+            "nothing to play: the articles in `{}` have no facts{}",
+            dir.display(),
+            if drafts > 0 {
+                format!(" that are reviewed ({drafts} marked review = true wait for a reader)")
+            } else {
+                String::new()
+            }
+        );
+    }
+    let store = open_store().await?;
     Ok(Service::new(
         store,
         &corpus,
@@ -133,6 +165,11 @@ pub async fn open_service() -> anyhow::Result<Service> {
         Arc::new(SystemClock),
         None,
     ))
+}
+
+/// Opens the database alone: what `leaderboard` needs.
+pub async fn open_store() -> anyhow::Result<Store> {
+    Store::open(&config::database_url()).await
 }
 
 /// Loads the corpus of `dir` and builds its bank with `seed`.
@@ -156,6 +193,27 @@ pub fn check(dir: &Path, out: &mut impl Write) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_PROBLEMS));
         }
     };
+    let empty: Vec<&str> = corpus
+        .articles
+        .iter()
+        .filter(|a| a.facts.is_empty())
+        .map(|a| a.article.slug())
+        .collect();
+    if corpus.articles.is_empty() || !empty.is_empty() {
+        if corpus.articles.is_empty() {
+            writeln!(out, "{}: no articles: nothing to play", dir.display())?;
+        }
+        for slug in &empty {
+            writeln!(
+                out,
+                "{}: no facts: nothing to play from this article",
+                dir.join(slug).join("facts.toml").display()
+            )?;
+        }
+        let n = empty.len().max(1);
+        writeln!(out, "{n} problem{} found", if n == 1 { "" } else { "s" })?;
+        return Ok(ExitCode::from(EXIT_PROBLEMS));
+    }
     let mut by_kind = BTreeMap::new();
     for q in &bank.questions {
         *by_kind.entry(q.kind.as_str()).or_insert(0usize) += 1;
@@ -230,6 +288,12 @@ pub fn extract(file: &Path, date: Option<&str>, out: &mut impl Write) -> anyhow:
     })?;
     anyhow::ensure!(!text.trim().is_empty(), "{} is empty", file.display());
     let draft = crate::extract::extract(&text, date);
+    if draft.facts.is_empty() {
+        anyhow::bail!(
+            "no facts found in {}: nothing to play. The rules read Arabic news prose (dates, people and their roles, places, numbers, sources); this text has none they recognise",
+            file.display()
+        );
+    }
     out.write_all(crate::extract::to_toml(&draft)?.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

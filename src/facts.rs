@@ -169,7 +169,7 @@ pub struct Fact {
 }
 
 /// Metadata of an article, from the `[article]` table of its facts file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArticleMeta {
     /// Headline in the article's language.
@@ -191,6 +191,19 @@ pub struct ArticleMeta {
 
 fn default_lang() -> String {
     "ar".to_owned()
+}
+
+/// A facts file without an `[article]` table: an Arabic article.
+impl Default for ArticleMeta {
+    fn default() -> Self {
+        ArticleMeta {
+            title: String::new(),
+            title_en: None,
+            lang: default_lang(),
+            date: None,
+            source: None,
+        }
+    }
 }
 
 /// A fact as written in `facts.toml`, before validation.

@@ -379,7 +379,10 @@ impl Lang {
                 ("top", "أفضل عشرة لاعبين وترتيبك بينهم"),
                 ("stop", "إيقاف الاختبار الجاري"),
                 ("help", "هذه المساعدة"),
-                ("lang", "لغة الواجهة: /lang ar أو /lang en"),
+                (
+                    "lang",
+                    "لغة الواجهة: /lang ar أو /lang en (في مجموعة: لغتها، يختارها مشرفوها)",
+                ),
             ],
             Lang::En => [
                 ("start", "Welcome and the list of commands"),
@@ -388,7 +391,10 @@ impl Lang {
                 ("top", "The top ten players and your rank"),
                 ("stop", "Stop the running quiz"),
                 ("help", "This help"),
-                ("lang", "Interface language: /lang ar or /lang en"),
+                (
+                    "lang",
+                    "Interface language: /lang ar or /lang en (in a group: the group's, set by its admins)",
+                ),
             ],
         }
     }

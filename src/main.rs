@@ -11,8 +11,25 @@ use factquiz::config::BotConfig;
 use factquiz::{telegram, terminal};
 use tokio_util::sync::CancellationToken;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "error: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = runtime.block_on(start());
+    // A read of stdin still waiting (the quiz ended by Ctrl-C) runs on a
+    // blocking thread that only a new line would end: do not wait for it.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    code
+}
+
+async fn start() -> ExitCode {
     let cli = Cli::parse();
     let default_log = if matches!(cli.command, Command::Bot) {
         "info"
@@ -22,6 +39,9 @@ async fn main() -> ExitCode {
     factquiz::logging::init(default_log);
     match run(cli).await {
         Ok(code) => code,
+        // A reader that stops reading (`| head`) is a normal end for a Unix
+        // tool: stop quietly.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(
                 io::stderr(),
@@ -31,6 +51,15 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether an error is a write to a closed pipe.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -69,12 +98,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let name = terminal::player_name(name.as_deref())?;
             let service = cli::open_service().await?;
             let mut input = tokio::io::BufReader::new(tokio::io::stdin());
+            let interrupt = CancellationToken::new();
+            tokio::spawn(stop_on_signal(interrupt.clone()));
             let term = terminal::Terminal {
                 lang,
                 echo: !io::stdin().is_terminal(),
+                interrupt,
             };
-            terminal::play(&service, &name, term, questions, &mut input, &mut out).await?;
+            let played =
+                terminal::play(&service, &name, term, questions, &mut input, &mut out).await;
+            // Whatever happened, what was answered is in the database file.
             service.store().close().await;
+            played?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Leaderboard {
@@ -83,16 +118,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             week,
             lang,
         } => {
-            let service = cli::open_service().await?;
-            terminal::print_leaderboard(&service, chat, week, limit, lang, &mut out).await?;
-            service.store().close().await;
+            let store = cli::open_store().await?;
+            let printed =
+                terminal::print_leaderboard(&store, chat, week, limit, lang, &mut out).await;
+            store.close().await;
+            printed?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
 /// Cancels `token` on SIGINT or SIGTERM: the bot stops taking updates,
-/// finishes those in hand, and exits.
+/// finishes those in hand, and exits; the terminal quiz ends as at the end
+/// of its input.
 async fn stop_on_signal(token: CancellationToken) {
     #[cfg(unix)]
     {

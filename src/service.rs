@@ -426,6 +426,11 @@ pub fn enter(conn: &Connection, who: &Identity, now: i64) -> anyhow::Result<Play
     })
 }
 
+/// A chat's language (a group's, chosen by its admins; Arabic until then).
+pub fn chat_lang(conn: &Connection, telegram_id: i64) -> anyhow::Result<Lang> {
+    store::chat_lang(conn, telegram_id)
+}
+
 /// Saves a chat; returns its row id.
 pub fn save_chat(conn: &Connection, chat: &ChatRef, now: i64) -> anyhow::Result<i64> {
     store::upsert_chat(

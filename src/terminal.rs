@@ -1,12 +1,13 @@
 //! The quiz in a terminal (or a pipe): each question with numbered options,
 //! an option number read per line, the verdict with the right answer and its
-//! quote, then the score and rank. Junk is asked again; the end of input ends
-//! the quiz with what was answered kept.
+//! quote, then the score and rank. Junk is asked again; the end of input, or
+//! Ctrl-C, ends the quiz with what was answered kept and the score shown.
 
 use std::io::Write;
 
 use anyhow::Context;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
+use tokio_util::sync::CancellationToken;
 
 use crate::i18n::Lang;
 use crate::service::{
@@ -16,35 +17,45 @@ use crate::service::{
 /// The longest player name kept.
 pub const MAX_NAME_CHARS: usize = 64;
 
-/// The player's name: the one given, or the login name.
+/// The player's name: the one given (checked by [`parse_name`]), or the
+/// login name (`$USER`, `$LOGNAME`, else the system's), else "player".
 pub fn player_name(given: Option<&str>) -> anyhow::Result<String> {
-    let name = match given {
-        Some(n) => n.to_owned(),
-        None => ["USER", "LOGNAME", "USERNAME"]
-            .iter()
-            .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-            .unwrap_or_else(|| "player".to_owned()),
-    };
+    if let Some(name) = given {
+        return parse_name(name).map_err(|e| anyhow::anyhow!(e));
+    }
+    let login = ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .or_else(|| whoami::fallible::username().ok());
+    Ok(login
+        .and_then(|n| parse_name(&n).ok())
+        .unwrap_or_else(|| "player".to_owned()))
+}
+
+/// A name for the leaderboards: control and invisible characters removed,
+/// cut to [`MAX_NAME_CHARS`]; an empty one is refused.
+pub fn parse_name(name: &str) -> Result<String, String> {
     let clean: String = name
         .chars()
         .filter(|c| !c.is_control() && !crate::arabic::is_invisible(*c))
         .take(MAX_NAME_CHARS)
         .collect();
     let clean = clean.trim().to_owned();
-    anyhow::ensure!(
-        !clean.is_empty(),
-        "the player name is empty: give one with --name"
-    );
+    if clean.is_empty() {
+        return Err("the player name is empty: give one with --name".to_owned());
+    }
     Ok(clean)
 }
 
 /// How the terminal quiz talks.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Terminal {
     pub lang: Lang,
     /// Write each answer read after its prompt: input from a pipe is not
     /// echoed by a terminal, and the transcript should read like a session.
     pub echo: bool,
+    /// Cancelled on Ctrl-C: the quiz ends as at the end of input.
+    pub interrupt: CancellationToken,
 }
 
 /// Plays a quiz of `questions` questions for `name`, reading answers from
@@ -82,7 +93,7 @@ pub async fn play(
             }
         };
         show_question(out, lang, &asked)?;
-        let Some(choice) = read_choice(input, out, term, asked.question.options.len()).await?
+        let Some(choice) = read_choice(input, out, &term, asked.question.options.len()).await?
         else {
             writeln!(out)?;
             let summary = service
@@ -135,7 +146,7 @@ fn show_question(out: &mut impl Write, lang: Lang, asked: &Asked) -> anyhow::Res
 async fn read_choice(
     input: &mut (impl AsyncBufRead + Unpin),
     out: &mut impl Write,
-    term: Terminal,
+    term: &Terminal,
     options: usize,
 ) -> anyhow::Result<Option<usize>> {
     let lang = term.lang;
@@ -143,12 +154,11 @@ async fn read_choice(
         write!(out, "{}", lang.prompt(options))?;
         out.flush()?;
         let mut line = String::new();
-        if input
-            .read_line(&mut line)
-            .await
-            .context("cannot read the answer")?
-            == 0
-        {
+        let read = tokio::select! {
+            read = input.read_line(&mut line) => read.context("cannot read the answer")?,
+            () = term.interrupt.cancelled() => 0,
+        };
+        if read == 0 {
             return Ok(None);
         }
         if term.echo {
@@ -170,13 +180,28 @@ fn show_verdict(out: &mut impl Write, lang: Lang, r: &Recorded) -> anyhow::Resul
             writeln!(out, "{}", lang.streak(r.streak))?;
         }
     } else {
-        writeln!(
-            out,
-            "{} {} {}",
-            lang.wrong(),
-            lang.right_answer(),
-            q.answer()
-        )?;
+        // In English, the right answer's gloss beside it.
+        let gloss = q
+            .gloss
+            .as_ref()
+            .filter(|_| lang.is_en())
+            .and_then(|g| g.options.get(q.correct));
+        match gloss {
+            Some(en) => writeln!(
+                out,
+                "{} {} {} ({en})",
+                lang.wrong(),
+                lang.right_answer(),
+                q.answer()
+            )?,
+            None => writeln!(
+                out,
+                "{} {} {}",
+                lang.wrong(),
+                lang.right_answer(),
+                q.answer()
+            )?,
+        }
     }
     writeln!(out, "«{}»", q.quote)?;
     let info = &r.article;
@@ -199,9 +224,9 @@ fn write_summary(out: &mut impl Write, lang: Lang, s: &QuizSummary) -> anyhow::R
     Ok(())
 }
 
-/// Prints a leaderboard, one player per line.
+/// Prints a leaderboard, one player per line; needs the database only.
 pub async fn print_leaderboard(
-    service: &Service,
+    store: &crate::store::Store,
     chat: Option<i64>,
     week: bool,
     limit: u32,
@@ -214,7 +239,12 @@ pub async fn print_leaderboard(
     } else {
         crate::service::Period::AllTime
     };
-    let board = service.leaderboard(scope, period, limit, None).await?;
+    let now = crate::service::Clock::now_ms(&crate::service::SystemClock);
+    let board = store
+        .read(move |conn| {
+            crate::service::boards::leaderboard(conn, now, scope, period, limit, None)
+        })
+        .await?;
     writeln!(out, "{}", lang.leaderboard_title(chat.is_some(), week))?;
     if board.rows.is_empty() {
         writeln!(out, "{}", lang.empty_leaderboard())?;

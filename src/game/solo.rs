@@ -109,18 +109,6 @@ impl SoloQuiz {
             ..self
         })
     }
-
-    /// A running quiz with every question answered is over: finished.
-    pub fn settle(self) -> SoloQuiz {
-        if self.state == QuizState::Running && self.answered >= self.total {
-            SoloQuiz {
-                state: QuizState::Finished,
-                ..self
-            }
-        } else {
-            self
-        }
-    }
 }
 
 #[cfg(test)]
@@ -183,14 +171,6 @@ mod tests {
         assert_eq!(q.streak, 0);
         assert_eq!(q.state, QuizState::Finished, "the last answer finishes it");
         assert_eq!(q.answer(1, Q, 2).0, Outcome::QuizOver);
-    }
-
-    #[test]
-    fn a_quiz_answered_to_the_end_settles_as_finished() {
-        let mut q = quiz(2);
-        q.answered = 2;
-        assert_eq!(q.settle().state, QuizState::Finished);
-        assert_eq!(quiz(2).settle().state, QuizState::Running);
     }
 
     proptest! {

@@ -95,6 +95,24 @@ impl Bank {
         self.questions.is_empty()
     }
 
+    /// The bank without the questions of facts marked `review = true`: a
+    /// fact awaiting review is never served.
+    pub fn without_drafts(mut self, corpus: &crate::facts::Corpus) -> Bank {
+        let drafts: std::collections::HashSet<(&str, &str)> = corpus
+            .articles
+            .iter()
+            .flat_map(|a| {
+                a.facts
+                    .iter()
+                    .filter(|f| f.review)
+                    .map(move |f| (a.article.slug(), f.id.as_str()))
+            })
+            .collect();
+        self.questions
+            .retain(|q| !drafts.contains(&(q.article.as_str(), q.fact_id.as_str())));
+        self
+    }
+
     /// How many different facts the questions ask about: the most a quiz
     /// can have, since a quiz asks a fact once.
     pub fn facts(&self) -> usize {

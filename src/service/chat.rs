@@ -8,8 +8,8 @@ use rusqlite::Connection;
 
 use super::group::{self, GroupStart, GroupStop, Podium, Round};
 use super::{
-    AnswerOutcome, Asked, ChatRef, Identity, Leaderboard, Period, Player, QuizSummary, Scope,
-    Service, Stats, Step, boards, enter, save_chat, solo,
+    AnswerOutcome, Asked, ChatRef, Identity, Leaderboard, Period, Player, Question, QuizSummary,
+    Scope, Service, Stats, Step, boards, enter, save_chat, solo,
 };
 use crate::i18n::Lang;
 use crate::store;
@@ -28,6 +28,22 @@ pub enum Action {
     Lang(Option<Lang>),
     /// Any other message.
     Other,
+}
+
+impl Action {
+    /// In a group, whether the member's being an admin matters: it is
+    /// asked of Telegram for these actions only.
+    pub fn needs_admin(&self) -> bool {
+        matches!(self, Action::Stop | Action::Lang(Some(_)))
+    }
+
+    /// The size of the quiz it starts, if it starts one.
+    pub fn quiz_size(&self) -> Option<u8> {
+        match self {
+            Action::Quiz(n) => *n,
+            _ => None,
+        }
+    }
 }
 
 /// The answer to an action: what to say, to whom, in which language (the
@@ -89,15 +105,22 @@ pub struct Pressed {
 }
 
 impl Service {
-    /// An action in a private chat. `origin` is the message (chat, id): a
-    /// `/quiz` delivered again finds the quiz it started.
+    /// The questions a `/quiz` will ask, drawn before its transaction (so
+    /// that the writer never waits on the bank's shuffle).
+    pub fn plan_for(&self, action: &Action) -> Vec<Question> {
+        action.quiz_size().map(|n| self.plan(n)).unwrap_or_default()
+    }
+
+    /// An action in a private chat, with the questions [`Service::plan_for`]
+    /// drew for it. `origin` is the message (chat, id): a `/quiz` delivered
+    /// again finds the quiz it started.
     pub fn private(
         &self,
         conn: &Connection,
         now: i64,
         who: &Identity,
         origin: (i64, i64),
-        action: Action,
+        (action, plan): (Action, Vec<Question>),
     ) -> anyhow::Result<Reply> {
         let mut player = enter(conn, who, now)?;
         let said = match action {
@@ -105,13 +128,12 @@ impl Service {
             Action::Help => Said::Help,
             Action::Other => Said::Hint,
             Action::Quiz(None) => Said::QuizSizeHint,
-            Action::Quiz(Some(n)) => {
+            Action::Quiz(Some(_)) => {
                 let here = ChatRef {
                     telegram_id: origin.0,
                     group: false,
                     title: None,
                 };
-                let plan = self.plan(n);
                 let started = solo::start(conn, now, player.id, Some(&here), &plan, Some(origin))?;
                 match started.fresh {
                     false => Said::Nothing,
@@ -162,7 +184,7 @@ impl Service {
         who: &Identity,
         chat: &ChatRef,
         origin: (i64, i64),
-        action: Action,
+        (action, plan): (Action, Vec<Question>),
         is_admin: bool,
         round_seconds: u32,
     ) -> anyhow::Result<Reply> {
@@ -172,8 +194,7 @@ impl Service {
             Action::Start | Action::Help => Said::Help,
             Action::Other => Said::Nothing,
             Action::Quiz(None) => Said::QuizSizeHint,
-            Action::Quiz(Some(n)) => {
-                let plan = self.plan(n);
+            Action::Quiz(Some(_)) => {
                 match group::start(
                     conn,
                     now,
@@ -211,7 +232,9 @@ impl Service {
                 GroupStop::NotRunning => Said::GroupNotRunning,
                 GroupStop::NotAllowed => Said::StopNotAllowed,
             },
-            Action::Lang(None) => Said::LangUsage,
+            // As before: a `/lang` that names no language is left alone in
+            // a group, where it may be meant for another bot.
+            Action::Lang(None) => Said::Nothing,
             Action::Lang(Some(_)) if !is_admin => Said::LangAdminsOnly,
             Action::Lang(Some(chosen)) => {
                 let id = save_chat(conn, chat, now)?;

@@ -308,12 +308,18 @@ pub fn close(
         return Ok(None);
     };
     let round = round_of(&row, &quiz)?;
-    let next = next_round(conn, quiz.id)?;
+    let rules = rules_of(&row, &round.question);
     let game_quiz = GroupQuiz {
         state: quiz.state,
         started_by: quiz.started_by,
     };
-    let (close, _, state) = rules_of(&row, &round.question).close(game_quiz, now, next.is_some());
+    // A round is closed twice (Telegram's closed poll, and its timer): the
+    // second time costs no more than this.
+    if !matches!(rules.close(game_quiz, now, false).0, Close::Closed(_)) {
+        return Ok(None);
+    }
+    let next = next_round(conn, quiz.id)?;
+    let (close, _, state) = rules.close(game_quiz, now, next.is_some());
     let Close::Closed(then) = close else {
         return Ok(None);
     };

@@ -40,10 +40,14 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
         title: msg.chat.title().map(str::to_owned),
     };
     let origin = (here.telegram_id, i64::from(msg.id.0));
-    let is_admin = match action {
-        Action::Stop | Action::Lang(Some(_)) => is_admin(app, here.telegram_id, user.id.0).await,
-        _ => false,
-    };
+    // An anonymous admin speaks as the group itself.
+    let is_admin = action.needs_admin()
+        && (msg
+            .sender_chat
+            .as_ref()
+            .is_some_and(|c| c.id == msg.chat.id)
+            || is_admin(app, here.telegram_id, user.id.0).await?);
+    let plan = app.service.plan_for(&action);
     let round_seconds = app.round_seconds;
     let app2 = app.clone();
     app.commit(update, move |conn, now| {
@@ -53,7 +57,7 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
             &who,
             &here,
             origin,
-            action,
+            (action, plan),
             is_admin,
             round_seconds,
         )?;
@@ -63,23 +67,10 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
     .map(drop)
 }
 
-/// Whether a member is an administrator of a chat, asked of Telegram; a
-/// member Telegram cannot tell about (after three tries) is not.
-async fn is_admin(app: &App, chat: i64, user: u64) -> bool {
-    match ask_admin(app, chat, user).await {
-        Ok(admin) => admin,
-        Err(e) => {
-            tracing::warn!(
-                chat,
-                error = format!("{e:#}"),
-                "cannot tell whether a member is an admin"
-            );
-            false
-        }
-    }
-}
-
-async fn ask_admin(app: &App, chat: i64, user: u64) -> anyhow::Result<bool> {
+/// Whether a member is an administrator of a chat, asked of Telegram (three
+/// tries; then the update fails, is tried again, and at worst gets an
+/// apology: an admin is never told they are not one).
+async fn is_admin(app: &App, chat: i64, user: u64) -> anyhow::Result<bool> {
     #[derive(serde::Deserialize)]
     struct Member {
         status: String,

@@ -261,12 +261,20 @@ impl App {
         let user = parsed.as_ref().and_then(Update::from);
         let lang = Lang::from_code(user.and_then(|u| u.language_code.as_deref()).unwrap_or(""));
         let text = lang.apology();
-        let apology = parsed
+        let chat = parsed
             .as_ref()
             .and_then(|u| u.chat())
-            .map(|c| Request::message(c.id.0, text.to_owned(), None));
+            .map(|c| (c.id.0, !c.is_private()));
         let gone = self
-            .commit(&update, move |_, _| Ok(((), apology.into_iter().collect())))
+            .commit(&update, move |conn, _| {
+                // A group hears it in the group's language.
+                let apology = match chat {
+                    Some((id, true)) => crate::service::chat_lang(conn, id)?.apology(),
+                    _ => text,
+                };
+                let request = chat.map(|(id, _)| Request::message(id, apology.to_owned(), None));
+                Ok(((), request.into_iter().collect()))
+            })
             .await;
         match gone {
             // Its effects had committed (a try failed after): no apology.

@@ -25,9 +25,12 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
     let chat = msg.chat.id.0;
     let origin = (chat, i64::from(msg.id.0));
     let action = action_of(msg.text(), &app.username);
+    let plan = app.service.plan_for(&action);
     let app2 = app.clone();
     app.commit(update, move |conn, now| {
-        let reply = app2.service.private(conn, now, &who, origin, action)?;
+        let reply = app2
+            .service
+            .private(conn, now, &who, origin, (action, plan))?;
         Ok(((), render::private_reply(chat, &reply)))
     })
     .await

@@ -33,10 +33,36 @@ fn check(dir: &Path) -> (i32, String) {
 }
 
 #[test]
-fn the_seed_questions_pass_the_check() {
+fn the_questions_folder_passes_the_check_with_any_number_of_articles() {
+    // The repository's folder, whatever articles an operator added.
     let (code, out) = check(&questions_dir());
     assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("ok: "), "{out}");
+    // A folder of the seed alone, and one with a second article beside it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seed = seed_folder(dir.path());
+    let (code, out) = check(&seed);
+    assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("ok: 1 article, "), "{out}");
+    folder(&seed, GOOD_FACT);
+    let (code, out) = check(&seed);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("ok: 2 articles, "), "{out}");
+}
+
+/// A questions folder holding a copy of the seed article alone.
+fn seed_folder(dir: &Path) -> std::path::PathBuf {
+    let questions = dir.join("questions");
+    let seed = questions.join("putin-north-korea-visit");
+    fs::create_dir_all(&seed).expect("mkdir");
+    for file in ["article.txt", "facts.toml"] {
+        fs::copy(
+            questions_dir().join("putin-north-korea-visit").join(file),
+            seed.join(file),
+        )
+        .expect("copy the seed");
+    }
+    questions
 }
 
 #[test]
@@ -153,23 +179,40 @@ fn bad_toml_and_missing_files_name_the_file() {
 }
 
 fn export(args: &[&str]) -> String {
+    export_from(&questions_dir(), args)
+}
+
+fn export_from(questions: &Path, args: &[&str]) -> String {
     let (code, out, err) = run(factquiz()
         .args(["questions", "export"])
         .args(args)
-        .env("FACTQUIZ_QUESTIONS", questions_dir()));
+        .env("FACTQUIZ_QUESTIONS", questions));
     assert_eq!(code, 0, "{err}");
     out
 }
 
 #[test]
 fn export_prints_exactly_the_contract_fields_with_char_offsets() {
-    let out = export(&["--seed", "42"]);
-    let article = fs::read_to_string(questions_dir().join("putin-north-korea-visit/article.txt"))
-        .expect("article");
-    let chars: Vec<char> = article.chars().collect();
+    // The repository's folder, and one with a second article beside the seed.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let two = seed_folder(dir.path());
+    folder(&two, GOOD_FACT);
+    for questions in [questions_dir(), two] {
+        let out = export_from(&questions, &["--seed", "42"]);
+        assert_export_lines(&questions, &out);
+    }
+}
+
+/// Every line has the contract's fields in order, and its offsets find its
+/// quote in its own article.
+fn assert_export_lines(questions: &Path, out: &str) {
     let mut count = 0;
     for line in out.lines() {
         let v: Value = serde_json::from_str(line).expect("JSON");
+        let slug = v["article"].as_str().expect("article");
+        let article =
+            fs::read_to_string(questions.join(slug).join("article.txt")).expect("article");
+        let chars: Vec<char> = article.chars().collect();
         let fields = [
             "id",
             "article",

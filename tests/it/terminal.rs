@@ -117,7 +117,7 @@ fn bad_arguments_are_refused_before_anything_runs() {
     assert_eq!(code, 2);
     assert!(err.contains("--questions"), "{err}");
     let (code, _, err) = run(factquiz().args(["play", "--name", "  "]));
-    assert_eq!(code, 1);
+    assert_eq!(code, 2, "a usage error like the others");
     assert!(err.contains("the player name is empty"), "{err}");
     let tmp = tempfile::tempdir().expect("tempdir");
     let (code, _, err) = run(factquiz()
