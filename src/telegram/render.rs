@@ -429,7 +429,7 @@ pub fn press(p: &Pressed, chat: i64, message_id: Option<i32>) -> (String, bool, 
                     "{} {} {}",
                     lang.wrong(),
                     lang.right_answer(),
-                    r.question.answer()
+                    answer_in(lang, &r.question)
                 )
             };
             let (text, keyboard) = answer_and_next(lang, r);
@@ -445,6 +445,19 @@ pub fn press(p: &Pressed, chat: i64, message_id: Option<i32>) -> (String, bool, 
         AnswerOutcome::Unknown | AnswerOutcome::InvalidChoice => lang.stale_button(),
     };
     (notice.to_owned(), false, Vec::new())
+}
+
+/// The right answer, with its English gloss beside it in English.
+fn answer_in(lang: Lang, q: &Question) -> String {
+    match q
+        .gloss
+        .as_ref()
+        .filter(|_| lang.is_en())
+        .and_then(|g| g.options.get(q.correct))
+    {
+        Some(en) => format!("{} ({en})", q.answer()),
+        None => q.answer().to_owned(),
+    }
 }
 
 /// The group's messages after a round: its result, then the next poll or
@@ -588,5 +601,67 @@ mod tests {
         let fitted = fit(text);
         assert!(fitted.chars().count() <= MAX_TEXT);
         assert!(fitted.ends_with("سطر\n…"));
+    }
+
+    #[test]
+    fn a_wrong_press_names_the_right_answer_with_its_gloss_in_english() {
+        let question = Question {
+            id: "a/f".into(),
+            article: "a".into(),
+            fact_id: "f".into(),
+            kind: crate::facts::Kind::Role,
+            form: Form::Choice,
+            lang: "ar".into(),
+            stem: "من؟".into(),
+            options: vec!["نائب رئيس الوزراء".into(), "وزير الدفاع".into()],
+            correct: 0,
+            key: String::new(),
+            quote: "نائب رئيس الوزراء".into(),
+            span: crate::article::Span { start: 0, end: 17 },
+            paragraph: 1,
+            gloss: Some(crate::quiz::QuestionGloss {
+                stem: "Who?".into(),
+                options: vec!["Deputy Prime Minister".into(), "Defence Minister".into()],
+            }),
+            claim: None,
+        };
+        let recorded = Recorded {
+            quiz_id: 1,
+            served_id: 1,
+            position: 0,
+            total: 1,
+            question,
+            choice: 1,
+            correct: false,
+            points: 0,
+            streak: 0,
+            message_id: Some(5),
+            next: Step::Over(QuizSummary {
+                quiz_id: 1,
+                total: 1,
+                answered: 1,
+                correct: 0,
+                points: 0,
+                state: QuizState::Finished,
+                rank: 1,
+                players: 1,
+                ended_now: true,
+            }),
+            article: ArticleInfo::default(),
+        };
+        let pressed = |lang| Pressed {
+            lang,
+            outcome: AnswerOutcome::Recorded(Box::new(recorded.clone())),
+        };
+        let (en, recorded_en, edits) = press(&pressed(Lang::En), 9, Some(5));
+        assert!(recorded_en);
+        assert_eq!(edits.len(), 1);
+        assert!(
+            en.contains("The right answer: نائب رئيس الوزراء (Deputy Prime Minister)"),
+            "{en}"
+        );
+        let (ar, _, _) = press(&pressed(Lang::Ar), 9, Some(5));
+        assert!(!ar.contains("Deputy"), "{ar}");
+        assert!(ar.contains("الإجابة الصحيحة: نائب رئيس الوزراء"), "{ar}");
     }
 }

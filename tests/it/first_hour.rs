@@ -318,3 +318,62 @@ fn help_lists_the_environment_and_names_fall_back_to_the_login() {
     let (_, board, _) = run(factquiz().arg("leaderboard").current_dir(dir.path()));
     assert!(board.contains(&login), "{login} not on {board}");
 }
+
+#[test]
+fn an_unreachable_bot_api_is_named_with_its_cause_and_settings_are_checked_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let token = "123456:TESTTOKENsecret";
+    // Nothing listens on port 9: the log says where and why, never the token.
+    let mut child = factquiz()
+        .arg("bot")
+        .current_dir(dir.path())
+        .env("TELOXIDE_TOKEN", token)
+        .env("TELOXIDE_API_URL", "http://127.0.0.1:9")
+        .env("FACTQUIZ_QUESTIONS", questions_dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stderr = child.stderr.take().expect("stderr");
+    let (lines, seen) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut log = Vec::new();
+    let line = loop {
+        let line = seen
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("no word of the Bot API: {log:?}"));
+        if line.contains("Bot API") && line.contains("127.0.0.1:9") {
+            break line;
+        }
+        log.push(line);
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains("connection refused"), "{line}");
+    assert!(
+        !line.contains(token) && !line.contains("TESTTOKEN"),
+        "{line}"
+    );
+
+    // A wrong metrics address fails at once, before any request.
+    let (code, _, err) = run(factquiz()
+        .arg("bot")
+        .current_dir(dir.path())
+        .env("TELOXIDE_TOKEN", token)
+        .env("TELOXIDE_API_URL", "http://127.0.0.1:9")
+        .env("FACTQUIZ_METRICS_ADDR", "not an address")
+        .env("FACTQUIZ_QUESTIONS", questions_dir()));
+    assert_ne!(code, 0, "{err}");
+    assert!(err.contains("FACTQUIZ_METRICS_ADDR"), "{err}");
+    assert!(
+        !err.contains("Bot API"),
+        "it asked the Bot API first: {err}"
+    );
+}
