@@ -420,7 +420,7 @@ impl Lang {
         }
     }
 
-    pub fn welcome_terminal(self, name: &str, total: usize) -> String {
+    pub fn welcome_terminal(self, name: &str, total: i64) -> String {
         match self {
             Lang::Ar => {
                 format!("مرحباً {name}! اختبار عن المقال، عدد الأسئلة: {total}. أجب برقم الخيار.")

@@ -119,8 +119,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             lang,
         } => {
             let store = cli::open_store().await?;
+            let boards = factquiz::service::boards::Boards::new(
+                store.clone(),
+                std::sync::Arc::new(factquiz::service::SystemClock),
+            );
             let printed =
-                terminal::print_leaderboard(&store, chat, week, limit, lang, &mut out).await;
+                terminal::print_leaderboard(&boards, chat, week, limit, lang, &mut out).await;
             store.close().await;
             printed?;
             Ok(ExitCode::SUCCESS)

@@ -165,6 +165,13 @@ pub struct Recorded {
     pub article: ArticleInfo,
 }
 
+impl Recorded {
+    /// The run of right answers to tell the player about, if it is one.
+    pub fn streak_to_tell(&self) -> Option<u32> {
+        (self.correct && self.streak >= game::solo::TOLD_STREAK).then_some(self.streak)
+    }
+}
+
 /// The result of an answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnswerOutcome {
@@ -315,12 +322,6 @@ impl Service {
         &self.catalog
     }
 
-    /// How many questions a quiz can have: the bank's different facts, at
-    /// most 20.
-    pub fn most_questions(&self) -> usize {
-        self.bank.facts().min(20)
-    }
-
     /// The questions of a new quiz of `n` (1-20, clamped; fewer when the
     /// bank has fewer facts), chosen with the service's rng.
     pub fn plan(&self, n: u8) -> Vec<Question> {
@@ -389,23 +390,9 @@ impl Service {
             .await
     }
 
-    /// A player's statistics; the rank is global and all-time.
-    pub async fn stats(&self, player_id: i64) -> anyhow::Result<Stats> {
-        self.store
-            .read(move |conn| boards::stats(conn, player_id))
-            .await
-    }
-
-    /// A leaderboard of `limit` lines, with `me`'s line even outside them.
-    pub async fn leaderboard(
-        &self,
-        scope: Scope,
-        period: Period,
-        limit: u32,
-        me: Option<i64>,
-    ) -> anyhow::Result<Leaderboard> {
-        self.run(move |conn, now| boards::leaderboard(conn, now, scope, period, limit, me))
-            .await
+    /// Statistics and leaderboards, over the same store and clock.
+    pub fn boards(&self) -> boards::Boards {
+        boards::Boards::new(self.store.clone(), self.clock.clone())
     }
 
     /// Solo quizzes untouched for `idle_ms` are stopped (answers kept): no

@@ -78,12 +78,13 @@ pub async fn play(
         })
         .await?;
     let (quiz_id, _) = service.start_solo(player.id, None, questions, None).await?;
-    writeln!(
-        out,
-        "{}",
-        lang.welcome_terminal(name, usize::from(questions).min(service.most_questions()))
-    )?;
     let mut step = service.next(quiz_id, player.id).await?;
+    // The quiz's own size: fewer than asked when the bank has fewer facts.
+    let total = match &step {
+        Step::Ask(asked) => asked.total,
+        Step::Over(summary) => summary.total,
+    };
+    writeln!(out, "{}", lang.welcome_terminal(name, total))?;
     loop {
         let asked = match step {
             Step::Ask(asked) => asked,
@@ -176,8 +177,8 @@ fn show_verdict(out: &mut impl Write, lang: Lang, r: &Recorded) -> anyhow::Resul
     let q = &r.question;
     if r.correct {
         writeln!(out, "{}", lang.right(r.points))?;
-        if r.streak >= 2 {
-            writeln!(out, "{}", lang.streak(r.streak))?;
+        if let Some(streak) = r.streak_to_tell() {
+            writeln!(out, "{}", lang.streak(streak))?;
         }
     } else {
         // In English, the right answer's gloss beside it.
@@ -226,7 +227,7 @@ fn write_summary(out: &mut impl Write, lang: Lang, s: &QuizSummary) -> anyhow::R
 
 /// Prints a leaderboard, one player per line; needs the database only.
 pub async fn print_leaderboard(
-    store: &crate::store::Store,
+    boards: &crate::service::boards::Boards,
     chat: Option<i64>,
     week: bool,
     limit: u32,
@@ -239,12 +240,7 @@ pub async fn print_leaderboard(
     } else {
         crate::service::Period::AllTime
     };
-    let now = crate::service::Clock::now_ms(&crate::service::SystemClock);
-    let board = store
-        .read(move |conn| {
-            crate::service::boards::leaderboard(conn, now, scope, period, limit, None)
-        })
-        .await?;
+    let board = boards.leaderboard(scope, period, limit, None).await?;
     writeln!(out, "{}", lang.leaderboard_title(chat.is_some(), week))?;
     if board.rows.is_empty() {
         writeln!(out, "{}", lang.empty_leaderboard())?;

@@ -59,16 +59,32 @@ impl Outcome {
     }
 }
 
+/// A run of right answers this long is worth telling the player.
+pub const TOLD_STREAK: u32 = 2;
+
 impl SoloQuiz {
+    /// Why a press by `player` on a question they `answered` (or not) of a
+    /// quiz of `owner` in `state` cannot count, whatever the question: the
+    /// refusals that need neither the question nor the progress.
+    pub fn refusal(owner: i64, state: QuizState, player: i64, answered: bool) -> Option<Outcome> {
+        if player != owner {
+            Some(Outcome::NotYours)
+        } else if answered {
+            Some(Outcome::AlreadyAnswered)
+        } else if state != QuizState::Running {
+            Some(Outcome::QuizOver)
+        } else {
+            None
+        }
+    }
+
     /// `player` picks option `choice` of `question`: the outcome, and the
     /// quiz after it (finished once every question is answered).
     pub fn answer(self, player: i64, question: Shown, choice: usize) -> (Outcome, SoloQuiz) {
-        let outcome = if player != self.owner {
-            Outcome::NotYours
-        } else if question.answered {
-            Outcome::AlreadyAnswered
-        } else if self.state != QuizState::Running {
-            Outcome::QuizOver
+        let outcome = if let Some(refused) =
+            SoloQuiz::refusal(self.owner, self.state, player, question.answered)
+        {
+            refused
         } else if choice >= question.options {
             Outcome::InvalidChoice
         } else if choice == question.correct {

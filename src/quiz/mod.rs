@@ -112,17 +112,6 @@ impl Bank {
             .retain(|q| !drafts.contains(&(q.article.as_str(), q.fact_id.as_str())));
         self
     }
-
-    /// How many different facts the questions ask about: the most a quiz
-    /// can have, since a quiz asks a fact once.
-    pub fn facts(&self) -> usize {
-        let facts: std::collections::HashSet<(&str, &str)> = self
-            .questions
-            .iter()
-            .map(|q| (q.article.as_str(), q.fact_id.as_str()))
-            .collect();
-        facts.len()
-    }
 }
 
 /// Interface words of a claim check, in the article's language and English.

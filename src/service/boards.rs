@@ -1,11 +1,46 @@
 //! A player's statistics and the leaderboards.
 
+use std::sync::Arc;
+
 use anyhow::Context;
 use rusqlite::Connection;
 
-use super::{Leaderboard, Period, Scope, Standing, Stats};
+use super::{Clock, Leaderboard, Period, Scope, Standing, Stats};
 use crate::game;
-use crate::store;
+use crate::store::{self, Store};
+
+/// Statistics and leaderboards: the use cases that need the database only,
+/// not the question bank (`factquiz leaderboard` runs anywhere).
+#[derive(Clone)]
+pub struct Boards {
+    store: Store,
+    clock: Arc<dyn Clock>,
+}
+
+impl Boards {
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Boards {
+        Boards { store, clock }
+    }
+
+    /// A player's statistics; the rank is global and all-time.
+    pub async fn stats(&self, player_id: i64) -> anyhow::Result<Stats> {
+        self.store.read(move |conn| stats(conn, player_id)).await
+    }
+
+    /// A leaderboard of `limit` lines, with `me`'s line even outside them.
+    pub async fn leaderboard(
+        &self,
+        scope: Scope,
+        period: Period,
+        limit: u32,
+        me: Option<i64>,
+    ) -> anyhow::Result<Leaderboard> {
+        let now = self.clock.now_ms();
+        self.store
+            .read(move |conn| leaderboard(conn, now, scope, period, limit, me))
+            .await
+    }
+}
 
 /// A player's statistics; the rank is global and all-time.
 pub fn stats(conn: &Connection, player_id: i64) -> anyhow::Result<Stats> {

@@ -119,6 +119,10 @@ pub fn answer(
     if quiz.mode != Mode::Solo {
         return Ok(AnswerOutcome::Unknown);
     }
+    // Refused before the question is read.
+    if let Some(refused) = SoloQuiz::refusal(quiz.started_by, quiz.state, player_id, answered) {
+        return Ok(refusal(refused, quiz.id));
+    }
     let question = snapshot(&row.snapshot)?;
     let (done, streak) = store::solo_progress(conn, quiz.id, quiz.started_by)?;
     let state = SoloQuiz {
@@ -134,12 +138,8 @@ pub fn answer(
         answered,
     };
     let (outcome, after) = state.answer(player_id, shown, choice);
-    match outcome {
-        Outcome::Right { .. } | Outcome::Wrong => {}
-        Outcome::AlreadyAnswered => return Ok(AnswerOutcome::AlreadyAnswered { quiz_id: quiz.id }),
-        Outcome::NotYours => return Ok(AnswerOutcome::NotYours),
-        Outcome::QuizOver => return Ok(AnswerOutcome::QuizOver),
-        Outcome::InvalidChoice => return Ok(AnswerOutcome::InvalidChoice),
+    if !outcome.counts() {
+        return Ok(refusal(outcome, quiz.id));
     }
     let correct = matches!(outcome, Outcome::Right { .. });
     let recorded = store::record_answer(
@@ -188,6 +188,18 @@ pub fn answer(
         next,
         article,
     })))
+}
+
+/// The view of an outcome that does not count.
+fn refusal(outcome: Outcome, quiz_id: i64) -> AnswerOutcome {
+    match outcome {
+        Outcome::AlreadyAnswered => AnswerOutcome::AlreadyAnswered { quiz_id },
+        Outcome::NotYours => AnswerOutcome::NotYours,
+        Outcome::QuizOver => AnswerOutcome::QuizOver,
+        Outcome::InvalidChoice | Outcome::Right { .. } | Outcome::Wrong => {
+            AnswerOutcome::InvalidChoice
+        }
+    }
 }
 
 /// Stops the player's running solo quiz; what was answered is kept.

@@ -170,8 +170,8 @@ fn answer_card_within(lang: Lang, r: &Recorded, article: &ArticleInfo, max_quote
         text.push_str(&format!("{mark} {}{yours}\n", escape(option)));
     }
     text.push_str(&explanation_within(lang, q, article, max_quote));
-    if r.correct && r.streak >= 2 {
-        text.push_str(&format!("\n{}", lang.streak(r.streak)));
+    if let Some(streak) = r.streak_to_tell() {
+        text.push_str(&format!("\n{}", lang.streak(streak)));
     }
     fit(text)
 }

@@ -263,7 +263,7 @@ async fn a_solo_quiz_scores_streaks_and_refuses_what_it_must() {
         "a stale button after /stop"
     );
     assert!(app.service.stop(amal.id).await.expect("stop").is_none());
-    let stats = app.service.stats(amal.id).await.expect("stats");
+    let stats = app.service.boards().stats(amal.id).await.expect("stats");
     assert_eq!((stats.points, stats.answered, stats.correct), (210, 2, 2));
     assert_eq!(
         (stats.streak, stats.best_streak, stats.rank),
@@ -316,7 +316,7 @@ async fn stats_count_exactly_with_streaks_across_quizzes() {
     let p = app.player("Karim").await;
     play(&app, p.id, None, &[true, true, false, true]).await;
     play(&app, p.id, None, &[true, true, true, false, false]).await;
-    let stats = app.service.stats(p.id).await.expect("stats");
+    let stats = app.service.boards().stats(p.id).await.expect("stats");
     assert_eq!((stats.answered, stats.correct), (9, 6));
     assert_eq!(stats.streak, 0);
     assert_eq!(
@@ -327,7 +327,7 @@ async fn stats_count_exactly_with_streaks_across_quizzes() {
     // 100+110+0+100 and 100+110+120+0+0
     assert_eq!(stats.points, 310 + 330);
     let fresh = app.player("New").await;
-    let none = app.service.stats(fresh.id).await.expect("stats");
+    let none = app.service.boards().stats(fresh.id).await.expect("stats");
     assert_eq!((none.answered, none.rank, none.accuracy()), (0, None, 0.0));
 }
 
@@ -345,6 +345,7 @@ async fn leaderboards_order_ties_and_show_my_rank_outside_the_top() {
 
     let board = app
         .service
+        .boards()
         .leaderboard(Scope::Global, Period::AllTime, 10, Some(d.id))
         .await
         .expect("board");
@@ -361,6 +362,7 @@ async fn leaderboards_order_ties_and_show_my_rank_outside_the_top() {
 
     let top2 = app
         .service
+        .boards()
         .leaderboard(Scope::Global, Period::AllTime, 2, Some(d.id))
         .await
         .expect("board");
@@ -390,6 +392,7 @@ async fn weekly_and_chat_leaderboards_count_only_their_answers() {
 
     let week = app
         .service
+        .boards()
         .leaderboard(Scope::Global, Period::ThisWeek, 10, None)
         .await
         .expect("board");
@@ -405,6 +408,7 @@ async fn weekly_and_chat_leaderboards_count_only_their_answers() {
     );
     let all = app
         .service
+        .boards()
         .leaderboard(Scope::Global, Period::AllTime, 10, None)
         .await
         .expect("board");
@@ -416,6 +420,7 @@ async fn weekly_and_chat_leaderboards_count_only_their_answers() {
     assert_eq!(lines, [("B", 210), ("A", 200)]);
     let chat = app
         .service
+        .boards()
         .leaderboard(Scope::Chat(-100_123), Period::AllTime, 10, Some(a.id))
         .await
         .expect("board");
@@ -432,6 +437,7 @@ async fn weekly_and_chat_leaderboards_count_only_their_answers() {
     assert_eq!(chat.me.map(|m| m.rank), Some(2));
     let unknown = app
         .service
+        .boards()
         .leaderboard(Scope::Chat(42), Period::AllTime, 10, None)
         .await
         .expect("board");
