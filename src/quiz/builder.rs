@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use rand::Rng;
 use rand::seq::SliceRandom;
 
-use super::surface::{Lang, Reading, Surface};
+use super::surface::{Reading, Script, Surface};
 use super::{
     Alternatives, Bank, Candidate, ClaimTemplate, Form, Question, QuestionGloss, kind_icon,
 };
@@ -120,7 +120,7 @@ impl<'a> Builder<'a> {
 /// «2000»), otherwise the normalised text without punctuation.
 pub fn value_key(answer_type: &AnswerType, text: &str) -> String {
     if let Some(reading) = reading_of(answer_type) {
-        let surface = Surface::read(text, Lang::Arabic, reading);
+        let surface = Surface::read(text, Script::Arabic, reading);
         if surface.has_values() {
             return surface.key();
         }
@@ -146,7 +146,7 @@ fn reading_of(answer_type: &AnswerType) -> Option<Reading> {
 
 /// The shape two answers must share to stand side by side (dates, numbers).
 fn shape_of(answer_type: &AnswerType, text: &str) -> Option<String> {
-    reading_of(answer_type).map(|r| Surface::read(text, Lang::Arabic, r).shape())
+    reading_of(answer_type).map(|r| Surface::read(text, Script::Arabic, r).shape())
 }
 
 impl Plan<'_> {
@@ -263,11 +263,11 @@ fn candidate_groups(
 
     let mut outside: Vec<Candidate> = alternatives.exact(&fact.answer_type).to_vec();
     if let Some(reading) = reading_of(&fact.answer_type) {
-        let surface = Surface::read(&fact.answer, Lang::Arabic, reading);
+        let surface = Surface::read(&fact.answer, Script::Arabic, reading);
         let en = fact
             .gloss
             .as_ref()
-            .map(|g| Surface::read(&g.answer, Lang::English, reading));
+            .map(|g| Surface::read(&g.answer, Script::English, reading));
         let max_year = article
             .meta
             .date
@@ -278,11 +278,11 @@ fn candidate_groups(
                 continue;
             };
             // The gloss must say the same values, or it is not offered.
-            let key = Surface::read(&text, Lang::Arabic, reading).key();
+            let key = Surface::read(&text, Script::Arabic, reading).key();
             let en = en
                 .as_ref()
                 .and_then(|s| s.apply(change))
-                .filter(|e| Surface::read(e, Lang::English, reading).key() == key);
+                .filter(|e| Surface::read(e, Script::English, reading).key() == key);
             outside.push(Candidate { text, en });
         }
     }

@@ -11,9 +11,10 @@ use std::ops::Range;
 
 use crate::arabic::{self, MonthStyle};
 
-/// The language a surface is written in.
+/// The script a surface is written in (the article's, or its English gloss's); the
+/// interface language is [`crate::i18n::Lang`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
+pub enum Script {
     Arabic,
     English,
 }
@@ -93,7 +94,7 @@ struct Token {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Surface {
     chars: Vec<char>,
-    lang: Lang,
+    script: Script,
     tokens: Vec<Token>,
 }
 
@@ -146,7 +147,7 @@ const WORDS_EN: [&str; 8] = [
 
 impl Surface {
     /// Reads `text` for values of the given reading.
-    pub fn read(text: &str, lang: Lang, reading: Reading) -> Surface {
+    pub fn read(text: &str, script: Script, reading: Reading) -> Surface {
         let chars: Vec<char> = text.chars().collect();
         let normalized = arabic::Normalized::new(text);
         let key: Vec<char> = normalized.as_str().chars().collect();
@@ -169,8 +170,8 @@ impl Surface {
             });
         };
         if reading == Reading::Date {
-            match lang {
-                Lang::Arabic => {
+            match script {
+                Script::Arabic => {
                     for (name, month, style) in arabic::month_names() {
                         for r in arabic::find_words(&key, name) {
                             let value = Value::Month {
@@ -194,7 +195,7 @@ impl Surface {
                         }
                     }
                 }
-                Lang::English => {
+                Script::English => {
                     for (i, name) in arabic::MONTHS_EN.iter().enumerate() {
                         let month = u8::try_from(i + 1).expect("twelve months");
                         for r in arabic::find_words(&key, &name.to_ascii_lowercase()) {
@@ -217,9 +218,9 @@ impl Surface {
                 }
             }
         } else {
-            let tables: &[(&[&str; 8], bool)] = match lang {
-                Lang::Arabic => &[(&WORDS_TAA, false), (&WORDS_BARE, true)],
-                Lang::English => &[(&WORDS_EN, false)],
+            let tables: &[(&[&str; 8], bool)] = match script {
+                Script::Arabic => &[(&WORDS_TAA, false), (&WORDS_BARE, true)],
+                Script::English => &[(&WORDS_EN, false)],
             };
             for (table, feminine) in tables {
                 for (i, word) in table.iter().enumerate() {
@@ -282,7 +283,7 @@ impl Surface {
         tokens.sort_by_key(|t| t.range.start);
         Surface {
             chars,
-            lang,
+            script,
             tokens,
         }
     }
@@ -426,8 +427,8 @@ impl Surface {
                 s
             }
         };
-        match (self.lang, value) {
-            (Lang::Arabic, Value::Weekday { day, definite }) => {
+        match (self.script, value) {
+            (Script::Arabic, Value::Weekday { day, definite }) => {
                 let table = if definite {
                     &arabic::WEEKDAYS_DEFINITE
                 } else {
@@ -435,22 +436,22 @@ impl Surface {
                 };
                 table[usize::from(day)].to_owned()
             }
-            (Lang::English, Value::Weekday { day, .. }) => {
+            (Script::English, Value::Weekday { day, .. }) => {
                 arabic::WEEKDAYS_EN[usize::from(day)].to_owned()
             }
-            (Lang::Arabic, Value::Month { month, style }) => {
+            (Script::Arabic, Value::Month { month, style }) => {
                 arabic::month_name(month, style.unwrap_or(MonthStyle::Gregorian)).to_owned()
             }
-            (Lang::English, Value::Month { month, .. }) => {
+            (Script::English, Value::Month { month, .. }) => {
                 arabic::MONTHS_EN[usize::from(month - 1)].to_owned()
             }
             (_, Value::Day(d)) => digits(u32::from(d)),
             (_, Value::Year(y) | Value::Count(y)) => digits(y),
-            (Lang::Arabic, Value::Word { n, feminine }) => {
+            (Script::Arabic, Value::Word { n, feminine }) => {
                 let table = if feminine { &WORDS_BARE } else { &WORDS_TAA };
                 table[usize::from(n - 3)].to_owned()
             }
-            (Lang::English, Value::Word { n, .. }) => WORDS_EN[usize::from(n - 3)].to_owned(),
+            (Script::English, Value::Word { n, .. }) => WORDS_EN[usize::from(n - 3)].to_owned(),
         }
     }
 }
@@ -489,7 +490,7 @@ mod tests {
     use super::*;
 
     fn ar(text: &str) -> Surface {
-        Surface::read(text, Lang::Arabic, Reading::Date)
+        Surface::read(text, Script::Arabic, Reading::Date)
     }
 
     #[test]
@@ -507,17 +508,17 @@ mod tests {
 
     #[test]
     fn english_glosses_share_the_key() {
-        let en = Surface::read("18 and 19 June", Lang::English, Reading::Date);
+        let en = Surface::read("18 and 19 June", Script::English, Reading::Date);
         assert_eq!(en.key(), "d18 d19 m6");
-        let en = Surface::read("on Wednesday", Lang::English, Reading::Date);
+        let en = Surface::read("on Wednesday", Script::English, Reading::Date);
         assert_eq!(en.key(), "w3");
-        let en = Surface::read("1961, 2000 and 2001", Lang::English, Reading::Date);
+        let en = Surface::read("1961, 2000 and 2001", Script::English, Reading::Date);
         assert_eq!(
             en.key(),
             "y1961 y2000 y2001",
             "a comma after a number is not a thousands separator"
         );
-        let n = Surface::read("1,500 km", Lang::English, Reading::Number);
+        let n = Surface::read("1,500 km", Script::English, Reading::Number);
         assert_eq!(
             n.key(),
             "",
@@ -577,19 +578,19 @@ mod tests {
 
     #[test]
     fn numbers_change_in_steps_that_fit_them() {
-        let s = Surface::read("70 عاما", Lang::Arabic, Reading::Number);
+        let s = Surface::read("70 عاما", Script::Arabic, Reading::Number);
         assert_eq!(s.key(), "n70");
         assert_eq!(
             s.apply(Change::Count { from: 70, to: 60 }).as_deref(),
             Some("60 عاما")
         );
-        let w = Surface::read("أكثر من سبعة عقود", Lang::Arabic, Reading::Number);
+        let w = Surface::read("أكثر من سبعة عقود", Script::Arabic, Reading::Number);
         assert_eq!(w.key(), "n7");
         assert_eq!(
             w.apply(Change::Word { from: 7, to: 6 }).as_deref(),
             Some("أكثر من ستة عقود")
         );
-        let en = Surface::read("more than seven decades", Lang::English, Reading::Number);
+        let en = Surface::read("more than seven decades", Script::English, Reading::Number);
         assert_eq!(
             en.apply(Change::Word { from: 7, to: 6 }).as_deref(),
             Some("more than six decades")

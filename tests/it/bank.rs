@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use factquiz::arabic::{self, Normalized};
 use factquiz::facts::{Corpus, Fact, Kind};
-use factquiz::quiz::surface::{Lang, Reading, Surface};
+use factquiz::quiz::surface::{Reading, Script, Surface};
 use factquiz::quiz::{self, Alternatives, Builder, Form, Question, value_key};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -57,8 +57,8 @@ fn allowed(corpus: &Corpus, fact: &Fact, option: &str) -> bool {
         _ => None,
     };
     let same_shape = reading.is_some_and(|r| {
-        let a = Surface::read(&fact.answer, Lang::Arabic, r);
-        let o = Surface::read(option, Lang::Arabic, r);
+        let a = Surface::read(&fact.answer, Script::Arabic, r);
+        let o = Surface::read(option, Script::Arabic, r);
         o.has_values() && a.shape() == o.shape()
     });
     from_article || from_list || same_shape
@@ -191,10 +191,10 @@ fn date_options_keep_the_answers_surface_form_in_both_languages() {
             if fact.answer_type.base() != "date" {
                 continue;
             }
-            let shape = Surface::read(&fact.answer, Lang::Arabic, Reading::Date).shape();
+            let shape = Surface::read(&fact.answer, Script::Arabic, Reading::Date).shape();
             for option in &q.options {
                 assert_eq!(
-                    Surface::read(option, Lang::Arabic, Reading::Date).shape(),
+                    Surface::read(option, Script::Arabic, Reading::Date).shape(),
                     shape,
                     "{}: {option}",
                     q.id
@@ -202,8 +202,8 @@ fn date_options_keep_the_answers_surface_form_in_both_languages() {
             }
             if let Some(gloss) = &q.gloss {
                 for (ar, en) in q.options.iter().zip(&gloss.options) {
-                    let ar_key = Surface::read(ar, Lang::Arabic, Reading::Date).key();
-                    let en_key = Surface::read(en, Lang::English, Reading::Date).key();
+                    let ar_key = Surface::read(ar, Script::Arabic, Reading::Date).key();
+                    let en_key = Surface::read(en, Script::English, Reading::Date).key();
                     assert_eq!(ar_key, en_key, "{}: «{ar}» is glossed «{en}»", q.id);
                 }
             }
