@@ -135,7 +135,11 @@ fn show_question(out: &mut impl Write, lang: Lang, asked: &Asked) -> anyhow::Res
     }
     for (i, option) in q.options.iter().enumerate() {
         match gloss.and_then(|g| g.options.get(i)) {
-            Some(en) => writeln!(out, "  {}) {option} — {en}", i + 1)?,
+            Some(en) if q.form == crate::quiz::Form::Choice => {
+                writeln!(out, "  {}) {option} — {en}", i + 1)?;
+            }
+            // A claim's «صحيح» / «خطأ» is said in English: True / False.
+            Some(en) => writeln!(out, "  {}) {en}", i + 1)?,
             None => writeln!(out, "  {}) {option}", i + 1)?,
         }
     }

@@ -10,18 +10,21 @@ use crate::quiz::{self, Bank, Question};
 /// The share of a quiz's questions asked as true-or-false claims.
 pub const CLAIM_SHARE: f64 = 0.25;
 
-/// The questions of a new quiz: `n` different facts in random order,
-/// avoiding facts whose quotes overlap (one would give the other away) while
-/// the bank allows, some of them asked as claims.
+/// The questions of a new quiz: `n` different facts in random order, some
+/// asked as claims. While the bank allows, no two of them give each other
+/// away: their quotes do not overlap, and neither's stem, options or quote
+/// holds the other's answer.
 pub fn plan_quiz(bank: &Bank, n: usize, rng: &mut impl Rng) -> Vec<Question> {
     let mut order: Vec<&Question> = bank.questions.iter().collect();
     order.shuffle(rng);
     let mut chosen: Vec<&Question> = Vec::with_capacity(n);
     let mut facts = HashSet::new();
     let overlaps = |q: &Question, chosen: &[&Question]| {
-        chosen
-            .iter()
-            .any(|c| c.article == q.article && c.span.overlaps(q.span))
+        chosen.iter().any(|c| {
+            (c.article == q.article && c.span.overlaps(q.span))
+                || gives_away(c, q)
+                || gives_away(q, c)
+        })
     };
     for strict in [true, false] {
         for q in &order {
@@ -48,6 +51,18 @@ pub fn plan_quiz(bank: &Bank, n: usize, rng: &mut impl Rng) -> Vec<Question> {
         .collect()
 }
 
+/// Whether `shown` gives `asked`'s answer away: its stem, an option or its
+/// quote holds that answer (compared normalised, so spelling variants of
+/// hamza or taa marbuta count).
+pub fn gives_away(shown: &Question, asked: &Question) -> bool {
+    let answer = crate::arabic::normalize(asked.answer());
+    if answer.chars().count() < 2 {
+        return false;
+    }
+    let holds = |text: &str| crate::arabic::normalize(text).contains(&answer);
+    holds(&shown.stem) || holds(&shown.quote) || shown.options.iter().any(|o| holds(o))
+}
+
 #[cfg(test)]
 mod tests {
     use rand::SeedableRng;
@@ -72,6 +87,37 @@ mod tests {
             paragraph: 1,
             gloss: None,
             claim: None,
+        }
+    }
+
+    #[test]
+    fn a_quiz_never_holds_a_question_whose_text_gives_another_away() {
+        let mut leader = question("leader", 0, 10);
+        leader.options = vec!["كيم إيل سونغ".into(), "كيم جونغ أون".into()];
+        leader.quote = "كيم إيل سونغ".into();
+        let mut treaty = question("treaty", 20, 30);
+        treaty.stem = "ما الاتفاقية التي وقعها كيم إيل سونغ عام 1949؟".into();
+        treaty.options = vec!["اتفاقية التعاون".into(), "معاهدة الصداقة".into()];
+        treaty.quote = "اتفاقية التعاون".into();
+        let other = question("other", 40, 50);
+        assert!(gives_away(&treaty, &leader), "the stem names the answer");
+        assert!(!gives_away(&leader, &treaty));
+        let bank = Bank {
+            questions: vec![leader, treaty, other],
+        };
+        for seed in 0..50 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let plan = plan_quiz(&bank, 2, &mut rng);
+            let facts: HashSet<&str> = plan.iter().map(|q| q.fact_id.as_str()).collect();
+            assert!(
+                !(facts.contains("leader") && facts.contains("treaty")),
+                "seed {seed}: one gives the other away"
+            );
+            assert_eq!(
+                plan_quiz(&bank, 3, &mut rng).len(),
+                3,
+                "the bank allows no better: all three"
+            );
         }
     }
 

@@ -102,7 +102,9 @@ pub fn question(lang: Lang, asked: &Asked) -> (String, InlineKeyboardMarkup) {
     let buttons = q.options.iter().enumerate().map(|(i, option)| {
         let label = match gloss.and_then(|g| g.options.get(i)) {
             Some(en) if q.form == Form::Choice => format!("{option} · {en}"),
-            _ => option.clone(),
+            // A claim's «صحيح» / «خطأ» is said in English: True / False.
+            Some(en) => en.clone(),
+            None => option.clone(),
         };
         let data = AnswerButton {
             served_id: asked.served_id,
@@ -663,5 +665,49 @@ mod tests {
         let (ar, _, _) = press(&pressed(Lang::Ar), 9, Some(5));
         assert!(!ar.contains("Deputy"), "{ar}");
         assert!(ar.contains("الإجابة الصحيحة: نائب رئيس الوزراء"), "{ar}");
+    }
+
+    #[test]
+    fn a_claims_buttons_read_true_and_false_in_english() {
+        let claim = Question {
+            id: "a/f/claim".into(),
+            article: "a".into(),
+            fact_id: "f".into(),
+            kind: crate::facts::Kind::Date,
+            form: Form::Claim,
+            lang: "ar".into(),
+            stem: "صحيح أم خطأ؟".into(),
+            options: vec![crate::quiz::TRUE_AR.into(), crate::quiz::FALSE_AR.into()],
+            correct: 0,
+            key: String::new(),
+            quote: "q".into(),
+            span: crate::article::Span { start: 0, end: 1 },
+            paragraph: 1,
+            gloss: Some(crate::quiz::QuestionGloss {
+                stem: "True or false?".into(),
+                options: vec![crate::quiz::TRUE_EN.into(), crate::quiz::FALSE_EN.into()],
+            }),
+            claim: None,
+        };
+        let asked = Asked {
+            served_id: 3,
+            quiz_id: 1,
+            position: 0,
+            total: 1,
+            question: claim,
+            again: false,
+            message_id: None,
+        };
+        let labels = |lang| {
+            let (_, keyboard) = question(lang, &asked);
+            keyboard
+                .inline_keyboard
+                .iter()
+                .flatten()
+                .map(|b| b.text.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(labels(Lang::En), ["True", "False"]);
+        assert_eq!(labels(Lang::Ar), ["صحيح", "خطأ"]);
     }
 }
