@@ -155,6 +155,15 @@ fn every_question_over_many_seeds_keeps_the_promises() {
                     q.id
                 );
             }
+            // A fact with an English gloss has it on every question built
+            // from it, whatever the seed: `--lang en` never falls back to
+            // Arabic alone.
+            assert_eq!(
+                q.gloss.is_some(),
+                fact.gloss.is_some(),
+                "{}: seed {seed}: the English gloss is missing",
+                q.id
+            );
             if let Some(gloss) = &q.gloss {
                 let en: HashSet<String> = gloss.options.iter().map(|o| o.to_lowercase()).collect();
                 assert_eq!(
