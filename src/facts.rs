@@ -166,6 +166,54 @@ pub struct Fact {
     pub gloss: Option<Gloss>,
     /// Set by extraction when a rule was unsure: a person should look first.
     pub review: bool,
+    /// When a date option may fall, from what the fact is about.
+    pub window: Option<Window>,
+}
+
+/// The months a date option may fall in, both ends included, counted as
+/// `year * 12 + month - 1`: from `earliest` and `latest` in `facts.toml`
+/// (`YYYY` or `YYYY-MM`). A visit in 2023 cannot be offered as July 2024 in
+/// an article of June 2024; a leader who died in 1994 made no visit in 2000.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub earliest: Option<u32>,
+    pub latest: Option<u32>,
+}
+
+impl Window {
+    /// Whether a date of `year` (and `month`, 1-12, when it names one)
+    /// falls in the window; a year alone counts if any of its months does.
+    pub fn admits(&self, year: u32, month: Option<u8>) -> bool {
+        let (first, last) = match month {
+            Some(m) => {
+                let at = year * 12 + u32::from(m.clamp(1, 12)) - 1;
+                (at, at)
+            }
+            None => (year * 12, year * 12 + 11),
+        };
+        self.earliest.is_none_or(|e| last >= e) && self.latest.is_none_or(|l| first <= l)
+    }
+
+    /// Reads one end: `YYYY` (its first month for `earliest`, its last for
+    /// `latest`) or `YYYY-MM`.
+    fn end(text: &str, latest: bool) -> Option<u32> {
+        let (year, month) = match text.trim().split_once('-') {
+            Some((y, m)) => (y, Some(m)),
+            None => (text.trim(), None),
+        };
+        if year.len() != 4 {
+            return None;
+        }
+        let year: u32 = year.parse().ok()?;
+        match month {
+            None => Some(year * 12 + if latest { 11 } else { 0 }),
+            Some(m) if m.len() == 2 => {
+                let m: u32 = m.parse().ok().filter(|m| (1..=12).contains(m))?;
+                Some(year * 12 + m - 1)
+            }
+            Some(_) => None,
+        }
+    }
 }
 
 /// Metadata of an article, from the `[article]` table of its facts file.
@@ -232,6 +280,12 @@ pub struct RawFact {
     /// A reviewer's note; not shown to players.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Dates only: the earliest and latest a wrong option may be (`YYYY` or
+    /// `YYYY-MM`), from what the fact is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earliest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest: Option<String>,
 }
 
 /// The whole of a `facts.toml` file.
@@ -285,6 +339,14 @@ pub enum Problem {
     ClaimPlaceholder(&'static str),
     #[error("an also_true entry repeats the answer")]
     AlsoTrueRepeatsAnswer,
+    #[error("the {0} `{1}` is not YYYY or YYYY-MM")]
+    BadWindowEnd(&'static str, String),
+    #[error("earliest `{0}` is after latest `{1}`")]
+    EmptyWindow(String, String),
+    #[error("earliest and latest are for dates; this fact's type is `{0}`")]
+    WindowNotADate(String),
+    #[error("the answer «{0}» falls outside the fact's own earliest/latest")]
+    AnswerOutsideWindow(String),
     #[error(
         "only {found} wrong options of type `{answer_type}` can be found (3 are needed): add facts or alternatives of that type"
     )]
@@ -524,6 +586,33 @@ impl Fact {
                 problems.push(Problem::ClaimPlaceholder(name));
             }
         }
+        let mut window = Window {
+            earliest: None,
+            latest: None,
+        };
+        for (name, text, latest) in [
+            ("earliest", &raw.earliest, false),
+            ("latest", &raw.latest, true),
+        ] {
+            let Some(text) = text else { continue };
+            match Window::end(text, latest) {
+                Some(at) if latest => window.latest = Some(at),
+                Some(at) => window.earliest = Some(at),
+                None => problems.push(Problem::BadWindowEnd(name, text.clone())),
+            }
+        }
+        if let (Some(e), Some(l)) = (window.earliest, window.latest)
+            && e > l
+        {
+            problems.push(Problem::EmptyWindow(
+                raw.earliest.clone().unwrap_or_default(),
+                raw.latest.clone().unwrap_or_default(),
+            ));
+        }
+        let window = (window.earliest.is_some() || window.latest.is_some()).then_some(window);
+        if window.is_some() && raw.answer_type.split('.').next() != Some("date") {
+            problems.push(Problem::WindowNotADate(raw.answer_type.clone()));
+        }
         let answer_key = arabic::normalize(&raw.answer);
         if raw
             .also_true
@@ -577,6 +666,7 @@ impl Fact {
             also_true: raw.also_true.clone(),
             gloss,
             review: raw.review,
+            window,
         })
     }
 }
@@ -741,5 +831,35 @@ mod tests {
         assert!(!is_iso_date("2024-6-18"));
         assert!(!is_iso_date("2024-13-01"));
         assert!(!is_iso_date("18 June"));
+    }
+
+    #[test]
+    fn a_window_reads_its_ends_and_admits_dates_inside_it() {
+        assert_eq!(Window::end("2000", false), Some(2000 * 12));
+        assert_eq!(Window::end("2000", true), Some(2000 * 12 + 11));
+        assert_eq!(Window::end("1994-07", true), Some(1994 * 12 + 6));
+        for bad in ["2000-13", "2000-7", "00", "July", "2000-00", ""] {
+            assert_eq!(Window::end(bad, false), None, "{bad}");
+        }
+        let w = Window {
+            earliest: Window::end("2012-11", false),
+            latest: Window::end("2024-05", true),
+        };
+        assert!(w.admits(2023, Some(7)));
+        assert!(
+            w.admits(2012, Some(11)) && w.admits(2024, Some(5)),
+            "ends included"
+        );
+        assert!(!w.admits(2012, Some(10)) && !w.admits(2024, Some(6)));
+        assert!(
+            w.admits(2012, None) && w.admits(2024, None),
+            "a year that overlaps"
+        );
+        assert!(!w.admits(1949, Some(3)) && !w.admits(2025, None));
+        let open = Window {
+            earliest: None,
+            latest: Window::end("1994", true),
+        };
+        assert!(open.admits(1900, None) && !open.admits(1995, Some(1)));
     }
 }

@@ -72,8 +72,21 @@ impl<'a> Builder<'a> {
                 .map(|f| shape_of(&f.answer_type, &f.answer))
                 .collect();
             for (index, fact) in article.facts.iter().enumerate() {
-                let groups = candidate_groups(article, index, &shapes, alternatives)
-                    .map(|group| group.into_iter().map(|c| keyed(fact, c)).collect());
+                if !within_window(fact, &fact.answer) {
+                    errors.push(LoadError {
+                        file: article.facts_path.clone(),
+                        fact: Some(fact.id.to_string()),
+                        problem: Problem::AnswerOutsideWindow(fact.answer.clone()),
+                    });
+                    continue;
+                }
+                let groups = candidate_groups(article, index, &shapes, alternatives).map(|group| {
+                    group
+                        .into_iter()
+                        .filter(|c| within_window(fact, &c.text))
+                        .map(|c| keyed(fact, c))
+                        .collect()
+                });
                 let truths = truths(article, fact);
                 let usable = count_usable(&groups, &truths, fact, false);
                 if usable < WRONG_OPTIONS {
@@ -142,6 +155,19 @@ fn reading_of(answer_type: &AnswerType) -> Option<Reading> {
         "number" => Some(Reading::Number),
         _ => None,
     }
+}
+
+/// Whether a date option falls in the fact's window (`earliest`, `latest`):
+/// every year it names, with its month when it has one. An option that
+/// names no year (a weekday, «أكتوبر الماضي») is not judged.
+fn within_window(fact: &Fact, text: &str) -> bool {
+    let Some(window) = fact.window else {
+        return true;
+    };
+    Surface::read(text, Script::Arabic, Reading::Date)
+        .dates()
+        .into_iter()
+        .all(|(year, month)| window.admits(year, month))
 }
 
 /// The shape two answers must share to stand side by side (dates, numbers).

@@ -317,6 +317,21 @@ impl Surface {
         keys.join(" ")
     }
 
+    /// Each year the text names, with the month named before it, if any
+    /// («يوليو/تموز 2000» is July 2000; «1950 - 1953» two years alone).
+    pub fn dates(&self) -> Vec<(u32, Option<u8>)> {
+        let mut out = Vec::new();
+        let mut month = None;
+        for t in &self.tokens {
+            match t.value {
+                Value::Month { month: m, .. } => month = Some(m),
+                Value::Year(y) => out.push((y, month.take())),
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// Every change that makes a different, valid value of the same shape, in
     /// a fixed order. No year moves past `max_year` (the article's own year:
     /// a report cannot recall what has not happened yet).

@@ -155,6 +155,17 @@ fn every_question_over_many_seeds_keeps_the_promises() {
                     q.id
                 );
             }
+            // A date option falls in the fact's window (earliest/latest).
+            if let Some(window) = fact.window {
+                for option in &q.options {
+                    let dates = Surface::read(option, Script::Arabic, Reading::Date).dates();
+                    assert!(
+                        dates.iter().all(|&(y, m)| window.admits(y, m)),
+                        "{}: seed {seed}: «{option}» is outside the fact's window",
+                        q.id
+                    );
+                }
+            }
             // A fact with an English gloss has it on every question built
             // from it, whatever the seed: `--lang en` never falls back to
             // Arabic alone.

@@ -261,3 +261,74 @@ fn export_is_byte_for_byte_reproducible() {
     assert!(with_extras.contains("\"lang\":\"en\""));
     assert!(with_extras.contains("/claim\""));
 }
+
+#[test]
+fn a_date_window_is_checked_and_keeps_wrong_dates_inside_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let article = dir.path().join("visit");
+    fs::create_dir_all(&article).expect("mkdir");
+    fs::write(
+        article.join("article.txt"),
+        "زار بوتين كوريا الشمالية في يوليو/تموز 2000، وعاد إليها الثلاثاء.\n",
+    )
+    .expect("write");
+    let fact = |extra: &str| {
+        format!(
+            "[article]\ndate = \"2024-06-18\"\n\n[[fact]]\nid = \"visit\"\nkind = \"date\"\ntype = \"date\"\nanswer = \"يوليو/تموز 2000\"\nquote = 'في يوليو/تموز 2000'\nquestion = \"متى زار بوتين كوريا الشمالية؟\"\n{extra}"
+        )
+    };
+    let cases = [
+        (
+            "earliest = \"2000-13\"\n",
+            "the earliest `2000-13` is not YYYY or YYYY-MM",
+        ),
+        (
+            "latest = \"July\"\n",
+            "the latest `July` is not YYYY or YYYY-MM",
+        ),
+        (
+            "earliest = \"2010\"\nlatest = \"2001\"\n",
+            "earliest `2010` is after latest `2001`",
+        ),
+        (
+            "earliest = \"2001\"\n",
+            "the answer «يوليو/تموز 2000» falls outside the fact's own earliest/latest",
+        ),
+    ];
+    for (extra, expected) in cases {
+        fs::write(article.join("facts.toml"), fact(extra)).expect("write");
+        let (code, out) = check(dir.path());
+        assert_eq!(code, 1, "{extra}: {out}");
+        assert!(out.contains(expected), "{extra}: {out}");
+        assert!(out.contains("fact `visit`"), "{out}");
+    }
+    // A window on a fact that is no date.
+    fs::write(
+        article.join("facts.toml"),
+        fact("earliest = \"2000\"\n").replace("type = \"date\"", "type = \"person\""),
+    )
+    .expect("write");
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("earliest and latest are for dates"), "{out}");
+
+    // A good window: every wrong option of every seed falls inside it.
+    fs::write(
+        article.join("facts.toml"),
+        fact("earliest = \"2000-01\"\nlatest = \"2001-12\"\n"),
+    )
+    .expect("write");
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 0, "{out}");
+    for seed in 0..20 {
+        let out = export_from(dir.path(), &["--seed", &seed.to_string()]);
+        let v: Value = serde_json::from_str(out.lines().next().expect("a line")).expect("JSON");
+        for option in v["options"].as_array().expect("options") {
+            let option = option.as_str().expect("text");
+            assert!(
+                option.ends_with("2000") || option.ends_with("2001"),
+                "seed {seed}: «{option}» is outside 2000-2001"
+            );
+        }
+    }
+}
