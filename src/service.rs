@@ -276,7 +276,7 @@ impl Catalog {
 pub struct Service {
     store: Store,
     bank: Arc<Bank>,
-    catalog: Catalog,
+    catalog: Arc<Catalog>,
     rng: Mutex<ChaCha8Rng>,
     clock: Arc<dyn Clock>,
 }
@@ -298,7 +298,7 @@ impl Service {
         Service {
             store,
             bank: Arc::new(bank),
-            catalog: Catalog::of(corpus),
+            catalog: Arc::new(Catalog::of(corpus)),
             rng: Mutex::new(rng),
             clock,
         }

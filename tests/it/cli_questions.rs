@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::helpers::{factquiz, questions_dir, run};
 
-const ARTICLE: &str = "وصل الرئيس الروسي فلاديمير بوتين إلى كوريا الشمالية، الثلاثاء.\nوتستمر الزيارة حتى يوم غد الأربعاء.\n";
+const ARTICLE: &str = crate::helpers::SMALL_ARTICLE;
 
 const GOOD_FACT: &str = r#"
 [[fact]]

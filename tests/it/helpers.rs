@@ -37,6 +37,78 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
+/// [`run`] with `input` written to standard input (then closed).
+pub fn run_with_input(cmd: &mut Command, input: &str) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write the input");
+    run_child(child)
+}
+
+fn run_child(child: std::process::Child) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("the binary ends");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8(stdout).expect("stdout is UTF-8"),
+        String::from_utf8(stderr).expect("stderr is UTF-8"),
+    )
+}
+
+/// The lines of a child's output as they come, read on a thread of their own.
+pub fn lines_of(reader: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (lines, seen) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(reader)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    seen
+}
+
+/// Waits (a minute at most) for a line that `wanted` accepts; returns it,
+/// and keeps the lines before it in `seen`.
+pub fn wait_line(
+    lines: &std::sync::mpsc::Receiver<String>,
+    seen: &mut Vec<String>,
+    what: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let line = lines
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+            .unwrap_or_else(|_| panic!("no {what}: {seen:?}"));
+        if wanted(&line) {
+            return line;
+        }
+        seen.push(line);
+    }
+}
+
+/// A two-sentence article for the tests that write their own questions folder.
+pub const SMALL_ARTICLE: &str = "وصل الرئيس الروسي فلاديمير بوتين إلى كوريا الشمالية، الثلاثاء.\nوتستمر الزيارة حتى يوم غد الأربعاء.\n";
+
 use std::sync::Arc;
 
 use factquiz::facts::Corpus;

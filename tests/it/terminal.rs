@@ -7,29 +7,15 @@ use std::time::{Duration, Instant};
 
 use factquiz::store::Store;
 
-use crate::helpers::{factquiz, questions_dir, run};
+use crate::helpers::{factquiz, questions_dir, run, run_with_input};
 
 fn play(db: &std::path::Path, name: &str, questions: &str, input: &str) -> (i32, String, String) {
-    let mut child = factquiz()
-        .args(["play", "--name", name, "--questions", questions])
-        .env("DATABASE_URL", db)
-        .env("FACTQUIZ_QUESTIONS", questions_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("utf-8"),
-        String::from_utf8(out.stderr).expect("utf-8"),
+    run_with_input(
+        factquiz()
+            .args(["play", "--name", name, "--questions", questions])
+            .env("DATABASE_URL", db)
+            .env("FACTQUIZ_QUESTIONS", questions_dir()),
+        input,
     )
 }
 
