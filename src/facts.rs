@@ -163,6 +163,9 @@ pub struct Fact {
     /// Other answers the article makes true for the same question: never
     /// offered as wrong options.
     pub also_true: Vec<String>,
+    /// Wrong options an editor rules out for this question (impossible, or
+    /// a giveaway): never offered.
+    pub never: Vec<String>,
     pub gloss: Option<Gloss>,
     /// Set by extraction when a rule was unsure: a person should look first.
     pub review: bool,
@@ -269,6 +272,8 @@ pub struct RawFact {
     pub claim: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_true: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub never: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question_en: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -664,6 +669,7 @@ impl Fact {
             question: raw.question.trim().to_owned(),
             claim: raw.claim.clone(),
             also_true: raw.also_true.clone(),
+            never: raw.never.clone(),
             gloss,
             review: raw.review,
             window,

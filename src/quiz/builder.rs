@@ -245,7 +245,8 @@ fn keyed(fact: &Fact, candidate: Candidate) -> Keyed {
     }
 }
 
-/// Value keys that are true for the fact's question.
+/// Value keys never offered as wrong options: true for the fact's question,
+/// or ruled out by an editor (`never`).
 fn truths(article: &ArticleFacts, fact: &Fact) -> HashSet<String> {
     let question = arabic::normalize(&fact.question);
     let same_question = article
@@ -255,6 +256,7 @@ fn truths(article: &ArticleFacts, fact: &Fact) -> HashSet<String> {
         .map(|f| f.answer.as_str());
     std::iter::once(fact.answer.as_str())
         .chain(fact.also_true.iter().map(String::as_str))
+        .chain(fact.never.iter().map(String::as_str))
         .chain(same_question)
         .map(|t| value_key(&fact.answer_type, t))
         .collect()

@@ -155,6 +155,17 @@ fn every_question_over_many_seeds_keeps_the_promises() {
                     q.id
                 );
             }
+            // What an editor ruled out (`never`) is never offered.
+            for ruled_out in &fact.never {
+                let key = value_key(&fact.answer_type, ruled_out);
+                assert!(
+                    q.options
+                        .iter()
+                        .all(|o| value_key(&fact.answer_type, o) != key),
+                    "{}: seed {seed}: «{ruled_out}» is offered though ruled out",
+                    q.id
+                );
+            }
             // A date option falls in the fact's window (earliest/latest).
             if let Some(window) = fact.window {
                 for option in &q.options {
