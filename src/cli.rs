@@ -93,6 +93,10 @@ pub enum QuestionsCommand {
     Check {
         /// The questions folder (default: FACTQUIZ_QUESTIONS, or ./questions).
         dir: Option<PathBuf>,
+        /// Treat the editorial warnings (a missing English gloss or claim) as
+        /// problems: exit 1 if there is any.
+        #[arg(long)]
+        strict: bool,
     },
     /// Print the question bank as JSON Lines.
     Export {
@@ -180,8 +184,38 @@ pub fn load_bank(dir: &Path, seed: u64) -> Result<(Corpus, Bank), LoadErrors> {
     Ok((corpus, bank))
 }
 
-/// `questions check`: every problem on its own line, then a summary.
-pub fn check(dir: &Path, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+/// What an editor should fix though the bank builds: each names the file,
+/// the fact and the reason.
+fn warnings(corpus: &Corpus, dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in &corpus.articles {
+        let file = dir.join(a.article.slug()).join(crate::facts::FACTS_FILE);
+        for f in &a.facts {
+            let mut say = |why: &str| {
+                out.push(format!(
+                    "{}: fact `{}`: warning: {why}",
+                    file.display(),
+                    f.id
+                ));
+            };
+            if f.gloss.is_none() {
+                say(
+                    "no English gloss (question_en and answer_en): English players see it in Arabic only",
+                );
+            }
+            if f.claim.is_none() {
+                say("no claim: it is never asked as true or false");
+            } else if f.gloss.as_ref().is_some_and(|g| g.claim.is_none()) {
+                say("a claim without claim_en: English players see the claim in Arabic only");
+            }
+        }
+    }
+    out
+}
+
+/// `questions check`: every problem on its own line, then a summary; the
+/// editorial warnings after it (problems with `strict`).
+pub fn check(dir: &Path, strict: bool, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let (corpus, bank) = match load_bank(dir, DEFAULT_SEED) {
         Ok(loaded) => loaded,
         Err(errors) => {
@@ -239,6 +273,19 @@ pub fn check(dir: &Path, out: &mut impl Write) -> anyhow::Result<ExitCode> {
             out,
             "{review} facts are marked review = true: read them before players do"
         )?;
+    }
+    let warnings = warnings(&corpus, dir);
+    for w in &warnings {
+        writeln!(out, "{w}")?;
+    }
+    if strict && !warnings.is_empty() {
+        let n = warnings.len();
+        writeln!(
+            out,
+            "{n} warning{} (--strict: each is a problem)",
+            if n == 1 { "" } else { "s" }
+        )?;
+        return Ok(ExitCode::from(EXIT_PROBLEMS));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -66,7 +66,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut out = io::stdout().lock();
     match cli.command {
         Command::Questions { command } => match command {
-            QuestionsCommand::Check { dir } => cli::check(&cli::questions_dir(dir), &mut out),
+            QuestionsCommand::Check { dir, strict } => {
+                cli::check(&cli::questions_dir(dir), strict, &mut out)
+            }
             QuestionsCommand::Export {
                 seed,
                 english,

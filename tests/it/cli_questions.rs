@@ -332,3 +332,48 @@ fn a_date_window_is_checked_and_keeps_wrong_dates_inside_it() {
         }
     }
 }
+
+#[test]
+fn editorial_warnings_name_the_fact_and_strict_makes_them_problems() {
+    // The bundled bank passes strict.
+    let (code, out, err) = run(factquiz()
+        .args(["questions", "check", "--strict"])
+        .arg(questions_dir()));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("warning"), "{out}");
+
+    // A fact with no English gloss and no claim: warned, not refused…
+    let dir = tempfile::tempdir().expect("tempdir");
+    folder(dir.path(), GOOD_FACT);
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("fact `arrival-day`: warning: no English gloss"),
+        "{out}"
+    );
+    assert!(
+        out.contains("fact `arrival-day`: warning: no claim"),
+        "{out}"
+    );
+    // …unless strict.
+    let (code, out, _) = run(factquiz()
+        .args(["questions", "check", "--strict"])
+        .arg(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("2 warnings (--strict: each is a problem)"),
+        "{out}"
+    );
+
+    // A claim glossed without its English claim.
+    let glossed = format!(
+        "{GOOD_FACT}claim = \"وصل بوتين يوم {{answer}}.\"\nquestion_en = \"On which day did Putin arrive?\"\nanswer_en = \"Tuesday\"\n"
+    );
+    folder(dir.path(), &glossed);
+    let (code, out, _) = run(factquiz()
+        .args(["questions", "check", "--strict"])
+        .arg(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("a claim without claim_en"), "{out}");
+    assert!(!out.contains("no English gloss"), "{out}");
+}
