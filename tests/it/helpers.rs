@@ -25,11 +25,16 @@ pub fn factquiz() -> Command {
 
 /// Runs a command and returns (exit code, stdout, stderr).
 pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    decoded(cmd.output().expect("the binary runs"))
+}
+
+/// (exit code, stdout, stderr) of a finished command.
+fn decoded(out: Output) -> (i32, String, String) {
     let Output {
         status,
         stdout,
         stderr,
-    } = cmd.output().expect("the binary runs");
+    } = out;
     (
         status.code().unwrap_or(-1),
         String::from_utf8(stdout).expect("stdout is UTF-8"),
@@ -53,20 +58,7 @@ pub fn run_with_input(cmd: &mut Command, input: &str) -> (i32, String, String) {
         .expect("stdin")
         .write_all(input.as_bytes())
         .expect("write the input");
-    run_child(child)
-}
-
-fn run_child(child: std::process::Child) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = child.wait_with_output().expect("the binary ends");
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8(stdout).expect("stdout is UTF-8"),
-        String::from_utf8(stderr).expect("stderr is UTF-8"),
-    )
+    decoded(child.wait_with_output().expect("the binary ends"))
 }
 
 /// The lines of a child's output as they come, read on a thread of their own.
