@@ -187,30 +187,23 @@ pub fn load_bank(dir: &Path, seed: u64) -> Result<(Corpus, Bank), LoadErrors> {
 /// What an editor should fix though the bank builds: each names the file,
 /// the fact and the reason.
 fn warnings(corpus: &Corpus, dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    for a in &corpus.articles {
-        let file = dir.join(a.article.slug()).join(crate::facts::FACTS_FILE);
-        for f in &a.facts {
-            let mut say = |why: &str| {
-                out.push(format!(
-                    "{}: fact `{}`: warning: {why}",
-                    file.display(),
-                    f.id
-                ));
-            };
-            if f.gloss.is_none() {
-                say(
-                    "no English gloss (question_en and answer_en): English players see it in Arabic only",
-                );
-            }
-            if f.claim.is_none() {
-                say("no claim: it is never asked as true or false");
-            } else if f.gloss.as_ref().is_some_and(|g| g.claim.is_none()) {
-                say("a claim without claim_en: English players see the claim in Arabic only");
-            }
-        }
-    }
-    out
+    let Ok(builder) = quiz::Builder::new(corpus, Alternatives::builtin()) else {
+        return Vec::new();
+    };
+    quiz::lint::lints(&builder)
+        .into_iter()
+        .map(|lint| {
+            let file = dir
+                .join(lint.article.article.slug())
+                .join(crate::facts::FACTS_FILE);
+            format!(
+                "{}: fact `{}`: warning: {}",
+                file.display(),
+                lint.fact.id,
+                lint.reason
+            )
+        })
+        .collect()
 }
 
 /// `questions check`: every problem on its own line, then a summary; the

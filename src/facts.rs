@@ -171,6 +171,28 @@ pub struct Fact {
     pub review: bool,
     /// When a date option may fall, from what the fact is about.
     pub window: Option<Window>,
+    /// The answer's grammatical gender, when the stem or the claim agrees
+    /// with it: every wrong option must then share it.
+    pub gender: Option<Gender>,
+}
+
+/// The grammatical gender of an option, for stems and claims that agree
+/// with it («وقال فيه» after «أمراً», «الكنيسة … الوحيدة»).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Gender {
+    Masculine,
+    Feminine,
+}
+
+impl Gender {
+    /// Reads `m` or `f`.
+    pub fn parse(s: &str) -> Option<Gender> {
+        match s {
+            "m" => Some(Gender::Masculine),
+            "f" => Some(Gender::Feminine),
+            _ => None,
+        }
+    }
 }
 
 /// The months a date option may fall in, both ends included, counted as
@@ -291,6 +313,10 @@ pub struct RawFact {
     pub earliest: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest: Option<String>,
+    /// `m` or `f`: the answer's gender, when the stem or claim agrees with
+    /// it; wrong options are then of the same gender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
 }
 
 /// The whole of a `facts.toml` file.
@@ -350,6 +376,8 @@ pub enum Problem {
     EmptyWindow(String, String),
     #[error("earliest and latest are for dates; this fact's type is `{0}`")]
     WindowNotADate(String),
+    #[error("the gender `{0}` is not m or f")]
+    BadGender(String),
     #[error("the answer «{0}» falls outside the fact's own earliest/latest")]
     AnswerOutsideWindow(String),
     #[error(
@@ -618,6 +646,11 @@ impl Fact {
         if window.is_some() && raw.answer_type.split('.').next() != Some("date") {
             problems.push(Problem::WindowNotADate(raw.answer_type.clone()));
         }
+        let gender = raw.gender.as_deref().map(|g| (g, Gender::parse(g)));
+        if let Some((text, None)) = gender {
+            problems.push(Problem::BadGender(text.to_owned()));
+        }
+        let gender = gender.and_then(|(_, g)| g);
         let answer_key = arabic::normalize(&raw.answer);
         if raw
             .also_true
@@ -673,6 +706,7 @@ impl Fact {
             gloss,
             review: raw.review,
             window,
+            gender,
         })
     }
 }

@@ -4,13 +4,15 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use crate::facts::AnswerType;
+use crate::facts::{AnswerType, Gender};
 
-/// A possible wrong option, with its English rendering when there is one.
+/// A possible wrong option, with its English rendering and its grammatical
+/// gender when they are known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub text: String,
     pub en: Option<String>,
+    pub gender: Option<Gender>,
 }
 
 /// Wrong options by answer type.
@@ -30,22 +32,38 @@ impl Alternatives {
         })
     }
 
-    /// Parses a table of `type = [[arabic, english], …]`.
+    /// Parses a table of `type = [[arabic, english], …]`; an entry may add
+    /// its gender, `m` or `f`, as a third element.
     pub fn parse(text: &str) -> Result<Alternatives, String> {
-        let raw: BTreeMap<String, Vec<[String; 2]>> =
+        let raw: BTreeMap<String, Vec<Vec<String>>> =
             toml::from_str(text).map_err(|e| e.to_string())?;
         let mut by_type = BTreeMap::new();
         for (key, entries) in raw {
             if AnswerType::parse(&key).is_none() {
                 return Err(format!("`{key}` is not an answer type"));
             }
-            let list = entries
-                .into_iter()
-                .map(|[text, en]| Candidate {
-                    text,
-                    en: (!en.is_empty()).then_some(en),
-                })
-                .collect();
+            let mut list = Vec::with_capacity(entries.len());
+            for entry in entries {
+                let (text, en, gender) = match entry.as_slice() {
+                    [text, en] => (text, en, None),
+                    [text, en, g] => {
+                        let gender = Gender::parse(g).ok_or_else(|| {
+                            format!("`{key}`: «{text}»: the gender `{g}` is not m or f")
+                        })?;
+                        (text, en, Some(gender))
+                    }
+                    _ => {
+                        return Err(format!(
+                            "`{key}`: each entry is [arabic, english] or [arabic, english, gender]"
+                        ));
+                    }
+                };
+                list.push(Candidate {
+                    text: text.clone(),
+                    en: (!en.is_empty()).then(|| en.clone()),
+                    gender,
+                });
+            }
             by_type.insert(key, list);
         }
         Ok(Alternatives { by_type })
@@ -100,5 +118,17 @@ mod tests {
     #[test]
     fn rejects_a_bad_type() {
         assert!(Alternatives::parse("Person = [[\"a\", \"b\"]]").is_err());
+    }
+
+    #[test]
+    fn reads_an_entrys_gender_and_refuses_a_bad_one() {
+        let parsed =
+            Alternatives::parse("x = [[\"أ\", \"a\", \"f\"], [\"ب\", \"b\"]]").expect("parses");
+        let x = AnswerType::parse("x").expect("type");
+        let genders: Vec<_> = parsed.exact(&x).iter().map(|c| c.gender).collect();
+        assert_eq!(genders, [Some(Gender::Feminine), None]);
+        let bad = Alternatives::parse("x = [[\"أ\", \"a\", \"n\"]]").expect_err("refused");
+        assert!(bad.contains("not m or f"), "{bad}");
+        assert!(Alternatives::parse("x = [[\"أ\"]]").is_err());
     }
 }

@@ -8,6 +8,11 @@
 //! answer's, one of the fact's `also_true`, or the answer of another fact that
 //! asks the same question, so no wrong option is true according to the
 //! article.
+//!
+//! A candidate must also fit the question: a date inside the fact's window
+//! (`earliest`, `latest`), the answer's gender where the fact gives one, and
+//! the answer's shape (opening with a preposition as the answer does or
+//! does not, and of a comparable length), so that no option stands out.
 
 use std::collections::HashSet;
 
@@ -20,6 +25,7 @@ use super::{
 };
 use crate::arabic;
 use crate::facts::{AnswerType, ArticleFacts, Corpus, Fact, LoadError, LoadErrors, Problem};
+use crate::quiz::shape;
 
 /// How many wrong options a choice question has.
 pub const WRONG_OPTIONS: usize = 3;
@@ -71,8 +77,9 @@ impl<'a> Builder<'a> {
                 .iter()
                 .map(|f| shape_of(&f.answer_type, &f.answer))
                 .collect();
+            let year = article_year(article);
             for (index, fact) in article.facts.iter().enumerate() {
-                if !within_window(fact, &fact.answer) {
+                if !within_window(fact, year, &fact.answer) {
                     errors.push(LoadError {
                         file: article.facts_path.clone(),
                         fact: Some(fact.id.to_string()),
@@ -83,7 +90,7 @@ impl<'a> Builder<'a> {
                 let groups = candidate_groups(article, index, &shapes, alternatives).map(|group| {
                     group
                         .into_iter()
-                        .filter(|c| within_window(fact, &c.text))
+                        .filter(|c| fits(fact, year, c))
                         .map(|c| keyed(fact, c))
                         .collect()
                 });
@@ -116,6 +123,30 @@ impl<'a> Builder<'a> {
         } else {
             Err(LoadErrors(errors))
         }
+    }
+
+    /// Every fact prepared, with every wrong option any seed may draw for
+    /// it (in the builder's order, each once): what a lint reads claims with.
+    pub fn candidates(
+        &self,
+    ) -> impl Iterator<Item = (&'a ArticleFacts, &'a Fact, Vec<&Candidate>)> {
+        self.plans.iter().map(|plan| {
+            let answer = text_key(&plan.fact.answer);
+            let mut seen = HashSet::new();
+            let options = plan
+                .groups
+                .iter()
+                .flatten()
+                .filter(|k| {
+                    !k.text.is_empty()
+                        && k.text != answer
+                        && !plan.truths.contains(&k.value)
+                        && seen.insert(k.text.as_str())
+                })
+                .map(|k| &k.candidate)
+                .collect();
+            (plan.article, plan.fact, options)
+        })
     }
 
     /// Builds a bank: the same rng state gives the same bank.
@@ -157,17 +188,42 @@ fn reading_of(answer_type: &AnswerType) -> Option<Reading> {
     }
 }
 
+/// The year of the article's own date, if it has one.
+fn article_year(article: &ArticleFacts) -> Option<u32> {
+    article.meta.date.as_deref()?.get(..4)?.parse().ok()
+}
+
+/// Words that place a month relative to the article («الماضي», «المقبل»)
+/// or in a year of its own: such a month is not read as the article's year.
+const RELATIVE: [&str; 4] = ["الماضي", "المقبل", "القادم", "العام"];
+
 /// Whether a date option falls in the fact's window (`earliest`, `latest`):
-/// every year it names, with its month when it has one. An option that
-/// names no year (a weekday, «أكتوبر الماضي») is not judged.
-fn within_window(fact: &Fact, text: &str) -> bool {
+/// every year it names, with its month when it has one; a month without a
+/// year («20 يونيو») is read in the article's year. An option that names no
+/// year (a weekday, «أكتوبر الماضي») is not judged.
+pub fn within_window(fact: &Fact, article_year: Option<u32>, text: &str) -> bool {
     let Some(window) = fact.window else {
         return true;
     };
-    Surface::read(text, Script::Arabic, Reading::Date)
-        .dates()
+    dates_of(article_year, text)
         .into_iter()
         .all(|(year, month)| window.admits(year, month))
+}
+
+/// The years (with their months) a date option names, a bare month read in
+/// the article's year: what a window judges.
+pub(super) fn dates_of(article_year: Option<u32>, text: &str) -> Vec<(u32, Option<u8>)> {
+    let normalized = arabic::normalize(text);
+    let bare_year = article_year.filter(|_| !RELATIVE.iter().any(|w| normalized.contains(w)));
+    Surface::read(text, Script::Arabic, Reading::Date).dates(bare_year)
+}
+
+/// Whether a candidate may stand beside the fact's answer: inside its
+/// window, of its gender when it has one, and of its shape.
+fn fits(fact: &Fact, article_year: Option<u32>, c: &Candidate) -> bool {
+    within_window(fact, article_year, &c.text)
+        && fact.gender.is_none_or(|g| c.gender == Some(g))
+        && shape::alike(&fact.answer, &c.text)
 }
 
 /// The shape two answers must share to stand side by side (dates, numbers).
@@ -190,6 +246,7 @@ impl Plan<'_> {
         let answer = Candidate {
             text: fact.answer.clone(),
             en: fact.gloss.as_ref().map(|g| g.answer.clone()),
+            gender: fact.gender,
         };
         let mut options: Vec<(Candidate, bool)> = std::iter::once((answer, true))
             .chain(wrong.into_iter().map(|c| (c, false)))
@@ -274,6 +331,7 @@ fn candidate_groups(
     let of_fact = |f: &Fact| Candidate {
         text: f.answer.clone(),
         en: f.gloss.as_ref().map(|g| g.answer.clone()),
+        gender: f.gender,
     };
     let others = || {
         article
@@ -311,7 +369,11 @@ fn candidate_groups(
                 .as_ref()
                 .and_then(|s| s.apply(change))
                 .filter(|e| Surface::read(e, Script::English, reading).key() == key);
-            outside.push(Candidate { text, en });
+            outside.push(Candidate {
+                text,
+                en,
+                gender: None,
+            });
         }
     }
 
@@ -344,8 +406,8 @@ impl<'a> Taken<'a> {
         }
     }
 
-    /// Takes the candidate if it clashes with nothing taken.
-    fn take(&mut self, c: &'a Keyed, need_en: bool) -> bool {
+    /// Whether the candidate clashes with nothing taken.
+    fn would_take(&self, c: &Keyed, need_en: bool) -> bool {
         if c.text.is_empty()
             || self.keys.contains(c.value.as_str())
             || self.texts.contains(c.text.as_str())
@@ -353,9 +415,15 @@ impl<'a> Taken<'a> {
             return false;
         }
         match c.en.as_deref() {
-            Some(en) if self.en.contains(en) => return false,
-            None if need_en => return false,
-            _ => {}
+            Some(en) => !self.en.contains(en),
+            None => !need_en,
+        }
+    }
+
+    /// Takes the candidate if it clashes with nothing taken.
+    fn take(&mut self, c: &'a Keyed, need_en: bool) -> bool {
+        if !self.would_take(c, need_en) {
+            return false;
         }
         self.keys.insert(&c.value);
         self.texts.insert(&c.text);
@@ -364,7 +432,10 @@ impl<'a> Taken<'a> {
     }
 }
 
-/// Three wrong options, each group shuffled and used before the next.
+/// Three wrong options, each group shuffled and used before the next. The
+/// last one taken must leave the answer not standing out by its length
+/// among the four ([`shape::lone_length`]); when no candidate can, the
+/// first that fits is taken.
 fn pick(
     groups: &[Vec<Keyed>; 3],
     truths: &HashSet<String>,
@@ -374,21 +445,43 @@ fn pick(
 ) -> Option<Vec<Candidate>> {
     let answer_text = text_key(&fact.answer);
     let answer_en = fact.gloss.as_ref().map(|g| g.answer.to_lowercase());
-    let mut taken = Taken::new(truths, &answer_text, answer_en.as_deref());
-    let mut chosen = Vec::with_capacity(WRONG_OPTIONS);
+    let mut order: Vec<&Keyed> = Vec::new();
     for group in groups {
-        let mut order: Vec<&Keyed> = group.iter().collect();
-        order.shuffle(rng);
-        for candidate in order {
-            if chosen.len() == WRONG_OPTIONS {
-                break;
+        let start = order.len();
+        order.extend(group.iter());
+        order[start..].shuffle(rng);
+    }
+    let mut taken = Taken::new(truths, &answer_text, answer_en.as_deref());
+    let mut chosen: Vec<&Keyed> = Vec::with_capacity(WRONG_OPTIONS);
+    let mut fallback = None;
+    for candidate in order {
+        if chosen.len() == WRONG_OPTIONS {
+            break;
+        }
+        if chosen.len() == WRONG_OPTIONS - 1 {
+            if !taken.would_take(candidate, need_en) {
+                continue;
             }
-            if taken.take(candidate, need_en) {
-                chosen.push(candidate.candidate.clone());
+            let lengths = chosen
+                .iter()
+                .chain([&candidate])
+                .map(|c| c.candidate.text.as_str());
+            if shape::lone_length(&fact.answer, lengths) {
+                fallback.get_or_insert(candidate);
+                continue;
             }
         }
+        if taken.take(candidate, need_en) {
+            chosen.push(candidate);
+        }
     }
-    (chosen.len() == WRONG_OPTIONS).then_some(chosen)
+    if chosen.len() < WRONG_OPTIONS
+        && let Some(last) = fallback
+    {
+        chosen.push(last);
+    }
+    (chosen.len() == WRONG_OPTIONS)
+        .then(|| chosen.into_iter().map(|c| c.candidate.clone()).collect())
 }
 
 /// How many wrong options can stand together, taking them in list order.

@@ -8,12 +8,14 @@
 mod alternatives;
 mod builder;
 pub mod export;
+pub mod lint;
+pub mod shape;
 pub mod surface;
 
 use serde::{Deserialize, Serialize};
 
 pub use alternatives::{Alternatives, Candidate};
-pub use builder::{Builder, build, value_key};
+pub use builder::{Builder, build, value_key, within_window};
 
 use crate::article::Span;
 use crate::facts::Kind;

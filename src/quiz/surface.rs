@@ -318,16 +318,28 @@ impl Surface {
     }
 
     /// Each year the text names, with the month named before it, if any
-    /// («يوليو/تموز 2000» is July 2000; «1950 - 1953» two years alone).
-    pub fn dates(&self) -> Vec<(u32, Option<u8>)> {
+    /// («يوليو/تموز 2000» is July 2000; «1950 - 1953» two years alone). A
+    /// month with no year after it falls in `bare_year` when one is given
+    /// («20 يونيو» in an article of 2024), and is left out otherwise.
+    pub fn dates(&self, bare_year: Option<u32>) -> Vec<(u32, Option<u8>)> {
         let mut out = Vec::new();
         let mut month = None;
         for t in &self.tokens {
             match t.value {
-                Value::Month { month: m, .. } => month = Some(m),
+                Value::Month { month: m, .. } => {
+                    // «يوليو/تموز» names one month twice.
+                    if let (Some(pending), Some(y)) = (month.replace(m), bare_year)
+                        && pending != m
+                    {
+                        out.push((y, Some(pending)));
+                    }
+                }
                 Value::Year(y) => out.push((y, month.take())),
                 _ => {}
             }
+        }
+        if let (Some(pending), Some(y)) = (month, bare_year) {
+            out.push((y, Some(pending)));
         }
         out
     }
@@ -541,6 +553,18 @@ mod tests {
             "",
             "a thousands separator glues the digits: not read"
         );
+    }
+
+    #[test]
+    fn dates_pair_months_with_years_and_read_a_bare_month_in_the_given_year() {
+        assert_eq!(ar("يوليو/تموز 2000").dates(Some(2024)), [(2000, Some(7))]);
+        assert_eq!(
+            ar("1950 - 1953").dates(Some(2024)),
+            [(1950, None), (1953, None)]
+        );
+        assert_eq!(ar("20 يونيو/حزيران").dates(Some(2024)), [(2024, Some(6))]);
+        assert_eq!(ar("20 يونيو/حزيران").dates(None), []);
+        assert_eq!(ar("يومي 18 و19 يونيو").dates(Some(2024)), [(2024, Some(6))]);
     }
 
     #[test]

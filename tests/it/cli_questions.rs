@@ -377,3 +377,169 @@ fn editorial_warnings_name_the_fact_and_strict_makes_them_problems() {
     assert!(out.contains("a claim without claim_en"), "{out}");
     assert!(!out.contains("no English gloss"), "{out}");
 }
+
+/// An article for the lints: each fact below is glossed and has a claim, so
+/// that it trips only the lint it is written for.
+const LINT_ARTICLE: &str = "زار وزير الخارجية سيرغي لافروف بيونغ يانغ في أكتوبر/تشرين الأول 2023.\nوزار بوتين كنيسة الثالوث، وهي الكنيسة الأرثوذكسية الوحيدة في المدينة، ونقلت ذلك وكالة رويترز.\n";
+
+const LINT_FACTS: &str = r#"
+[article]
+date = "2024-06-18"
+
+[[fact]]
+id = "lavrov"
+kind = "role"
+type = "person.ru"
+gender = "m"
+answer = "سيرغي لافروف"
+quote = 'زار وزير الخارجية سيرغي لافروف بيونغ يانغ'
+question = "من الوزير الروسي الذي زار بيونغ يانغ؟"
+claim = "زار الوزير الروسي {answer} بيونغ يانغ."
+question_en = "Which Russian minister visited Pyongyang?"
+answer_en = "Sergei Lavrov"
+claim_en = "Minister {answer} visited Pyongyang."
+
+[[fact]]
+id = "visit-date"
+kind = "date"
+type = "date"
+answer = "أكتوبر/تشرين الأول 2023"
+quote = 'زار وزير الخارجية سيرغي لافروف بيونغ يانغ في أكتوبر/تشرين الأول 2023'
+question = "متى زار سيرغي لافروف بيونغ يانغ؟"
+claim = "زار الوزير الروسي بيونغ يانغ في {answer}."
+question_en = "When did the Russian minister visit Pyongyang?"
+answer_en = "October 2023"
+claim_en = "The Russian minister visited Pyongyang in {answer}."
+
+[[fact]]
+id = "role"
+kind = "role"
+type = "role"
+answer = "وزير الخارجية"
+quote = 'زار وزير الخارجية سيرغي لافروف'
+question = "ما منصب لافروف؟"
+claim = "لافروف هو {answer}."
+question_en = "What is Lavrov's post?"
+answer_en = "the Foreign Minister"
+claim_en = "Lavrov is Russia's {answer}."
+
+[[fact]]
+id = "denomination"
+kind = "place"
+type = "denomination"
+answer = "الأرثوذكسية"
+quote = 'وهي الكنيسة الأرثوذكسية الوحيدة في المدينة'
+question = "كنيسة الثالوث هي الكنيسة الوحيدة في المدينة من أي طائفة؟"
+claim = "كنيسة الثالوث هي الكنيسة {answer} الوحيدة في المدينة."
+question_en = "The Trinity church is the city's only church of which denomination?"
+answer_en = "Orthodox"
+claim_en = "The Trinity church is the city's only {answer} church."
+
+[[fact]]
+id = "agency"
+kind = "source"
+type = "agency"
+answer = "وكالة رويترز"
+quote = 'ونقلت ذلك وكالة رويترز'
+question = "أي وكالة نقلت زيارة بوتين للكنيسة؟"
+claim = "نقلت وكالة {answer} زيارة بوتين للكنيسة."
+question_en = "Which agency reported Putin's visit to the church?"
+answer_en = "Reuters"
+claim_en = "{answer} reported Putin's visit to the church."
+"#;
+
+#[test]
+fn each_lint_names_the_fact_and_the_reason_and_a_fix_clears_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let article = dir.path().join("lints");
+    fs::create_dir_all(&article).expect("mkdir");
+    fs::write(article.join("article.txt"), LINT_ARTICLE).expect("write");
+    fs::write(article.join("facts.toml"), LINT_FACTS).expect("write");
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 0, "lints warn, they do not refuse: {out}");
+    let expected = [
+        ("visit-date", "a date with no earliest/latest"),
+        (
+            "visit-date",
+            "the question holds «سيرغي لافروف», the answer of fact `lavrov`",
+        ),
+        (
+            "role",
+            "the claim_en does not read with every option: «Lavrov is Russia's the Foreign Minister.»",
+        ),
+        (
+            "role",
+            "the question holds «سيرغي لافروف», the answer of fact `lavrov`",
+        ),
+        (
+            "denomination",
+            "the claim has «الوحيدة» after {answer}, which must agree with every option",
+        ),
+        (
+            "agency",
+            "the claim does not read with every option: «نقلت وكالة وكالة رويترز زيارة بوتين للكنيسة.»",
+        ),
+    ];
+    for (fact, reason) in expected {
+        assert!(
+            out.lines()
+                .any(|l| l.contains(&format!("fact `{fact}`: warning: {reason}"))),
+            "no warning `{reason}` for `{fact}`:\n{out}"
+        );
+    }
+    let warnings = out.lines().filter(|l| l.contains(": warning: ")).count();
+    assert_eq!(warnings, expected.len(), "{out}");
+    let (code, out, _) = run(factquiz()
+        .args(["questions", "check", "--strict"])
+        .arg(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("6 warnings (--strict: each is a problem)"),
+        "{out}"
+    );
+
+    // Each fixed as the warning says: strict passes.
+    let fixed = LINT_FACTS
+        .replace(
+            "answer_en = \"October 2023\"",
+            "answer_en = \"October 2023\"\nearliest = \"2012\"\nlatest = \"2024-05\"",
+        )
+        .replace(
+            "متى زار سيرغي لافروف بيونغ يانغ؟",
+            "متى زار الوزير الروسي بيونغ يانغ؟",
+        )
+        .replace("ما منصب لافروف؟", "ما منصب الروسي الذي زار بيونغ يانغ؟")
+        .replace(
+            "claim = \"لافروف هو {answer}.\"",
+            "claim = \"منصبه {answer}.\"",
+        )
+        .replace(
+            "question_en = \"What is Lavrov's post?\"",
+            "question_en = \"What is the visitor's post?\"",
+        )
+        .replace("Lavrov is Russia's {answer}.", "The visitor is {answer}.")
+        .replace(
+            "answer = \"الأرثوذكسية\"",
+            "answer = \"الأرثوذكسية\"\ngender = \"f\"",
+        )
+        .replace("نقلت وكالة {answer} زيارة", "نقلت {answer} زيارة");
+    fs::write(article.join("facts.toml"), &fixed).expect("write");
+    let (code, out, _) = run(factquiz()
+        .args(["questions", "check", "--strict"])
+        .arg(dir.path()));
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("warning"), "{out}");
+
+    // A gender that is neither m nor f is refused.
+    fs::write(
+        article.join("facts.toml"),
+        fixed.replace("gender = \"f\"", "gender = \"x\""),
+    )
+    .expect("write");
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("fact `denomination`: the gender `x` is not m or f"),
+        "{out}"
+    );
+}

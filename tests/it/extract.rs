@@ -57,8 +57,11 @@ fn the_seed_draft_finds_most_reviewed_facts() {
         recall * 100.0,
         draft.facts.len()
     );
+    // The floor was 80 % before the editorial pass added five facts of
+    // meaning (what was affirmed, why, what the sanctions are over), which
+    // the rules do not read yet; of the other facts it finds 51 of 62.
     assert!(
-        recall >= 0.80,
+        recall >= 0.75,
         "recall {:.1}%, missed {misses:?}",
         recall * 100.0
     );
