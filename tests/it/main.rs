@@ -17,6 +17,7 @@ mod cli_questions;
 mod crash;
 mod delivery;
 mod extract;
+mod extract_dev;
 mod first_hour;
 mod group;
 mod helpers;
