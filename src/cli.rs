@@ -118,6 +118,11 @@ pub enum QuestionsCommand {
         /// without it, a dateline in the article is used if there is one.
         #[arg(long, value_parser = parse_date)]
         date: Option<String>,
+        /// Write `article.txt` and the draft `facts.toml` into this folder
+        /// (`questions/<slug>/`) instead of printing the draft; never over a
+        /// facts file that holds reviewed facts.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -264,8 +269,15 @@ pub fn check(dir: &Path, strict: bool, out: &mut impl Write) -> anyhow::Result<E
     if review > 0 {
         writeln!(
             out,
-            "{review} facts are marked review = true: read them before players do"
+            "{review} fact{} marked review = true, never served until a person clears the flag:",
+            if review == 1 { " is" } else { "s are" }
         )?;
+        for a in &corpus.articles {
+            let file = dir.join(a.article.slug()).join(crate::facts::FACTS_FILE);
+            for f in a.facts.iter().filter(|f| f.review) {
+                writeln!(out, "{}: fact `{}`: needs review", file.display(), f.id)?;
+            }
+        }
     }
     let warnings = warnings(&corpus, dir);
     for w in &warnings {
@@ -316,8 +328,14 @@ pub fn export(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `questions extract`: a draft facts file for the article in `file`.
-pub fn extract(file: &Path, date: Option<&str>, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+/// `questions extract`: a draft facts file for the article in `file`,
+/// printed, or written with the article into `dir`.
+pub fn extract(
+    file: &Path,
+    date: Option<&str>,
+    dir: Option<&Path>,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
@@ -334,8 +352,53 @@ pub fn extract(file: &Path, date: Option<&str>, out: &mut impl Write) -> anyhow:
             file.display()
         );
     }
-    out.write_all(crate::extract::to_toml(&draft)?.as_bytes())?;
+    let toml = crate::extract::to_toml(&draft)?;
+    let Some(dir) = dir else {
+        out.write_all(toml.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let facts_path = dir.join(crate::facts::FACTS_FILE);
+    refuse_reviewed(&facts_path)?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let article_path = dir.join(crate::facts::ARTICLE_FILE);
+    std::fs::write(&article_path, &text)
+        .with_context(|| format!("cannot write {}", article_path.display()))?;
+    std::fs::write(&facts_path, toml)
+        .with_context(|| format!("cannot write {}", facts_path.display()))?;
+    writeln!(
+        out,
+        "wrote {} and {}: {} facts, each marked review = true and never served until a person clears it; `factquiz questions check` lists what still needs review",
+        article_path.display(),
+        facts_path.display(),
+        draft.facts.len()
+    )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses to write a draft over a facts file that a person has worked on:
+/// one with a fact not marked `review = true`, or one that does not parse
+/// as a facts file.
+fn refuse_reviewed(facts_path: &Path) -> anyhow::Result<()> {
+    let existing = match std::fs::read_to_string(facts_path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", facts_path.display())),
+    };
+    let file: crate::facts::FactsFile = toml::from_str(&existing).map_err(|e| {
+        anyhow::anyhow!(
+            "{} exists and is not a draft facts file ({}): not overwritten; move it away first",
+            facts_path.display(),
+            e.message()
+        )
+    })?;
+    let reviewed = file.facts.iter().filter(|f| !f.review).count();
+    anyhow::ensure!(
+        reviewed == 0,
+        "{} holds {reviewed} reviewed fact{} (without review = true): not overwritten; move it away or choose another folder",
+        facts_path.display(),
+        if reviewed == 1 { "" } else { "s" }
+    );
+    Ok(())
 }
 
 /// The questions folder of a command: its argument, or the configured one.

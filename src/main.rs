@@ -74,9 +74,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 english,
                 claims,
             } => cli::export(&cli::questions_dir(None), seed, english, claims, &mut out),
-            QuestionsCommand::Extract { file, date } => {
-                cli::extract(&file, date.as_deref(), &mut out)
-            }
+            QuestionsCommand::Extract {
+                file,
+                date,
+                out: dir,
+            } => cli::extract(&file, date.as_deref(), dir.as_deref(), &mut out),
         },
         Command::Bot => {
             let config = match BotConfig::from_env() {

@@ -2,8 +2,10 @@
 //! (no model, offline). Each family of rules reads the article's tokens with
 //! its own table (`tables/*.toml`): dates, people and roles, places, sources,
 //! numbers and documents. Each finding becomes a fact with the shortest run
-//! of clauses that proves it as its quote and a fill-in-the-blank question;
-//! findings a rule is unsure of are marked `review = true`.
+//! of clauses that proves it as its quote and a fill-in-the-blank question.
+//! Every drafted fact is marked `review = true`, so none is served until a
+//! person has read it and cleared the flag; what a rule was unsure of is
+//! said in the fact's note.
 
 mod dates;
 mod people;
@@ -232,6 +234,9 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
         let counter = counters.entry(f.kind.as_str()).or_default();
         *counter += 1;
         let mut note = format!("rule: {}", f.rule);
+        if f.review {
+            note.push_str("; unsure");
+        }
         if let Some(n) = &f.note {
             note.push_str("; ");
             note.push_str(n);
@@ -247,7 +252,7 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
                 lead(&f.answer_type)
             ),
             claim: Some(format!("{before}{ANSWER_PLACEHOLDER}{after}")),
-            review: f.review,
+            review: true,
             note: Some(note),
             ..RawFact::default()
         });
@@ -258,12 +263,17 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
 /// Renders a draft as TOML, with a header for the reviewer.
 pub fn to_toml(file: &FactsFile) -> anyhow::Result<String> {
     let body = toml::to_string_pretty(file)?;
-    let review = file.facts.iter().filter(|f| f.review).count();
+    let unsure = file
+        .facts
+        .iter()
+        .filter(|f| f.note.as_deref().is_some_and(|n| n.contains("; unsure")))
+        .count();
     Ok(format!(
-        "# A draft made by `factquiz questions extract`: {} facts, {review} marked review = true.\n\
-         # Read every fact against the article, rewrite the questions, add English\n\
-         # glosses and also_true where needed, then save as questions/<slug>/facts.toml\n\
-         # beside the article as article.txt, and run `factquiz questions check`.\n\n{body}",
+        "# A draft made by `factquiz questions extract`: {} facts, each marked review = true\n\
+         # ({unsure} noted unsure). None is served until a person clears its flag:\n\
+         # read each fact against the article, rewrite the question, add the English\n\
+         # gloss and also_true where needed, delete `review = true`, and run\n\
+         # `factquiz questions check`, which lists the facts still awaiting review.\n\n{body}",
         file.facts.len()
     ))
 }

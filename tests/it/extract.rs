@@ -173,3 +173,70 @@ fn drafts_of_other_styles_find_most_facts_and_pass_the_check() {
         assert_eq!(code, 0, "{name}: {out}");
     }
 }
+
+#[test]
+fn extract_out_writes_a_draft_that_waits_for_review_and_never_overwrites_a_reviewed_one() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/extract-dev/articles/municipal-election-calendar.txt");
+    let questions = tmp.path().join("questions");
+    let dir = questions.join("municipal-election-calendar");
+    let extract = || {
+        run(factquiz()
+            .args(["questions", "extract", "--date", "2017-05-06"])
+            .arg(&source)
+            .arg("--out")
+            .arg(&dir))
+    };
+    let (code, out, err) = extract();
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("each marked review = true"), "{out}");
+    assert_eq!(
+        fs::read_to_string(dir.join("article.txt")).expect("article written"),
+        fs::read_to_string(&source).expect("source"),
+        "the article is copied as it is, so every quote is found in it"
+    );
+    let draft: FactsFile =
+        toml::from_str(&fs::read_to_string(dir.join("facts.toml")).expect("facts written"))
+            .expect("the draft parses");
+    assert!(!draft.facts.is_empty());
+    assert!(
+        draft.facts.iter().all(|f| f.review),
+        "every drafted fact waits"
+    );
+
+    // The check lists every fact still awaiting review.
+    let (code, out, _) = run(factquiz().args(["questions", "check"]).arg(&questions));
+    assert_eq!(code, 0, "{out}");
+    for f in &draft.facts {
+        assert!(
+            out.contains(&format!("fact `{}`: needs review", f.id)),
+            "{} is not listed:\n{out}",
+            f.id
+        );
+    }
+
+    // A draft is written over a draft…
+    let (code, out, err) = extract();
+    assert_eq!(code, 0, "{out}{err}");
+    // …but never over a file with a fact a person has cleared.
+    let facts = fs::read_to_string(dir.join("facts.toml")).expect("facts");
+    let reviewed = facts.replacen("\nreview = true\n", "\n", 1);
+    fs::write(dir.join("facts.toml"), &reviewed).expect("write");
+    let (code, out, err) = extract();
+    assert_ne!(code, 0, "{out}");
+    assert!(
+        err.contains("holds 1 reviewed fact (without review = true): not overwritten"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("facts.toml")).expect("facts"),
+        reviewed,
+        "the reviewed file is untouched"
+    );
+    // Nor over a file it cannot read as facts.
+    fs::write(dir.join("facts.toml"), "not = [toml").expect("write");
+    let (code, _, err) = extract();
+    assert_ne!(code, 0);
+    assert!(err.contains("is not a draft facts file"), "{err}");
+}
