@@ -8,6 +8,7 @@
 //! said in the fact's note.
 
 mod dates;
+mod events;
 mod people;
 mod places;
 mod sources;
@@ -95,6 +96,7 @@ impl Found {
 /// The tables of the rules, normalised once.
 #[derive(Debug, Deserialize)]
 pub struct Tables {
+    pub events: events::Table,
     pub people: people::Table,
     pub places: places::Table,
     pub sources: sources::Table,
@@ -110,6 +112,10 @@ impl Tables {
                     .unwrap_or_else(|e| panic!("tables/{name}.toml is checked by a test: {e}"))
             };
             let mut all = toml::Table::new();
+            all.insert(
+                "events".into(),
+                parse("events", include_str!("tables/events.toml")).into(),
+            );
             all.insert(
                 "people".into(),
                 parse("people", include_str!("tables/people.toml")).into(),
@@ -165,6 +171,7 @@ pub fn extract(article: &str, date: Option<&str>) -> FactsFile {
     places::find(&doc, tables, &mut found);
     sources::find(&doc, tables, &mut found);
     things::find(&doc, tables, &mut found);
+    events::find(&doc, tables, &mut found);
     let facts = to_facts(&doc, found);
     FactsFile {
         article: ArticleMeta {

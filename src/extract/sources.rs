@@ -65,7 +65,7 @@ fn prepared(tables: &Tables) -> &'static Prepared {
 
 /// A quoted run at `t` (the opening mark): the tokens inside and the token
 /// after the closing mark.
-fn quoted(doc: &Doc, t: usize, max: usize) -> Option<(std::ops::Range<usize>, usize)> {
+pub(super) fn quoted(doc: &Doc, t: usize, max: usize) -> Option<(std::ops::Range<usize>, usize)> {
     let open = doc.tokens.get(t)?;
     let close = match open.text.as_str() {
         "\"" => "\"",

@@ -1,0 +1,237 @@
+//! Meaning facts: what a visit aims at (بهدف، في إطار), why something
+//! happened (بسبب، على خلفية), what was decided (قررت، اتفقت … على), what
+//! came of it (أسفر … عن), what someone said of it (أعرب … عن، بأنها), and
+//! the terms an article sets in quotation marks. Each answer is the short run
+//! of words after the construction's opener, never the whole clause.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::{Doc, Found, Tables, TokenKind, longest_at, phrases};
+use crate::arabic;
+use crate::facts::Kind;
+
+/// `tables/events.toml`.
+#[derive(Debug, Deserialize)]
+pub struct Table {
+    pub construction: Vec<Construction>,
+    pub stop: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Construction {
+    #[serde(rename = "type")]
+    pub answer_type: String,
+    pub openers: Vec<String>,
+    #[serde(default)]
+    pub link: Option<String>,
+}
+
+struct Prepared {
+    constructions: Vec<(String, Vec<Vec<String>>, Option<Vec<String>>)>,
+    /// Every opener, to end an answer where the next construction begins.
+    openers: Vec<Vec<String>>,
+    stop: HashSet<String>,
+}
+
+fn prepared(tables: &Tables) -> &'static Prepared {
+    static P: OnceLock<Prepared> = OnceLock::new();
+    P.get_or_init(|| {
+        let t = &tables.events;
+        let constructions = t
+            .construction
+            .iter()
+            .map(|c| {
+                let link = c
+                    .link
+                    .as_ref()
+                    .map(|l| arabic::normalize(l).split(' ').map(str::to_owned).collect());
+                (c.answer_type.clone(), phrases(&c.openers), link)
+            })
+            .collect();
+        let all: Vec<String> = t
+            .construction
+            .iter()
+            .flat_map(|c| c.openers.iter().cloned())
+            .collect();
+        Prepared {
+            constructions,
+            openers: phrases(&all),
+            stop: t.stop.iter().map(|s| arabic::normalize(s)).collect(),
+        }
+    })
+}
+
+/// Most words an answer takes.
+const MAX_WORDS: usize = 7;
+
+/// Words an answer must not end with: it would dangle.
+const DANGLING: [&str; 9] = ["من", "على", "عن", "الى", "مع", "بين", "ان", "و", "ل"];
+
+pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
+    let p = prepared(tables);
+    // «على إثر» and «إثر» open the same answer once.
+    let mut answers: HashSet<Range<usize>> = HashSet::new();
+    for t in 0..doc.tokens.len() {
+        let sentence = doc.sentence_of(t);
+        for (answer_type, openers, link) in &p.constructions {
+            let Some((mut after, _)) = longest_at(doc, t, openers) else {
+                continue;
+            };
+            if let Some(link) = link {
+                let clause_end = doc.clauses[doc.clause_of(t)].end;
+                match (after..clause_end.min(after + 7)).find_map(|k| doc.phrase_at(k, link)) {
+                    Some((end, _)) => after = end,
+                    None => continue,
+                }
+            }
+            if let Some(answer) = answer_at(doc, p, after, sentence.end)
+                && answers.insert(answer.clone())
+            {
+                out.push(Found::new(
+                    Kind::Event,
+                    answer_type,
+                    answer.clone(),
+                    t..answer.end,
+                    "a construction of meaning",
+                ));
+            }
+        }
+    }
+    // Answers found already: a quoted source, title or reason is not a term too.
+    let taken: HashSet<usize> = out.iter().flat_map(|f| f.answer.clone()).collect();
+    // Straight quotation marks open and close alike: count them per paragraph.
+    let mut open = false;
+    let mut t = 0;
+    while t < doc.tokens.len() {
+        let tok = &doc.tokens[t];
+        let opening = match tok.text.as_str() {
+            "\"" => {
+                open = !open;
+                open
+            }
+            "«" => true,
+            _ => false,
+        };
+        // A quoted term or phrase: «"المبادرة العربية"», «"حرج"».
+        if opening && let Some((inside, end)) = super::sources::quoted(doc, t, 12) {
+            if inside.clone().any(|k| doc.tokens[k].kind != TokenKind::Punct)
+                && !inside.clone().any(|k| taken.contains(&k))
+                && inside.len() <= 10
+            {
+                out.push(Found::new(
+                    Kind::Event,
+                    "term",
+                    inside,
+                    t..end,
+                    "a quoted term",
+                ));
+            }
+            open = false;
+            t = end;
+            continue;
+        }
+        if tok.line_end {
+            open = false;
+        }
+        t += 1;
+    }
+}
+
+/// The answer that starts at token `start`: a quoted run whole, or the words
+/// up to punctuation, a stop word, the next opener or [`MAX_WORDS`].
+fn answer_at(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Range<usize>> {
+    if let Some((inside, _)) = super::sources::quoted(doc, start, 12) {
+        return Some(inside);
+    }
+    let mut end = start;
+    while end < limit && end - start < MAX_WORDS {
+        let tok = &doc.tokens[end];
+        let percent = tok.text == "%" && end > start;
+        if (tok.kind == TokenKind::Punct && !percent)
+            || p.stop.contains(&tok.text)
+            || (end > start && longest_at(doc, end, &p.openers).is_some())
+        {
+            break;
+        }
+        end += 1;
+        if tok.line_end {
+            break;
+        }
+    }
+    while end > start && DANGLING.contains(&doc.tokens[end - 1].text.as_str()) {
+        end -= 1;
+    }
+    let chars: usize = (start..end).map(|k| doc.tokens[k].text.chars().count()).sum();
+    (end > start && chars >= 3).then_some(start..end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(text: &str) -> Vec<(String, String)> {
+        let doc = Doc::new(text);
+        let mut out = Vec::new();
+        find(&doc, Tables::get(), &mut out);
+        out.sort_by_key(|f| f.answer.start);
+        out.iter()
+            .map(|f| (f.answer_text(&doc), f.answer_type.clone()))
+            .collect()
+    }
+
+    fn pair(a: &str, b: &str) -> (String, String) {
+        (a.to_owned(), b.to_owned())
+    }
+
+    #[test]
+    fn each_construction_gives_its_short_answer() {
+        assert_eq!(
+            events("أن كتلته النيابية قررت سحب مساندتها للحكومة بسبب تراجعها."),
+            [
+                pair("سحب مساندتها للحكومة", "decision"),
+                pair("تراجعها", "reason")
+            ]
+        );
+        assert_eq!(
+            events("وأسفر التفجير أيضا عن إصابة 59 شخصا."),
+            [pair("إصابة 59 شخصا", "outcome")]
+        );
+        assert_eq!(
+            events("وأعرب أوباما في بيان عن أسفه بشأن قرار ترامب."),
+            [pair("أسفه بشأن قرار ترامب", "statement")]
+        );
+        assert_eq!(
+            events("على إثر أزمة المعبر الحدودي ببن قردان، وإمضائه لاتفاق."),
+            [pair("أزمة المعبر الحدودي ببن قردان", "reason")]
+        );
+    }
+
+    #[test]
+    fn an_answer_ends_at_a_stop_word_and_never_on_a_preposition() {
+        assert_eq!(
+            events("وإذا عادوا فذلك بهدف حل الأزمة في البلاد."),
+            [pair("حل الأزمة", "aim")]
+        );
+        assert_eq!(events("بسبب من."), []);
+    }
+
+    #[test]
+    fn quoted_terms_are_taken_whole() {
+        assert_eq!(
+            events("أن مستوى التحذير حاليا \"حرج\" مما يعني أن هجوما قد يكون وشيكا."),
+            [
+                pair("حرج", "term"),
+                pair("هجوما قد يكون وشيكا", "outcome")
+            ]
+        );
+        assert_eq!(
+            events("بسبب \"إلتفافها على بنود وثيقة قرطاج\"."),
+            [pair("إلتفافها على بنود وثيقة قرطاج", "reason")],
+            "a quoted reason is a reason, not a term too"
+        );
+    }
+}
