@@ -30,8 +30,15 @@ pub struct Construction {
     pub link: Option<String>,
 }
 
+/// A construction, normalised: its answer type, openers and link.
+struct Opening {
+    answer_type: String,
+    openers: Vec<Vec<String>>,
+    link: Option<Vec<String>>,
+}
+
 struct Prepared {
-    constructions: Vec<(String, Vec<Vec<String>>, Option<Vec<String>>)>,
+    constructions: Vec<Opening>,
     /// Every opener, to end an answer where the next construction begins.
     openers: Vec<Vec<String>>,
     stop: HashSet<String>,
@@ -49,7 +56,11 @@ fn prepared(tables: &Tables) -> &'static Prepared {
                     .link
                     .as_ref()
                     .map(|l| arabic::normalize(l).split(' ').map(str::to_owned).collect());
-                (c.answer_type.clone(), phrases(&c.openers), link)
+                Opening {
+                    answer_type: c.answer_type.clone(),
+                    openers: phrases(&c.openers),
+                    link,
+                }
             })
             .collect();
         let all: Vec<String> = t
@@ -77,11 +88,11 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     let mut answers: HashSet<Range<usize>> = HashSet::new();
     for t in 0..doc.tokens.len() {
         let sentence = doc.sentence_of(t);
-        for (answer_type, openers, link) in &p.constructions {
-            let Some((mut after, _)) = longest_at(doc, t, openers) else {
+        for c in &p.constructions {
+            let Some((mut after, _)) = longest_at(doc, t, &c.openers) else {
                 continue;
             };
-            if let Some(link) = link {
+            if let Some(link) = &c.link {
                 let clause_end = doc.clauses[doc.clause_of(t)].end;
                 match (after..clause_end.min(after + 7)).find_map(|k| doc.phrase_at(k, link)) {
                     Some((end, _)) => after = end,
@@ -93,7 +104,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             {
                 out.push(Found::new(
                     Kind::Event,
-                    answer_type,
+                    &c.answer_type,
                     answer.clone(),
                     t..answer.end,
                     "a construction of meaning",
@@ -118,7 +129,9 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         };
         // A quoted term or phrase: «"المبادرة العربية"», «"حرج"».
         if opening && let Some((inside, end)) = super::sources::quoted(doc, t, 12) {
-            if inside.clone().any(|k| doc.tokens[k].kind != TokenKind::Punct)
+            if inside
+                .clone()
+                .any(|k| doc.tokens[k].kind != TokenKind::Punct)
                 && !inside.clone().any(|k| taken.contains(&k))
                 && inside.len() <= 10
             {
@@ -165,7 +178,9 @@ fn answer_at(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Rang
     while end > start && DANGLING.contains(&doc.tokens[end - 1].text.as_str()) {
         end -= 1;
     }
-    let chars: usize = (start..end).map(|k| doc.tokens[k].text.chars().count()).sum();
+    let chars: usize = (start..end)
+        .map(|k| doc.tokens[k].text.chars().count())
+        .sum();
     (end > start && chars >= 3).then_some(start..end)
 }
 
@@ -223,10 +238,7 @@ mod tests {
     fn quoted_terms_are_taken_whole() {
         assert_eq!(
             events("أن مستوى التحذير حاليا \"حرج\" مما يعني أن هجوما قد يكون وشيكا."),
-            [
-                pair("حرج", "term"),
-                pair("هجوما قد يكون وشيكا", "outcome")
-            ]
+            [pair("حرج", "term"), pair("هجوما قد يكون وشيكا", "outcome")]
         );
         assert_eq!(
             events("بسبب \"إلتفافها على بنود وثيقة قرطاج\"."),
