@@ -275,7 +275,18 @@ pub fn check(dir: &Path, strict: bool, out: &mut impl Write) -> anyhow::Result<E
         for a in &corpus.articles {
             let file = dir.join(a.article.slug()).join(crate::facts::FACTS_FILE);
             for f in a.facts.iter().filter(|f| f.review) {
-                writeln!(out, "{}: fact `{}`: needs review", file.display(), f.id)?;
+                let why = bank
+                    .unbuilt_drafts
+                    .iter()
+                    .find(|e| e.file == a.facts_path && e.fact.as_deref() == Some(f.id.as_str()))
+                    .map(|e| format!(", and {}", e.problem))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{}: fact `{}`: needs review{why}",
+                    file.display(),
+                    f.id
+                )?;
             }
         }
     }

@@ -166,6 +166,9 @@ pub struct Fact {
     /// Wrong options an editor rules out for this question (impossible, or
     /// a giveaway): never offered.
     pub never: Vec<String>,
+    /// Wrong options an editor wrote, each with its English if given:
+    /// offered first, as they are.
+    pub wrong: Vec<(String, Option<String>)>,
     pub gloss: Option<Gloss>,
     /// Set by extraction when a rule was unsure: a person should look first.
     pub review: bool,
@@ -296,6 +299,13 @@ pub struct RawFact {
     pub also_true: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub never: Vec<String>,
+    /// Wrong options an editor wrote for this question, offered before any
+    /// the builder finds: false according to the article, and plausible.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wrong: Vec<String>,
+    /// The English of each of `wrong`, in the same order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wrong_en: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question_en: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -378,10 +388,14 @@ pub enum Problem {
     WindowNotADate(String),
     #[error("the gender `{0}` is not m or f")]
     BadGender(String),
+    #[error("the wrong option «{0}» is the answer or one of also_true")]
+    WrongIsTrue(String),
+    #[error("wrong_en has {0} entries for {1} wrong options: give one for each, in order")]
+    WrongEnCount(usize, usize),
     #[error("the answer «{0}» falls outside the fact's own earliest/latest")]
     AnswerOutsideWindow(String),
     #[error(
-        "only {found} wrong options of type `{answer_type}` can be found (3 are needed): add facts or alternatives of that type"
+        "only {found} wrong options of type `{answer_type}` can be found (3 are needed): write them in `wrong`, or add facts or alternatives of that type"
     )]
     NotEnoughDistractors { answer_type: String, found: usize },
 }
@@ -659,6 +673,20 @@ impl Fact {
         {
             problems.push(Problem::AlsoTrueRepeatsAnswer);
         }
+        let true_keys: Vec<String> = std::iter::once(&raw.answer)
+            .chain(&raw.also_true)
+            .map(|t| arabic::normalize(t))
+            .collect();
+        for w in &raw.wrong {
+            if w.trim().is_empty() {
+                problems.push(Problem::Empty("wrong"));
+            } else if true_keys.contains(&arabic::normalize(w)) {
+                problems.push(Problem::WrongIsTrue(w.clone()));
+            }
+        }
+        if !raw.wrong_en.is_empty() && raw.wrong_en.len() != raw.wrong.len() {
+            problems.push(Problem::WrongEnCount(raw.wrong_en.len(), raw.wrong.len()));
+        }
         let mut quote = None;
         if !raw.quote.is_empty() {
             match article.locate(&raw.quote) {
@@ -703,6 +731,17 @@ impl Fact {
             claim: raw.claim.clone(),
             also_true: raw.also_true.clone(),
             never: raw.never.clone(),
+            wrong: raw
+                .wrong
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    (
+                        w.trim().to_owned(),
+                        raw.wrong_en.get(i).map(|e| e.trim().to_owned()),
+                    )
+                })
+                .collect(),
             gloss,
             review: raw.review,
             window,

@@ -104,6 +104,7 @@ mod tests {
         assert!(!gives_away(&leader, &treaty));
         let bank = Bank {
             questions: vec![leader, treaty, other],
+            ..Bank::default()
         };
         for seed in 0..50 {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -130,6 +131,7 @@ mod tests {
                 question("c", 20, 30),
                 question("d", 40, 50),
             ],
+            ..Bank::default()
         };
         for seed in 0..50 {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -30,6 +30,10 @@ use crate::quiz::shape;
 /// How many wrong options a choice question has.
 pub const WRONG_OPTIONS: usize = 3;
 
+/// The groups candidates are taken from, in order: the editor's own wrong
+/// options, the article's other facts, alternatives, broader lists.
+const GROUPS: usize = 4;
+
 /// Builds the bank of a corpus, one choice question per fact, reporting every
 /// fact for which three wrong options cannot be found.
 pub fn build(
@@ -45,13 +49,15 @@ pub fn build(
 pub struct Builder<'a> {
     corpus: &'a Corpus,
     plans: Vec<Plan<'a>>,
+    /// Drafts (`review = true`) that cannot be a question yet, and why.
+    unbuilt: Vec<LoadError>,
 }
 
 /// What is known about one fact before any random choice.
 struct Plan<'a> {
     article: &'a ArticleFacts,
     fact: &'a Fact,
-    groups: [Vec<Keyed>; 3],
+    groups: [Vec<Keyed>; GROUPS],
     truths: HashSet<String>,
     /// Whether three wrong options with an English rendering exist.
     glossable: bool,
@@ -71,6 +77,7 @@ impl<'a> Builder<'a> {
     pub fn new(corpus: &'a Corpus, alternatives: &Alternatives) -> Result<Self, LoadErrors> {
         let mut plans = Vec::with_capacity(corpus.fact_count());
         let mut errors = Vec::new();
+        let mut unbuilt = Vec::new();
         for article in &corpus.articles {
             let shapes: Vec<Option<String>> = article
                 .facts
@@ -87,24 +94,48 @@ impl<'a> Builder<'a> {
                     });
                     continue;
                 }
-                let groups = candidate_groups(article, index, &shapes, alternatives).map(|group| {
-                    group
-                        .into_iter()
-                        .filter(|c| fits(fact, year, c))
-                        .map(|c| keyed(fact, c))
-                        .collect()
-                });
+                // An editor's own wrong options come first, as they are.
+                let editor: Vec<Keyed> = fact
+                    .wrong
+                    .iter()
+                    .map(|(text, en)| {
+                        keyed(
+                            fact,
+                            Candidate {
+                                text: text.clone(),
+                                en: en.clone(),
+                                gender: fact.gender,
+                            },
+                        )
+                    })
+                    .collect();
+                let [from_article, outside, broader] =
+                    candidate_groups(article, index, &shapes, alternatives).map(|group| {
+                        group
+                            .into_iter()
+                            .filter(|c| fits(fact, year, c))
+                            .map(|c| keyed(fact, c))
+                            .collect()
+                    });
+                let groups = [editor, from_article, outside, broader];
                 let truths = truths(article, fact);
                 let usable = count_usable(&groups, &truths, fact, false);
                 if usable < WRONG_OPTIONS {
-                    errors.push(LoadError {
+                    let error = LoadError {
                         file: article.facts_path.clone(),
                         fact: Some(fact.id.to_string()),
                         problem: Problem::NotEnoughDistractors {
                             answer_type: fact.answer_type.to_string(),
                             found: usable,
                         },
-                    });
+                    };
+                    // A draft is never served: until its reader gives it
+                    // wrong options, it waits, and `questions check` says why.
+                    if fact.review {
+                        unbuilt.push(error);
+                    } else {
+                        errors.push(error);
+                    }
                     continue;
                 }
                 let glossable = fact.gloss.is_some()
@@ -119,7 +150,11 @@ impl<'a> Builder<'a> {
             }
         }
         if errors.is_empty() {
-            Ok(Builder { corpus, plans })
+            Ok(Builder {
+                corpus,
+                plans,
+                unbuilt,
+            })
         } else {
             Err(LoadErrors(errors))
         }
@@ -155,7 +190,10 @@ impl<'a> Builder<'a> {
         for plan in &self.plans {
             questions.push(plan.question(rng));
         }
-        Bank { questions }
+        Bank {
+            questions,
+            unbuilt_drafts: self.unbuilt.clone(),
+        }
     }
 }
 
@@ -437,7 +475,7 @@ impl<'a> Taken<'a> {
 /// among the four ([`shape::lone_length`]); when no candidate can, the
 /// first that fits is taken.
 fn pick(
-    groups: &[Vec<Keyed>; 3],
+    groups: &[Vec<Keyed>; GROUPS],
     truths: &HashSet<String>,
     fact: &Fact,
     need_en: bool,
@@ -486,7 +524,7 @@ fn pick(
 
 /// How many wrong options can stand together, taking them in list order.
 fn count_usable(
-    groups: &[Vec<Keyed>; 3],
+    groups: &[Vec<Keyed>; GROUPS],
     truths: &HashSet<String>,
     fact: &Fact,
     need_en: bool,

@@ -86,6 +86,9 @@ impl Question {
 #[derive(Debug, Clone, Default)]
 pub struct Bank {
     pub questions: Vec<Question>,
+    /// Drafts (`review = true`) that cannot be a question yet (too few
+    /// wrong options): never served, listed by `questions check`.
+    pub unbuilt_drafts: Vec<crate::facts::LoadError>,
 }
 
 impl Bank {

@@ -152,6 +152,86 @@ fn a_fact_without_enough_wrong_options_is_reported() {
     );
 }
 
+/// A fact of a type with no pool: three wrong options from an editor.
+fn fruit(extra: &str) -> String {
+    GOOD_FACT
+        .replace("type = \"date\"", "type = \"fruit\"")
+        .replace("answer = \"الثلاثاء\"", "answer = \"كوريا\"")
+        + extra
+}
+
+#[test]
+fn an_editors_wrong_options_come_first_and_a_draft_without_enough_waits_for_review() {
+    // The editor's three: the fact builds, and every seed offers exactly them.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    folder(
+        tmp.path(),
+        &fruit(
+            "wrong = ['اليابان', 'الصين', 'فيتنام']\nwrong_en = ['Japan', 'China', 'Vietnam']\n",
+        ),
+    );
+    let (code, out) = check(tmp.path());
+    assert_eq!(code, 0, "{out}");
+    let lines = export_from(tmp.path(), &["--seed", "3", "--english"]);
+    let mut seen = 0;
+    for line in lines.lines() {
+        let q: Value = serde_json::from_str(line).expect("json");
+        let mut options: Vec<&str> = q["options"]
+            .as_array()
+            .expect("options")
+            .iter()
+            .map(|o| o.as_str().expect("text"))
+            .collect();
+        options.sort_unstable();
+        let expected: &[&str] = if q["lang"] == "en" {
+            &["", "China", "Japan", "Vietnam"]
+        } else {
+            &["الصين", "اليابان", "فيتنام", "كوريا"]
+        };
+        if q["lang"] == "ar" {
+            assert_eq!(options, expected, "{line}");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 1, "{lines}");
+
+    // An editor's option that is true is refused, naming it; so is a count
+    // of English glosses that does not match.
+    for (extra, reason) in [
+        (
+            "wrong = ['اليابان', 'كوريا', 'فيتنام']\n",
+            "the wrong option «كوريا» is the answer or one of also_true",
+        ),
+        (
+            "wrong = ['اليابان', 'الصين', 'فيتنام']\nwrong_en = ['Japan']\n",
+            "wrong_en has 1 entries for 3 wrong options",
+        ),
+    ] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        folder(tmp.path(), &fruit(extra));
+        let (code, out) = check(tmp.path());
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains(reason), "expected «{reason}» in: {out}");
+    }
+
+    // A draft with too few is no problem: it is never served, and the
+    // review list says what it still needs.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    folder(
+        tmp.path(),
+        &format!(
+            "{GOOD_FACT}{}",
+            fruit("review = true\n").replace("arrival-day", "fruit")
+        ),
+    );
+    let (code, out) = check(tmp.path());
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("fact `fruit`: needs review, and only 0 wrong options of type `fruit` can be found (3 are needed): write them in `wrong`"),
+        "{out}"
+    );
+}
+
 #[test]
 fn bad_toml_and_missing_files_name_the_file() {
     let tmp = tempfile::tempdir().expect("tempdir");
