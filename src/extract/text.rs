@@ -41,6 +41,9 @@ pub struct Doc {
     pub sentences: Vec<Range<usize>>,
     /// Token ranges, within sentences.
     pub clauses: Vec<Range<usize>>,
+    /// The first token of the body: after a headline (a first line of at
+    /// most 30 words followed by a blank line), else 0.
+    pub body_start: usize,
 }
 
 impl Doc {
@@ -97,6 +100,23 @@ impl Doc {
             let b = norm.source_range(tokens[k + 1].range.clone()).start;
             tokens[k].line_end = source[a.min(b)..b].contains(&'\n');
         }
+        let body_start = tokens
+            .iter()
+            .position(|t| t.line_end)
+            .filter(|&k| {
+                let a = norm.source_range(tokens[k].range.clone()).end;
+                let b = tokens
+                    .get(k + 1)
+                    .map_or(source.len(), |n| norm.source_range(n.range.clone()).start);
+                let words = tokens[..=k]
+                    .iter()
+                    .filter(|t| t.kind != TokenKind::Punct)
+                    .count();
+                k + 1 < tokens.len()
+                    && words <= 30
+                    && source[a.min(b)..b].iter().filter(|c| **c == '\n').count() >= 2
+            })
+            .map_or(0, |k| k + 1);
         let sentences = split_sentences(&tokens);
         let clauses = sentences
             .iter()
@@ -108,6 +128,7 @@ impl Doc {
             tokens,
             sentences,
             clauses,
+            body_start,
         }
     }
 
@@ -199,7 +220,10 @@ impl Doc {
     /// Whether token `t` carries the article «ال» (after one proclitic at
     /// most: والنائب, بالخارج, للكرملين), read on the text as written.
     pub fn definite(&self, t: usize) -> bool {
-        let plain: Vec<char> = self.tokens[t].plain.chars().collect();
+        let Some(tok) = self.tokens.get(t) else {
+            return false;
+        };
+        let plain: Vec<char> = tok.plain.chars().collect();
         let starts = |at: usize| {
             plain.get(at) == Some(&'ا') && plain.get(at + 1) == Some(&'ل') && plain.len() > at + 2
         };
@@ -210,8 +234,11 @@ impl Doc {
 
     /// Token `t`'s text without a leading proclitic, and the proclitic's
     /// length: «ووزير» → («وزير», 1), «للكرملين» → («الكرملين», 1).
+    /// Past the last token, there are none.
     pub fn bare(&self, t: usize) -> Vec<(String, usize)> {
-        bare_forms(&self.tokens[t].text)
+        self.tokens
+            .get(t)
+            .map_or_else(Vec::new, |tok| bare_forms(&tok.text))
     }
 
     /// Whether the phrase (normalised words) starts at token `t`, the first

@@ -18,6 +18,12 @@ pub struct Table {
     pub words: Vec<String>,
     pub counts: Vec<String>,
     pub documents: Vec<String>,
+    pub scales: Vec<String>,
+    pub fractions: Vec<String>,
+    pub ordinals: Vec<String>,
+    pub parts_of_day: Vec<String>,
+    pub ranks: Vec<String>,
+    pub superlatives: Vec<String>,
 }
 
 struct Prepared {
@@ -27,6 +33,12 @@ struct Prepared {
     documents: Vec<Vec<String>>,
     organisations: Vec<Vec<String>>,
     stop: HashSet<String>,
+    scales: Vec<Vec<String>>,
+    fractions: HashSet<String>,
+    ordinals: Vec<Vec<String>>,
+    parts_of_day: Vec<Vec<String>>,
+    ranks: HashSet<String>,
+    superlatives: HashSet<String>,
 }
 
 fn prepared(tables: &Tables) -> &'static Prepared {
@@ -45,6 +57,16 @@ fn prepared(tables: &Tables) -> &'static Prepared {
                 .iter()
                 .map(|s| arabic::normalize(s))
                 .collect(),
+            scales: phrases(&t.scales),
+            fractions: t.fractions.iter().map(|w| arabic::normalize(w)).collect(),
+            ordinals: phrases(&t.ordinals),
+            parts_of_day: phrases(&t.parts_of_day),
+            ranks: t.ranks.iter().map(|w| arabic::normalize(w)).collect(),
+            superlatives: t
+                .superlatives
+                .iter()
+                .map(|w| arabic::normalize(w))
+                .collect(),
         }
     })
 }
@@ -58,149 +80,274 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         .flat_map(|f| f.answer.clone())
         .collect();
     let mut documents: Vec<std::ops::Range<usize>> = Vec::new();
-    for t in 0..doc.tokens.len() {
-        let tok = &doc.tokens[t];
-        // «70 عاما», «سبعة عقود».
-        let numeric =
-            tok.kind == TokenKind::Number && !in_dates.contains(&t) && tok.text.len() <= 6;
-        let word = doc.bare(t).iter().any(|(b, _)| p.words.contains(b));
-        if (numeric || word)
-            && let Some((end, _)) = longest_at(doc, t + 1, &p.units)
+    let mut t = 0;
+    while t < doc.tokens.len() {
+        if let Some(found) = quantity(doc, p, &in_dates, t) {
+            t = found.answer.end.max(t + 1);
+            out.push(found);
+            continue;
+        }
+        if let Some(found) = time_or_age(doc, p, t) {
+            t = found.answer.end.max(t + 1);
+            out.push(found);
+            continue;
+        }
+        t = things_at(doc, p, t, &mut documents, out);
+    }
+}
+
+/// A number at `t`: digits with their decimal part («2.5», «1,3»), a number
+/// word («أربعة»), or a fraction of a scale («نصف مليون»): (end, proclitic).
+fn number_at(
+    doc: &Doc,
+    p: &Prepared,
+    in_dates: &HashSet<usize>,
+    t: usize,
+) -> Option<(usize, usize)> {
+    let tok = doc.tokens.get(t)?;
+    if tok.kind == TokenKind::Number {
+        if in_dates.contains(&t) || tok.text.len() > 6 {
+            return None;
+        }
+        let mut end = t + 1;
+        // A decimal or thousands part, written without spaces.
+        if let (Some(mark), Some(next)) = (doc.tokens.get(end), doc.tokens.get(end + 1))
+            && matches!(mark.text.as_str(), "." | ",")
+            && next.kind == TokenKind::Number
+            && mark.range.start == tok.range.end
+            && next.range.start == mark.range.end
         {
-            let clitic = if word {
-                doc.bare(t)
-                    .iter()
-                    .find(|(b, _)| p.words.contains(b))
-                    .map_or(0, |b| b.1)
-            } else {
-                0
-            };
-            let mut f = Found::new(Kind::Number, "number", t..end, t..end, "number and unit")
-                .clitic(clitic);
-            // «أكثر من سبعة عقود»: a bound, so the neighbouring values below
-            // (or above) it are true too.
-            let before = |k: usize| {
-                t.checked_sub(k)
-                    .map_or(String::new(), |i| doc.tokens[i].text.clone())
-            };
-            let bound = matches!(before(1).as_str(), "نحو" | "حوالي" | "قرابه" | "زهاء")
-                || (before(1) == "من"
-                    && matches!(before(2).as_str(), "اكثر" | "لاكثر" | "اقل" | "لاقل"));
-            if bound {
-                f = f.unsure("a bound or an estimate: add the values it makes true to also_true");
+            end += 2;
+        }
+        if let Some((scale_end, _)) = longest_at(doc, end, &p.scales) {
+            end = scale_end;
+        }
+        return Some((end, 0));
+    }
+    if let Some((_, clitic)) = doc.bare(t).into_iter().find(|(b, _)| p.words.contains(b)) {
+        return Some((t + 1, clitic));
+    }
+    let (_, clitic) = doc
+        .bare(t)
+        .into_iter()
+        .find(|(b, _)| p.fractions.contains(b))?;
+    let (end, _) = longest_at(doc, t + 1, &p.scales)?;
+    Some((end, clitic))
+}
+
+/// A quantity at `t`: a number with its unit («70 عاما», «2.5%», «سبعة
+/// عقود»), a range («ما بين 26 و28 في المائة»), what is counted («أربعة
+/// انتحاريين», «نصف مليون تونسي»), or a rank («ثاني أكبر مصدر»).
+fn quantity(doc: &Doc, p: &Prepared, in_dates: &HashSet<usize>, t: usize) -> Option<Found> {
+    let before = |k: usize| {
+        t.checked_sub(k)
+            .map_or(String::new(), |i| doc.tokens[i].text.clone())
+    };
+    // «ثاني أكبر مصدر»
+    if doc.bare(t).iter().any(|(b, _)| p.ranks.contains(b))
+        && doc
+            .tokens
+            .get(t + 1)
+            .is_some_and(|n| p.superlatives.contains(&n.text))
+        && doc
+            .tokens
+            .get(t + 2)
+            .is_some_and(|n| n.kind == TokenKind::Word && !p.stop.contains(&n.text))
+    {
+        return Some(Found::new(
+            Kind::Number,
+            "rank",
+            t..t + 3,
+            t..t + 3,
+            "a rank",
+        ));
+    }
+    // «بين 26 و28 في المائة»
+    if doc.bare(t).iter().any(|(b, _)| b == "بين")
+        && let Some((first, _)) = number_at(doc, p, in_dates, t + 1)
+        && doc.tokens.get(first).is_some_and(|x| x.text == "و")
+        && let Some((second, _)) = number_at(doc, p, in_dates, first + 1)
+    {
+        let start = if before(1) == "ما" { t - 1 } else { t };
+        let end = longest_at(doc, second, &p.units).map_or(second, |(e, _)| e);
+        return Some(Found::new(
+            Kind::Number,
+            "number",
+            start..end,
+            start..end,
+            "a range",
+        ));
+    }
+    let (end, clitic) = number_at(doc, p, in_dates, t)?;
+    let word = doc.tokens[t].kind != TokenKind::Number;
+    let counted = if let Some((unit_end, _)) = longest_at(doc, end, &p.units) {
+        Some((unit_end, "number and unit"))
+    } else {
+        // What is counted: an indefinite noun after a number word or a
+        // scale («أربعة انتحاريين»); after digits, one in the accusative
+        // («28 عاما»).
+        doc.tokens.get(end).and_then(|n| {
+            let noun = n.kind == TokenKind::Word
+                && !p.stop.contains(&n.text)
+                && !doc.definite(end)
+                && n.text.chars().count() >= 3;
+            let accusative = n.text.ends_with('ا');
+            (noun && (word || end > t + 1 || accusative))
+                .then_some((end + 1, "number and what it counts"))
+        })
+    };
+    let (end, rule) = counted?;
+    let mut f = Found::new(Kind::Number, "number", t..end, t..end, rule).clitic(clitic);
+    // «أكثر من سبعة عقود»: a bound, so the neighbouring values below (or
+    // above) it are true too.
+    let bound = matches!(before(1).as_str(), "نحو" | "حوالي" | "قرابه" | "زهاء")
+        || (before(1) == "من" && matches!(before(2).as_str(), "اكثر" | "لاكثر" | "اقل" | "لاقل"));
+    if bound {
+        f = f.unsure("a bound or an estimate: add the values it makes true to also_true");
+    }
+    Some(f)
+}
+
+/// An hour («الثامنة صباحا», «على الساعة السادسة مساء») or an age («في
+/// الثامنة من العمر»).
+fn time_or_age(doc: &Doc, p: &Prepared, t: usize) -> Option<Found> {
+    let (end, clitic) = longest_at(doc, t, &p.ordinals)?;
+    if let Some((day_end, _)) = longest_at(doc, end, &p.parts_of_day) {
+        return Some(
+            Found::new(Kind::Date, "time", t..day_end, t..day_end, "an hour").clitic(clitic),
+        );
+    }
+    let after = |k: usize| doc.tokens.get(end + k).map(|x| x.text.as_str());
+    if after(0) == Some("من") && matches!(after(1), Some("العمر" | "عمره" | "عمرها"))
+    {
+        let start = if t > 0 && doc.tokens[t - 1].text == "في" {
+            t - 1
+        } else {
+            t
+        };
+        return Some(Found::new(
+            Kind::Number,
+            "age",
+            start..end + 2,
+            start..end + 2,
+            "an age",
+        ));
+    }
+    None
+}
+
+/// Counts, documents, fields and organisations at `t`; returns the next token.
+fn things_at(
+    doc: &Doc,
+    p: &Prepared,
+    t: usize,
+    documents: &mut Vec<std::ops::Range<usize>>,
+    out: &mut Vec<Found>,
+) -> usize {
+    // «مرة واحدة», «مرتين».
+    if let Some((end, clitic)) = longest_at(doc, t, &p.counts) {
+        out.push(Found::new(Kind::Number, "count", t..end, t..end, "count").clitic(clitic));
+        return t + 1;
+    }
+    // Documents: «"معاهدة شراكة استراتيجية شاملة"», «اتفاقية التعاون …».
+    if let Some((after, clitic)) = longest_at(doc, t, &p.documents) {
+        // «مذكرة تفاهم في مجال النقل البحري»
+        let field = doc.tokens.get(after).is_some_and(|x| x.text == "في")
+            && doc.tokens.get(after + 1).is_some_and(|x| x.text == "مجال");
+        let name_start = if field { after + 2 } else { after };
+        let mut end = name_start;
+        while end < doc.tokens.len() && end - name_start < 5 {
+            let x = &doc.tokens[end];
+            let future_verb = x.text.starts_with("سي") || x.text.starts_with("ست");
+            if x.kind != TokenKind::Word || p.stop.contains(&x.text) || future_verb {
+                break;
+            }
+            end += 1;
+        }
+        // A name after the head; or a head that names a kind in itself
+        // (مذكرة تفاهم).
+        let end = if end > name_start {
+            Some(end)
+        } else {
+            (after - t >= 2).then_some(after)
+        };
+        if let Some(end) = end {
+            documents.push(t..end);
+            let quoted = t > 0
+                && doc.tokens[t - 1].text == "\""
+                && doc.tokens.get(end).is_some_and(|x| x.text == "\"");
+            let mut f =
+                Found::new(Kind::Document, "treaty", t..end, t..end, "document").clitic(clitic);
+            if !quoted {
+                f = f.unsure("where the document's name ends is a guess");
             }
             out.push(f);
-            continue;
         }
-        // «مرة واحدة», «مرتين».
-        if let Some((end, clitic)) = longest_at(doc, t, &p.counts) {
-            out.push(Found::new(Kind::Number, "count", t..end, t..end, "count").clitic(clitic));
-            continue;
-        }
-        // Documents: «"معاهدة شراكة استراتيجية شاملة"», «اتفاقية التعاون …».
-        if let Some((after, clitic)) = longest_at(doc, t, &p.documents) {
-            // «مذكرة تفاهم في مجال النقل البحري»
-            let field = doc.tokens.get(after).is_some_and(|x| x.text == "في")
-                && doc.tokens.get(after + 1).is_some_and(|x| x.text == "مجال");
-            let name_start = if field { after + 2 } else { after };
-            let mut end = name_start;
-            while end < doc.tokens.len() && end - name_start < 5 {
-                let x = &doc.tokens[end];
-                let future_verb = x.text.starts_with("سي") || x.text.starts_with("ست");
-                if x.kind != TokenKind::Word || p.stop.contains(&x.text) || future_verb {
-                    break;
-                }
-                end += 1;
-            }
-            // A name after the head; or a head that names a kind in itself
-            // (مذكرة تفاهم).
-            let end = if end > name_start {
-                Some(end)
-            } else {
-                (after - t >= 2).then_some(after)
-            };
-            if let Some(end) = end {
-                documents.push(t..end);
-                let quoted = t > 0
-                    && doc.tokens[t - 1].text == "\""
-                    && doc.tokens.get(end).is_some_and(|x| x.text == "\"");
-                let mut f =
-                    Found::new(Kind::Document, "treaty", t..end, t..end, "document").clitic(clitic);
-                if !quoted {
-                    f = f.unsure("where the document's name ends is a guess");
-                }
-                out.push(f);
-            }
-            continue;
-        }
-        // A field of cooperation: «التعاون الأمني», «التعاون العسكري - التقني».
-        if doc.bare(t).iter().any(|(b, _)| b == "التعاون")
-            && !documents.iter().any(|d| d.contains(&t))
-        {
-            let mut end = t + 1;
-            if end < doc.tokens.len()
-                && doc.definite(end)
-                && !p.stop.contains(&doc.tokens[end].text)
+        return t + 1;
+    }
+    // A field of cooperation: «التعاون الأمني», «التعاون العسكري - التقني».
+    if doc.bare(t).iter().any(|(b, _)| b == "التعاون") && !documents.iter().any(|d| d.contains(&t))
+    {
+        let mut end = t + 1;
+        if end < doc.tokens.len() && doc.definite(end) && !p.stop.contains(&doc.tokens[end].text) {
+            end += 1;
+            if doc.tokens.get(end).is_some_and(|x| x.text == "-")
+                && end + 1 < doc.tokens.len()
+                && doc.definite(end + 1)
             {
-                end += 1;
-                if doc.tokens.get(end).is_some_and(|x| x.text == "-")
-                    && end + 1 < doc.tokens.len()
-                    && doc.definite(end + 1)
-                {
-                    end += 2;
-                }
-                let clitic = doc
-                    .bare(t)
-                    .iter()
-                    .find(|(b, _)| b == "التعاون")
-                    .map_or(0, |b| b.1);
-                out.push(
-                    Found::new(
-                        Kind::Event,
-                        "domain",
-                        t..end,
-                        t..end,
-                        "field of cooperation",
-                    )
-                    .clitic(clitic),
-                );
-                continue;
+                end += 2;
             }
-        }
-        // Documents issued: «أصدر بوتين أمراً رئاسياً».
-        let issued = doc
-            .bare(t)
-            .iter()
-            .any(|(b, _)| matches!(b.as_str(), "اصدر" | "اصدرت" | "وقع" | "وقعت"));
-        let document = (t + 1..doc.tokens.len().min(t + 4)).find(|k| {
-            matches!(
-                doc.tokens[*k].text.as_str(),
-                "امرا" | "مرسوما" | "قرارا" | "بيانا"
-            )
-        });
-        if issued && let Some(k) = document {
-            // With its adjective: «أمراً رئاسياً».
-            let adjective = doc
-                .tokens
-                .get(k + 1)
-                .is_some_and(|x| x.kind == TokenKind::Word && x.text.ends_with("يا"));
-            let end = if adjective { k + 2 } else { k + 1 };
-            out.push(Found::new(
-                Kind::Document,
-                "document.order",
-                k..end,
-                t..end,
-                "document issued",
-            ));
-        }
-        // Organisations of the table.
-        if let Some((end, clitic)) = longest_at(doc, t, &p.organisations) {
+            let clitic = doc
+                .bare(t)
+                .iter()
+                .find(|(b, _)| b == "التعاون")
+                .map_or(0, |b| b.1);
             out.push(
-                Found::new(Kind::Event, "organisation", t..end, t..end, "organisation")
-                    .clitic(clitic),
+                Found::new(
+                    Kind::Event,
+                    "domain",
+                    t..end,
+                    t..end,
+                    "field of cooperation",
+                )
+                .clitic(clitic),
             );
+            return t + 1;
         }
     }
+    // Documents issued: «أصدر بوتين أمراً رئاسياً».
+    let issued = doc
+        .bare(t)
+        .iter()
+        .any(|(b, _)| matches!(b.as_str(), "اصدر" | "اصدرت" | "وقع" | "وقعت"));
+    let document = (t + 1..doc.tokens.len().min(t + 4)).find(|k| {
+        matches!(
+            doc.tokens[*k].text.as_str(),
+            "امرا" | "مرسوما" | "قرارا" | "بيانا"
+        )
+    });
+    if issued && let Some(k) = document {
+        // With its adjective: «أمراً رئاسياً».
+        let adjective = doc
+            .tokens
+            .get(k + 1)
+            .is_some_and(|x| x.kind == TokenKind::Word && x.text.ends_with("يا"));
+        let end = if adjective { k + 2 } else { k + 1 };
+        out.push(Found::new(
+            Kind::Document,
+            "document.order",
+            k..end,
+            t..end,
+            "document issued",
+        ));
+    }
+    // Organisations of the table.
+    if let Some((end, clitic)) = longest_at(doc, t, &p.organisations) {
+        out.push(
+            Found::new(Kind::Event, "organisation", t..end, t..end, "organisation").clitic(clitic),
+        );
+    }
+    t + 1
 }
 
 #[cfg(test)]
@@ -264,5 +411,44 @@ mod tests {
         );
         let o = things("نظام العقوبات الذي يطبقه مجلس الأمن الدولي بحق بيونغ يانغ");
         assert_eq!(o[0].0, "مجلس الأمن الدولي");
+    }
+
+    fn answers(text: &str) -> Vec<String> {
+        things(text).into_iter().map(|t| t.0).collect()
+    }
+
+    #[test]
+    fn percentages_ranges_counts_hours_ages_and_ranks() {
+        assert_eq!(
+            answers("ان تصل نسبة النمو الى 2.5% لكامل سنة 2017، مقابل 1.3 % في سنة 2016"),
+            ["2.5%", "1.3 %"]
+        );
+        assert_eq!(
+            answers("بخفض انبعاثاتها ما بين 26 و28 في المائة عن مستويات 2005"),
+            ["ما بين 26 و28 في المائة"]
+        );
+        assert_eq!(
+            answers("عندما قتل أربعة انتحاريين بريطانيين 52 شخصا"),
+            ["أربعة انتحاريين", "52 شخصا"]
+        );
+        let t = things("فقبل الثورة، أكثر من نصف مليون تونسي كانوا يشتغلون في ليبيا");
+        assert_eq!(
+            (t[0].0.as_str(), t[0].2),
+            ("نصف مليون تونسي", true),
+            "a bound"
+        );
+        assert_eq!(
+            answers("يفتح باب الترشح بداية من الثامنة صباحا ويغلق على الساعة السادسة مساء"),
+            ["الثامنة صباحا", "السادسة مساء"]
+        );
+        assert_eq!(
+            answers("ومن بينهم طفلة في الثامنة من العمر"),
+            ["في الثامنة من العمر"]
+        );
+        assert_eq!(
+            answers("والولايات المتحدة ثاني أكبر مصدر لانبعاث الغاز"),
+            ["ثاني أكبر مصدر"]
+        );
+        assert_eq!(answers("وتنطلق قبلها بشهرين الفترة الانتخابية"), ["شهرين"]);
     }
 }
