@@ -220,9 +220,13 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
     let mut counters: std::collections::HashMap<&'static str, usize> =
         std::collections::HashMap::new();
     let mut facts = Vec::new();
-    for f in found {
+    for mut f in found {
         if f.clitic == text::MERGED {
-            continue; // «للأمم المتحدة»: no verbatim «الأمم المتحدة» to cut
+            // «للأمم المتحدة»: no verbatim «الأمم المتحدة» to cut.
+            f.clitic = 0;
+            f.review = true;
+            let why = "the answer keeps the «ل» glued to it: trim it in the question";
+            f.note = Some(f.note.map_or(why.to_owned(), |n| format!("{n}; {why}")));
         }
         let answer_norm = f.answer_span(doc);
         let answer = f.answer_text(doc);

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use super::{Doc, Found, Tables, TokenKind, phrases};
+use super::{Doc, Found, Tables, TokenKind, longest_at, phrases};
 use crate::arabic;
 use crate::facts::Kind;
 
@@ -22,6 +22,10 @@ pub struct Table {
     pub travel: Vec<String>,
     pub visit: Vec<String>,
     pub venues: Vec<Venue>,
+    pub born: Vec<String>,
+    pub from: Vec<String>,
+    pub returned: Vec<String>,
+    pub speeches: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -38,6 +42,10 @@ struct Prepared {
     visit: HashSet<String>,
     venues: Vec<(String, String)>,
     stop: HashSet<String>,
+    born: Vec<Vec<String>>,
+    from: Vec<Vec<String>>,
+    returned: HashSet<String>,
+    speeches: HashSet<String>,
 }
 
 fn prepared(tables: &Tables) -> &'static Prepared {
@@ -69,6 +77,10 @@ fn prepared(tables: &Tables) -> &'static Prepared {
                 .map(|v| (arabic::normalize(&v.head), v.answer_type.clone()))
                 .collect(),
             stop: set(&tables.people.stop),
+            born: phrases(&t.born),
+            from: phrases(&t.from),
+            returned: set(&t.returned),
+            speeches: set(&t.speeches),
         }
     })
 }
@@ -172,12 +184,71 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             {
                 k += 1;
             }
+            // A city, not a country: «في بريطانيا» is mostly the setting.
             if let Some((end, clitic, ty)) = place_at(doc, p, k)
+                && matches!(ty, "city" | "region")
                 && taken.insert(k)
             {
                 out.push(
                     Found::new(Kind::Place, ty, k..end, t..end, "place of an event").clitic(clitic),
                 );
+            }
+        }
+        // Where someone was born or comes from: «ولد في مانشستر»,
+        // «انطلاقا من ليبيا», «عاد إلى بريطانيا من ليبيا».
+        let origin = longest_at(doc, t, &p.born)
+            .or_else(|| longest_at(doc, t, &p.from))
+            .map(|(end, _)| end)
+            .or_else(|| {
+                bare.iter().any(|b| p.returned.contains(b)).then(|| {
+                    (t + 1..clause.end.min(t + 6))
+                        .find(|k| doc.tokens[*k].text == "من")
+                        .map(|k| k + 1)
+                })?
+            });
+        if let Some(k) = origin {
+            let place = place_at(doc, p, k).map(|(end, clitic, ty)| (end, clitic, ty));
+            let place = place.or_else(|| {
+                // A place the table does not know, by the shape of a name.
+                let end = doc.noun_phrase(k, clause.end, 3);
+                (end > k && !doc.definite(k) && bare.iter().all(|b| !p.returned.contains(b)))
+                    .then_some((end, 0, "city"))
+            });
+            if let Some((end, clitic, ty)) = place
+                && taken.insert(k)
+            {
+                out.push(Found::new(Kind::Place, ty, k..end, t..end, "where from").clitic(clitic));
+            }
+        }
+        // «من أصل ليبي»: an origin.
+        if doc.tokens[t].text == "اصل"
+            && t > 0
+            && doc.tokens[t - 1].text == "من"
+            && doc.tokens.get(t + 1).is_some_and(|x| {
+                x.kind == TokenKind::Word && x.text.ends_with('ي') && !doc.definite(t + 1)
+            })
+        {
+            out.push(Found::new(
+                Kind::Place,
+                "origin",
+                t + 1..t + 2,
+                t - 1..t + 2,
+                "an origin",
+            ));
+        }
+        // «في كلمة له أمام مجلس الشيوخ الإيطالي»: before whom.
+        if bare.iter().any(|b| p.speeches.contains(b))
+            && let Some(k) = (t + 1..clause.end.min(t + 5)).find(|k| doc.tokens[*k].text == "امام")
+        {
+            let end = doc.noun_phrase(k + 1, clause.end, 5);
+            if end > k + 1 && taken.insert(k + 1) {
+                out.push(Found::new(
+                    Kind::Place,
+                    "venue",
+                    k + 1..end,
+                    t..end,
+                    "before whom",
+                ));
             }
         }
         // The kind of a visit: «زيارة دولة», «زيارة رسمية».
@@ -266,25 +337,19 @@ fn venue(doc: &Doc, p: &Prepared, t: usize, ty: &str) -> Option<Found> {
             "venue name",
         ));
     }
-    let mut end = t + 1;
-    let mut words = 0;
-    let mut quoted = false;
-    while let Some(x) = tok(end) {
-        if x.text == "\"" {
-            quoted = !quoted;
+    let limit = doc.sentence_of(t).end;
+    let mut end = doc.noun_phrase(t, limit, 6);
+    if end == t + 1 {
+        // «قاعة حفلات مانشستر أرينا»: a name without the article.
+        while end < limit.min(t + 4)
+            && tok(end).is_some_and(|x| {
+                x.kind == TokenKind::Word && !p.stop.contains(&x.text) && !doc.definite(end)
+            })
+        {
             end += 1;
-            continue;
         }
-        if x.kind != TokenKind::Word || p.stop.contains(&x.text) || words == 4 {
-            break;
-        }
-        words += 1;
-        end += 1;
     }
-    if quoted {
-        end -= 1;
-    }
-    (words >= 1).then(|| {
+    (end > t + 1).then(|| {
         Found::new(Kind::Place, ty, t..end, t..end, "venue")
             .clitic(clitic)
             .unsure("where the venue's name ends is a guess")

@@ -21,6 +21,13 @@ pub struct Table {
     pub websites: Vec<String>,
     pub titles: Vec<String>,
     pub organisations: Vec<String>,
+    pub sites: Vec<String>,
+    pub reporting: Vec<String>,
+    pub unnamed: Vec<String>,
+    pub data: Vec<String>,
+    pub statements: Vec<String>,
+    pub published: Vec<String>,
+    pub gazettes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,12 +44,20 @@ struct Prepared {
     websites: Vec<Vec<String>>,
     titles: Vec<Vec<String>>,
     stop: HashSet<String>,
+    sites: HashSet<String>,
+    reporting: Vec<Vec<String>>,
+    unnamed: HashSet<String>,
+    data: HashSet<String>,
+    statements: HashSet<String>,
+    published: HashSet<String>,
+    gazettes: Vec<Vec<String>>,
 }
 
 fn prepared(tables: &Tables) -> &'static Prepared {
     static P: OnceLock<Prepared> = OnceLock::new();
     P.get_or_init(|| {
         let t = &tables.sources;
+        let set = |l: &[String]| l.iter().map(|s| arabic::normalize(s)).collect();
         Prepared {
             agencies: phrases(&t.agencies),
             attributions: phrases(&t.attributions),
@@ -53,6 +68,13 @@ fn prepared(tables: &Tables) -> &'static Prepared {
                 .collect(),
             websites: phrases(&t.websites),
             titles: phrases(&t.titles),
+            sites: set(&t.sites),
+            reporting: phrases(&t.reporting),
+            unnamed: set(&t.unnamed),
+            data: set(&t.data),
+            statements: set(&t.statements),
+            published: set(&t.published),
+            gazettes: phrases(&t.gazettes),
             stop: tables
                 .people
                 .stop
@@ -133,19 +155,108 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 "agency credit",
             ));
         }
-        // An outlet's frame: «صحيفة "نودون سينمون"», «وكالة الأناضول».
-        if let Some(ty) = outlet_type(doc, p, t) {
+        // An outlet's frame: «صحيفة "نودون سينمون"», «وكالة الأناضول»,
+        // «صحيفة (التايمز)», «راديو هيئة الإذاعة البريطانية (بي.بي.سي)».
+        let site = doc.bare(t).iter().any(|(b, _)| p.sites.contains(b));
+        let reported = t > 0
+            && (t.saturating_sub(2)..t)
+                .any(|k| longest_at(doc, k, &p.reporting).is_some_and(|(e, _)| e == t));
+        let frame = outlet_type(doc, p, t).or_else(|| site.then_some("outlet"));
+        if let Some(ty) = frame {
             if let Some((inside, end)) = quoted(doc, t + 1, 5) {
                 if taken.insert(inside.start) {
                     out.push(Found::new(Kind::Source, ty, inside, t..end, "outlet"));
                 }
-            } else if let Some((end, clitic)) = longest_at(doc, t + 1, &p.agencies)
-                && taken.insert(t + 1)
+            } else if let Some((end, clitic)) = longest_at(doc, t + 1, &p.agencies) {
+                if taken.insert(t + 1) {
+                    out.push(
+                        Found::new(Kind::Source, "agency", t + 1..end, t..end, "outlet")
+                            .clitic(clitic),
+                    );
+                }
+            } else if doc.tokens.get(t + 1).is_some_and(|x| x.text == "(")
+                && let Some(close) =
+                    (t + 2..doc.tokens.len().min(t + 7)).find(|k| doc.tokens[*k].text == ")")
+                && close > t + 2
             {
+                if taken.insert(t + 2) {
+                    out.push(Found::new(
+                        Kind::Source,
+                        ty,
+                        t + 2..close,
+                        t..close + 1,
+                        "outlet",
+                    ));
+                }
+            } else if !site || reported {
+                let end = doc.noun_phrase(t, sentence.end, 7);
+                let clitic = doc
+                    .bare(t)
+                    .into_iter()
+                    .find(|(b, _)| p.outlets.iter().any(|(h, _)| h == b) || p.sites.contains(b))
+                    .map_or(0, |b| b.1);
+                if end > t + 1 && taken.insert(t) {
+                    out.push(Found::new(Kind::Source, ty, t..end, t..end, "outlet").clitic(clitic));
+                }
+            }
+        }
+        // «قالت مصادر أمنية أمريكية»: unnamed, but described.
+        if doc.bare(t).iter().any(|(b, _)| p.unnamed.contains(b))
+            && (t.saturating_sub(2)..t)
+                .any(|k| longest_at(doc, k, &p.reporting).is_some_and(|(e, _)| e == t))
+        {
+            let end = doc.noun_phrase(t, sentence.end, 5);
+            if end > t + 1 && taken.insert(t) {
+                out.push(Found::new(
+                    Kind::Source,
+                    "source",
+                    t..end,
+                    t.saturating_sub(1)..end,
+                    "unnamed source",
+                ));
+            }
+        }
+        // «تشير بيانات إدارة معلومات الطاقة الأمريكية»: whose figures.
+        if doc.bare(t).iter().any(|(b, _)| p.data.contains(b)) && !doc.definite(t) {
+            let end = doc.noun_phrase(t + 1, sentence.end, 6);
+            if end > t + 2 && doc.definite(end - 1) && taken.insert(t + 1) {
+                out.push(Found::new(
+                    Kind::Source,
+                    "source",
+                    t + 1..end,
+                    t..end,
+                    "figures from",
+                ));
+            }
+        }
+        // «في بيان نشره الصندوق»: a statement and who put it out.
+        if doc.bare(t).iter().any(|(b, _)| p.statements.contains(b))
+            && doc
+                .tokens
+                .get(t + 1)
+                .is_some_and(|x| p.published.contains(&x.text))
+        {
+            let end = doc.noun_phrase(t + 2, sentence.end, 5);
+            if end > t + 2 && taken.insert(t) {
+                let clitic = doc
+                    .bare(t)
+                    .into_iter()
+                    .find(|(b, _)| p.statements.contains(b))
+                    .map_or(0, |b| b.1);
                 out.push(
-                    Found::new(Kind::Source, "agency", t + 1..end, t..end, "outlet").clitic(clitic),
+                    Found::new(Kind::Source, "source", t..end, t..end, "a statement")
+                        .clitic(clitic),
                 );
             }
+        }
+        // Official gazettes: «صدر بالعدد الأخير للرائد الرسمي».
+        if let Some((end, clitic)) = longest_at(doc, t, &p.gazettes)
+            && taken.insert(t)
+        {
+            let end = doc.noun_phrase(t, sentence.end, 5).max(end);
+            out.push(
+                Found::new(Kind::Source, "newspaper", t..end, t..end, "gazette").clitic(clitic),
+            );
         }
         // Official websites: «بالموقع الرسمي للكرملين».
         if let Some((after, clitic)) = longest_at(doc, t, &p.websites) {
