@@ -207,7 +207,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 })?
             });
         if let Some(k) = origin {
-            let place = place_at(doc, p, k).map(|(end, clitic, ty)| (end, clitic, ty));
+            let place = place_at(doc, p, k);
             let place = place.or_else(|| {
                 // A place the table does not know, by the shape of a name.
                 let end = doc.noun_phrase(k, clause.end, 3);
