@@ -238,9 +238,10 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         }
         // «في كلمة له أمام مجلس الشيوخ الإيطالي»: before whom.
         if bare.iter().any(|b| p.speeches.contains(b))
-            && let Some(k) = (t + 1..clause.end.min(t + 5)).find(|k| doc.tokens[*k].text == "امام")
+            && let Some(k) =
+                (t + 1..sentence.end.min(t + 6)).find(|k| doc.tokens[*k].text == "امام")
         {
-            let end = doc.noun_phrase(k + 1, clause.end, 5);
+            let end = doc.noun_phrase(k + 1, sentence.end, 5);
             if end > k + 1 && taken.insert(k + 1) {
                 out.push(Found::new(
                     Kind::Place,
@@ -441,5 +442,39 @@ mod tests {
             ),
             [("فوستوتشني".to_owned(), "venue.spaceport".to_owned())]
         );
+        let answers =
+            |text: &str| -> Vec<String> { places(text).into_iter().map(|p| p.0).collect() };
+        assert_eq!(
+            answers("في ندوة صحفية عقدها اليوم بمقر مجلس نواب الشعب بباردو"),
+            ["مقر مجلس نواب الشعب"]
+        );
+        assert_eq!(
+            answers("هو منفذ التفجير في قاعة حفلات مانشستر أرينا عقب انتهاء حفل"),
+            ["قاعة حفلات مانشستر أرينا"]
+        );
+    }
+
+    #[test]
+    fn where_someone_comes_from_and_before_whom_they_spoke() {
+        let answers =
+            |text: &str| -> Vec<String> { places(text).into_iter().map(|p| p.0).collect() };
+        assert_eq!(
+            answers("إن عبيدي ولد في مانشستر عام 1994 لأبوين من أصل ليبي"),
+            ["مانشستر", "ليبي"]
+        );
+        assert_eq!(
+            answers("أن العبيدي ربما عاد إلى بريطانيا من ليبيا في الآونة الأخيرة"),
+            ["بريطانيا", "ليبيا"]
+        );
+        assert_eq!(
+            answers("العمليات التي حدثت تم التخطيط لها إنطلاقا من ليبيا"),
+            ["ليبيا"]
+        );
+        assert_eq!(
+            answers("وفي كلمة له الاربعاء، أمام مجلس الشيوخ الإيطالي قال"),
+            ["مجلس الشيوخ الإيطالي"]
+        );
+        // A country after «في» is the setting, not a fact.
+        assert!(answers("ينتشر جنود الجيش عند المواقع المهمة في بريطانيا اليوم").is_empty());
     }
 }

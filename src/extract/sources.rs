@@ -379,4 +379,34 @@ mod tests {
             [pair("تسنيم", "agency")]
         );
     }
+
+    #[test]
+    fn outlets_without_quotes_unnamed_sources_figures_and_statements() {
+        assert_eq!(
+            sources("وذكرت صحيفة (التايمز) أن العبيدي ربما عاد."),
+            [pair("التايمز", "newspaper")]
+        );
+        assert_eq!(
+            sources("وأضافت لراديو هيئة الإذاعة البريطانية (بي.بي.سي) أن"),
+            [pair("راديو هيئة الإذاعة البريطانية (بي.بي.سي)", "outlet")]
+        );
+        // «موقع» is a place too: an outlet only after a verb of reporting.
+        assert_eq!(
+            sources("ونقله موقع القدس العربي عن الغنوشي."),
+            [pair("موقع القدس العربي", "outlet")]
+        );
+        assert!(sources("وصلت الشرطة إلى موقع الحادث.").is_empty());
+        assert_eq!(
+            sources("وقالت مصادر أمنية أمريكية نقلا عن مسؤولين"),
+            [pair("مصادر أمنية أمريكية", "source")]
+        );
+        assert_eq!(
+            sources("وتشير بيانات إدارة معلومات الطاقة الأمريكية إلى"),
+            [pair("إدارة معلومات الطاقة الأمريكية", "source")]
+        );
+        assert_eq!(
+            sources("في بيان نشره الصندوق مساء الثلاثاء"),
+            [pair("بيان نشره الصندوق", "source")]
+        );
+    }
 }

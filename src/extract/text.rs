@@ -328,6 +328,11 @@ impl Doc {
         if start >= limit || !content(start) {
             return start;
         }
+        // What may come next: after a word with the article, only words
+        // with it (its adjectives: a word with «ال» governs nothing); after
+        // an adjective without it, only more of them.
+        let mut definite = self.definite(start);
+        let mut adjectives = false;
         let mut end = start + 1;
         while end < limit {
             let tok = &self.tokens[end];
@@ -336,7 +341,8 @@ impl Doc {
             }
             // «(بي.بي.سي)», «(التايمز)»: a short aside in parentheses.
             if tok.text == "(" {
-                match (end + 1..limit.min(end + 8)).find(|k| self.tokens[*k].text == ")") {
+                let within = self.tokens.len().min(end + 9);
+                match (end + 1..within).find(|k| self.tokens[*k].text == ")") {
                     Some(close) if close > end + 1 => {
                         end = close + 1;
                         continue;
@@ -350,17 +356,39 @@ impl Doc {
             let previous = &self.tokens[end - 1].text;
             // «مجلس نواب الشعب»: a chain of words without the article that
             // ends in one with it.
-            let governs = (end + 1..limit.min(end + 3))
-                .take_while(|k| content(*k))
-                .any(|k| self.definite(k));
+            let governs = self.definite(end + 1) && content(end + 1)
+                || (content(end + 1)
+                    && !self.definite(end + 1)
+                    && self.definite(end + 2)
+                    && content(end + 2));
             let nisba = tok.text.ends_with("يه") || tok.text.ends_with('ي');
             let feminine = tok.text.ends_with('ه') && previous.ends_with('ه');
-            let agrees = !self.definite(end - 1) && (nisba || feminine);
-            if self.definite(end) || governs || agrees {
+            // «لمكافحة الفساد»: a purpose or a possessor with «ل».
+            let attached = tok.text.starts_with('ل') && !self.definite(end) && governs;
+            if self.definite(end) {
+                if adjectives && !definite {
+                    break;
+                }
+                definite = true;
                 end += 1;
-                continue;
+            } else if attached {
+                definite = false;
+                adjectives = false;
+                end += 1;
+            } else if definite || adjectives {
+                if !definite && (nisba || feminine) {
+                    end += 1;
+                } else {
+                    break;
+                }
+            } else if governs {
+                end += 1;
+            } else if nisba || feminine {
+                adjectives = true;
+                end += 1;
+            } else {
+                break;
             }
-            break;
         }
         end
     }
@@ -469,7 +497,14 @@ fn split_sentences(tokens: &[Token]) -> Vec<Range<usize>> {
             && tokens
                 .get(i + 1)
                 .is_some_and(|n| n.kind == TokenKind::Number && n.range.start == t.range.end);
-        if (end_mark && !abbreviation && !decimal) || t.line_end {
+        // «بي.بي.سي»: a stop between letters, with no space, is inside a word.
+        let glued = t.text == "."
+            && i > 0
+            && tokens[i - 1].range.end == t.range.start
+            && tokens
+                .get(i + 1)
+                .is_some_and(|n| n.kind == TokenKind::Word && n.range.start == t.range.end);
+        if (end_mark && !abbreviation && !decimal && !glued) || t.line_end {
             sentences.push(start..i + 1);
             start = i + 1;
         }
@@ -562,6 +597,28 @@ mod tests {
             words(&doc, q),
             "وصل الرئيس الروسي فلاديمير بوتين إلى كوريا الشمالية، الثلاثاء"
         );
+    }
+
+    #[test]
+    fn a_noun_phrase_takes_what_it_governs_and_what_describes_it() {
+        let np = |text: &str| {
+            let doc = Doc::new(text);
+            let end = doc.noun_phrase(0, doc.tokens.len(), 8);
+            words(&doc, 0..end)
+        };
+        assert_eq!(np("مقر مجلس نواب الشعب بباردو أمس"), "مقر مجلس نواب الشعب");
+        assert_eq!(
+            np("هيئة مستقلة لمكافحة الفساد في البلاد"),
+            "هيئة مستقلة لمكافحة الفساد"
+        );
+        assert_eq!(
+            np("راديو هيئة الإذاعة البريطانية (بي.بي.سي) إن"),
+            "راديو هيئة الإذاعة البريطانية (بي.بي.سي)"
+        );
+        assert_eq!(np("مصادر أمنية أمريكية نقلا عن"), "مصادر أمنية أمريكية");
+        // A word with the article governs nothing: «للاتفاقية تحرك …».
+        assert_eq!(np("الاتفاقية تحرك الرئيس"), "الاتفاقية");
+        assert_eq!(np("في البلاد"), "");
     }
 
     #[test]

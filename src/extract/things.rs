@@ -18,6 +18,7 @@ pub struct Table {
     pub words: Vec<String>,
     pub counts: Vec<String>,
     pub documents: Vec<String>,
+    pub articles: Vec<String>,
     pub scales: Vec<String>,
     pub fractions: Vec<String>,
     pub ordinals: Vec<String>,
@@ -31,6 +32,7 @@ struct Prepared {
     words: HashSet<String>,
     counts: Vec<Vec<String>>,
     documents: Vec<Vec<String>>,
+    articles: HashSet<String>,
     organisations: Vec<Vec<String>>,
     stop: HashSet<String>,
     scales: Vec<Vec<String>>,
@@ -50,6 +52,7 @@ fn prepared(tables: &Tables) -> &'static Prepared {
             words: t.words.iter().map(|w| arabic::normalize(w)).collect(),
             counts: phrases(&t.counts),
             documents: phrases(&t.documents),
+            articles: t.articles.iter().map(|w| arabic::normalize(w)).collect(),
             organisations: phrases(&tables.sources.organisations),
             stop: tables
                 .people
@@ -249,21 +252,50 @@ fn things_at(
         out.push(Found::new(Kind::Number, "count", t..end, t..end, "count").clitic(clitic));
         return t + 1;
     }
-    // Documents: «"معاهدة شراكة استراتيجية شاملة"», «اتفاقية التعاون …».
+    // An article of a law: «الفصل السابع من قانون الأحزاب».
+    if let Some((_, clitic)) = doc
+        .bare(t)
+        .into_iter()
+        .find(|(b, _)| p.articles.contains(b))
+        && doc
+            .tokens
+            .get(t + 1)
+            .is_some_and(|x| x.kind == TokenKind::Number || doc.definite(t + 1))
+        && doc.tokens.get(t + 2).is_some_and(|x| x.text == "من")
+    {
+        let limit = doc.sentence_of(t).end;
+        let end = doc.noun_phrase(t + 3, limit, 5);
+        if end > t + 3 {
+            out.push(
+                Found::new(Kind::Document, "law", t..end, t..end, "article of a law")
+                    .clitic(clitic),
+            );
+            return end;
+        }
+    }
+    // Documents: «"معاهدة شراكة استراتيجية شاملة"», «اتفاقية التعاون …»,
+    // «قرار الهيئة العليا المستقلة للانتخابات».
     if let Some((after, clitic)) = longest_at(doc, t, &p.documents) {
         // «مذكرة تفاهم في مجال النقل البحري»
         let field = doc.tokens.get(after).is_some_and(|x| x.text == "في")
             && doc.tokens.get(after + 1).is_some_and(|x| x.text == "مجال");
         let name_start = if field { after + 2 } else { after };
-        let mut end = name_start;
-        while end < doc.tokens.len() && end - name_start < 5 {
-            let x = &doc.tokens[end];
-            let future_verb = x.text.starts_with("سي") || x.text.starts_with("ست");
-            if x.kind != TokenKind::Word || p.stop.contains(&x.text) || future_verb {
-                break;
+        let limit = doc.sentence_of(t).end;
+        let quoted_name = t > 0 && doc.tokens[t - 1].text == "\"";
+        let end = if quoted_name || field {
+            let mut end = name_start;
+            while end < limit && end - name_start < 5 {
+                let x = &doc.tokens[end];
+                let future_verb = x.text.starts_with("سي") || x.text.starts_with("ست");
+                if x.kind != TokenKind::Word || p.stop.contains(&x.text) || future_verb {
+                    break;
+                }
+                end += 1;
             }
-            end += 1;
-        }
+            end
+        } else {
+            doc.noun_phrase(t, limit, 7).max(after)
+        };
         // A name after the head; or a head that names a kind in itself
         // (مذكرة تفاهم).
         let end = if end > name_start {
