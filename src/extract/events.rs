@@ -28,6 +28,15 @@ pub struct Construction {
     pub openers: Vec<String>,
     #[serde(default)]
     pub link: Option<String>,
+    /// The answer must be a phrase without the article.
+    #[serde(default)]
+    pub indefinite: bool,
+    /// The opener is part of the answer (a verbal noun and its object).
+    #[serde(default)]
+    pub keep_opener: bool,
+    /// The opener is a verb: its subject may stand before the answer.
+    #[serde(default)]
+    pub verb: bool,
 }
 
 /// A construction, normalised: its answer type, openers and link.
@@ -35,6 +44,9 @@ struct Opening {
     answer_type: String,
     openers: Vec<Vec<String>>,
     link: Option<Vec<String>>,
+    indefinite: bool,
+    keep_opener: bool,
+    verb: bool,
 }
 
 struct Prepared {
@@ -60,6 +72,9 @@ fn prepared(tables: &Tables) -> &'static Prepared {
                     answer_type: c.answer_type.clone(),
                     openers: phrases(&c.openers),
                     link,
+                    indefinite: c.indefinite,
+                    keep_opener: c.keep_opener,
+                    verb: c.verb,
                 }
             })
             .collect();
@@ -99,16 +114,55 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                     None => continue,
                 }
             }
-            if let Some(answer) = answer_at(doc, p, after, sentence.end)
+            // «اقترحت عليه …»: the one it is said to comes first.
+            while doc
+                .tokens
+                .get(after)
+                .is_some_and(|x| OBJECT_PRONOUNS.contains(&x.text.as_str()))
+            {
+                after += 1;
+            }
+            if c.indefinite && doc.definite(after) {
+                continue;
+            }
+            let answer = if c.keep_opener {
+                // The verbal noun must be one (no article, no «ل» of purpose
+                // tying it to what comes before) with a phrase after.
+                let end = doc.noun_phrase(after, sentence.end, 7);
+                let clitic_ok = longest_at(doc, t, &c.openers).is_some_and(|(_, clitic)| {
+                    clitic == 0 || doc.tokens[t].text.starts_with('و') && clitic == 1
+                });
+                (clitic_ok && !doc.definite(t) && end >= after + 1).then_some(t..end)
+            } else if c.verb {
+                // «وثمن فريق الصندوق إصرار الحكومة»: subject, then object.
+                let first = doc.noun_phrase(after, sentence.end, 6);
+                let second = doc.noun_phrase(first, sentence.end, MAX_WORDS + 1);
+                if first > after && second >= first + 2 {
+                    Some(first..second)
+                } else {
+                    answer_at(doc, p, after, sentence.end)
+                }
+            } else {
+                answer_at(doc, p, after, sentence.end)
+            };
+            if let Some(answer) = answer
                 && answers.insert(answer.clone())
             {
-                out.push(Found::new(
-                    Kind::Event,
-                    &c.answer_type,
-                    answer.clone(),
-                    t..answer.end,
-                    "a construction of meaning",
-                ));
+                let clitic = if c.keep_opener {
+                    longest_at(doc, t, &c.openers).map_or(0, |(_, clitic)| clitic)
+                } else {
+                    0
+                };
+                out.push(
+                    Found::new(
+                        Kind::Event,
+                        &c.answer_type,
+                        answer.clone(),
+                        t..answer.end,
+                        "a construction of meaning",
+                    )
+                    .clitic(clitic),
+                );
             }
         }
     }
@@ -154,11 +208,35 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     }
 }
 
-/// The answer that starts at token `start`: a quoted run whole, or the words
-/// up to punctuation, a stop word, the next opener or [`MAX_WORDS`].
+/// Pronouns that stand between a verb and its object: «اقترحت عليه …».
+const OBJECT_PRONOUNS: [&str; 8] = ["عليه", "عليها", "عليهم", "له", "لها", "لهم", "فيه", "فيها"];
+
+/// The answer that starts at token `start`: a quoted run whole, a noun
+/// phrase of two words or more, or else the words up to punctuation, a stop
+/// word, the next opener or [`MAX_WORDS`].
 fn answer_at(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Range<usize>> {
     if let Some((inside, _)) = super::sources::quoted(doc, start, 12) {
         return Some(inside);
+    }
+    let phrase = doc.noun_phrase(start, limit, MAX_WORDS + 1);
+    if phrase >= start + 2 {
+        return Some(start..phrase);
+    }
+    // Not a phrase that starts with «ذلك», «كل» …: it says nothing alone.
+    if phrase == start {
+        return None;
+    }
+    // «الرفع في المداخيل الجبائية»: a verbal noun, its preposition, and
+    // what it acts on.
+    if doc
+        .tokens
+        .get(phrase)
+        .is_some_and(|x| matches!(x.text.as_str(), "في" | "علي" | "من" | "عن" | "الي"))
+    {
+        let object = doc.noun_phrase(phrase + 1, limit, MAX_WORDS - 1);
+        if object > phrase + 1 {
+            return Some(start..object);
+        }
     }
     let mut end = start;
     while end < limit && end - start < MAX_WORDS {
@@ -181,7 +259,10 @@ fn answer_at(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Rang
     let chars: usize = (start..end)
         .map(|k| doc.tokens[k].text.chars().count())
         .sum();
-    (end > start && chars >= 3).then_some(start..end)
+    // One short word, or one with the article, says too little to ask
+    // about («الاتفاقية», «طفلة»); «تراجعها» says enough.
+    let one = end == start + 1 && (doc.definite(start) || chars < 5);
+    (end > start && chars >= 3 && !one).then_some(start..end)
 }
 
 #[cfg(test)]

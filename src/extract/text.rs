@@ -118,6 +118,27 @@ const FUNCTION_WORDS: [&str; 84] = [
     "حسب",
 ];
 
+/// Nouns that make a preposition with «ب» (بسبب، بهدف، بشأن …): never a
+/// place after a phrase.
+const BY_NOUNS: [&str; 16] = [
+    "سبب",
+    "هدف",
+    "فضل",
+    "شان",
+    "خصوص",
+    "صفه",
+    "وصف",
+    "مناسبه",
+    "قيمه",
+    "حجم",
+    "نسبه",
+    "مقدار",
+    "اعتبار",
+    "موجب",
+    "حضور",
+    "مشاركه",
+];
+
 /// Abbreviations after which a full stop does not end a sentence.
 const ABBREVIATIONS: [&str; 6] = ["د", "م", "ا", "ص", "ه", "ق"];
 
@@ -365,6 +386,23 @@ impl Doc {
             let feminine = tok.text.ends_with('ه') && previous.ends_with('ه');
             // «لمكافحة الفساد»: a purpose or a possessor with «ل».
             let attached = tok.text.starts_with('ل') && !self.definite(end) && governs;
+            // «… الحدودي ببن قردان», «… الشعب بباردو»: where, by «ب» and a
+            // name that ends the phrase.
+            let located = definite
+                && tok.text.starts_with('ب')
+                && !BY_NOUNS.iter().any(|n| tok.text[2..] == **n)
+                && (1..=2).any(|n| {
+                    (end + 1..end + n).all(|k| content(k) && !self.definite(k))
+                        && self
+                            .tokens
+                            .get(end + n)
+                            .is_none_or(|x| x.kind == TokenKind::Punct || x.line_end)
+                });
+            if located {
+                let n = if content(end + 1) { 2 } else { 1 };
+                end += n;
+                break;
+            }
             if self.definite(end) {
                 if adjectives && !definite {
                     break;
@@ -606,7 +644,14 @@ mod tests {
             let end = doc.noun_phrase(0, doc.tokens.len(), 8);
             words(&doc, 0..end)
         };
-        assert_eq!(np("مقر مجلس نواب الشعب بباردو أمس"), "مقر مجلس نواب الشعب");
+        assert_eq!(
+            np("مقر مجلس نواب الشعب بباردو، أن"),
+            "مقر مجلس نواب الشعب بباردو"
+        );
+        assert_eq!(
+            np("أزمة المعبر الحدودي ببن قردان، وإمضائه"),
+            "أزمة المعبر الحدودي ببن قردان"
+        );
         assert_eq!(
             np("هيئة مستقلة لمكافحة الفساد في البلاد"),
             "هيئة مستقلة لمكافحة الفساد"
