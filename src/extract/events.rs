@@ -132,7 +132,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 let clitic_ok = longest_at(doc, t, &c.openers).is_some_and(|(_, clitic)| {
                     clitic == 0 || doc.tokens[t].text.starts_with('و') && clitic == 1
                 });
-                (clitic_ok && !doc.definite(t) && end >= after + 1).then_some(t..end)
+                (clitic_ok && !doc.definite(t) && end > after).then_some(t..end)
             } else if c.verb {
                 // «وثمن فريق الصندوق إصرار الحكومة»: subject, then object.
                 let first = doc.noun_phrase(after, sentence.end, 6);
