@@ -31,7 +31,8 @@ use crate::quiz::shape;
 pub const WRONG_OPTIONS: usize = 3;
 
 /// The groups candidates are taken from, in order: the editor's own wrong
-/// options, the article's other facts, alternatives, broader lists.
+/// options, the article's other facts, alternatives, broader lists. Three
+/// of the editor's own or more are the only ones.
 const GROUPS: usize = 4;
 
 /// Builds the bank of a corpus, one choice question per fact, reporting every
@@ -117,8 +118,22 @@ impl<'a> Builder<'a> {
                             .map(|c| keyed(fact, c))
                             .collect()
                     });
-                let groups = [editor, from_article, outside, broader];
                 let truths = truths(article, fact);
+                // An editor who wrote three wrong options or more chose them
+                // all: the builder adds none of its own, and a lint reads
+                // the claim with those alone.
+                let own = editor.len() >= WRONG_OPTIONS
+                    && count_usable(
+                        &[editor.clone(), Vec::new(), Vec::new(), Vec::new()],
+                        &truths,
+                        fact,
+                        false,
+                    ) >= WRONG_OPTIONS;
+                let groups = if own {
+                    [editor, Vec::new(), Vec::new(), Vec::new()]
+                } else {
+                    [editor, from_article, outside, broader]
+                };
                 let usable = count_usable(&groups, &truths, fact, false);
                 if usable < WRONG_OPTIONS {
                     let error = LoadError {

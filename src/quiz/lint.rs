@@ -38,6 +38,11 @@ pub enum Reason {
         template: &'static str,
         word: String,
     },
+    /// One of the editor's own wrong options stands out beside the answer
+    /// (a lone preposition, twice as long or half as long).
+    OwnShape(String),
+    /// One of the editor's own wrong dates falls outside the fact's window.
+    OwnOutsideWindow(String),
     /// The fact's stem or claim holds another fact's answer.
     NamesAnswer {
         field: &'static str,
@@ -66,6 +71,14 @@ impl fmt::Display for Reason {
             Reason::Agrees { template, word } => write!(
                 f,
                 "the {template} has «{word}» after {ANSWER_PLACEHOLDER}, which must agree with every option: give the fact a gender (m or f), or reword so the option ends its phrase"
+            ),
+            Reason::OwnShape(option) => write!(
+                f,
+                "the wrong option «{option}» stands out beside the answer (a preposition one has and the other not, or twice the length): write one of the answer's shape"
+            ),
+            Reason::OwnOutsideWindow(option) => write!(
+                f,
+                "the wrong option «{option}» falls outside the fact's earliest/latest: a reader rules it out at once"
             ),
             Reason::NamesAnswer {
                 field,
@@ -105,6 +118,21 @@ pub fn lints<'a>(builder: &Builder<'a>) -> Vec<Lint<'a>> {
         }
         for reason in claim_lints(fact, &options) {
             say(reason);
+        }
+        // The builder checks its own options; the editor's are taken as
+        // they are, so they are checked here.
+        let year = article
+            .meta
+            .date
+            .as_deref()
+            .and_then(|d| d.get(..4)?.parse().ok());
+        for (own, _) in &fact.wrong {
+            if !super::shape::alike(&fact.answer, own) {
+                say(Reason::OwnShape(own.clone()));
+            }
+            if !super::within_window(fact, year, own) {
+                say(Reason::OwnOutsideWindow(own.clone()));
+            }
         }
         for reason in names_answers(article, fact) {
             say(reason);

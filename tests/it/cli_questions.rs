@@ -623,3 +623,65 @@ fn each_lint_names_the_fact_and_the_reason_and_a_fix_clears_it() {
         "{out}"
     );
 }
+
+#[test]
+fn an_editors_own_wrong_options_are_linted_for_shape_and_window() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let article = dir.path().join("lints");
+    fs::create_dir_all(&article).expect("mkdir");
+    fs::write(article.join("article.txt"), LINT_ARTICLE).expect("write");
+    let fact = |wrong: &str| {
+        format!(
+            r#"
+[article]
+date = "2024-06-18"
+
+[[fact]]
+id = "visit-date"
+kind = "date"
+type = "date"
+answer = "أكتوبر/تشرين الأول 2023"
+quote = 'زار وزير الخارجية سيرغي لافروف بيونغ يانغ في أكتوبر/تشرين الأول 2023'
+question = "متى زار الوزير الروسي بيونغ يانغ؟"
+claim = "زار الوزير الروسي بيونغ يانغ في {{answer}}."
+question_en = "When did the Russian minister visit Pyongyang?"
+answer_en = "October 2023"
+claim_en = "The Russian minister visited Pyongyang in {{answer}}."
+earliest = "2012"
+latest = "2024-05"
+wrong = [{wrong}]
+"#
+        )
+    };
+    // A date after the window, and one that opens with a preposition.
+    fs::write(
+        article.join("facts.toml"),
+        fact("'مارس/آذار 2025', 'في مايو/أيار 2023', 'يوليو/تموز 2022'"),
+    )
+    .expect("write");
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 0, "lints warn, they do not refuse: {out}");
+    for reason in [
+        "the wrong option «مارس/آذار 2025» falls outside the fact's earliest/latest",
+        "the wrong option «في مايو/أيار 2023» stands out beside the answer",
+        // The claim is read with the editor's options too.
+        "the claim does not read with every option: «بيونغ يانغ في في مايو/أيار 2023.»",
+    ] {
+        assert!(
+            out.lines()
+                .any(|l| l.contains(&format!("fact `visit-date`: warning: {reason}"))),
+            "no warning `{reason}`:\n{out}"
+        );
+    }
+    assert_eq!(out.matches(": warning: ").count(), 3, "{out}");
+    // Options of the answer's shape, inside its window: strict passes.
+    fs::write(
+        article.join("facts.toml"),
+        fact("'مارس/آذار 2023', 'مايو/أيار 2023', 'يوليو/تموز 2022'"),
+    )
+    .expect("write");
+    let (code, out, _) = run(factquiz()
+        .args(["questions", "check", "--strict"])
+        .arg(dir.path()));
+    assert_eq!(code, 0, "{out}");
+}
