@@ -139,6 +139,32 @@ const BY_NOUNS: [&str; 16] = [
     "مشاركه",
 ];
 
+/// The longest quote drafted, in chars: short enough to read at a glance
+/// and to fit in a fill-in-the-blank question.
+pub const QUOTE_CHARS: usize = 170;
+
+/// Words that open a sub-clause (normalised): a quote cut from a long
+/// sentence starts at one, or ends before one.
+const SUB_CLAUSE: [&str; 17] = [
+    "اذ",
+    "حيث",
+    "ان",
+    "انه",
+    "انها",
+    "بينما",
+    "كما",
+    "لكن",
+    "عندما",
+    "بعدما",
+    "فيما",
+    "مما",
+    "الذي",
+    "التي",
+    "الذين",
+    "اذا",
+    "لان",
+];
+
 /// Abbreviations after which a full stop does not end a sentence.
 const ABBREVIATIONS: [&str; 6] = ["د", "م", "ا", "ص", "ه", "ق"];
 
@@ -311,9 +337,14 @@ impl Doc {
             at -= 1;
             start = self.clauses[at].start;
         }
+        // Too long for a reader to check at a glance: the shortest run of
+        // words around what is needed, to the nearest marks of a sub-clause.
+        if self.chars(start..end) > QUOTE_CHARS {
+            let core = needed.start.min(answer.start)..needed.end.max(answer.end);
+            (start, end) = self.window(core, answer.clone(), min_words, start..end);
+        }
         // No stray punctuation at the edges, except closing marks that pair
-        // with opening ones inside.
-        // The answer's own marks («2.5%») stay.
+        // with opening ones inside; the answer's own marks («2.5%») stay.
         while start < end
             && start < answer.start
             && self.tokens[start].kind == TokenKind::Punct
@@ -429,6 +460,109 @@ impl Doc {
             }
         }
         end
+    }
+
+    /// The chars of the source text that tokens `range` cover.
+    pub fn chars(&self, range: Range<usize>) -> usize {
+        let r = self.source_range(self.token_span(range));
+        r.end.saturating_sub(r.start)
+    }
+
+    /// The run of tokens inside `within` around `core` (which it never
+    /// cuts): first enough words besides the answer to say something,
+    /// then on to the nearest boundary of a sub-clause on each side (a
+    /// mark, or a word with the conjunction «و»), as far as
+    /// [`QUOTE_CHARS`] allows.
+    fn window(
+        &self,
+        core: Range<usize>,
+        answer: Range<usize>,
+        min_words: usize,
+        within: Range<usize>,
+    ) -> (usize, usize) {
+        let (mut start, mut end) = (core.start, core.end);
+        let words = |s: usize, e: usize| {
+            (s..e)
+                .filter(|t| !answer.contains(t) && self.tokens[*t].kind != TokenKind::Punct)
+                .count()
+        };
+        let boundary = |t: usize| {
+            let tok = &self.tokens[t];
+            matches!(
+                tok.text.as_str(),
+                "،" | "," | "؛" | ":" | "\"" | "«" | "»" | "(" | ")"
+            )
+        };
+        // Enough words, from the left first (the subject, the trigger).
+        while words(start, end) < min_words {
+            if start > within.start && self.chars(start - 1..end) <= QUOTE_CHARS {
+                start -= 1;
+            } else if end < within.end && self.chars(start..end + 1) <= QUOTE_CHARS {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        // Then to the boundaries, if they are near enough: a mark before
+        // (after) the run, or a word that opens a sub-clause.
+        let mut left = start;
+        while left > within.start
+            && !boundary(left - 1)
+            && !SUB_CLAUSE.contains(&self.tokens[left].text.as_str())
+        {
+            left -= 1;
+        }
+        if self.chars(left..end) <= QUOTE_CHARS {
+            start = left;
+        }
+        let mut right = end;
+        while right < within.end
+            && !boundary(right)
+            && !SUB_CLAUSE.contains(&self.tokens[right].text.as_str())
+        {
+            right += 1;
+        }
+        if self.chars(start..right) <= QUOTE_CHARS {
+            end = right;
+        }
+        self.balanced(start, end, core)
+    }
+
+    /// A run whose quotation marks and parentheses pair up: an opening mark
+    /// left unclosed is closed if the closing one is near, else the run ends
+    /// before it; a closing one left unopened likewise. `core` is never cut.
+    fn balanced(&self, mut start: usize, mut end: usize, core: Range<usize>) -> (usize, usize) {
+        for (open, close) in [("(", ")"), ("«", "»"), ("\"", "\"")] {
+            let is = |t: usize, m: &str| self.tokens[t].text == m;
+            // Unclosed: the last opening mark with no closing one after it.
+            let last_open = (start..end).rev().find(|t| is(*t, open));
+            if let Some(o) = last_open
+                && !(o + 1..end).any(|t| is(t, close))
+            {
+                let closing = (end..self.tokens.len().min(end + 12)).find(|t| is(*t, close));
+                match closing {
+                    Some(c) if self.chars(start..c + 1) <= QUOTE_CHARS + 40 => end = c + 1,
+                    _ if o >= core.end => end = o,
+                    _ => {}
+                }
+            }
+            // Unopened: the first closing mark with no opening one before it.
+            let first_close = (start..end).find(|t| is(*t, close));
+            if open != close
+                && let Some(c) = first_close
+                && !(start..c).any(|t| is(t, open))
+            {
+                if c < core.start {
+                    start = c + 1;
+                } else if let Some(o) = (start.saturating_sub(12)..start)
+                    .rev()
+                    .find(|t| is(*t, open))
+                {
+                    start = o;
+                }
+            }
+        }
+        (start, end)
     }
 
     /// Whether token `t` carries the article «ال» (after one proclitic at
