@@ -11,6 +11,7 @@ mod dates;
 mod events;
 mod people;
 mod places;
+mod question;
 mod sources;
 mod text;
 mod things;
@@ -174,6 +175,7 @@ pub fn extract(article: &str, date: Option<&str>) -> FactsFile {
     events::find(&doc, tables, &mut found);
     // A headline says again, without its context, what the body says.
     found.retain(|f| f.needed.start >= doc.body_start);
+    join_weekdays(&mut found);
     let facts = to_facts(&doc, found);
     FactsFile {
         article: ArticleMeta {
@@ -189,6 +191,40 @@ pub fn extract(article: &str, date: Option<&str>) -> FactsFile {
         },
         facts,
     }
+}
+
+/// «الاثنين 19 جوان 2017»: a weekday right before the date it names is one
+/// answer with it, not a fact of its own.
+fn join_weekdays(found: &mut Vec<Found>) {
+    let weekdays: Vec<usize> = (0..found.len())
+        .filter(|&i| found[i].kind == Kind::Date && found[i].rule == "weekday")
+        .collect();
+    let mut joined = Vec::new();
+    for w in weekdays {
+        let end = found[w].answer.end;
+        if let Some(d) = (0..found.len())
+            .find(|&d| d != w && found[d].kind == Kind::Date && found[d].answer.start == end)
+        {
+            let (start, clitic, note) = (
+                found[w].answer.start,
+                found[w].clitic,
+                found[w].note.clone(),
+            );
+            let date = &mut found[d];
+            date.answer.start = start;
+            date.needed.start = date.needed.start.min(start);
+            date.clitic = clitic;
+            if let Some(n) = note {
+                date.note = Some(date.note.take().map_or(n.clone(), |m| format!("{m}; {n}")));
+            }
+            joined.push(w);
+        }
+    }
+    let mut k = 0;
+    found.retain(|_| {
+        k += 1;
+        !joined.contains(&(k - 1))
+    });
 }
 
 /// Returns true if and only if `s` is a calendar date `YYYY-MM-DD`.
@@ -231,7 +267,7 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
         let answer_norm = f.answer_span(doc);
         let answer = f.answer_text(doc);
         let quote_tokens = doc.quote_tokens(f.needed.clone(), f.answer.clone(), 3);
-        let quote_norm = doc.token_span(quote_tokens);
+        let quote_norm = doc.token_span(quote_tokens.clone());
         let quote_src = doc.source_range(quote_norm.clone());
         let key = (arabic::normalize(&answer), quote_src.start, quote_src.end);
         if answer.trim().is_empty() || !seen.insert(key) {
@@ -254,16 +290,21 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
             note.push_str("; ");
             note.push_str(n);
         }
+        let question = question::template(doc, &f, quote_tokens.clone())
+            .filter(|q| q.chars().count() <= question::MAX_CHARS)
+            .unwrap_or_else(|| {
+                format!(
+                    "{} أكمل بحسب المقال: «{before}____{after}»",
+                    lead(&f.answer_type)
+                )
+            });
         facts.push(RawFact {
             id: format!("{}-{}", f.kind.as_str(), counter),
             kind: f.kind.as_str().to_owned(),
             answer_type: f.answer_type.clone(),
             answer,
             quote,
-            question: format!(
-                "{} أكمل بحسب المقال: «{before}____{after}»",
-                lead(&f.answer_type)
-            ),
+            question,
             claim: Some(format!("{before}{ANSWER_PLACEHOLDER}{after}")),
             review: true,
             note: Some(note),

@@ -577,7 +577,11 @@ fn name_at(
         if tok.kind != TokenKind::Word || stop {
             break;
         }
-        let after_abd = end > start && p.name_starts.contains(&doc.tokens[end - 1].text);
+        let after_abd = end > start
+            && doc
+                .bare(end - 1)
+                .iter()
+                .any(|(b, _)| p.name_starts.contains(b));
         // «كمال الهادي،», «علي الصلابي وهو»: a last name with the article,
         // when the name ends there.
         let next = doc.tokens.get(end + 1);
@@ -588,12 +592,23 @@ fn name_at(
                     || (given.is_some() && (n.text.starts_with('و') || !doc.definite(end + 1)))
             })
             && longest_at(doc, end, &p.heads).is_none();
-        let given_here = end > start && given_at(doc, p, end).is_some() && doc.definite(end);
+        // «الباجي», «الحبيب»: a given name with the article.
+        let given_here = given_at(doc, p, end).is_some() && (end > start || given.is_some());
         if doc.definite(end) && !after_abd && !last_of_name && !given_here {
             break;
         }
+        // A head word inside a name only where the name ends right after
+        // the next word: «الباجي قائد السبسي وعبد العزيز …».
+        let head_in_name = given.is_some()
+            && end == start + 1
+            && doc.tokens.get(end + 2).is_none_or(|n| {
+                n.kind == TokenKind::Punct || n.text.starts_with('و') || p.stop.contains(&n.text)
+            });
         if longest_at(doc, end, &p.places).is_some()
-            || (end > start && longest_at(doc, end, &p.heads).is_some() && !after_abd)
+            || (end > start
+                && longest_at(doc, end, &p.heads).is_some()
+                && !after_abd
+                && !head_in_name)
         {
             break;
         }
@@ -628,8 +643,10 @@ fn name_at(
             n.kind == TokenKind::Punct || p.stop.contains(&n.text) || n.text.starts_with('و')
         });
         let joined = (start..third).any(|k| p.name_starts.contains(&doc.tokens[k].text));
+        // A third word with the article only as a family name: «السبسي».
+        let family = !doc.definite(third) || doc.tokens[third].text.ends_with('ي');
         if !(joined
-            || (end - start == 3 && ends && !doc.definite(third))
+            || (end - start == 3 && ends && family)
             || given_at(doc, p, start + 1).is_some()
             || recurs(doc, third..third + 1))
         {

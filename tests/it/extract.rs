@@ -89,8 +89,14 @@ fn a_draft_passes_the_check_as_it_is() {
             fact.id
         );
         assert!(
-            fact.question.contains("____"),
-            "{}: a question with a blank",
+            fact.question.contains("____") || fact.question.ends_with('؟'),
+            "{}: a question, or a blank to fill: {}",
+            fact.id,
+            fact.question
+        );
+        assert!(
+            fact.question.chars().count() <= 200 && fact.quote.chars().count() <= 250,
+            "{}: a question of 200 characters at most, a quote of 250",
             fact.id
         );
         assert!(
