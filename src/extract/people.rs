@@ -26,6 +26,7 @@ pub struct Table {
     pub nationality_suffix: bool,
     pub former: Vec<String>,
     pub given: Vec<String>,
+    pub ambiguous: Vec<String>,
 }
 
 /// The table in normalised form, with the places that end a name.
@@ -42,6 +43,7 @@ struct Prepared {
     places: Vec<Vec<String>>,
     name_starts: HashSet<String>,
     given: Vec<Vec<String>>,
+    ambiguous: HashSet<String>,
     speech: HashSet<String>,
 }
 
@@ -76,6 +78,7 @@ fn prepared(tables: &Tables) -> &'static Prepared {
             places: phrases(&places),
             name_starts: words(&["عبد", "أبو", "ابن"]),
             given: phrases(&t.given),
+            ambiguous: set(&t.ambiguous),
             speech: words(&[
                 "قال",
                 "قالت",
@@ -660,8 +663,17 @@ fn name_at(
     if len < 2 || (len > 3 && !joined) {
         return None;
     }
-    // Without a known given name, a name has no word with the article.
+    // Without a known given name, a name has no word with the article; a
+    // given name that is also a word («حسن الجوار») needs a title, an
+    // honorific, or a family name without the article.
     if given.is_none() && !honoured && (start..end).any(|k| doc.definite(k)) {
+        return None;
+    }
+    let word_too = doc
+        .bare(start)
+        .iter()
+        .any(|(b, c)| *c != super::text::MERGED && p.ambiguous.contains(b));
+    if word_too && !honoured && !title_before && doc.definite(start + 1) {
         return None;
     }
     let set_off = comma

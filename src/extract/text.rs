@@ -141,7 +141,7 @@ const BY_NOUNS: [&str; 16] = [
 
 /// The longest quote drafted, in chars: short enough to read at a glance
 /// and to fit in a fill-in-the-blank question.
-pub const QUOTE_CHARS: usize = 170;
+pub const QUOTE_CHARS: usize = 160;
 
 /// Words that open a sub-clause (normalised): a quote cut from a long
 /// sentence starts at one, or ends before one.
@@ -541,8 +541,10 @@ impl Doc {
             {
                 let closing = (end..self.tokens.len().min(end + 12)).find(|t| is(*t, close));
                 match closing {
-                    Some(c) if self.chars(start..c + 1) <= QUOTE_CHARS + 40 => end = c + 1,
+                    Some(c) if self.chars(start..c + 1) <= QUOTE_CHARS => end = c + 1,
                     _ if o >= core.end => end = o,
+                    // Inside a long quotation: the words without its mark.
+                    _ if o < core.start => start = o + 1,
                     _ => {}
                 }
             }
