@@ -93,10 +93,22 @@ fn is_year(doc: &Doc, t: usize) -> bool {
 /// A month, or a pair «يونيو/حزيران», at `t`: (end token, month).
 fn month_pair(doc: &Doc, t: usize) -> Option<(usize, u8)> {
     let w = words();
-    let (end, month) = w
+    let found = w
         .months
         .iter()
-        .find_map(|(m, n)| doc.phrase_at(t, m).map(|(e, _)| (e, *n)))?;
+        .find_map(|(m, n)| doc.phrase_at(t, m).map(|(e, _)| (e, *n)));
+    // «سبتمبرالمقبل»: a month glued to the word after it, as published.
+    let glued = || {
+        let text = &doc.tokens.get(t)?.text;
+        w.months.iter().find_map(|(m, n)| {
+            let [m] = m.as_slice() else { return None };
+            let rest = text.strip_prefix(m.as_str())?;
+            ["المقبل", "الماضي", "الجاري", "القادم"]
+                .contains(&rest)
+                .then_some((t + 1, *n))
+        })
+    };
+    let (end, month) = found.or_else(glued)?;
     if doc.tokens.get(end).is_some_and(|s| s.text == "/")
         && let Some((e2, _)) = w
             .months
@@ -453,6 +465,14 @@ mod tests {
 
     fn answers(text: &str) -> Vec<String> {
         dates(text, None).into_iter().map(|d| d.0).collect()
+    }
+
+    #[test]
+    fn a_month_glued_to_the_word_after_it_is_read() {
+        assert_eq!(
+            answers("في اجل اقصاه يوم 18 سبتمبرالمقبل. وتنطلق الحملة"),
+            ["18 سبتمبرالمقبل"]
+        );
     }
 
     #[test]

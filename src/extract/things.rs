@@ -41,6 +41,8 @@ struct Prepared {
     parts_of_day: Vec<Vec<String>>,
     ranks: HashSet<String>,
     superlatives: HashSet<String>,
+    /// Cities and countries: a document may be named after one.
+    places: Vec<Vec<String>>,
 }
 
 fn prepared(tables: &Tables) -> &'static Prepared {
@@ -70,6 +72,15 @@ fn prepared(tables: &Tables) -> &'static Prepared {
                 .iter()
                 .map(|w| arabic::normalize(w))
                 .collect(),
+            places: phrases(
+                &tables
+                    .places
+                    .cities
+                    .iter()
+                    .chain(&tables.places.countries)
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
         }
     })
 }
@@ -282,7 +293,9 @@ fn things_at(
         let name_start = if field { after + 2 } else { after };
         let limit = doc.sentence_of(t).end;
         let quoted_name = t > 0 && doc.tokens[t - 1].text == "\"";
-        let end = if quoted_name || field {
+        // «اتفاقية باريس لمكافحة تغير المناخ»: named after a place.
+        let place_name = longest_at(doc, after, &p.places).is_some();
+        let end = if quoted_name || field || place_name {
             let mut end = name_start;
             while end < limit && end - name_start < 5 {
                 let x = &doc.tokens[end];
@@ -482,5 +495,11 @@ mod tests {
             ["ثاني أكبر مصدر"]
         );
         assert_eq!(answers("وتنطلق قبلها بشهرين الفترة الانتخابية"), ["شهرين"]);
+        // A document named after a place, and one that is only a word.
+        assert_eq!(
+            answers("ستنسحب من اتفاقية باريس لمكافحة تغير المناخ الموقعة"),
+            ["اتفاقية باريس لمكافحة تغير المناخ الموقعة"]
+        );
+        assert!(answers("تخرج الولايات المتحدة من اتفاقية تضم كل دول العالم").is_empty());
     }
 }
