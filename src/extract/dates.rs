@@ -93,10 +93,12 @@ fn is_year(doc: &Doc, t: usize) -> bool {
 /// A month, or a pair «يونيو/حزيران», at `t`: (end token, month).
 fn month_pair(doc: &Doc, t: usize) -> Option<(usize, u8)> {
     let w = words();
-    let found = w
-        .months
-        .iter()
-        .find_map(|(m, n)| doc.phrase_at(t, m).map(|(e, _)| (e, *n)));
+    // «آب» is two letters: with a proclitic it is a word (باب، door).
+    let found = w.months.iter().find_map(|(m, n)| {
+        doc.phrase_at(t, m)
+            .filter(|(_, clitic)| *clitic == 0 || m.concat().chars().count() > 2)
+            .map(|(e, _)| (e, *n))
+    });
     // «سبتمبرالمقبل»: a month glued to the word after it, as published.
     let glued = || {
         let text = &doc.tokens.get(t)?.text;
@@ -473,6 +475,8 @@ mod tests {
             answers("في اجل اقصاه يوم 18 سبتمبرالمقبل. وتنطلق الحملة"),
             ["18 سبتمبرالمقبل"]
         );
+        // «باب» is a door, not «آب» with a proclitic.
+        assert!(answers("يفتح باب الترشح للانتخابات البلدية").is_empty());
     }
 
     #[test]

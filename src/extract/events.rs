@@ -107,6 +107,10 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             let Some((mut after, _)) = longest_at(doc, t, &c.openers) else {
                 continue;
             };
+            // «ليس بهدف …», «لم يقرر …»: what is denied is no fact to ask.
+            if t > 0 && NEGATIONS.contains(&doc.tokens[t - 1].text.as_str()) {
+                continue;
+            }
             if let Some(link) = &c.link {
                 let clause_end = doc.clauses[doc.clause_of(t)].end;
                 match (after..clause_end.min(after + 7)).find_map(|k| doc.phrase_at(k, link)) {
@@ -207,6 +211,9 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         t += 1;
     }
 }
+
+/// Words that deny what follows them (normalised).
+const NEGATIONS: [&str; 7] = ["ليس", "ليست", "لا", "لم", "لن", "غير", "دون"];
 
 /// Pronouns that stand between a verb and its object: «اقترحت عليه …».
 const OBJECT_PRONOUNS: [&str; 8] = ["عليه", "عليها", "عليهم", "له", "لها", "لهم", "فيه", "فيها"];
@@ -313,6 +320,14 @@ mod tests {
             [pair("حل الأزمة", "aim")]
         );
         assert_eq!(events("بسبب من."), []);
+    }
+
+    #[test]
+    fn what_is_denied_is_no_fact() {
+        assert_eq!(
+            events("أنه تم إتخاذ هذا القرار ليس بهدف الإنضمام للمعارضة."),
+            []
+        );
     }
 
     #[test]
