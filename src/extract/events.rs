@@ -99,6 +99,18 @@ const DANGLING: [&str; 9] = ["من", "على", "عن", "الى", "مع", "بين
 
 pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     let p = prepared(tables);
+    // The people found: a verb's subject is often one of them, by the end
+    // of their name («دعا قايد السبسي …»).
+    let names: Vec<Vec<String>> = out
+        .iter()
+        .filter(|f| f.answer_type == "person")
+        .map(|f| {
+            f.answer
+                .clone()
+                .map(|k| doc.tokens[k].text.clone())
+                .collect()
+        })
+        .collect();
     // «على إثر» and «إثر» open the same answer once.
     let mut answers: HashSet<Range<usize>> = HashSet::new();
     for t in 0..doc.tokens.len() {
@@ -138,8 +150,19 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 });
                 (clitic_ok && !doc.definite(t) && end > after).then_some(t..end)
             } else if c.verb {
-                // «وثمن فريق الصندوق إصرار الحكومة»: subject, then object.
-                let first = doc.noun_phrase(after, sentence.end, 6);
+                // «وثمن فريق الصندوق إصرار الحكومة»: subject, then object;
+                // a subject that is a person found is as long as their name.
+                let named = names
+                    .iter()
+                    .flat_map(|name| (1..=name.len()).map(move |k| &name[name.len() - k..]))
+                    .filter(|tail| {
+                        tail.iter()
+                            .enumerate()
+                            .all(|(i, w)| doc.tokens.get(after + i).is_some_and(|x| x.text == *w))
+                    })
+                    .map(|tail| after + tail.len())
+                    .max();
+                let first = named.unwrap_or_else(|| doc.noun_phrase(after, sentence.end, 6));
                 let second = doc.noun_phrase(first, sentence.end, MAX_WORDS + 1);
                 if first > after && second >= first + 2 {
                     Some(first..second)
@@ -279,7 +302,11 @@ mod tests {
     fn events(text: &str) -> Vec<(String, String)> {
         let doc = Doc::new(text);
         let mut out = Vec::new();
+        // The people first, as extraction runs them: a subject may be one.
+        super::super::people::find(&doc, Tables::get(), &mut out);
+        let people = out.len();
         find(&doc, Tables::get(), &mut out);
+        out.drain(..people);
         out.sort_by_key(|f| f.answer.start);
         out.iter()
             .map(|f| (f.answer_text(&doc), f.answer_type.clone()))
@@ -320,6 +347,20 @@ mod tests {
             [pair("حل الأزمة", "aim")]
         );
         assert_eq!(events("بسبب من."), []);
+    }
+
+    #[test]
+    fn a_verb_with_its_subject_first_gives_its_object() {
+        assert_eq!(
+            events(
+                "وأكد الرئيس الباجي قايد السبسي ذلك. كما دعا قايد السبسي السياح الإيطاليين إلى الإقبال على الوجهة التونسية."
+            ),
+            [pair("السياح الإيطاليين", "call")]
+        );
+        assert_eq!(
+            events("وثمن فريق صندوق النقد الدولي اصرار الحكومة على المضي قدما."),
+            [pair("اصرار الحكومة", "praise")]
+        );
     }
 
     #[test]

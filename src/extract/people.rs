@@ -27,6 +27,7 @@ pub struct Table {
     pub former: Vec<String>,
     pub given: Vec<String>,
     pub ambiguous: Vec<String>,
+    pub acts: Vec<String>,
 }
 
 /// The table in normalised form, with the places that end a name.
@@ -45,6 +46,7 @@ struct Prepared {
     given: Vec<Vec<String>>,
     ambiguous: HashSet<String>,
     speech: HashSet<String>,
+    acts: HashSet<String>,
 }
 
 fn prepared(tables: &Tables) -> &'static Prepared {
@@ -79,6 +81,7 @@ fn prepared(tables: &Tables) -> &'static Prepared {
             name_starts: words(&["عبد", "أبو", "ابن"]),
             given: phrases(&t.given),
             ambiguous: set(&t.ambiguous),
+            acts: set(&t.acts),
             speech: words(&[
                 "قال",
                 "قالت",
@@ -183,7 +186,11 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             }
             // A title with no name, who said something: «وقال وزير الخارجية
             // البولوني إن …». The title is the answer.
-            let said = i > 0 && doc.bare(i - 1).iter().any(|(b, _)| p.speech.contains(b));
+            let said = i > 0
+                && doc
+                    .bare(i - 1)
+                    .iter()
+                    .any(|(b, _)| p.speech.contains(b) || p.acts.contains(b));
             if said && title.end - title.start >= 2 {
                 out.push(
                     Found::new(

@@ -200,6 +200,14 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 }
             }
         }
+        // «وقال مسؤول في وزارة الخارجية إن …», «ذكرت وزارة الخارجية أن …»:
+        // who said it, when it is no person named (people.rs reads those).
+        if let Some(found) = who_said(doc, p, tables, t, sentence.end)
+            && !out.iter().any(|f| f.answer.start == found.answer.start)
+            && taken.insert(found.answer.start)
+        {
+            out.push(found);
+        }
         // «قالت مصادر أمنية أمريكية»: unnamed, but described.
         if doc.bare(t).iter().any(|(b, _)| p.unnamed.contains(b))
             && (t.saturating_sub(2)..t)
@@ -320,6 +328,68 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     }
 }
 
+/// The subject of a verb of saying at `t`, with what was said after it:
+/// «يقول محامون ومدافعون عن المهاجرين إن …».
+fn who_said(doc: &Doc, p: &Prepared, tables: &Tables, t: usize, limit: usize) -> Option<Found> {
+    let said = doc
+        .bare(t)
+        .iter()
+        .any(|(b, _)| SAYING.contains(&b.as_str()));
+    if !said {
+        return None;
+    }
+    let start = t + 1;
+    // Named people and titles are people.rs's; outlets and unnamed sources
+    // have their own rules here.
+    let people = &tables.people;
+    let first = doc.bare(start);
+    let named = first.iter().any(|(b, _)| {
+        people.given.iter().any(|g| arabic::normalize(g) == *b)
+            || p.outlets.iter().any(|(o, _)| o == b)
+    });
+    if named {
+        return None;
+    }
+    let mut end = doc.noun_phrase(start, limit, 6);
+    // «مسؤول في وزارة الخارجية»: one word, and where it works.
+    if end == start + 1 && doc.tokens.get(end).is_some_and(|x| x.text == "في") {
+        let more = doc.noun_phrase(end + 1, limit, 4);
+        if more > end + 1 {
+            end = more;
+        }
+    }
+    // «ومدافعون عن المهاجرين»: a second group joined by «و».
+    let chars: usize = (start..end)
+        .map(|k| doc.tokens[k].text.chars().count())
+        .sum();
+    let then = (end..limit.min(end + 4)).any(|k| {
+        matches!(
+            doc.tokens[k].text.as_str(),
+            "ان" | "انه" | "انها" | "انهم" | ":"
+        )
+    });
+    (end > start && chars >= 5 && then)
+        .then(|| Found::new(Kind::Source, "source", start..end, t..end, "who said it"))
+}
+
+/// Verbs of saying (normalised) whose subject is who said it.
+const SAYING: [&str; 14] = [
+    "قال",
+    "قالت",
+    "يقول",
+    "تقول",
+    "يقولون",
+    "ذكر",
+    "ذكرت",
+    "اكد",
+    "اكدت",
+    "افاد",
+    "افادت",
+    "اعتبر",
+    "اعتبرت",
+    "صرح",
+];
+
 /// The type of the outlet whose head word is at `t`, if any.
 fn outlet_type(doc: &Doc, p: &Prepared, t: usize) -> Option<&'static str> {
     let bare = doc.bare(t);
@@ -408,5 +478,20 @@ mod tests {
             sources("في بيان نشره الصندوق مساء الثلاثاء"),
             [pair("بيان نشره الصندوق", "source")]
         );
+    }
+
+    #[test]
+    fn who_said_it_when_no_person_is_named() {
+        assert_eq!(
+            sources("وقال مسؤول في وزارة الخارجية أمس الأربعاء إن المسؤولين يحق لهم"),
+            [pair("مسؤول في وزارة الخارجية", "source")]
+        );
+        assert_eq!(
+            sources("وفي وقت سابق ذكرت وزارة الخارجية أن تشديد الفحص سيسري"),
+            [pair("وزارة الخارجية", "source")]
+        );
+        // Not without what was said, and not a person (people.rs's).
+        assert!(sources("وقال مسؤول في الوزارة.").is_empty());
+        assert!(sources("وقال دونالد ترامب إن بلاده ستنسحب").is_empty());
     }
 }

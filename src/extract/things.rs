@@ -138,8 +138,22 @@ fn number_at(
         }
         return Some((end, 0));
     }
-    if let Some((_, clitic)) = doc.bare(t).into_iter().find(|(b, _)| p.words.contains(b)) {
+    // «أربعة», and «الخمس» in «الخمس سنوات الماضية».
+    let word = doc.bare(t).into_iter().find(|(b, _)| {
+        p.words.contains(b) || b.strip_prefix("ال").is_some_and(|w| p.words.contains(w))
+    });
+    if let Some((_, clitic)) = word {
         return Some((t + 1, clitic));
+    }
+    // «حوالي ألف مهاجر»: a scale alone is a number.
+    if let Some((end, 0)) = longest_at(doc, t, &p.scales)
+        && t > 0
+        && matches!(
+            doc.tokens[t - 1].text.as_str(),
+            "حوالي" | "نحو" | "قرابه" | "زهاء" | "اكثر" | "من"
+        )
+    {
+        return Some((end, 0));
     }
     let (_, clitic) = doc
         .bare(t)
@@ -205,8 +219,14 @@ fn quantity(doc: &Doc, p: &Prepared, in_dates: &HashSet<usize>, t: usize) -> Opt
                 && !p.stop.contains(&n.text)
                 && !doc.definite(end)
                 && n.text.chars().count() >= 3;
-            let accusative = n.text.ends_with('ا');
-            (noun && (word || end > t + 1 || accusative))
+            // 3 to 10 count a plural («6 اتفاقيات»); 11 and more a singular
+            // in the accusative («28 عاما», «30 مسيرة»).
+            let small = doc.tokens[t]
+                .text
+                .parse::<u32>()
+                .is_ok_and(|v| (3..=10).contains(&v));
+            let accusative = n.text.ends_with('ا') || n.text.ends_with('ه');
+            (noun && (word || end > t + 1 || accusative || small))
                 .then_some((end + 1, "number and what it counts"))
         })
     };
@@ -368,7 +388,15 @@ fn things_at(
     let document = (t + 1..doc.tokens.len().min(t + 4)).find(|k| {
         matches!(
             doc.tokens[*k].text.as_str(),
-            "امرا" | "مرسوما" | "قرارا" | "بيانا"
+            "امرا"
+                | "مرسوما"
+                | "قرارا"
+                | "بيانا"
+                | "تقريرا"
+                | "استبيانا"
+                | "قانونا"
+                | "منشورا"
+                | "بلاغا"
         )
     });
     if issued && let Some(k) = document {
