@@ -94,7 +94,11 @@ fn every_question_over_many_seeds_keeps_the_promises() {
     let mut checked = 0;
     for seed in 0..SEEDS {
         let bank = bank(&builder, seed);
-        assert_eq!(bank.len(), corpus.fact_count(), "one question per fact");
+        assert_eq!(
+            bank.len() + bank.unbuilt_drafts.len(),
+            corpus.fact_count(),
+            "one question per fact, but for drafts that wait for their wrong options"
+        );
         for q in &bank.questions {
             let fact = fact_of(&corpus, q);
             let article = &corpus
@@ -452,7 +456,6 @@ fn the_seed_article_covers_what_the_product_promises() {
         "زيارة دولة",
         "2017",
         "كنيسة ثالوث واهب الحياة",
-        "الجيش الأحمر",
         "معاهدة شراكة استراتيجية شاملة",
         "التعاون الأمني",
         "1961 و2000 و2001",
@@ -460,8 +463,10 @@ fn the_seed_article_covers_what_the_product_promises() {
         "كيم جونغ إل",
         "مارس/آذار 1949",
         "اتفاقية التعاون الاقتصادي والثقافي",
+        // (The years of the Second World War and the army Putin laid a
+        // wreath for were dropped by the editor: everyone knows the one, the
+        // question gives away the other.)
         "1950 - 1953",
-        "1939 - 1945",
         "منتصف سبتمبر/أيلول 2023",
         "فوستوتشني",
         "يوليو/تموز 2023",
