@@ -220,7 +220,7 @@ pub fn find(doc: &Doc, date: Option<&str>, out: &mut Vec<Found>) {
             continue;
         }
         // Year lists: «بأعوام 1961 و2000 و2001».
-        let bare: Vec<String> = doc.bare(t).into_iter().map(|b| b.0).collect();
+        let bare: Vec<String> = doc.bare(t).iter().map(|b| b.0.clone()).collect();
         if bare.iter().any(|b| w.plural_years.contains(b)) && is_year(doc, t + 1) {
             if doc
                 .tokens
@@ -283,7 +283,7 @@ pub fn find(doc: &Doc, date: Option<&str>, out: &mut Vec<Found>) {
         let after_yawm = t > 0 && doc.tokens[t - 1].text == "يوم";
         if let Some((name, clitic)) = doc
             .bare(t)
-            .into_iter()
+            .iter()
             .find(|(b, _)| w.weekdays.contains(b) || (after_yawm && w.bare_weekdays.contains(b)))
         {
             let mut start = t;
@@ -309,10 +309,10 @@ pub fn find(doc: &Doc, date: Option<&str>, out: &mut Vec<Found>) {
                 _ => {}
             }
             let mut f =
-                Found::new(Kind::Date, "date", t..t + 1, start..t + 1, "weekday").clitic(clitic);
+                Found::new(Kind::Date, "date", t..t + 1, start..t + 1, "weekday").clitic(*clitic);
             if let (Some(shift), Some(day)) = (shift, today) {
                 let resolved = day + shift;
-                let named = arabic::weekday(&name).map(|(d, _)| d);
+                let named = arabic::weekday(name).map(|(d, _)| d);
                 let actual = u8::try_from((resolved + 4).rem_euclid(7)).ok();
                 f = if named == actual {
                     f.note(format!("= {}", iso_from_days(resolved)))
@@ -344,7 +344,7 @@ fn time_of_day(doc: &Doc, t: usize) -> Option<(usize, &'static str)> {
     {
         k += 4;
     }
-    let bare_first: Vec<String> = doc.bare(k).into_iter().map(|b| b.0).collect();
+    let bare_first: Vec<String> = doc.bare(k).iter().map(|b| b.0.clone()).collect();
     if k == t && bare_first.iter().any(|b| b == "الليله" || b == "البارحه") {
         return match (bare_first.iter().any(|b| b == "البارحه"), text(k + 1)) {
             (true, _) => Some((k + 1, "time.past")),

@@ -142,7 +142,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             sentence = doc.sentence_of(i);
             titles_in_sentence.clear();
         }
-        let bare: Vec<String> = doc.bare(i).into_iter().map(|b| b.0).collect();
+        let bare: Vec<String> = doc.bare(i).iter().map(|b| b.0.clone()).collect();
         if let Some((head_end, clitic)) = longest_at(doc, i, &p.heads) {
             let mut title = title_from(doc, p, i, clitic, head_end);
             // The title runs on to a name that starts within a few words
@@ -369,7 +369,7 @@ fn given_at(doc: &Doc, p: &Prepared, t: usize) -> Option<usize> {
     }
     if let Some((b, clitic)) = doc
         .bare(t)
-        .into_iter()
+        .iter()
         .find(|(b, c)| *c != super::text::MERGED && p.name_starts.contains(b))
         && !b.is_empty()
         && doc
@@ -377,7 +377,7 @@ fn given_at(doc: &Doc, p: &Prepared, t: usize) -> Option<usize> {
             .get(t + 1)
             .is_some_and(|n| n.kind == TokenKind::Word)
     {
-        return Some(clitic);
+        return Some(*clitic);
     }
     longest_at(doc, t, &p.given)
         .filter(|(_, clitic)| *clitic != super::text::MERGED)
@@ -402,9 +402,9 @@ fn honorific_at(doc: &Doc, p: &Prepared, t: usize) -> Option<(usize, usize)> {
         return Some((after, 0));
     }
     doc.bare(t)
-        .into_iter()
+        .iter()
         .find(|(b, c)| *c != super::text::MERGED && p.honorifics.contains(b))
-        .map(|(_, clitic)| (t + 1, clitic))
+        .map(|(_, clitic)| (t + 1, *clitic))
 }
 
 /// A name that starts within a few words after a title's head, with only
@@ -516,7 +516,7 @@ fn title_from(doc: &Doc, p: &Prepared, start: usize, clitic: usize, head_end: us
             core_end = j;
             continue;
         }
-        let bare: Vec<String> = doc.bare(j).into_iter().map(|b| b.0).collect();
+        let bare: Vec<String> = doc.bare(j).iter().map(|b| b.0.clone()).collect();
         if doc.definite(j) && !p.stop.contains(&tok.text) && !p.honorifics.contains(&tok.text) {
             j += 1;
             // A nationality adjective (الروسي) is not part of the role.
@@ -722,7 +722,7 @@ fn link_names(doc: &Doc, out: &mut [Found], people: &[(usize, String)]) {
         let mut alone = 0;
         for (t, tok) in doc.tokens.iter().enumerate() {
             let previous = t.checked_sub(1).map(|k| doc.tokens[k].text.as_str());
-            let bare: Vec<String> = doc.bare(t).into_iter().map(|b| b.0).collect();
+            let bare: Vec<String> = doc.bare(t).iter().map(|b| b.0.clone()).collect();
             if bare.iter().any(|b| b == surname)
                 && previous != words.get(words.len().wrapping_sub(2)).copied()
             {

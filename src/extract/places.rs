@@ -122,7 +122,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     let p = prepared(tables);
     let mut taken: HashSet<usize> = HashSet::new();
     for t in 0..doc.tokens.len() {
-        let bare: Vec<String> = doc.bare(t).into_iter().map(|b| b.0).collect();
+        let bare: Vec<String> = doc.bare(t).iter().map(|b| b.0.clone()).collect();
         let clause = doc.clauses[doc.clause_of(t)].clone();
         let sentence = doc.sentence_of(t);
         // Travel to places: «… إلى هانوي», «إلى كل من إيطاليا، وصربيا».
@@ -263,7 +263,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         {
             let clitic = doc
                 .bare(t)
-                .into_iter()
+                .iter()
                 .find(|(b, _)| b == "زياره")
                 .map_or(0, |b| b.1);
             out.push(
@@ -322,7 +322,7 @@ fn venue(doc: &Doc, p: &Prepared, t: usize, ty: &str) -> Option<Found> {
     let tok = |k: usize| doc.tokens.get(k);
     let clitic = doc
         .bare(t)
-        .into_iter()
+        .iter()
         .find(|(b, _)| p.venues.iter().any(|(h, _)| h == b))?
         .1;
     // A quoted name right after the head is the venue's name.

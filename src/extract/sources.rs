@@ -192,7 +192,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 let end = doc.noun_phrase(t, sentence.end, 7);
                 let clitic = doc
                     .bare(t)
-                    .into_iter()
+                    .iter()
                     .find(|(b, _)| p.outlets.iter().any(|(h, _)| h == b) || p.sites.contains(b))
                     .map_or(0, |b| b.1);
                 if end > t + 1 && taken.insert(t) {
@@ -248,7 +248,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             if end > t + 2 && taken.insert(t) {
                 let clitic = doc
                     .bare(t)
-                    .into_iter()
+                    .iter()
                     .find(|(b, _)| p.statements.contains(b))
                     .map_or(0, |b| b.1);
                 out.push(

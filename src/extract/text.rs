@@ -181,6 +181,9 @@ pub struct Doc {
     /// The first token of the body: after a headline (a first line of at
     /// most 30 words followed by a blank line), else 0.
     pub body_start: usize,
+    /// Each token's forms without a proclitic ([`bare_forms`]), made once:
+    /// every rule asks for them.
+    bares: Vec<Vec<(String, usize)>>,
 }
 
 impl Doc {
@@ -254,6 +257,7 @@ impl Doc {
                     && source[a.min(b)..b].iter().filter(|c| **c == '\n').count() >= 2
             })
             .map_or(0, |k| k + 1);
+        let bares = tokens.iter().map(|t| bare_forms(&t.text)).collect();
         let sentences = split_sentences(&tokens);
         let clauses = sentences
             .iter()
@@ -266,6 +270,7 @@ impl Doc {
             sentences,
             clauses,
             body_start,
+            bares,
         }
     }
 
@@ -585,10 +590,8 @@ impl Doc {
     /// Token `t`'s text without a leading proclitic, and the proclitic's
     /// length: «ووزير» → («وزير», 1), «للكرملين» → («الكرملين», 1).
     /// Past the last token, there are none.
-    pub fn bare(&self, t: usize) -> Vec<(String, usize)> {
-        self.tokens
-            .get(t)
-            .map_or_else(Vec::new, |tok| bare_forms(&tok.text))
+    pub fn bare(&self, t: usize) -> &[(String, usize)] {
+        self.bares.get(t).map_or(&[], Vec::as_slice)
     }
 
     /// Whether the phrase (normalised words) starts at token `t`, the first
@@ -596,7 +599,7 @@ impl Doc {
     /// proclitic's length.
     pub fn phrase_at(&self, t: usize, phrase: &[String]) -> Option<(usize, usize)> {
         let (first, rest) = phrase.split_first()?;
-        let clitic = self.bare(t).into_iter().find(|(b, _)| b == first)?.1;
+        let clitic = self.bare(t).iter().find(|(b, _)| b == first)?.1;
         let mut k = t + 1;
         for word in rest {
             if self.tokens.get(k).is_none_or(|tok| tok.text != *word) {

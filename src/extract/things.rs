@@ -139,11 +139,11 @@ fn number_at(
         return Some((end, 0));
     }
     // «أربعة», and «الخمس» in «الخمس سنوات الماضية».
-    let word = doc.bare(t).into_iter().find(|(b, _)| {
+    let word = doc.bare(t).iter().find(|(b, _)| {
         p.words.contains(b) || b.strip_prefix("ال").is_some_and(|w| p.words.contains(w))
     });
     if let Some((_, clitic)) = word {
-        return Some((t + 1, clitic));
+        return Some((t + 1, *clitic));
     }
     // «حوالي ألف مهاجر»: a scale alone is a number.
     if let Some((end, 0)) = longest_at(doc, t, &p.scales)
@@ -155,12 +155,9 @@ fn number_at(
     {
         return Some((end, 0));
     }
-    let (_, clitic) = doc
-        .bare(t)
-        .into_iter()
-        .find(|(b, _)| p.fractions.contains(b))?;
+    let (_, clitic) = doc.bare(t).iter().find(|(b, _)| p.fractions.contains(b))?;
     let (end, _) = longest_at(doc, t + 1, &p.scales)?;
-    Some((end, clitic))
+    Some((end, *clitic))
 }
 
 /// A quantity at `t`: a number with its unit («70 عاما», «2.5%», «سبعة
@@ -284,10 +281,7 @@ fn things_at(
         return t + 1;
     }
     // An article of a law: «الفصل السابع من قانون الأحزاب».
-    if let Some((_, clitic)) = doc
-        .bare(t)
-        .into_iter()
-        .find(|(b, _)| p.articles.contains(b))
+    if let Some((_, clitic)) = doc.bare(t).iter().find(|(b, _)| p.articles.contains(b))
         && doc
             .tokens
             .get(t + 1)
@@ -299,7 +293,7 @@ fn things_at(
         if end > t + 3 {
             out.push(
                 Found::new(Kind::Document, "law", t..end, t..end, "article of a law")
-                    .clitic(clitic),
+                    .clitic(*clitic),
             );
             return end;
         }
