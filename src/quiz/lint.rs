@@ -43,6 +43,9 @@ pub enum Reason {
     OwnShape(String),
     /// One of the editor's own wrong dates falls outside the fact's window.
     OwnOutsideWindow(String),
+    /// Whichever three of the editor's own wrong options are drawn, the
+    /// answer is the only long (or short) one, in `lang`.
+    OwnLeaveAnswerAlone { lang: &'static str },
     /// The fact's stem or claim holds another fact's answer.
     NamesAnswer {
         field: &'static str,
@@ -79,6 +82,10 @@ impl fmt::Display for Reason {
             Reason::OwnOutsideWindow(option) => write!(
                 f,
                 "the wrong option «{option}» falls outside the fact's earliest/latest: a reader rules it out at once"
+            ),
+            Reason::OwnLeaveAnswerAlone { lang } => write!(
+                f,
+                "in {lang}, whichever three wrong options are drawn, the answer is the only long (or short) one: write options of its length"
             ),
             Reason::NamesAnswer {
                 field,
@@ -126,6 +133,24 @@ pub fn lints<'a>(builder: &Builder<'a>) -> Vec<Lint<'a>> {
             .date
             .as_deref()
             .and_then(|d| d.get(..4)?.parse().ok());
+        let arabic_own: Vec<&str> = fact.wrong.iter().map(|(w, _)| w.as_str()).collect();
+        let english_own: Vec<&str> = fact
+            .wrong
+            .iter()
+            .filter_map(|(_, e)| e.as_deref())
+            .collect();
+        let answer_en = fact.gloss.as_ref().map(|g| g.answer.as_str());
+        for (lang, answer, own) in [
+            ("Arabic", Some(fact.answer.as_str()), &arabic_own),
+            ("English", answer_en, &english_own),
+        ] {
+            if let Some(answer) = answer
+                && own.len() >= super::builder::WRONG_OPTIONS
+                && threes(own).all(|three| super::shape::lone_length(answer, three))
+            {
+                say(Reason::OwnLeaveAnswerAlone { lang });
+            }
+        }
         for (own, _) in &fact.wrong {
             if !super::shape::alike(&fact.answer, own) {
                 say(Reason::OwnShape(own.clone()));
@@ -139,6 +164,14 @@ pub fn lints<'a>(builder: &Builder<'a>) -> Vec<Lint<'a>> {
         }
     }
     out
+}
+
+/// Every three of `options`, in order.
+fn threes<'a>(options: &'a [&'a str]) -> impl Iterator<Item = [&'a str; 3]> + 'a {
+    let n = options.len();
+    (0..n).flat_map(move |i| {
+        (i + 1..n).flat_map(move |j| (j + 1..n).map(move |k| [options[i], options[j], options[k]]))
+    })
 }
 
 /// Whether a date fact names a year or a month the builder could move, and
@@ -304,8 +337,21 @@ pub fn agreeing_word(template: &str) -> Option<String> {
     }
     let word = after.split_whitespace().next()?;
     let bare: String = word.chars().filter(|c| c.is_alphabetic()).collect();
+    // The article as written: «إلى» normalises to «الي» but is none, and a
+    // relative pronoun («التي») agrees with nothing of the option's form.
+    let not_definite = [
+        "الى",
+        "الي",
+        "التي",
+        "الذي",
+        "الذين",
+        "اللذين",
+        "اللتين",
+        "اللواتي",
+    ];
     (word.chars().next().is_some_and(char::is_alphabetic)
-        && arabic::normalize(&bare).starts_with("ال"))
+        && bare.starts_with("ال")
+        && !not_definite.contains(&bare.as_str()))
     .then_some(bare)
 }
 
@@ -427,6 +473,9 @@ mod tests {
         assert_eq!(agreeing_word("زار {answer} أمس."), None);
         assert_eq!(agreeing_word("كتب عليها «{answer}»."), None);
         assert_eq!(agreeing_word("عاد إلى {answer}."), None);
+        // «إلى» normalises like a word with the article, but is a preposition.
+        assert_eq!(agreeing_word("تشير بيانات {answer} إلى تراجع."), None);
+        assert_eq!(agreeing_word("تشير بيانات {answer} الى تراجع."), None);
     }
 
     #[test]

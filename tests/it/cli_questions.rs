@@ -674,10 +674,23 @@ wrong = [{wrong}]
         );
     }
     assert_eq!(out.matches(": warning: ").count(), 3, "{out}");
+    // Three that are each alike the answer, but together leave it the only
+    // long one, whichever three are drawn.
+    fs::write(
+        article.join("facts.toml"),
+        fact("'مايو/أيار 2023', 'آذار/مارس 2023', 'أيار/مايو 2022'"),
+    )
+    .expect("write");
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("fact `visit-date`: warning: in Arabic, whichever three wrong options are drawn, the answer is the only long (or short) one"),
+        "{out}"
+    );
     // Options of the answer's shape, inside its window: strict passes.
     fs::write(
         article.join("facts.toml"),
-        fact("'مارس/آذار 2023', 'مايو/أيار 2023', 'يوليو/تموز 2022'"),
+        fact("'مارس/آذار 2023', 'يونيو/حزيران 2023', 'يوليو/تموز 2022'"),
     )
     .expect("write");
     let (code, out, _) = run(factquiz()
