@@ -1,6 +1,7 @@
 //! The extraction scorer: `questions extract`'s rules on the development set
 //! in `tests/data/extract-dev/` (six real articles with a hand-made key; see
-//! its README), scored as that README says. It prints, per article, recall,
+//! its README) and on the four of `tests/data/extract-holdout/`, scored as
+//! the development set's README says. It prints, per article, recall,
 //! precision against the key, kind agreement, and the lengths of quotes and
 //! questions, and fails below the floors reached so far, so that a
 //! regression shows. Run it alone with
@@ -35,8 +36,10 @@ struct GoldFact {
     also_true: Vec<String>,
 }
 
-fn dev_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/extract-dev")
+fn data_dir(set: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(set)
 }
 
 /// The key's match normalisation (its `check_gold.py`): the project's
@@ -103,11 +106,12 @@ fn median(v: &[usize]) -> usize {
     v.get(v.len() / 2).copied().unwrap_or(0)
 }
 
-fn score(slug: &str) -> Score {
-    let text = fs::read_to_string(dev_dir().join("articles").join(format!("{slug}.txt")))
-        .expect("a dev article");
+fn score(set: &str, slug: &str) -> Score {
+    let dir = data_dir(set);
+    let text = fs::read_to_string(dir.join("articles").join(format!("{slug}.txt")))
+        .expect("an article of the set");
     let gold: Gold = toml::from_str(
-        &fs::read_to_string(dev_dir().join("gold").join(format!("{slug}.toml"))).expect("its key"),
+        &fs::read_to_string(dir.join("gold").join(format!("{slug}.toml"))).expect("its key"),
     )
     .expect("the key parses");
     let article = Article::new(slug, &text);
@@ -149,20 +153,25 @@ const SLUGS: [&str; 6] = [
     "imf-mission-tunisia-outlook",
 ];
 
-/// Floors: what the rules reach today, to be raised as they improve.
-const RECALL_FLOOR: f64 = 0.80;
-const PRECISION_FLOOR: f64 = 0.75;
+/// The four articles keyed after most rules were written (see its README).
+const HOLDOUT: [&str; 4] = [
+    "al-hoceima-fish-seller-protests",
+    "essebsi-italian-senate-speech",
+    "stb-restructuring-2020-targets",
+    "us-visa-questionnaire-tightened",
+];
 
-#[test]
-fn extraction_on_the_development_set_holds_its_floors() {
+/// Scores every article of a set, printing a line each and the total:
+/// (recall, precision against the key, the totals).
+fn report(set: &str, slugs: &[&str]) -> (f64, f64, Score) {
     let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
     let mut total = Score::default();
     println!(
-        "{:<32} {:>7} {:>9} {:>6} {:>7} {:>6} {:>6} {:>6}",
+        "{set}\n{:<32} {:>7} {:>9} {:>6} {:>7} {:>6} {:>6} {:>6}",
         "article", "recall", "precision", "kinds", "quote½", ">250", "q>200", "drafts"
     );
-    for slug in SLUGS {
-        let s = score(slug);
+    for slug in slugs {
+        let s = score(set, slug);
         println!(
             "{slug:<32} {:>3}/{:<3} {:>8.0}% {:>5.0}% {:>7} {:>6} {:>6} {:>6}",
             s.found,
@@ -201,28 +210,50 @@ fn extraction_on_the_development_set_holds_its_floors() {
         total.long_questions,
         total.not_verbatim
     );
-    assert_eq!(total.gold, 174, "the key has 174 facts");
-    assert_eq!(total.not_verbatim, 0, "every quote is verbatim");
+    (recall, precision, total)
+}
+
+/// Checks a set's totals against its floors.
+fn holds(set: &str, (recall, precision, total): (f64, f64, Score), floors: (f64, f64)) {
+    assert_eq!(total.not_verbatim, 0, "{set}: every quote is verbatim");
     assert_eq!(
         total.long_quotes, 0,
-        "every quote is 250 characters at most"
+        "{set}: every quote is 250 characters at most"
     );
     assert_eq!(
         total.long_questions, 0,
-        "every question is 200 characters at most"
+        "{set}: every question is 200 characters at most"
     );
     assert!(
-        recall >= RECALL_FLOOR,
-        "recall {:.1}% is below its floor {:.0}%",
+        recall >= floors.0,
+        "{set}: recall {:.1}% is below its floor {:.0}%",
         recall * 100.0,
-        RECALL_FLOOR * 100.0
+        floors.0 * 100.0
     );
     assert!(
-        precision >= PRECISION_FLOOR,
-        "precision {:.1}% is below its floor {:.0}%",
+        precision >= floors.1,
+        "{set}: precision {:.1}% is below its floor {:.0}%",
         precision * 100.0,
-        PRECISION_FLOOR * 100.0
+        floors.1 * 100.0
     );
+}
+
+/// Floors: what the rules reach today, to be raised as they improve.
+/// Precision counts drafts that match a keyed fact; a draft that matches
+/// none may still be true and fair (the key lists what a quiz editor would
+/// ask, not every true statement).
+#[test]
+fn extraction_on_the_development_set_holds_its_floors() {
+    let result = report("extract-dev", &SLUGS);
+    assert_eq!(result.2.gold, 174, "the key has 174 facts");
+    holds("extract-dev", result, (0.80, 0.75));
+}
+
+#[test]
+fn extraction_on_the_holdout_set_holds_its_floors() {
+    let result = report("extract-holdout", &HOLDOUT);
+    assert_eq!(result.2.gold, 127, "the key has 127 facts");
+    holds("extract-holdout", result, (0.60, 0.65));
 }
 
 #[test]
