@@ -145,9 +145,8 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 // The verbal noun must be one (no article, no «ل» of purpose
                 // tying it to what comes before) with a phrase after.
                 let end = doc.noun_phrase(after, sentence.end, 7);
-                let clitic_ok = longest_at(doc, t, &c.openers).is_some_and(|(_, clitic)| {
-                    clitic == 0 || doc.tokens[t].text.starts_with('و') && clitic == 1
-                });
+                let clitic_ok = longest_at(doc, t, &c.openers)
+                    .is_some_and(|(_, clitic)| clitic <= 1 && clitic != super::text::MERGED);
                 (clitic_ok && !doc.definite(t) && end > after).then_some(t..end)
             } else if c.verb {
                 // «وثمن فريق الصندوق إصرار الحكومة»: subject, then object;

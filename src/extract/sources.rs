@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use super::{Doc, Found, Tables, longest_at, phrases};
+use super::{Doc, Found, Tables, TokenKind, longest_at, phrases};
 use crate::arabic;
 use crate::facts::Kind;
 
@@ -234,6 +234,37 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                     t + 1..end,
                     t..end,
                     "figures from",
+                ));
+            }
+        }
+        // «في تصريح للجوهرة أف أم»: whom a statement was given to.
+        if doc
+            .bare(t)
+            .iter()
+            .any(|(b, _)| matches!(b.as_str(), "تصريح" | "تصريحات" | "حديث" | "مقابله" | "حوار"))
+            && let Some(next) = doc.tokens.get(t + 1)
+            && next.kind == TokenKind::Word
+            && next.text.starts_with('ل')
+            && next.text.chars().count() > 3
+        {
+            let end = doc.noun_phrase(t + 1, sentence.end, 5);
+            // «للجوهرة أف أم»: a name without the article runs on a word or two.
+            let mut end = end.max(t + 2);
+            while end < sentence.end.min(t + 4)
+                && doc.tokens[end].kind == TokenKind::Word
+                && !doc.definite(end)
+                && !p.stop.contains(&doc.tokens[end].text)
+                && !matches!(doc.tokens[end].text.as_str(), "ان" | "انه" | "انها")
+            {
+                end += 1;
+            }
+            if taken.insert(t + 1) {
+                out.push(Found::new(
+                    Kind::Source,
+                    "outlet",
+                    t + 1..end,
+                    t..end,
+                    "a statement to",
                 ));
             }
         }
