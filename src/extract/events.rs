@@ -143,8 +143,12 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             }
             let answer = if c.keep_opener {
                 // The verbal noun must be one (no article, no «ل» of purpose
-                // tying it to what comes before) with a phrase after.
+                // tying it to what comes before) with a phrase after, which
+                // ends where another construction opens («الرامية إلى»).
                 let end = doc.noun_phrase(after, sentence.end, 7);
+                let end = (after + 1..end)
+                    .find(|&k| longest_at(doc, k, &p.openers).is_some())
+                    .unwrap_or(end);
                 let clitic_ok = longest_at(doc, t, &c.openers)
                     .is_some_and(|(_, clitic)| clitic <= 1 && clitic != super::text::MERGED);
                 (clitic_ok && !doc.definite(t) && end > after).then_some(t..end)
@@ -171,7 +175,12 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             } else {
                 answer_at(doc, p, after, sentence.end)
             };
-            if let Some(answer) = answer
+            // «من بين الأولويات الهامة الأخرى»: «the others» names nothing.
+            let vacuous = answer.as_ref().is_some_and(|a| {
+                a.clone()
+                    .any(|k| matches!(doc.tokens[k].text.as_str(), "الاخري" | "اخري" | "الاخرين"))
+            });
+            if let Some(answer) = answer.filter(|_| !vacuous)
                 && answers.insert(answer.clone())
             {
                 let clitic = if c.keep_opener {
@@ -359,6 +368,25 @@ mod tests {
         assert_eq!(
             events("وثمن فريق صندوق النقد الدولي اصرار الحكومة على المضي قدما."),
             [pair("اصرار الحكومة", "praise")]
+        );
+    }
+
+    #[test]
+    fn measures_others_and_a_mechanism_without_its_madda() {
+        // «الية» is «آلية» written without the madda, not «ال» + a word.
+        assert_eq!(
+            events("مع ارساء الية تعديل أسعار المحروقات."),
+            [pair("ارساء الية تعديل أسعار المحروقات", "measure")]
+        );
+        // «the other priorities» names none.
+        assert_eq!(events("وتشكل الاجراءات من بين الاولويات الهامة الأخرى."), []);
+        // A measure ends where another construction opens.
+        assert_eq!(
+            events("الذي يقوم به رئيس حزب سياسي لدعم الجهود الرامية الى حل الأزمة الليبية."),
+            [
+                pair("دعم الجهود", "measure"),
+                pair("حل الأزمة الليبية", "aim")
+            ]
         );
     }
 

@@ -578,6 +578,11 @@ impl Doc {
         let Some(tok) = self.tokens.get(t) else {
             return false;
         };
+        // «آلية», «آلة» written without the madda are no «ال» + word.
+        if matches!(tok.plain.as_str(), "الية" | "اليات" | "الة" | "الات" | "الاف")
+        {
+            return false;
+        }
         let plain: Vec<char> = tok.plain.chars().collect();
         let starts = |at: usize| {
             plain.get(at) == Some(&'ا') && plain.get(at + 1) == Some(&'ل') && plain.len() > at + 2

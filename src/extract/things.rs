@@ -408,8 +408,18 @@ fn things_at(
             "document issued",
         ));
     }
-    // Organisations of the table.
-    if let Some((end, clitic)) = longest_at(doc, t, &p.organisations) {
+    // Organisations of the table, each where it is first named: the one an
+    // article is about is named again and again.
+    let named = |k: usize| {
+        longest_at(doc, k, &p.organisations).map(|(e, clitic)| {
+            let span = doc.token_span(k..e);
+            doc.source_text(span.start.saturating_add(clitic).min(span.end)..span.end)
+        })
+    };
+    if let Some((end, clitic)) = longest_at(doc, t, &p.organisations)
+        && let Some(name) = named(t)
+        && !(0..t).any(|k| named(k).as_ref() == Some(&name))
+    {
         out.push(
             Found::new(Kind::Event, "organisation", t..end, t..end, "organisation").clitic(clitic),
         );
