@@ -487,8 +487,10 @@ impl<'a> Taken<'a> {
 
 /// Three wrong options, each group shuffled and used before the next. The
 /// last one taken must leave the answer not standing out by its length
-/// among the four ([`shape::lone_length`]); when no candidate can, the
-/// first that fits is taken.
+/// among the four ([`shape::lone_length`]) nor by a mark of form only it
+/// has or lacks ([`shape::isolating_mark`], in English too when the
+/// question is glossed); when no candidate can, the first that fits is
+/// taken.
 fn pick(
     groups: &[Vec<Keyed>; GROUPS],
     truths: &HashSet<String>,
@@ -515,11 +517,19 @@ fn pick(
             if !taken.would_take(candidate, need_en) {
                 continue;
             }
-            let lengths = chosen
-                .iter()
-                .chain([&candidate])
-                .map(|c| c.candidate.text.as_str());
-            if shape::lone_length(&fact.answer, lengths) {
+            let three = || chosen.iter().chain([&candidate]);
+            let texts = three().map(|c| c.candidate.text.as_str());
+            // Nor the only one of a form: with the article «ال», say, or,
+            // in English, the only one without "of".
+            let english_apart = need_en
+                && fact.gloss.as_ref().is_some_and(|g| {
+                    let ens = three().filter_map(|c| c.candidate.en.as_deref());
+                    shape::isolating_mark(&g.answer, ens, true).is_some()
+                });
+            if shape::lone_length(&fact.answer, texts.clone())
+                || shape::isolating_mark(&fact.answer, texts, false).is_some()
+                || english_apart
+            {
                 fallback.get_or_insert(candidate);
                 continue;
             }

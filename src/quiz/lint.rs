@@ -46,6 +46,12 @@ pub enum Reason {
     /// Whichever three of the editor's own wrong options are drawn, the
     /// answer is the only long (or short) one, in `lang`.
     OwnLeaveAnswerAlone { lang: &'static str },
+    /// Whichever three wrong options are drawn, the answer alone has (or
+    /// lacks) a mark of form, in `lang`.
+    MarkSetsApart {
+        lang: &'static str,
+        mark: &'static str,
+    },
     /// The fact's stem or claim holds another fact's answer.
     NamesAnswer {
         field: &'static str,
@@ -82,6 +88,10 @@ impl fmt::Display for Reason {
             Reason::OwnOutsideWindow(option) => write!(
                 f,
                 "the wrong option «{option}» falls outside the fact's earliest/latest: a reader rules it out at once"
+            ),
+            Reason::MarkSetsApart { lang, mark } => write!(
+                f,
+                "in {lang}, whichever three wrong options are drawn, the answer alone has or lacks {mark}: give the options one form"
             ),
             Reason::OwnLeaveAnswerAlone { lang } => write!(
                 f,
@@ -149,6 +159,31 @@ pub fn lints<'a>(builder: &Builder<'a>) -> Vec<Lint<'a>> {
                 && threes(own).all(|three| super::shape::lone_length(answer, three))
             {
                 say(Reason::OwnLeaveAnswerAlone { lang });
+            }
+        }
+        // A mark of form the answer alone has, in every three the seeds can
+        // draw (the builder avoids it where it can).
+        let pool_ar: Vec<&str> = options.iter().map(|c| c.text.as_str()).take(12).collect();
+        let pool_en: Vec<&str> = options
+            .iter()
+            .filter_map(|c| c.en.as_deref())
+            .take(12)
+            .collect();
+        for (lang, answer, pool, english) in [
+            ("Arabic", Some(fact.answer.as_str()), &pool_ar, false),
+            ("English", answer_en, &pool_en, true),
+        ] {
+            let Some(answer) = answer else { continue };
+            if pool.len() < super::builder::WRONG_OPTIONS {
+                continue;
+            }
+            let marks: Vec<Option<&'static str>> = threes(pool)
+                .map(|three| super::shape::isolating_mark(answer, three, english))
+                .collect();
+            if let Some(Some(mark)) = marks.first()
+                && marks.iter().all(|m| m.is_some())
+            {
+                say(Reason::MarkSetsApart { lang, mark });
             }
         }
         for (own, _) in &fact.wrong {

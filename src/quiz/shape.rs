@@ -57,6 +57,60 @@ pub fn lone_length<'a>(answer: &str, others: impl IntoIterator<Item = &'a str>) 
     a > longest * LONE_RATIO || a * LONE_RATIO < shortest
 }
 
+/// The marks of form an option may carry: what a reader can see without
+/// knowing the answer. Arabic: the article «ال», a hyphen; English: an
+/// article (a, an, the), «of», a capital on the first word after the
+/// article, a hyphen.
+pub fn marks(text: &str, english: bool) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if text.contains('-') {
+        out.push("a hyphen");
+    }
+    if english {
+        let first = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
+        let article = matches!(first.as_str(), "a" | "an" | "the");
+        if article {
+            out.push("an article (a, an, the)");
+        }
+        if words.iter().any(|w| w.eq_ignore_ascii_case("of")) {
+            out.push("«of»");
+        }
+        let head = words.get(usize::from(article));
+        if head.is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase)) {
+            out.push("a capital");
+        }
+    } else if words.first().is_some_and(|w| w.starts_with("ال")) {
+        out.push("the article «ال»");
+    }
+    out
+}
+
+/// The mark that sets the answer apart from all of `others`: one it alone
+/// carries, or one it alone lacks.
+pub fn isolating_mark<'a>(
+    answer: &str,
+    others: impl IntoIterator<Item = &'a str>,
+    english: bool,
+) -> Option<&'static str> {
+    let own = marks(answer, english);
+    let others: Vec<Vec<&'static str>> = others.into_iter().map(|o| marks(o, english)).collect();
+    if others.is_empty() {
+        return None;
+    }
+    let all = [
+        "a hyphen",
+        "an article (a, an, the)",
+        "«of»",
+        "a capital",
+        "the article «ال»",
+    ];
+    all.into_iter().find(|m| {
+        let has = own.contains(m);
+        others.iter().all(|o| o.contains(m) != has)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +131,43 @@ mod tests {
         assert!(alike("فرانس برس", "كيودو"));
         assert!(!alike("رويترز", "وكالة الأنباء المركزية الكورية"));
         assert!(!alike("وكالة الأنباء المركزية الكورية", "تاس"));
+    }
+
+    #[test]
+    fn a_mark_of_form_the_answer_alone_has_or_lacks_sets_it_apart() {
+        assert_eq!(
+            isolating_mark(
+                "الليلة الماضية",
+                ["صباح أمس", "ليلة أول أمس", "قبل ثلاثة أيام"],
+                false
+            ),
+            Some("the article «ال»")
+        );
+        assert_eq!(
+            isolating_mark(
+                "First Deputy Prime Minister",
+                [
+                    "Minister of Energy",
+                    "Minister of Industry",
+                    "Minister of Finance"
+                ],
+                true
+            ),
+            Some("«of»")
+        );
+        assert_eq!(
+            isolating_mark("ammunition", ["Tanks", "Fighter jets", "Drones"], true),
+            Some("a capital")
+        );
+        assert_eq!(
+            isolating_mark(
+                "صباح اليوم",
+                ["صباح أمس", "الليلة الماضية", "قبل ثلاثة أيام"],
+                false
+            ),
+            None,
+            "a mark some options share is no giveaway"
+        );
     }
 
     #[test]

@@ -460,24 +460,22 @@ fn the_seed_article_covers_what_the_product_promises() {
         "التعاون الأمني",
         "1961 و2000 و2001",
         "يوليو/تموز 2000",
-        "كيم جونغ إل",
         "مارس/آذار 1949",
         "اتفاقية التعاون الاقتصادي والثقافي",
-        // (The years of the Second World War and the army Putin laid a
-        // wreath for were dropped by the editor: everyone knows the one, the
-        // question gives away the other.)
+        // (The years of the Second World War, the army Putin laid a wreath
+        // for, the leader he met in 2000, the anniversary and the Kremlin's
+        // website were dropped by the editors: common knowledge, or given
+        // away by other questions.)
         "1950 - 1953",
         "منتصف سبتمبر/أيلول 2023",
         "فوستوتشني",
         "يوليو/تموز 2023",
-        "70 عاما",
         "أكتوبر/تشرين الأول الماضي",
         "مارس/آذار الماضي",
         "فرانس برس",
         "رويترز",
         "نودون سينمون",
         "آفاق الصداقة والتعاون عبر سنوات",
-        "الموقع الرسمي للكرملين",
         // What a reader expects besides names and dates: what was affirmed,
         // why, what the sanctions are over, what the Soviet help was, and
         // what is to happen at the close of the talks.

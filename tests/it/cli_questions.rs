@@ -549,6 +549,10 @@ fn each_lint_names_the_fact_and_the_reason_and_a_fix_clears_it() {
         ),
         (
             "role",
+            "in English, whichever three wrong options are drawn, the answer alone has or lacks an article (a, an, the)",
+        ),
+        (
+            "role",
             "the question holds «سيرغي لافروف», the answer of fact `lavrov`",
         ),
         (
@@ -574,7 +578,7 @@ fn each_lint_names_the_fact_and_the_reason_and_a_fix_clears_it() {
         .arg(dir.path()));
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("6 warnings (--strict: each is a problem)"),
+        out.contains("7 warnings (--strict: each is a problem)"),
         "{out}"
     );
 
@@ -598,6 +602,10 @@ fn each_lint_names_the_fact_and_the_reason_and_a_fix_clears_it() {
             "question_en = \"What is the visitor's post?\"",
         )
         .replace("Lavrov is Russia's {answer}.", "The visitor is {answer}.")
+        .replace(
+            "answer_en = \"the Foreign Minister\"",
+            "answer_en = \"Foreign Minister\"",
+        )
         .replace(
             "answer = \"الأرثوذكسية\"",
             "answer = \"الأرثوذكسية\"\ngender = \"f\"",
@@ -685,6 +693,17 @@ wrong = [{wrong}]
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains("fact `visit-date`: warning: in Arabic, whichever three wrong options are drawn, the answer is the only long (or short) one"),
+        "{out}"
+    );
+    // An answer that alone lacks the article, whichever three are drawn.
+    fs::write(
+        article.join("facts.toml"),
+        fact("'الخريف الماضي', 'الصيف الماضي', 'الشتاء الماضي'"),
+    )
+    .expect("write");
+    let (_, out) = check(dir.path());
+    assert!(
+        out.contains("whichever three wrong options are drawn, the answer alone has or lacks the article «ال»"),
         "{out}"
     );
     // Options of the answer's shape, inside its window: strict passes.
