@@ -90,7 +90,9 @@ async fn answers_per_second(service: &Arc<Service>, tasks: usize) -> anyhow::Res
             let mut timed = Duration::ZERO;
             let mut recorded = 0usize;
             for player in chunk {
-                let (quiz, _) = service.start_solo(player, None, QUESTIONS, None).await?;
+                let (quiz, _) = service
+                    .start_solo(player, None, QUESTIONS, None, None)
+                    .await?;
                 let mut step = service.next(quiz, player).await?;
                 while let Step::Ask(asked) = step {
                     let started = Instant::now();
@@ -183,7 +185,7 @@ async fn leaderboard_with_a_million_players(service: &Service) -> anyhow::Result
             let started = Instant::now();
             let board = service
                 .boards()
-                .leaderboard(Scope::Global, Period::AllTime, 10, Some(id))
+                .leaderboard(Scope::Global, Period::AllTime, None, 10, Some(id))
                 .await?;
             times.push(started.elapsed());
             rank = board.me.map_or(0, |m| m.rank);
@@ -204,7 +206,11 @@ async fn leaderboard_with_a_million_players(service: &Service) -> anyhow::Result
 async fn votes(service: &Service, n: usize) -> anyhow::Result<()> {
     use factquiz::service::{ChatRef, group};
     use factquiz::store::{self, NewVote};
-    let plan = service.plan(1);
+    let plan = service.plan(
+        &service.catalog().newest().expect("an article").slug.clone(),
+        &Default::default(),
+        1,
+    );
     let poll = format!("bench-poll-{n}");
     let poll_id = poll.clone();
     service

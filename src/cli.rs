@@ -64,6 +64,10 @@ pub enum Command {
         /// Interface language: ar or en (adds the English gloss).
         #[arg(long, default_value = "ar", value_parser = parse_lang)]
         lang: Lang,
+        /// The article the quiz is about, by its folder's name (the newest
+        /// when not given).
+        #[arg(long)]
+        article: Option<String>,
     },
     /// Check, export or draft the question bank.
     Questions {
@@ -81,6 +85,9 @@ pub enum Command {
         /// This week only (weeks start on Monday, UTC).
         #[arg(long)]
         week: bool,
+        /// One article's leaderboard, by its folder's name.
+        #[arg(long)]
+        article: Option<String>,
         /// Language of the headings: ar or en.
         #[arg(long, default_value = "ar", value_parser = parse_lang)]
         lang: Lang,

@@ -370,13 +370,20 @@ impl Lang {
     // ── commands ───────────────────────────────────────────────────────────
 
     /// The commands and what each does, in the menu's order.
-    pub fn commands(self) -> [(&'static str, &'static str); 7] {
+    pub fn commands(self) -> [(&'static str, &'static str); 8] {
         match self {
             Lang::Ar => [
                 ("start", "ترحيب وقائمة الأوامر"),
-                ("quiz", "اختبار جديد: /quiz أو /quiz 10 (من 1 إلى 20 سؤالاً)"),
+                (
+                    "quiz",
+                    "اختبار جديد عن أحدث مقال: /quiz أو /quiz 10 (من 1 إلى 20 سؤالاً)؛ عن مقال بعينه: /quiz اسم-المقال",
+                ),
+                ("articles", "المقالات المنشورة، الأحدث أولاً"),
                 ("me", "نقاطك وإجاباتك ودقتك وترتيبك"),
-                ("top", "أفضل عشرة لاعبين وترتيبك بينهم"),
+                (
+                    "top",
+                    "أفضل عشرة لاعبين وترتيبك بينهم: /top، /top week لهذا الأسبوع، /top اسم-المقال",
+                ),
                 ("stop", "إيقاف الاختبار الجاري"),
                 ("help", "هذه المساعدة"),
                 (
@@ -386,9 +393,16 @@ impl Lang {
             ],
             Lang::En => [
                 ("start", "Welcome and the list of commands"),
-                ("quiz", "A new quiz: /quiz or /quiz 10 (1 to 20 questions)"),
+                (
+                    "quiz",
+                    "A new quiz on the newest article: /quiz or /quiz 10 (1 to 20 questions); on one article: /quiz article-name",
+                ),
+                ("articles", "The published articles, newest first"),
                 ("me", "Your points, answers, accuracy and rank"),
-                ("top", "The top ten players and your rank"),
+                (
+                    "top",
+                    "The top ten players and your rank: /top, /top week for this week, /top article-name",
+                ),
                 ("stop", "Stop the running quiz"),
                 ("help", "This help"),
                 (
@@ -446,6 +460,79 @@ impl Lang {
         }
     }
 
+    /// A leaderboard's title for one article.
+    pub fn article_board_title(self, base: &str, article: &str) -> String {
+        match self {
+            Lang::Ar => format!("{base} · «{article}»"),
+            Lang::En => format!("{base} · “{article}”"),
+        }
+    }
+
+    // ── the catalogue ──────────────────────────────────────────────────────
+
+    pub fn articles_title(self) -> &'static str {
+        self.pick(
+            "📚 المقالات المنشورة، الأحدث أولاً:",
+            "📚 The published articles, newest first:",
+        )
+    }
+
+    /// One article of the catalogue: its title, date, questions, and how many
+    /// of them the player has answered.
+    pub fn article_line(
+        self,
+        title: &str,
+        date: Option<&str>,
+        questions: usize,
+        answered: usize,
+    ) -> String {
+        let date = date.map(|d| format!(" ({d})")).unwrap_or_default();
+        match self {
+            Lang::Ar => format!("«{title}»{date}: {questions} سؤالاً، أجبت عن {answered}"),
+            Lang::En => {
+                format!("“{title}”{date}: {questions} questions, {answered} answered by you")
+            }
+        }
+    }
+
+    /// Under the catalogue in a private chat: the buttons start a quiz.
+    pub fn articles_pick(self) -> &'static str {
+        self.pick(
+            "اختر مقالاً لاختبار عنه، أو اكتب /quiz اسم-المقال.",
+            "Pick an article for a quiz on it, or type /quiz article-name.",
+        )
+    }
+
+    /// Under the catalogue in a group: how to start a quiz on one.
+    pub fn articles_group_hint(self) -> &'static str {
+        self.pick(
+            "لاختبار جماعي عن مقال: /quiz اسم-المقال",
+            "For a group quiz on one: /quiz article-name",
+        )
+    }
+
+    pub fn unknown_article(self) -> &'static str {
+        self.pick(
+            "لا يوجد مقال بهذا الاسم. المقالات المنشورة:",
+            "There is no article by that name. The published ones:",
+        )
+    }
+
+    pub fn no_articles(self) -> &'static str {
+        self.pick(
+            "لا توجد مقالات منشورة بعد: لا اختبار الآن.",
+            "No article is published yet: there is no quiz to play.",
+        )
+    }
+
+    /// The line of a question that names its article.
+    pub fn about_article(self, title: &str) -> String {
+        match self {
+            Lang::Ar => format!("📰 «{title}»"),
+            Lang::En => format!("📰 “{title}”"),
+        }
+    }
+
     pub fn points_short(self, points: i64) -> String {
         match self {
             Lang::Ar => format!("{points} نقطة"),
@@ -466,6 +553,17 @@ impl Lang {
 }
 
 /// The name of a Telegram user with no usable name: saved once and shown
+/// Whether a word typed after `/top` means "this week", in either
+/// language: «week», «أسبوع», «الأسبوع».
+pub fn means_week(word: &str) -> bool {
+    matches!(
+        crate::arabic::normalize(word.trim())
+            .to_lowercase()
+            .as_str(),
+        "week" | "الاسبوع" | "اسبوع" | "اسبوعي"
+    )
+}
+
 /// in every language, so it is not translated.
 pub fn unnamed_player(id: u64) -> String {
     format!("Player {id}")

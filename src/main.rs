@@ -98,6 +98,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             name,
             questions,
             lang,
+            article,
         } => {
             let name = terminal::player_name(name.as_deref())?;
             let service = cli::open_service().await?;
@@ -108,6 +109,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 lang,
                 echo: !io::stdin().is_terminal(),
                 interrupt,
+                article,
             };
             let played =
                 terminal::play(&service, &name, term, questions, &mut input, &mut out).await;
@@ -120,6 +122,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             chat,
             limit,
             week,
+            article,
             lang,
         } => {
             let store = cli::open_store().await?;
@@ -128,7 +131,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 std::sync::Arc::new(factquiz::service::SystemClock),
             );
             let printed =
-                terminal::print_leaderboard(&boards, chat, week, limit, lang, &mut out).await;
+                terminal::print_leaderboard(&boards, (chat, week, article), limit, lang, &mut out)
+                    .await;
             store.close().await;
             printed?;
             Ok(ExitCode::SUCCESS)

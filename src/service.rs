@@ -12,7 +12,6 @@
 //! Expected outcomes ("already answered", "not yours", "quiz over") are
 //! values; errors are only what went wrong underneath.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -34,7 +33,9 @@ pub mod boards;
 pub mod chat;
 pub mod group;
 pub mod solo;
-pub use chat::{Action, Pressed, Reply, RoundRef, Said};
+pub use chat::{
+    Action, ArticleLine, DEFAULT_QUIZ, Pressed, QuizAsk, Reply, RoundRef, Said, TopAsk,
+};
 pub use group::{After, Closed, GroupStart, Podium, Round, RoundResult};
 
 /// Wall-clock time in Unix milliseconds; a parameter so tests are exact.
@@ -112,6 +113,8 @@ pub struct Asked {
     pub position: i64,
     pub total: i64,
     pub question: Question,
+    /// The article it is about: the question names it.
+    pub article: ArticleInfo,
     /// The question was shown before and is shown again (after a restart, or
     /// a second `/quiz` answer in the terminal).
     pub again: bool,
@@ -244,41 +247,97 @@ pub struct ArticleInfo {
     pub title_en: Option<String>,
 }
 
-/// The articles of the bank, by slug: what a quote's source line names.
+/// A published article, as the catalogue lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleEntry {
+    pub slug: String,
+    pub info: ArticleInfo,
+    /// The article's own date (`YYYY-MM-DD`), if it gives one.
+    pub date: Option<String>,
+    /// Questions the bank has of it (reviewed facts).
+    pub questions: usize,
+}
+
+/// The published articles: newest first (by their date, then slug), each
+/// with the number of questions the bank has of it. An article with no
+/// reviewed fact is not published.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    articles: HashMap<String, ArticleInfo>,
+    articles: Vec<ArticleEntry>,
 }
 
 impl Catalog {
-    pub fn of(corpus: &Corpus) -> Catalog {
-        let articles = corpus
+    pub fn of(corpus: &Corpus, bank: &Bank) -> Catalog {
+        let mut articles: Vec<ArticleEntry> = corpus
             .articles
             .iter()
             .map(|a| {
-                let info = ArticleInfo {
-                    title: a.meta.title.clone(),
-                    title_en: a.meta.title_en.clone(),
-                };
-                (a.article.slug().to_owned(), info)
+                let slug = a.article.slug().to_owned();
+                ArticleEntry {
+                    questions: bank.questions.iter().filter(|q| q.article == slug).count(),
+                    slug,
+                    info: ArticleInfo {
+                        title: a.meta.title.clone(),
+                        title_en: a.meta.title_en.clone(),
+                    },
+                    date: a.meta.date.clone(),
+                }
             })
+            .filter(|a| a.questions > 0)
             .collect();
+        articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
         Catalog { articles }
     }
 
     /// The title of an article (empty for one the bank no longer has).
     pub fn article(&self, slug: &str) -> ArticleInfo {
-        self.articles.get(slug).cloned().unwrap_or_default()
+        self.find(slug).map(|a| a.info.clone()).unwrap_or_default()
+    }
+
+    /// The article of a slug, as typed (any case, surrounding space).
+    pub fn find(&self, slug: &str) -> Option<&ArticleEntry> {
+        let slug = slug.trim().to_lowercase();
+        self.articles.iter().find(|a| a.slug == slug)
+    }
+
+    /// The newest article, if any is published.
+    pub fn newest(&self) -> Option<&ArticleEntry> {
+        self.articles.first()
+    }
+
+    /// Every published article, newest first.
+    pub fn list(&self) -> &[ArticleEntry] {
+        &self.articles
     }
 }
 
 /// The use cases, over a store and a question bank.
 pub struct Service {
     store: Store,
-    bank: Arc<Bank>,
+    planner: Planner,
     catalog: Arc<Catalog>,
-    rng: Mutex<ChaCha8Rng>,
     clock: Arc<dyn Clock>,
+}
+
+/// What plans quizzes: the bank, and the random generator that draws from
+/// it (shared, so that a job on the writer thread can plan too).
+#[derive(Clone)]
+pub struct Planner {
+    bank: Arc<Bank>,
+    rng: Arc<Mutex<ChaCha8Rng>>,
+}
+
+impl Planner {
+    /// The questions of a new quiz of `n` (1-20, clamped; fewer when the
+    /// article has fewer facts) about `article`, those not in `seen` first.
+    pub fn plan(&self, article: &str, seen: &game::Seen, n: u8) -> Vec<Question> {
+        let n = usize::from(n.clamp(1, 20));
+        let mut rng = self
+            .rng
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        game::plan_quiz(&self.bank, Some(article), seen, n, &mut *rng)
+    }
 }
 
 impl Service {
@@ -297,9 +356,11 @@ impl Service {
         };
         Service {
             store,
-            bank: Arc::new(bank),
-            catalog: Arc::new(Catalog::of(corpus)),
-            rng: Mutex::new(rng),
+            catalog: Arc::new(Catalog::of(corpus, &bank)),
+            planner: Planner {
+                bank: Arc::new(bank),
+                rng: Arc::new(Mutex::new(rng)),
+            },
             clock,
         }
     }
@@ -323,14 +384,10 @@ impl Service {
     }
 
     /// The questions of a new quiz of `n` (1-20, clamped; fewer when the
-    /// bank has fewer facts), chosen with the service's rng.
-    pub fn plan(&self, n: u8) -> Vec<Question> {
-        let n = usize::from(n.clamp(1, 20));
-        let mut rng = self
-            .rng
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        game::plan_quiz(&self.bank, n, &mut *rng)
+    /// article has fewer facts) about `article`, those not in `seen` first,
+    /// chosen with the service's rng.
+    pub fn plan(&self, article: &str, seen: &game::Seen, n: u8) -> Vec<Question> {
+        self.planner.plan(article, seen, n)
     }
 
     /// Runs `f` with the current time in one transaction of its own.
@@ -349,17 +406,28 @@ impl Service {
         self.run(move |conn, now| enter(conn, &who, now)).await
     }
 
-    /// Starts a solo quiz of `n` questions; see [`solo::start`].
+    /// Starts a solo quiz of `n` questions about `article` (the newest
+    /// with `None`), the facts the player has not answered first; see
+    /// [`solo::start`]. Fails on an article the catalogue does not have.
     pub async fn start_solo(
         &self,
         player_id: i64,
         chat: Option<&ChatRef>,
         n: u8,
+        article: Option<&str>,
         origin: Option<(i64, i64)>,
     ) -> anyhow::Result<(i64, Option<QuizSummary>)> {
-        let plan = self.plan(n);
+        let article = match article {
+            Some(slug) => self.catalog.find(slug),
+            None => self.catalog.newest(),
+        }
+        .map(|a| a.slug.clone())
+        .context("no such article")?;
         let chat = chat.cloned();
+        let planner = self.planner.clone();
         self.run(move |conn, now| {
+            let seen = store::seen_by_player(conn, player_id)?;
+            let plan = planner.plan(&article, &seen, n);
             solo::start(conn, now, player_id, chat.as_ref(), &plan, origin)
                 .map(|s| (s.quiz_id, s.replaced))
         })
@@ -368,7 +436,8 @@ impl Service {
 
     /// The next step of a solo quiz; see [`solo::next`].
     pub async fn next(&self, quiz_id: i64, player_id: i64) -> anyhow::Result<Step> {
-        self.run(move |conn, now| solo::next(conn, now, quiz_id, player_id))
+        let catalog = self.catalog.clone();
+        self.run(move |conn, now| solo::next(conn, &catalog, now, quiz_id, player_id))
             .await
     }
 
@@ -457,10 +526,10 @@ pub(crate) fn summary(
     let scores = store::quiz_scores(conn, quiz_id)?;
     let mine = scores.iter().find(|s| s.player_id == player_id);
     let (points, answered, correct) = mine.map_or((0, 0, 0), |s| (s.points, s.answered, s.correct));
-    let global = store::standing(conn, 0, 0, player_id)?;
-    let players = store::players_in(conn, 0, 0)?;
+    let global = store::standing(conn, store::Board::GLOBAL, player_id)?;
+    let players = store::players_in(conn, store::Board::GLOBAL)?;
     let rank = match global {
-        Some((p, _, _)) => store::rank_of(conn, 0, 0, p)?,
+        Some((p, _, _)) => store::rank_of(conn, store::Board::GLOBAL, p)?,
         None => players + 1,
     };
     Ok(QuizSummary {

@@ -56,6 +56,8 @@ pub struct Terminal {
     pub echo: bool,
     /// Cancelled on Ctrl-C: the quiz ends as at the end of input.
     pub interrupt: CancellationToken,
+    /// The article the quiz is about (its slug); the newest when `None`.
+    pub article: Option<String>,
 }
 
 /// Plays a quiz of `questions` questions for `name`, reading answers from
@@ -77,7 +79,23 @@ pub async fn play(
             lang,
         })
         .await?;
-    let (quiz_id, _) = service.start_solo(player.id, None, questions, None).await?;
+    if let Some(slug) = &term.article
+        && service.catalog().find(slug).is_none()
+    {
+        let slugs: Vec<&str> = service
+            .catalog()
+            .list()
+            .iter()
+            .map(|a| a.slug.as_str())
+            .collect();
+        anyhow::bail!(
+            "there is no article `{slug}`; the published ones are: {}",
+            slugs.join(", ")
+        );
+    }
+    let (quiz_id, _) = service
+        .start_solo(player.id, None, questions, term.article.as_deref(), None)
+        .await?;
     let mut step = service.next(quiz_id, player.id).await?;
     // The quiz's own size: fewer than asked when the bank has fewer facts.
     let total = match &step {
@@ -128,6 +146,15 @@ fn show_question(out: &mut impl Write, lang: Lang, asked: &Asked) -> anyhow::Res
         "── {} ──",
         lang.question_of(asked.position + 1, asked.total)
     )?;
+    let title = match lang {
+        Lang::En => asked
+            .article
+            .title_en
+            .as_deref()
+            .unwrap_or(&asked.article.title),
+        Lang::Ar => &asked.article.title,
+    };
+    writeln!(out, "{}", lang.about_article(title))?;
     writeln!(out, "{}", q.stem)?;
     let gloss = q.gloss.as_ref().filter(|_| lang.is_en());
     if let Some(g) = gloss {
@@ -232,8 +259,7 @@ fn write_summary(out: &mut impl Write, lang: Lang, s: &QuizSummary) -> anyhow::R
 /// Prints a leaderboard, one player per line; needs the database only.
 pub async fn print_leaderboard(
     boards: &crate::service::boards::Boards,
-    chat: Option<i64>,
-    week: bool,
+    (chat, week, article): (Option<i64>, bool, Option<String>),
     limit: u32,
     lang: Lang,
     out: &mut impl Write,
@@ -244,8 +270,15 @@ pub async fn print_leaderboard(
     } else {
         crate::service::Period::AllTime
     };
-    let board = boards.leaderboard(scope, period, limit, None).await?;
-    writeln!(out, "{}", lang.leaderboard_title(chat.is_some(), week))?;
+    let title = lang.leaderboard_title(chat.is_some(), week);
+    let title = match &article {
+        Some(slug) => format!("{title} · {slug}"),
+        None => title.to_owned(),
+    };
+    let board = boards
+        .leaderboard(scope, period, article, limit, None)
+        .await?;
+    writeln!(out, "{title}")?;
     if board.rows.is_empty() {
         writeln!(out, "{}", lang.empty_leaderboard())?;
     }

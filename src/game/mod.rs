@@ -16,7 +16,7 @@ pub mod round;
 pub mod scoring;
 pub mod solo;
 
-pub use plan::plan_quiz;
+pub use plan::{Seen, plan_quiz};
 pub use scoring::{group_points, solo_points, week_of};
 
 /// A quiz's life: running until it is finished (every question answered or

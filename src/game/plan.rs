@@ -1,6 +1,8 @@
-//! Which questions a new quiz asks.
+//! Which questions a new quiz asks: the facts of one article, those a
+//! player (or a group) has not been asked first, then the least recently
+//! asked, in random order, while no two give each other away.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
@@ -10,13 +12,37 @@ use crate::quiz::{self, Bank, Question};
 /// The share of a quiz's questions asked as true-or-false claims.
 pub const CLAIM_SHARE: f64 = 0.25;
 
-/// The questions of a new quiz: `n` different facts in random order, some
-/// asked as claims. While the bank allows, no two of them give each other
-/// away: their quotes do not overlap, and neither's stem, options or quote
-/// holds the other's answer.
-pub fn plan_quiz(bank: &Bank, n: usize, rng: &mut impl Rng) -> Vec<Question> {
-    let mut order: Vec<&Question> = bank.questions.iter().collect();
+/// When each fact was last asked (Unix ms), by `article/fact`.
+pub type Seen = HashMap<String, i64>;
+
+/// The fact a question id names: `article/fact`, without the `/claim` of a
+/// claim check.
+pub fn fact_key(question_id: &str) -> &str {
+    question_id.strip_suffix("/claim").unwrap_or(question_id)
+}
+
+/// The questions of a new quiz: `n` different facts of `article` (of every
+/// article with `None`) in random order, some asked as claims. Facts not in
+/// `seen` come first, then those seen longest ago. Among each of the two,
+/// while they allow, no two give each other away: their quotes do not
+/// overlap, and neither's stem, options or quote holds the other's answer.
+pub fn plan_quiz(
+    bank: &Bank,
+    article: Option<&str>,
+    seen: &Seen,
+    n: usize,
+    rng: &mut impl Rng,
+) -> Vec<Question> {
+    let mut order: Vec<&Question> = bank
+        .questions
+        .iter()
+        .filter(|q| article.is_none_or(|a| q.article == a))
+        .collect();
     order.shuffle(rng);
+    // Never asked first (None sorts first), then the longest ago; the
+    // shuffle decides among equals.
+    order.sort_by_key(|q| seen.get(fact_key(&q.id)).copied());
+    let fresh = order.partition_point(|q| !seen.contains_key(fact_key(&q.id)));
     let mut chosen: Vec<&Question> = Vec::with_capacity(n);
     let mut facts = HashSet::new();
     let overlaps = |q: &Question, chosen: &[&Question]| {
@@ -26,17 +52,21 @@ pub fn plan_quiz(bank: &Bank, n: usize, rng: &mut impl Rng) -> Vec<Question> {
                 || gives_away(q, c)
         })
     };
-    for strict in [true, false] {
-        for q in &order {
-            if chosen.len() == n {
-                break;
+    // The facts not seen before come first, even at the cost of two that
+    // give each other away; then the seen ones.
+    for tier in [&order[..fresh], &order[fresh..]] {
+        for strict in [true, false] {
+            for q in tier {
+                if chosen.len() == n {
+                    break;
+                }
+                let key = (q.article.as_str(), q.fact_id.as_str());
+                if facts.contains(&key) || (strict && overlaps(q, &chosen)) {
+                    continue;
+                }
+                facts.insert(key);
+                chosen.push(q);
             }
-            let key = (q.article.as_str(), q.fact_id.as_str());
-            if facts.contains(&key) || (strict && overlaps(q, &chosen)) {
-                continue;
-            }
-            facts.insert(key);
-            chosen.push(q);
         }
     }
     chosen
@@ -108,14 +138,14 @@ mod tests {
         };
         for seed in 0..50 {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let plan = plan_quiz(&bank, 2, &mut rng);
+            let plan = plan_quiz(&bank, None, &Seen::new(), 2, &mut rng);
             let facts: HashSet<&str> = plan.iter().map(|q| q.fact_id.as_str()).collect();
             assert!(
                 !(facts.contains("leader") && facts.contains("treaty")),
                 "seed {seed}: one gives the other away"
             );
             assert_eq!(
-                plan_quiz(&bank, 3, &mut rng).len(),
+                plan_quiz(&bank, None, &Seen::new(), 3, &mut rng).len(),
                 3,
                 "the bank allows no better: all three"
             );
@@ -135,15 +165,48 @@ mod tests {
         };
         for seed in 0..50 {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let plan = plan_quiz(&bank, 3, &mut rng);
+            let plan = plan_quiz(&bank, None, &Seen::new(), 3, &mut rng);
             let facts: HashSet<&str> = plan.iter().map(|q| q.fact_id.as_str()).collect();
             assert_eq!(facts.len(), 3);
             assert!(
                 !(facts.contains("a") && facts.contains("b")),
                 "overlapping quotes in one quiz"
             );
-            let all = plan_quiz(&bank, 10, &mut rng);
+            let all = plan_quiz(&bank, None, &Seen::new(), 10, &mut rng);
             assert_eq!(all.len(), 4, "more than the bank holds: every fact once");
+        }
+    }
+
+    #[test]
+    fn a_quiz_is_of_one_article_and_asks_what_was_not_asked_first() {
+        let mut other = question("x", 0, 10);
+        other.article = "b".into();
+        other.id = "b/x".into();
+        let bank = Bank {
+            questions: vec![
+                question("a", 0, 10),
+                question("b", 20, 30),
+                question("c", 40, 50),
+                question("d", 60, 70),
+                other,
+            ],
+            ..Bank::default()
+        };
+        // «a» and «b» seen, «b» longest ago; «c» and «d» never.
+        let seen: Seen = [("a/a".to_owned(), 200), ("a/b".to_owned(), 100)].into();
+        for seed in 0..50 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let plan = plan_quiz(&bank, Some("a"), &seen, 3, &mut rng);
+            assert!(plan.iter().all(|q| q.article == "a"), "one article only");
+            let facts: HashSet<&str> = plan.iter().map(|q| q.fact_id.as_str()).collect();
+            assert_eq!(
+                facts,
+                ["b", "c", "d"].into(),
+                "seed {seed}: the unseen first, then the least recently seen"
+            );
+            let all = plan_quiz(&bank, Some("b"), &seen, 5, &mut rng);
+            assert_eq!(all.len(), 1);
+            assert_eq!(fact_key("a/b/claim"), "a/b");
         }
     }
 }

@@ -8,8 +8,8 @@ use rusqlite::Connection;
 
 use super::group::{self, GroupStart, GroupStop, Podium, Round};
 use super::{
-    AnswerOutcome, Asked, ChatRef, Identity, Leaderboard, Period, Player, Question, QuizSummary,
-    Scope, Service, Stats, Step, boards, enter, save_chat, solo,
+    AnswerOutcome, ArticleEntry, Asked, ChatRef, Identity, Leaderboard, Period, Player,
+    QuizSummary, Scope, Service, Stats, Step, boards, enter, save_chat, solo,
 };
 use crate::i18n::Lang;
 use crate::store;
@@ -17,12 +17,16 @@ use crate::store;
 /// What a player asks, as an adapter parsed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    Start,
+    /// `/start`, or `/start <slug>` from a shared link: a quiz on it.
+    Start(Option<String>),
     Help,
-    /// `/quiz [n]`: `None` when n is not 1-20.
-    Quiz(Option<u8>),
+    /// `/quiz [slug] [n]`: `None` when n is not 1-20.
+    Quiz(Option<QuizAsk>),
+    /// `/articles`.
+    Articles,
     Me,
-    Top,
+    /// `/top`, `/top week`, `/top <slug>`.
+    Top(TopAsk),
     Stop,
     /// `/lang x`: `None` when x is no language.
     Lang(Option<Lang>),
@@ -30,20 +34,38 @@ pub enum Action {
     Other,
 }
 
+/// What a `/quiz` asks for: how many questions, about which article (the
+/// newest unless named).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuizAsk {
+    pub n: u8,
+    pub article: Option<String>,
+}
+
+/// Which board a `/top` asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TopAsk {
+    pub week: bool,
+    pub article: Option<String>,
+}
+
+/// The questions of a quiz when no number is given.
+pub const DEFAULT_QUIZ: u8 = 5;
+
 impl Action {
     /// In a group, whether the member's being an admin matters: it is
     /// asked of Telegram for these actions only.
     pub fn needs_admin(&self) -> bool {
         matches!(self, Action::Stop | Action::Lang(Some(_)))
     }
+}
 
-    /// The size of the quiz it starts, if it starts one.
-    pub fn quiz_size(&self) -> Option<u8> {
-        match self {
-            Action::Quiz(n) => *n,
-            _ => None,
-        }
-    }
+/// A published article as a player sees it in the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleLine {
+    pub entry: ArticleEntry,
+    /// Facts of it the player has answered.
+    pub answered: usize,
 }
 
 /// The answer to an action: what to say, to whom, in which language (the
@@ -72,7 +94,18 @@ pub enum Said {
     /// The same message was handled before: nothing to say.
     Nothing,
     Stats(Stats),
-    Top(Leaderboard),
+    /// A leaderboard, and what it ranks: this week only, one article only.
+    Top {
+        board: Leaderboard,
+        week: bool,
+        article: Option<ArticleEntry>,
+    },
+    /// `/articles`: the catalogue, newest first.
+    Articles(Vec<ArticleLine>),
+    /// A slug the catalogue does not have: the articles it has.
+    UnknownArticle(Vec<ArticleLine>),
+    /// Nothing is published: no quiz to play.
+    NoArticles,
     /// The player's quiz, stopped.
     Stopped(QuizSummary),
     NoQuiz,
@@ -105,56 +138,146 @@ pub struct Pressed {
 }
 
 impl Service {
-    /// The questions a `/quiz` will ask, drawn before its transaction (so
-    /// that the writer never waits on the bank's shuffle).
-    pub fn plan_for(&self, action: &Action) -> Vec<Question> {
-        action.quiz_size().map(|n| self.plan(n)).unwrap_or_default()
+    /// The catalogue as a player sees it: how many facts of each article
+    /// they have answered.
+    fn articles(&self, conn: &Connection, player_id: i64) -> anyhow::Result<Vec<ArticleLine>> {
+        let seen = store::seen_by_player(conn, player_id)?;
+        Ok(self
+            .catalog()
+            .list()
+            .iter()
+            .map(|entry| {
+                let prefix = format!("{}/", entry.slug);
+                ArticleLine {
+                    answered: seen.keys().filter(|k| k.starts_with(&prefix)).count(),
+                    entry: entry.clone(),
+                }
+            })
+            .collect())
     }
 
-    /// An action in a private chat, with the questions [`Service::plan_for`]
-    /// drew for it. `origin` is the message (chat, id): a `/quiz` delivered
-    /// again finds the quiz it started.
+    /// The article a `/quiz` or a `/top` names, or the newest; `Err` says
+    /// what to answer instead (the list, for a slug it does not have).
+    fn article_of(
+        &self,
+        conn: &Connection,
+        player_id: i64,
+        slug: Option<&str>,
+    ) -> anyhow::Result<Result<ArticleEntry, Said>> {
+        let found = match slug {
+            Some(slug) => self.catalog().find(slug),
+            None => self.catalog().newest(),
+        };
+        Ok(match found {
+            Some(entry) => Ok(entry.clone()),
+            None if self.catalog().list().is_empty() => Err(Said::NoArticles),
+            None => Err(Said::UnknownArticle(self.articles(conn, player_id)?)),
+        })
+    }
+
+    /// A leaderboard: of a scope, this week or all time, every article or
+    /// one (a slug the catalogue does not have gets the list instead).
+    fn top(
+        &self,
+        conn: &Connection,
+        now: i64,
+        scope: Scope,
+        player_id: i64,
+        ask: &TopAsk,
+    ) -> anyhow::Result<Said> {
+        let article = match &ask.article {
+            Some(slug) => match self.article_of(conn, player_id, Some(slug))? {
+                Ok(entry) => Some(entry),
+                Err(said) => return Ok(said),
+            },
+            None => None,
+        };
+        let period = if ask.week {
+            Period::ThisWeek
+        } else {
+            Period::AllTime
+        };
+        let board = boards::leaderboard(
+            conn,
+            now,
+            (scope, period, article.as_ref().map(|a| a.slug.as_str())),
+            10,
+            Some(player_id),
+        )?;
+        Ok(Said::Top {
+            board,
+            week: ask.week,
+            article,
+        })
+    }
+
+    /// A solo quiz on an article for a player, the facts they have not
+    /// answered first.
+    fn solo_quiz(
+        &self,
+        conn: &Connection,
+        now: i64,
+        player_id: i64,
+        here: &ChatRef,
+        ask: &QuizAsk,
+        origin: Option<(i64, i64)>,
+    ) -> anyhow::Result<Said> {
+        let article = match self.article_of(conn, player_id, ask.article.as_deref())? {
+            Ok(entry) => entry,
+            Err(said) => return Ok(said),
+        };
+        let seen = store::seen_by_player(conn, player_id)?;
+        let plan = self.plan(&article.slug, &seen, ask.n);
+        let started = solo::start(conn, now, player_id, Some(here), &plan, origin)?;
+        Ok(match started.fresh {
+            false => Said::Nothing,
+            true => match solo::next(conn, self.catalog(), now, started.quiz_id, player_id)? {
+                Step::Ask(asked) => Said::Asked {
+                    asked,
+                    replaced: started.replaced.is_some(),
+                },
+                Step::Over(_) => Said::Nothing,
+            },
+        })
+    }
+
+    /// An action in a private chat. `origin` is the message (chat, id): a
+    /// `/quiz` delivered again finds the quiz it started; `None` for an
+    /// action that comes from a button.
     pub fn private(
         &self,
         conn: &Connection,
         now: i64,
         who: &Identity,
-        origin: (i64, i64),
-        (action, plan): (Action, Vec<Question>),
+        origin: (i64, Option<i64>),
+        action: Action,
     ) -> anyhow::Result<Reply> {
         let mut player = enter(conn, who, now)?;
+        let here = ChatRef {
+            telegram_id: origin.0,
+            group: false,
+            title: None,
+        };
+        let from = origin.1.map(|message| (origin.0, message));
         let said = match action {
-            Action::Start => Said::Welcome,
+            Action::Start(None) => Said::Welcome,
+            Action::Start(Some(slug)) => {
+                let ask = QuizAsk {
+                    n: DEFAULT_QUIZ,
+                    article: Some(slug),
+                };
+                self.solo_quiz(conn, now, player.id, &here, &ask, from)?
+            }
             Action::Help => Said::Help,
             Action::Other => Said::Hint,
             Action::Quiz(None) => Said::QuizSizeHint,
-            Action::Quiz(Some(_)) => {
-                let here = ChatRef {
-                    telegram_id: origin.0,
-                    group: false,
-                    title: None,
-                };
-                let started = solo::start(conn, now, player.id, Some(&here), &plan, Some(origin))?;
-                match started.fresh {
-                    false => Said::Nothing,
-                    true => match solo::next(conn, now, started.quiz_id, player.id)? {
-                        Step::Ask(asked) => Said::Asked {
-                            asked,
-                            replaced: started.replaced.is_some(),
-                        },
-                        Step::Over(_) => Said::Nothing,
-                    },
-                }
-            }
+            Action::Quiz(Some(ask)) => self.solo_quiz(conn, now, player.id, &here, &ask, from)?,
+            Action::Articles => match self.articles(conn, player.id)? {
+                list if list.is_empty() => Said::NoArticles,
+                list => Said::Articles(list),
+            },
             Action::Me => Said::Stats(boards::stats(conn, player.id)?),
-            Action::Top => Said::Top(boards::leaderboard(
-                conn,
-                now,
-                Scope::Global,
-                Period::AllTime,
-                10,
-                Some(player.id),
-            )?),
+            Action::Top(ask) => self.top(conn, now, Scope::Global, player.id, &ask)?,
             Action::Stop => match solo::stop(conn, now, player.id)? {
                 Some(summary) => Said::Stopped(summary),
                 None => Said::NoQuiz,
@@ -184,43 +307,34 @@ impl Service {
         who: &Identity,
         chat: &ChatRef,
         origin: (i64, i64),
-        (action, plan): (Action, Vec<Question>),
+        action: Action,
         is_admin: bool,
         round_seconds: u32,
     ) -> anyhow::Result<Reply> {
         let player = enter(conn, who, now)?;
         let mut lang = store::chat_lang(conn, chat.telegram_id)?;
         let said = match action {
-            Action::Start | Action::Help => Said::Help,
+            Action::Start(None) | Action::Help => Said::Help,
+            Action::Start(Some(slug)) => {
+                let ask = QuizAsk {
+                    n: DEFAULT_QUIZ,
+                    article: Some(slug),
+                };
+                self.group_quiz(conn, now, chat, player.id, &ask, origin, round_seconds)?
+            }
             Action::Other => Said::Nothing,
             Action::Quiz(None) => Said::QuizSizeHint,
-            Action::Quiz(Some(_)) => {
-                match group::start(
-                    conn,
-                    now,
-                    chat,
-                    player.id,
-                    &plan,
-                    round_seconds,
-                    Some(origin),
-                )? {
-                    GroupStart::Started { first, .. } => Said::GroupStarted {
-                        first,
-                        round_seconds,
-                    },
-                    GroupStart::Repeated { .. } => Said::Nothing,
-                    GroupStart::AlreadyRunning { .. } => Said::AlreadyRunning,
-                }
+            Action::Quiz(Some(ask)) => {
+                self.group_quiz(conn, now, chat, player.id, &ask, origin, round_seconds)?
             }
+            Action::Articles => match self.articles(conn, player.id)? {
+                list if list.is_empty() => Said::NoArticles,
+                list => Said::Articles(list),
+            },
             Action::Me => Said::Stats(boards::stats(conn, player.id)?),
-            Action::Top => Said::Top(boards::leaderboard(
-                conn,
-                now,
-                Scope::Chat(chat.telegram_id),
-                Period::AllTime,
-                10,
-                Some(player.id),
-            )?),
+            Action::Top(ask) => {
+                self.top(conn, now, Scope::Chat(chat.telegram_id), player.id, &ask)?
+            }
             Action::Stop => match group::stop(conn, now, chat.telegram_id, player.id, is_admin)? {
                 GroupStop::Stopped {
                     open_message,
@@ -244,6 +358,44 @@ impl Service {
             }
         };
         Ok(Reply { lang, player, said })
+    }
+
+    /// A group quiz on an article, the facts the group has not had first.
+    #[allow(clippy::too_many_arguments)]
+    fn group_quiz(
+        &self,
+        conn: &Connection,
+        now: i64,
+        chat: &ChatRef,
+        player_id: i64,
+        ask: &QuizAsk,
+        origin: (i64, i64),
+        round_seconds: u32,
+    ) -> anyhow::Result<Said> {
+        let article = match self.article_of(conn, player_id, ask.article.as_deref())? {
+            Ok(entry) => entry,
+            Err(said) => return Ok(said),
+        };
+        let seen = store::seen_by_chat(conn, chat.telegram_id)?;
+        let plan = self.plan(&article.slug, &seen, ask.n);
+        Ok(
+            match group::start(
+                conn,
+                now,
+                chat,
+                player_id,
+                &plan,
+                round_seconds,
+                Some(origin),
+            )? {
+                GroupStart::Started { first, .. } => Said::GroupStarted {
+                    first,
+                    round_seconds,
+                },
+                GroupStart::Repeated { .. } => Said::Nothing,
+                GroupStart::AlreadyRunning { .. } => Said::AlreadyRunning,
+            },
+        )
     }
 
     /// A press on an answer button (`None`: a button the bot cannot read),

@@ -269,6 +269,7 @@ pub fn count_votes(
                 answered_at: vote.received_at,
                 elapsed_ms,
                 week: game::week_of(vote.received_at),
+                article: question.article.clone(),
             };
             if store::insert_answer(conn, &answer)? {
                 scored.push(answer);
@@ -397,11 +398,22 @@ pub fn end(conn: &Connection, now: i64, quiz_id: i64, state: QuizState) -> anyho
     let mut lang = Lang::default();
     if let Some(chat) = quiz.chat_id {
         for s in &standings {
-            if let Some((points, _, _)) = store::standing(conn, chat, 0, s.player_id)? {
-                group_ranks.push((s.player_id, store::rank_of(conn, chat, 0, points)?));
+            let board = store::Board {
+                scope: chat,
+                ..store::Board::GLOBAL
+            };
+            if let Some((points, _, _)) = store::standing(conn, board, s.player_id)? {
+                group_ranks.push((s.player_id, store::rank_of(conn, board, points)?));
             }
         }
-        group_board = store::top(conn, chat, 0, 5)?;
+        group_board = store::top(
+            conn,
+            store::Board {
+                scope: chat,
+                ..store::Board::GLOBAL
+            },
+            5,
+        )?;
         if let Some(telegram_id) = store::chat_telegram_id(conn, chat)? {
             lang = store::chat_lang(conn, telegram_id)?;
         }

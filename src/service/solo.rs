@@ -85,13 +85,19 @@ pub fn start(
 
 /// The next step of a solo quiz: the question shown but not answered yet
 /// (again), or the next one, or the end (the quiz is then finished).
-pub fn next(conn: &Connection, now: i64, quiz_id: i64, player_id: i64) -> anyhow::Result<Step> {
+pub fn next(
+    conn: &Connection,
+    catalog: &Catalog,
+    now: i64,
+    quiz_id: i64,
+    player_id: i64,
+) -> anyhow::Result<Step> {
     let quiz = store::quiz(conn, quiz_id)?.context("no such quiz")?;
     if quiz.state != QuizState::Running {
         let s = summary(conn, quiz_id, player_id, quiz.total, quiz.state, false)?;
         return Ok(Step::Over(s));
     }
-    step(conn, &quiz, player_id, now)
+    step(conn, catalog, &quiz, player_id, now)
 }
 
 /// Records a solo answer: option `choice` (0-based) of served question
@@ -155,13 +161,14 @@ pub fn answer(
             answered_at: at,
             elapsed_ms: game::scoring::elapsed(served_at, at),
             week: game::week_of(at),
+            article: question.article.clone(),
         },
     )?;
     if !recorded {
         return Ok(AnswerOutcome::AlreadyAnswered { quiz_id: quiz.id });
     }
     let next = if after.state == QuizState::Running {
-        step(conn, &quiz, player_id, at)?
+        step(conn, catalog, &quiz, player_id, at)?
     } else {
         store::end_quiz(conn, quiz.id, after.state, at)?;
         Step::Over(summary(
@@ -227,6 +234,7 @@ pub fn stop(conn: &Connection, now: i64, player_id: i64) -> anyhow::Result<Optio
 /// when all are answered, the end (the quiz is then finished).
 fn step(
     conn: &Connection,
+    catalog: &Catalog,
     quiz: &store::QuizRow,
     player_id: i64,
     now: i64,
@@ -246,12 +254,14 @@ fn step(
     if !again {
         store::mark_served(conn, row.id, now, None)?;
     }
+    let question = snapshot(&row.snapshot)?;
     Ok(Step::Ask(Box::new(Asked {
         served_id: row.id,
         quiz_id: quiz.id,
         position: row.position,
         total: quiz.total,
-        question: snapshot(&row.snapshot)?,
+        article: catalog.article(&question.article),
+        question,
         again,
         message_id: row.message_id,
     })))

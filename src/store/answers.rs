@@ -18,6 +18,27 @@ pub struct NewAnswer {
     pub answered_at: i64,
     pub elapsed_ms: i64,
     pub week: i64,
+    /// The slug of the question's article: its own boards count it too.
+    pub article: String,
+}
+
+/// Which totals: a scope (0 global, else a chat's row id), a period (0 all
+/// time, else a week, see [`crate::game::week_of`]) and an article (`""`
+/// for every article together, else its slug).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Board<'a> {
+    pub scope: i64,
+    pub period: i64,
+    pub article: &'a str,
+}
+
+impl Board<'_> {
+    /// Every player's all-time totals over every article.
+    pub const GLOBAL: Board<'static> = Board {
+        scope: 0,
+        period: 0,
+        article: "",
+    };
 }
 
 /// Records an answer and adds it to the standings and the player's streak.
@@ -73,44 +94,57 @@ pub fn insert_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<bool> {
 /// the same pages over and over (it was a third of the cost of scoring a
 /// burst of votes).
 pub fn add_to_standings(conn: &Connection, answers: &[NewAnswer]) -> anyhow::Result<()> {
-    // (scope, period, player) → (points, answered, correct) to add
-    let mut totals: std::collections::BTreeMap<(i64, i64, i64), (i64, i64, i64)> =
+    // (scope, period, article, player) → (points, answered, correct) to add
+    type Key<'a> = (i64, i64, &'a str, i64);
+    let mut totals: std::collections::BTreeMap<Key<'_>, (i64, i64, i64)> =
         std::collections::BTreeMap::new();
     for a in answers {
         let scopes = [Some(0), a.chat_id];
         for scope in scopes.into_iter().flatten() {
             for period in [0, a.week] {
-                let t = totals.entry((scope, period, a.player_id)).or_default();
-                t.0 += a.points;
-                t.1 += 1;
-                t.2 += i64::from(a.is_correct);
+                for article in ["", a.article.as_str()] {
+                    let t = totals
+                        .entry((scope, period, article, a.player_id))
+                        .or_default();
+                    t.0 += a.points;
+                    t.1 += 1;
+                    t.2 += i64::from(a.is_correct);
+                }
             }
         }
     }
-    let rows: Vec<[i64; 6]> = totals
-        .into_iter()
-        .map(|((scope, period, player), (points, answered, correct))| {
-            [scope, period, player, points, answered, correct]
-        })
-        .collect();
+    let rows: Vec<_> = totals.into_iter().collect();
     for chunk in rows.chunks(STANDINGS_CHUNK) {
-        let values = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         let sql = format!(
-            "INSERT INTO standings (scope, period, player_id, points, answered, correct) VALUES {values}
-             ON CONFLICT (scope, period, player_id) DO UPDATE SET
+            "INSERT INTO standings (scope, period, article, player_id, points, answered, correct) VALUES {values}
+             ON CONFLICT (scope, period, article, player_id) DO UPDATE SET
                  points = points + excluded.points,
                  answered = answered + excluded.answered,
                  correct = correct + excluded.correct"
         );
+        let params = chunk.iter().flat_map(
+            |((scope, period, article, player), (points, answered, correct))| {
+                [
+                    rusqlite::types::Value::from(*scope),
+                    (*period).into(),
+                    (*article).to_owned().into(),
+                    (*player).into(),
+                    (*points).into(),
+                    (*answered).into(),
+                    (*correct).into(),
+                ]
+            },
+        );
         conn.prepare_cached(&sql)?
-            .execute(rusqlite::params_from_iter(chunk.iter().flatten()))
+            .execute(rusqlite::params_from_iter(params))
             .context("cannot update the standings")?;
     }
     Ok(())
 }
 
-/// Rows per statement of [`add_to_standings`] (six parameters a row, under
-/// SQLite's 32,766).
+/// Rows per statement of [`add_to_standings`] (seven parameters a row,
+/// under SQLite's 32,766).
 const STANDINGS_CHUNK: usize = 1000;
 
 /// How many answered a served question, and how many were right.
@@ -178,70 +212,119 @@ pub fn solo_progress(
     ))
 }
 
-/// A player's totals in a scope and period: (points, answered, correct).
+/// A player's totals on a board: (points, answered, correct).
 pub fn standing(
     conn: &Connection,
-    scope: i64,
-    period: i64,
+    board: Board<'_>,
     player_id: i64,
 ) -> anyhow::Result<Option<(i64, i64, i64)>> {
     conn.prepare_cached(
-        "SELECT points, answered, correct FROM standings WHERE scope = ?1 AND period = ?2 AND player_id = ?3",
+        "SELECT points, answered, correct FROM standings
+         WHERE scope = ?1 AND period = ?2 AND article = ?3 AND player_id = ?4",
     )?
-    .query_row([scope, period, player_id], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-    })
+    .query_row(
+        params![board.scope, board.period, board.article, player_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
     .optional()
     .context("cannot read the standings")
 }
 
-/// 1 + the number of players with more points in the scope and period.
-pub fn rank_of(conn: &Connection, scope: i64, period: i64, points: i64) -> anyhow::Result<i64> {
+/// 1 + the number of players with more points on the board.
+pub fn rank_of(conn: &Connection, board: Board<'_>, points: i64) -> anyhow::Result<i64> {
     let above: i64 = conn
         .prepare_cached(
-            "SELECT COALESCE(SUM(players), 0) FROM standing_points WHERE scope = ?1 AND period = ?2 AND points > ?3",
+            "SELECT COALESCE(SUM(players), 0) FROM standing_points
+             WHERE scope = ?1 AND period = ?2 AND article = ?3 AND points > ?4",
         )?
-        .query_row([scope, period, points], |r| r.get(0))
+        .query_row(
+            params![board.scope, board.period, board.article, points],
+            |r| r.get(0),
+        )
         .context("cannot rank the player")?;
     Ok(above + 1)
 }
 
-/// How many players have a standing in the scope and period.
-pub fn players_in(conn: &Connection, scope: i64, period: i64) -> anyhow::Result<i64> {
+/// How many players have a standing on the board.
+pub fn players_in(conn: &Connection, board: Board<'_>) -> anyhow::Result<i64> {
     conn.prepare_cached(
-        "SELECT COALESCE(SUM(players), 0) FROM standing_points WHERE scope = ?1 AND period = ?2",
+        "SELECT COALESCE(SUM(players), 0) FROM standing_points
+         WHERE scope = ?1 AND period = ?2 AND article = ?3",
     )?
-    .query_row([scope, period], |r| r.get(0))
+    .query_row(params![board.scope, board.period, board.article], |r| {
+        r.get(0)
+    })
     .context("cannot count the players")
 }
 
-/// The top `limit` of a scope and period; players with equal points share a
-/// rank (1, 2, 2, 4).
-pub fn top(
-    conn: &Connection,
-    scope: i64,
-    period: i64,
-    limit: i64,
-) -> anyhow::Result<Vec<Standing>> {
+/// The top `limit` of a board; players with equal points share a rank
+/// (1, 2, 2, 4).
+pub fn top(conn: &Connection, board: Board<'_>, limit: i64) -> anyhow::Result<Vec<Standing>> {
     conn.prepare_cached(
         "SELECT s.player_id, p.display_name, s.points, s.answered, s.correct,
                 (SELECT COALESCE(SUM(players), 0) FROM standing_points o
-                 WHERE o.scope = s.scope AND o.period = s.period AND o.points > s.points) + 1
+                 WHERE o.scope = s.scope AND o.period = s.period AND o.article = s.article
+                   AND o.points > s.points) + 1
          FROM standings s JOIN players p ON p.id = s.player_id
-         WHERE s.scope = ?1 AND s.period = ?2
+         WHERE s.scope = ?1 AND s.period = ?2 AND s.article = ?3
          ORDER BY s.points DESC, s.correct DESC, s.player_id
-         LIMIT ?3",
+         LIMIT ?4",
     )?
-    .query_map([scope, period, limit], |r| {
-        Ok(Standing {
-            player_id: r.get(0)?,
-            name: r.get(1)?,
-            points: r.get(2)?,
-            answered: r.get(3)?,
-            correct: r.get(4)?,
-            rank: r.get(5)?,
-        })
-    })?
+    .query_map(
+        params![board.scope, board.period, board.article, limit],
+        |r| {
+            Ok(Standing {
+                player_id: r.get(0)?,
+                name: r.get(1)?,
+                points: r.get(2)?,
+                answered: r.get(3)?,
+                correct: r.get(4)?,
+                rank: r.get(5)?,
+            })
+        },
+    )?
     .collect::<rusqlite::Result<_>>()
     .context("cannot read the leaderboard")
+}
+
+/// When a player last answered each fact (`article/fact`, Unix ms): what a
+/// new quiz of theirs asks last.
+pub fn seen_by_player(conn: &Connection, player_id: i64) -> anyhow::Result<crate::game::Seen> {
+    seen(
+        conn,
+        "SELECT sv.question_id, MAX(a.answered_at)
+         FROM answers a JOIN served sv ON sv.id = a.served_id
+         WHERE a.player_id = ?1
+         GROUP BY sv.question_id",
+        player_id,
+    )
+}
+
+/// When a group was last asked each fact (`article/fact`, Unix ms), by the
+/// group's Telegram id.
+pub fn seen_by_chat(conn: &Connection, telegram_id: i64) -> anyhow::Result<crate::game::Seen> {
+    seen(
+        conn,
+        "SELECT sv.question_id, MAX(sv.served_at)
+         FROM chats c
+         JOIN quizzes q ON q.chat_id = c.id
+         JOIN served sv ON sv.quiz_id = q.id
+         WHERE c.telegram_id = ?1 AND sv.served_at IS NOT NULL
+         GROUP BY sv.question_id",
+        telegram_id,
+    )
+}
+
+fn seen(conn: &Connection, sql: &str, id: i64) -> anyhow::Result<crate::game::Seen> {
+    let mut out = crate::game::Seen::new();
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for row in rows {
+        let (question, at) = row.context("cannot read what was asked before")?;
+        // A fact asked as a claim and as a choice is one fact.
+        let key = crate::game::plan::fact_key(&question).to_owned();
+        let last = out.entry(key).or_insert(at);
+        *last = (*last).max(at);
+    }
+    Ok(out)
 }

@@ -72,6 +72,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../migrations/20261202000001_chat_lang.sql"
         )),
+        M::up(include_str!("../../migrations/20261203000001_articles.sql")),
     ])
 }
 

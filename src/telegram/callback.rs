@@ -1,6 +1,7 @@
-//! Callback data of the answer buttons: `a:<served question>:<option>`,
-//! short ASCII far below Telegram's 64 bytes. The data only says which
-//! button was pressed; who may press it is the service's decision.
+//! Callback data of the bot's buttons, short ASCII within Telegram's 64
+//! bytes: an answer, `a:<served question>:<option>`; an article of the
+//! catalogue, `q:<slug>`. The data only says which button was pressed; who
+//! may press it is the service's decision.
 
 use std::fmt;
 
@@ -31,6 +32,44 @@ impl AnswerButton {
 impl fmt::Display for AnswerButton {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "a:{}:{}", self.served_id, self.choice)
+    }
+}
+
+/// A pressed article button: a quiz on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleButton {
+    pub slug: String,
+}
+
+impl ArticleButton {
+    /// The button of an article, if its slug fits Telegram's limit.
+    pub fn of(slug: &str) -> Option<ArticleButton> {
+        let button = ArticleButton {
+            slug: slug.to_owned(),
+        };
+        (button.to_string().len() <= 64 && Self::slug_ok(slug)).then_some(button)
+    }
+
+    /// Reads callback data; anything but a slug of `[a-z0-9-]` is refused.
+    pub fn parse(data: &str) -> Option<ArticleButton> {
+        let slug = data.strip_prefix("q:")?;
+        Self::slug_ok(slug).then(|| ArticleButton {
+            slug: slug.to_owned(),
+        })
+    }
+
+    fn slug_ok(slug: &str) -> bool {
+        !slug.is_empty()
+            && slug.len() <= 62
+            && slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    }
+}
+
+impl fmt::Display for ArticleButton {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "q:{}", self.slug)
     }
 }
 
@@ -68,5 +107,26 @@ mod tests {
         ] {
             assert_eq!(AnswerButton::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn article_buttons_round_trip_and_refuse_what_is_no_slug() {
+        let b = ArticleButton::of("trump-paris-climate-withdrawal").expect("fits");
+        assert_eq!(ArticleButton::parse(&b.to_string()), Some(b));
+        for bad in [
+            "q:",
+            "q:Trump",
+            "q:a b",
+            "q:../x",
+            "a:1:2",
+            &format!("q:{}", "a".repeat(63)),
+        ] {
+            assert_eq!(ArticleButton::parse(bad), None, "{bad}");
+        }
+        assert_eq!(
+            ArticleButton::of(&"a".repeat(63)),
+            None,
+            "too long for Telegram"
+        );
     }
 }

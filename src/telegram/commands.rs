@@ -5,20 +5,22 @@ use teloxide::types::BotCommand;
 use teloxide::utils::command::BotCommands;
 
 use crate::i18n::Lang;
-use crate::service::Action;
+use crate::service::{Action, DEFAULT_QUIZ, QuizAsk, TopAsk};
 
 /// The commands, as typed (the descriptions users read are in i18n).
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
 #[command(rename_rule = "lowercase")]
 pub enum Command {
-    /// Welcome and the list of commands.
-    Start,
-    /// A new quiz of n questions (default 5).
+    /// Welcome and the list of commands; with an article, a quiz on it.
+    Start(String),
+    /// A new quiz of n questions (default 5), on an article.
     Quiz(String),
+    /// The published articles.
+    Articles,
     /// The player's stats.
     Me,
     /// The leaderboard.
-    Top,
+    Top(String),
     /// Stop the running quiz.
     Stop,
     /// The help.
@@ -33,11 +35,12 @@ pub fn action_of(text: Option<&str>, username: &str) -> Action {
         return Action::Other;
     };
     match command {
-        Command::Start => Action::Start,
+        Command::Start(arg) => Action::Start(slug(&arg)),
         Command::Help => Action::Help,
-        Command::Quiz(arg) => Action::Quiz(quiz_size(&arg).ok()),
+        Command::Quiz(arg) => Action::Quiz(quiz_args(&arg)),
+        Command::Articles => Action::Articles,
         Command::Me => Action::Me,
-        Command::Top => Action::Top,
+        Command::Top(arg) => Action::Top(top_args(&arg)),
         Command::Stop => Action::Stop,
         Command::Lang(arg) => Action::Lang(Lang::parse(&arg)),
     }
@@ -64,6 +67,54 @@ pub fn help(lang: Lang) -> String {
 /// Why `/quiz n` was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BadCount;
+
+/// An article's slug as typed (`None` when empty); whether the catalogue
+/// has it is the service's to say.
+fn slug(arg: &str) -> Option<String> {
+    let arg = arg.trim();
+    (!arg.is_empty()).then(|| arg.to_lowercase())
+}
+
+/// Reads the arguments of `/quiz`: a number of questions and an article's
+/// slug, either, both (in any order) or none. `None` when a number is not
+/// 1-20, or when there are more than two words.
+pub fn quiz_args(arg: &str) -> Option<QuizAsk> {
+    let mut ask = QuizAsk {
+        n: DEFAULT_QUIZ,
+        article: None,
+    };
+    let words: Vec<&str> = arg.split_whitespace().collect();
+    if words.len() > 2 {
+        return None;
+    }
+    let mut counted = false;
+    for word in words {
+        let digits = crate::arabic::normalize(word);
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+            if counted {
+                return None;
+            }
+            ask.n = quiz_size(word).ok()?;
+            counted = true;
+        } else if ask.article.is_none() {
+            ask.article = slug(word);
+        } else {
+            return None;
+        }
+    }
+    Some(ask)
+}
+
+/// Reads the argument of `/top`: nothing, `week` (or «أسبوع»), or an
+/// article's slug.
+pub fn top_args(arg: &str) -> TopAsk {
+    let arg = arg.trim();
+    let week = crate::i18n::means_week(arg);
+    TopAsk {
+        week,
+        article: if week { None } else { slug(arg) },
+    }
+}
 
 /// Reads the argument of `/quiz`: nothing for the default of 5, or 1-20
 /// (Arabic-Indic digits too).
@@ -124,7 +175,9 @@ mod tests {
         assert_eq!(names(&ar), names(&en));
         assert_eq!(
             names(&ar),
-            ["start", "quiz", "me", "top", "stop", "help", "lang"]
+            [
+                "start", "quiz", "articles", "me", "top", "stop", "help", "lang"
+            ]
         );
         for c in ar.iter().chain(&en) {
             assert!((1..=256).contains(&c.description.chars().count()));
@@ -140,8 +193,47 @@ mod tests {
 
     #[test]
     fn messages_become_actions() {
-        assert_eq!(action_of(Some("/quiz 3"), "b"), Action::Quiz(Some(3)));
+        let ask = |n: u8, article: Option<&str>| {
+            Action::Quiz(Some(QuizAsk {
+                n,
+                article: article.map(str::to_owned),
+            }))
+        };
+        assert_eq!(action_of(Some("/quiz 3"), "b"), ask(3, None));
+        assert_eq!(action_of(Some("/quiz"), "b"), ask(5, None));
+        assert_eq!(
+            action_of(Some("/quiz trump-paris 7"), "b"),
+            ask(7, Some("trump-paris"))
+        );
+        assert_eq!(
+            action_of(Some("/quiz ٧ Trump-Paris"), "b"),
+            ask(7, Some("trump-paris")),
+            "either order, any case, Arabic-Indic digits"
+        );
         assert_eq!(action_of(Some("/quiz 30"), "b"), Action::Quiz(None));
+        assert_eq!(action_of(Some("/quiz a b"), "b"), Action::Quiz(None));
+        assert_eq!(action_of(Some("/quiz 3 4"), "b"), Action::Quiz(None));
+        assert_eq!(action_of(Some("/start"), "b"), Action::Start(None));
+        assert_eq!(
+            action_of(Some("/start trump-paris"), "b"),
+            Action::Start(Some("trump-paris".into()))
+        );
+        assert_eq!(action_of(Some("/articles"), "b"), Action::Articles);
+        assert_eq!(action_of(Some("/top"), "b"), Action::Top(TopAsk::default()));
+        assert_eq!(
+            action_of(Some("/top week"), "b"),
+            Action::Top(TopAsk {
+                week: true,
+                article: None
+            })
+        );
+        assert_eq!(
+            action_of(Some("/top trump-paris"), "b"),
+            Action::Top(TopAsk {
+                week: false,
+                article: Some("trump-paris".into())
+            })
+        );
         assert_eq!(
             action_of(Some("/lang en"), "b"),
             Action::Lang(Some(Lang::En))

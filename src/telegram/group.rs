@@ -47,7 +47,6 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
             .as_ref()
             .is_some_and(|c| c.id == msg.chat.id)
             || is_admin(app, here.telegram_id, user.id.0).await?);
-    let plan = app.service.plan_for(&action);
     let round_seconds = app.round_seconds;
     let app2 = app.clone();
     app.commit(update, move |conn, now| {
@@ -57,7 +56,7 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
             &who,
             &here,
             origin,
-            (action, plan),
+            action,
             is_admin,
             round_seconds,
         )?;

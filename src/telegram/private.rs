@@ -11,10 +11,11 @@ use std::sync::Arc;
 
 use teloxide::types::{CallbackQuery, Message};
 
-use super::callback::AnswerButton;
+use super::callback::{AnswerButton, ArticleButton};
 use super::commands::action_of;
 use super::dispatch::Received;
 use super::{App, render};
+use crate::service::{Action, DEFAULT_QUIZ, QuizAsk};
 
 /// A message in a private chat: a command, or anything else (a hint).
 pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyhow::Result<()> {
@@ -23,14 +24,11 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
     };
     let who = App::identity(user);
     let chat = msg.chat.id.0;
-    let origin = (chat, i64::from(msg.id.0));
+    let origin = (chat, Some(i64::from(msg.id.0)));
     let action = action_of(msg.text(), &app.username);
-    let plan = app.service.plan_for(&action);
     let app2 = app.clone();
     app.commit(update, move |conn, now| {
-        let reply = app2
-            .service
-            .private(conn, now, &who, origin, (action, plan))?;
+        let reply = app2.service.private(conn, now, &who, origin, action)?;
         Ok(((), render::private_reply(chat, &reply)))
     })
     .await
@@ -41,6 +39,23 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
 /// committed; the card and the next question come in one edit.
 pub async fn on_press(app: &Arc<App>, update: &Received, q: CallbackQuery) -> anyhow::Result<()> {
     let who = App::identity(&q.from);
+    // An article of the catalogue: a quiz on it, as `/quiz <slug>` would.
+    if let Some(article) = q.data.as_deref().and_then(ArticleButton::parse) {
+        let chat = chat_of(&q);
+        let action = Action::Quiz(Some(QuizAsk {
+            n: DEFAULT_QUIZ,
+            article: Some(article.slug),
+        }));
+        let app2 = app.clone();
+        return app
+            .commit_press(update, &q.id, move |conn, now| {
+                let reply = app2
+                    .service
+                    .private(conn, now, &who, (chat, None), action)?;
+                Ok(((String::new(), false), render::private_reply(chat, &reply)))
+            })
+            .await;
+    }
     let button = q
         .data
         .as_deref()

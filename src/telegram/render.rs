@@ -7,14 +7,14 @@
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, User};
 use teloxide::utils::html::escape;
 
-use super::callback::AnswerButton;
+use super::callback::{AnswerButton, ArticleButton};
 use super::commands;
 use super::request::{Request, RoundPoll};
 use crate::i18n::Lang;
 use crate::quiz::{Form, Question};
 use crate::service::{
-    After, AnswerOutcome, ArticleInfo, Asked, Closed, Leaderboard, Podium, Pressed, QuizState,
-    QuizSummary, Recorded, Reply, Round, RoundResult, Said, Standing, Stats, Step,
+    After, AnswerOutcome, ArticleInfo, ArticleLine, Asked, Closed, Leaderboard, Podium, Pressed,
+    QuizState, QuizSummary, Recorded, Reply, Round, RoundResult, Said, Standing, Stats, Step,
 };
 
 /// Telegram's limit on a message's text, in characters.
@@ -91,8 +91,9 @@ pub fn name_html(name: &str) -> String {
 pub fn question(lang: Lang, asked: &Asked) -> (String, InlineKeyboardMarkup) {
     let q = &asked.question;
     let mut text = format!(
-        "<b>{}</b>\n{}",
+        "<b>{}</b>\n{}\n{}",
         lang.question_of(asked.position + 1, asked.total),
+        escape(&lang.about_article(title_in(lang, &asked.article))),
         escape(&q.stem)
     );
     let gloss = q.gloss.as_ref().filter(|_| lang.is_en());
@@ -190,16 +191,63 @@ fn explanation_within(lang: Lang, q: &Question, article: &ArticleInfo, max_quote
     {
         text.push_str(&format!(" <i>({})</i>", escape(en)));
     }
-    let title = match lang {
-        Lang::En => article.title_en.as_deref().unwrap_or(&article.title),
-        Lang::Ar => &article.title,
-    };
+    let title = title_in(lang, article);
     text.push_str(&format!(
         "\n<blockquote>{}</blockquote>\n{}",
         escape(&cut(&q.quote, max_quote)),
         escape(&lang.source(title, q.paragraph))
     ));
     text
+}
+
+/// An article's title in a language: the English one where there is one.
+fn title_in(lang: Lang, article: &ArticleInfo) -> &str {
+    match lang {
+        Lang::En => article.title_en.as_deref().unwrap_or(&article.title),
+        Lang::Ar => &article.title,
+    }
+}
+
+/// A leaderboard's title: of a group or not, this week or all time, of one
+/// article or all.
+fn board_title(lang: Lang, group: bool, week: bool, article: Option<&ArticleInfo>) -> String {
+    let base = lang.leaderboard_title(group, week);
+    match article {
+        Some(a) => lang.article_board_title(base, title_in(lang, a)),
+        None => base.to_owned(),
+    }
+}
+
+/// The catalogue, one line per article.
+fn articles(lang: Lang, head: &str, list: &[ArticleLine]) -> String {
+    let mut text = format!("<b>{}</b>\n", escape(head));
+    for (i, line) in list.iter().enumerate() {
+        let e = &line.entry;
+        text.push_str(&format!(
+            "{}. {}\n   <code>{}</code>\n",
+            i + 1,
+            escape(&lang.article_line(
+                title_in(lang, &e.info),
+                e.date.as_deref(),
+                e.questions,
+                line.answered
+            )),
+            escape(&e.slug)
+        ));
+    }
+    fit(text)
+}
+
+/// A button per article, each starting a quiz on it.
+fn article_buttons(lang: Lang, list: &[ArticleLine]) -> InlineKeyboardMarkup {
+    let rows = list.iter().filter_map(|line| {
+        let data = ArticleButton::of(&line.entry.slug)?;
+        Some(vec![InlineKeyboardButton::callback(
+            cut(title_in(lang, &line.entry.info), 64),
+            data.to_string(),
+        )])
+    });
+    InlineKeyboardMarkup::new(rows)
 }
 
 /// The end of a quiz.
@@ -343,12 +391,30 @@ pub fn private_reply(chat: i64, reply: &Reply) -> Vec<Request> {
             return vec![Request::message(chat, text, Some(keyboard))];
         }
         Said::Stats(s) => stats(lang, s),
-        Said::Top(board) => leaderboard(
+        Said::Top {
+            board,
+            week,
+            article,
+        } => leaderboard(
             lang,
-            lang.leaderboard_title(false, false),
+            &board_title(lang, false, *week, article.as_ref().map(|a| &a.info)),
             board,
             Some(reply.player.id),
         ),
+        Said::Articles(list) => {
+            let text = format!(
+                "{}\n{}",
+                articles(lang, lang.articles_title(), list),
+                lang.articles_pick()
+            );
+            return vec![Request::message(
+                chat,
+                text,
+                Some(article_buttons(lang, list)),
+            )];
+        }
+        Said::UnknownArticle(list) => articles(lang, lang.unknown_article(), list),
+        Said::NoArticles => lang.no_articles().to_owned(),
         Said::Stopped(s) => summary(lang, s),
         Said::NoQuiz => lang.no_quiz_running().to_owned(),
         Said::LangSet => lang.lang_set().to_owned(),
@@ -399,12 +465,23 @@ pub fn group_reply(chat: i64, reply: &Reply) -> Vec<Request> {
         Said::QuizSizeHint => lang.quiz_size_hint().to_owned(),
         Said::AlreadyRunning => lang.already_running().to_owned(),
         Said::Stats(s) => format!("{name}\n{}", stats(lang, s)),
-        Said::Top(board) => leaderboard(
+        Said::Top {
+            board,
+            week,
+            article,
+        } => leaderboard(
             lang,
-            lang.leaderboard_title(true, false),
+            &board_title(lang, true, *week, article.as_ref().map(|a| &a.info)),
             board,
             Some(reply.player.id),
         ),
+        Said::Articles(list) => format!(
+            "{}\n{}",
+            articles(lang, lang.articles_title(), list),
+            lang.articles_group_hint()
+        ),
+        Said::UnknownArticle(list) => articles(lang, lang.unknown_article(), list),
+        Said::NoArticles => lang.no_articles().to_owned(),
         Said::GroupNotRunning => lang.group_not_running().to_owned(),
         Said::StopNotAllowed => lang.stop_not_allowed().to_owned(),
         Said::LangSet => lang.group_lang_set().to_owned(),
@@ -695,6 +772,7 @@ mod tests {
             position: 0,
             total: 1,
             question: claim,
+            article: ArticleInfo::default(),
             again: false,
             message_id: None,
         };

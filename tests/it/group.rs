@@ -287,7 +287,11 @@ async fn a_quiz_left_running_long_ago_is_closed_cleanly_at_start() {
             group: true,
             title: None,
         };
-        let plan = service.plan(3);
+        let plan = service.plan(
+            &service.catalog().newest().expect("an article").slug.clone(),
+            &Default::default(),
+            3,
+        );
         service
             .store()
             .write(move |conn| {

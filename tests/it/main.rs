@@ -13,6 +13,7 @@ mod bank;
 mod bot;
 mod bot_binary;
 mod botapi;
+mod catalogue;
 mod cli_questions;
 mod crash;
 mod delivery;

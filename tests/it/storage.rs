@@ -22,7 +22,7 @@ async fn play(app: &TestApp, player: i64, chat: Option<&ChatRef>, answers: &[boo
     let n = u8::try_from(answers.len()).expect("small");
     let (quiz, _) = app
         .service
-        .start_solo(player, chat, n, None)
+        .start_solo(player, chat, n, None, None)
         .await
         .expect("start");
     for &right in answers {
@@ -56,8 +56,9 @@ fn assert_score_counts_agree(db: &std::path::Path) {
     let wrong: i64 = query(
         db,
         "SELECT COUNT(*) FROM (
-             SELECT scope, period, points, COUNT(*) AS n FROM standings GROUP BY scope, period, points
-         ) s FULL OUTER JOIN standing_points p USING (scope, period, points)
+             SELECT scope, period, article, points, COUNT(*) AS n FROM standings
+             GROUP BY scope, period, article, points
+         ) s FULL OUTER JOIN standing_points p USING (scope, period, article, points)
          WHERE s.n IS NOT p.players",
     );
     assert_eq!(wrong, 0, "standing_points disagrees with standings");
@@ -178,7 +179,7 @@ async fn a_solo_quiz_scores_streaks_and_refuses_what_it_must() {
     let omar = app.player("Omar").await;
     let (quiz, replaced) = app
         .service
-        .start_solo(amal.id, None, 4, None)
+        .start_solo(amal.id, None, 4, None, None)
         .await
         .expect("start");
     assert!(replaced.is_none());
@@ -277,7 +278,7 @@ async fn a_new_solo_quiz_stops_the_running_one() {
     let p = app.player("Huda").await;
     let (first, _) = app
         .service
-        .start_solo(p.id, None, 3, None)
+        .start_solo(p.id, None, 3, None, None)
         .await
         .expect("start");
     let asked = ask(&app.service, first, p.id).await;
@@ -287,7 +288,7 @@ async fn a_new_solo_quiz_stops_the_running_one() {
         .expect("answer");
     let (second, replaced) = app
         .service
-        .start_solo(p.id, None, 3, None)
+        .start_solo(p.id, None, 3, None, None)
         .await
         .expect("start");
     assert_ne!(first, second);
@@ -346,7 +347,7 @@ async fn leaderboards_order_ties_and_show_my_rank_outside_the_top() {
     let board = app
         .service
         .boards()
-        .leaderboard(Scope::Global, Period::AllTime, 10, Some(d.id))
+        .leaderboard(Scope::Global, Period::AllTime, None, 10, Some(d.id))
         .await
         .expect("board");
     let lines: Vec<(i64, &str, i64)> = board
@@ -363,7 +364,7 @@ async fn leaderboards_order_ties_and_show_my_rank_outside_the_top() {
     let top2 = app
         .service
         .boards()
-        .leaderboard(Scope::Global, Period::AllTime, 2, Some(d.id))
+        .leaderboard(Scope::Global, Period::AllTime, None, 2, Some(d.id))
         .await
         .expect("board");
     assert_eq!(top2.rows.len(), 2);
@@ -393,7 +394,7 @@ async fn weekly_and_chat_leaderboards_count_only_their_answers() {
     let week = app
         .service
         .boards()
-        .leaderboard(Scope::Global, Period::ThisWeek, 10, None)
+        .leaderboard(Scope::Global, Period::ThisWeek, None, 10, None)
         .await
         .expect("board");
     let lines: Vec<(&str, i64)> = week
@@ -409,7 +410,7 @@ async fn weekly_and_chat_leaderboards_count_only_their_answers() {
     let all = app
         .service
         .boards()
-        .leaderboard(Scope::Global, Period::AllTime, 10, None)
+        .leaderboard(Scope::Global, Period::AllTime, None, 10, None)
         .await
         .expect("board");
     let lines: Vec<(&str, i64)> = all
@@ -421,7 +422,7 @@ async fn weekly_and_chat_leaderboards_count_only_their_answers() {
     let chat = app
         .service
         .boards()
-        .leaderboard(Scope::Chat(-100_123), Period::AllTime, 10, Some(a.id))
+        .leaderboard(Scope::Chat(-100_123), Period::AllTime, None, 10, Some(a.id))
         .await
         .expect("board");
     let lines: Vec<(&str, i64)> = chat
@@ -438,7 +439,7 @@ async fn weekly_and_chat_leaderboards_count_only_their_answers() {
     let unknown = app
         .service
         .boards()
-        .leaderboard(Scope::Chat(42), Period::AllTime, 10, None)
+        .leaderboard(Scope::Chat(42), Period::AllTime, None, 10, None)
         .await
         .expect("board");
     assert!(unknown.rows.is_empty());
@@ -461,7 +462,7 @@ async fn concurrent_answers_with_duplicates_count_exactly_once() {
         tasks.push(tokio::spawn(async move {
             let (quiz, _) = app
                 .service
-                .start_solo(player, None, QUESTIONS, None)
+                .start_solo(player, None, QUESTIONS, None, None)
                 .await?;
             let (mut recorded, mut duplicates) = (0, 0);
             loop {
@@ -501,7 +502,7 @@ async fn concurrent_answers_with_duplicates_count_exactly_once() {
     assert_eq!(answers, i64::try_from(recorded).expect("small"));
     let answered: i64 = query(
         &app.db,
-        "SELECT SUM(answered) FROM standings WHERE scope = 0 AND period = 0",
+        "SELECT SUM(answered) FROM standings WHERE scope = 0 AND period = 0 AND article = ''",
     );
     assert_eq!(answered, answers, "the standings agree with the answers");
     assert_score_counts_agree(&app.db);

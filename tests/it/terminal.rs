@@ -166,7 +166,7 @@ async fn an_acknowledged_answer_survives_sigkill() {
     assert_eq!(answers, 1);
     let answered: i64 = crate::helpers::query(
         &db,
-        "SELECT answered FROM standings WHERE scope = 0 AND period = 0",
+        "SELECT answered FROM standings WHERE scope = 0 AND period = 0 AND article = ''",
     );
     assert_eq!(answered, 1);
     let running: String = crate::helpers::query(&db, "SELECT state FROM quizzes");

@@ -1,0 +1,326 @@
+//! The catalogue of articles (issue 14): `/articles`, a quiz about one
+//! article that never mixes two, facts a player has not answered first, a
+//! group that gets facts it has not had, and leaderboards of one article or
+//! of this week; `play --article` and `leaderboard --article` too. The
+//! repository's folder holds two articles: the seed (2024) and the Paris
+//! agreement (2017).
+
+use std::collections::HashSet;
+
+use factquiz::config::SendLimits;
+
+use crate::bot::{Running, press, question, right_option};
+use crate::botapi::{BOT_USERNAME, BotApi, Call, Chat, User};
+use crate::helpers::{factquiz, query_all, query_with, run_with_input};
+
+const SEED: &str = "putin-north-korea-visit";
+const PARIS: &str = "trump-paris-climate-withdrawal";
+
+/// The articles of the questions a quiz serves.
+fn articles_of_quiz(bot: &Running, quiz: i64) -> HashSet<String> {
+    query_all::<String>(
+        &bot.db,
+        &format!("SELECT question_id FROM served WHERE quiz_id = {quiz}"),
+    )
+    .into_iter()
+    .map(|id| id.split('/').next().unwrap_or_default().to_owned())
+    .collect()
+}
+
+/// The facts (`article/fact`) a quiz serves.
+fn facts_of_quiz(bot: &Running, quiz: i64) -> HashSet<String> {
+    query_all::<String>(
+        &bot.db,
+        &format!("SELECT question_id FROM served WHERE quiz_id = {quiz}"),
+    )
+    .into_iter()
+    .map(|id| id.trim_end_matches("/claim").to_owned())
+    .collect()
+}
+
+/// The quiz a question message belongs to.
+fn quiz_of(bot: &Running, q: &Call) -> i64 {
+    query_with(
+        &bot.db,
+        "SELECT quiz_id FROM served WHERE id = ?1",
+        [crate::bot::served_of(q)],
+    )
+}
+
+/// Answers every question of a private quiz, right.
+async fn play_through(bot: &Running, user: &User, mut q: Call) {
+    loop {
+        let choice = right_option(bot, &q);
+        let (_, card) = press(&bot.api, user, &q, choice).await;
+        if card.buttons().is_empty() {
+            return;
+        }
+        q = card;
+    }
+}
+
+#[tokio::test]
+async fn articles_newest_first_and_a_quiz_never_mixes_them() {
+    let bot = Running::start().await;
+    let api = &bot.api;
+    let user = User::new(901, "Hana", "ar");
+    let chat = Chat::private(&user);
+
+    let mark = api.mark();
+    api.message(&chat, &user, "/articles");
+    let list = api
+        .wait_for(mark, "the catalogue", |c| c.method == "sendmessage")
+        .await;
+    let text = list.text();
+    let (seed_at, paris_at) = (
+        text.find("بوتين يصل إلى كوريا الشمالية")
+            .expect("the seed is listed"),
+        text.find("ترامب يعلن انسحاب")
+            .expect("the Paris article is listed"),
+    );
+    assert!(seed_at < paris_at, "newest first: {text}");
+    assert!(
+        text.contains("2024-06-18") && text.contains("أجبت عن 0"),
+        "{text}"
+    );
+    assert_eq!(
+        list.buttons(),
+        [format!("q:{SEED}"), format!("q:{PARIS}")],
+        "a button per article"
+    );
+
+    // A press on the Paris button: a quiz on it, its card naming it.
+    let mark = api.mark();
+    api.press(&user, &list, &format!("q:{PARIS}"));
+    let q = question(api, mark, chat.id).await;
+    assert!(q.text().contains("📰 «ترامب يعلن انسحاب"), "{}", q.text());
+    assert_eq!(
+        articles_of_quiz(&bot, quiz_of(&bot, &q)),
+        [PARIS.to_owned()].into()
+    );
+    play_through(&bot, &user, q).await;
+
+    // `/quiz` alone is the newest article; `/quiz <slug> n` the one named.
+    let mark = api.mark();
+    api.message(&chat, &user, "/quiz 4");
+    let q = question(api, mark, chat.id).await;
+    assert_eq!(
+        articles_of_quiz(&bot, quiz_of(&bot, &q)),
+        [SEED.to_owned()].into()
+    );
+    assert!(q.text().contains("📰 «بوتين يصل"), "{}", q.text());
+    let mark = api.mark();
+    api.message(&chat, &user, &format!("/quiz {PARIS} 3"));
+    let q = question(api, mark, chat.id).await;
+    let quiz = quiz_of(&bot, &q);
+    assert_eq!(articles_of_quiz(&bot, quiz), [PARIS.to_owned()].into());
+    assert_eq!(facts_of_quiz(&bot, quiz).len(), 3);
+
+    // A name the catalogue does not have: the list, politely.
+    let mark = api.mark();
+    api.message(&chat, &user, "/quiz no-such-article");
+    let reply = api
+        .wait_for(mark, "the list", |c| c.method == "sendmessage")
+        .await;
+    assert!(
+        reply.text().contains("لا يوجد مقال بهذا الاسم"),
+        "{}",
+        reply.text()
+    );
+    assert!(reply.text().contains(PARIS) && reply.text().contains(SEED));
+
+    // The catalogue counts what was answered.
+    let mark = api.mark();
+    api.message(&chat, &user, "/articles");
+    let list = api
+        .wait_for(mark, "the catalogue again", |c| c.method == "sendmessage")
+        .await;
+    assert!(list.text().contains("أجبت عن 5"), "{}", list.text());
+    api.assert_valid();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_player_gets_the_facts_they_have_not_answered_first() {
+    let bot = Running::start().await;
+    let api = &bot.api;
+    let user = User::new(902, "Iyad", "en");
+    let chat = Chat::private(&user);
+    let corpus = factquiz::facts::Corpus::load(&crate::helpers::questions_dir()).expect("load");
+    let all: HashSet<String> = corpus
+        .articles
+        .iter()
+        .filter(|a| a.article.slug() == PARIS)
+        .flat_map(|a| a.facts.iter().filter(|f| !f.review))
+        .map(|f| format!("{PARIS}/{}", f.id))
+        .collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    // Until every fact has been asked once, each quiz asks only new ones;
+    // the one that runs out asks every fact left, then some again.
+    for round in 0..all.len().div_ceil(5) + 1 {
+        let mark = api.mark();
+        api.message(&chat, &user, &format!("/quiz {PARIS} 5"));
+        let q = question(api, mark, chat.id).await;
+        let facts = facts_of_quiz(&bot, quiz_of(&bot, &q));
+        assert_eq!(facts.len(), 5.min(all.len()));
+        let left: HashSet<String> = all.difference(&seen).cloned().collect();
+        if left.len() >= 5 {
+            assert!(
+                facts.is_disjoint(&seen),
+                "quiz {round}: asked again {:?} though unanswered facts remain",
+                facts.intersection(&seen).collect::<Vec<_>>()
+            );
+        } else {
+            assert!(
+                facts.is_superset(&left),
+                "quiz {round}: the facts left first"
+            );
+        }
+        seen.extend(facts);
+        play_through(&bot, &user, q).await;
+    }
+    assert_eq!(seen, all, "every fact asked");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_group_gets_the_facts_it_has_not_had_and_its_boards_by_article_and_week() {
+    let bot = Running::start_with(BotApi::start().await, SendLimits::Off, 5, None).await;
+    let api = &bot.api;
+    let group = Chat::supergroup(-100_901);
+    let member = User::new(903, "Jad", "ar");
+    let mut had: HashSet<String> = HashSet::new();
+    for round in 0..2 {
+        let mark = api.mark();
+        api.message(&group, &member, &format!("/quiz@{BOT_USERNAME} {PARIS} 2"));
+        for _ in 0..2 {
+            let poll = api
+                .wait_for(mark, "a poll", |c| {
+                    c.method == "sendpoll"
+                        && c.chat() == group.id
+                        && !had.contains(&c.body["question"].to_string())
+                })
+                .await;
+            had.insert(poll.body["question"].to_string());
+            let right = usize::try_from(poll.body["correct_option_id"].as_u64().expect("quiz"))
+                .expect("index");
+            api.poll_answer(&api.poll_id_of(&poll), &member, right);
+        }
+        api.wait_for(mark, "the podium", |c| {
+            c.method == "sendmessage" && c.chat() == group.id && c.text().contains("🏆")
+        })
+        .await;
+        let quizzes: Vec<i64> = query_all(
+            &bot.db,
+            "SELECT id FROM quizzes WHERE mode = 'group' ORDER BY id",
+        );
+        assert_eq!(quizzes.len(), round + 1);
+        let facts = facts_of_quiz(&bot, quizzes[round]);
+        assert!(articles_of_quiz(&bot, quizzes[round]) == [PARIS.to_owned()].into());
+        if round == 1 {
+            let first = facts_of_quiz(&bot, quizzes[0]);
+            assert!(
+                facts.is_disjoint(&first),
+                "the group had {first:?}, got {facts:?}"
+            );
+        }
+    }
+
+    // The group's board of this article, and of this week.
+    let mark = api.mark();
+    api.message(&group, &member, &format!("/top@{BOT_USERNAME} {PARIS}"));
+    let board = api
+        .wait_for(mark, "the article's board", |c| {
+            c.method == "sendmessage" && c.chat() == group.id
+        })
+        .await;
+    assert!(
+        board.text().contains("ترامب يعلن انسحاب"),
+        "{}",
+        board.text()
+    );
+    assert!(board.text().contains("Jad"), "{}", board.text());
+    let mark = api.mark();
+    api.message(&group, &member, &format!("/top@{BOT_USERNAME} {SEED}"));
+    let empty = api
+        .wait_for(mark, "the other article's board", |c| {
+            c.method == "sendmessage" && c.chat() == group.id
+        })
+        .await;
+    assert!(
+        !empty.text().contains("Jad"),
+        "nobody played it: {}",
+        empty.text()
+    );
+    let mark = api.mark();
+    api.message(&group, &member, &format!("/top@{BOT_USERNAME} week"));
+    let week = api
+        .wait_for(mark, "this week's board", |c| {
+            c.method == "sendmessage" && c.chat() == group.id
+        })
+        .await;
+    assert!(
+        week.text().contains("هذا الأسبوع") && week.text().contains("Jad"),
+        "{}",
+        week.text()
+    );
+    api.assert_valid();
+    bot.stop().await;
+}
+
+#[test]
+fn play_and_leaderboard_take_an_article() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("cli.db");
+    let url = db.to_str().expect("path");
+    let (code, out, err) = run_with_input(
+        factquiz().env("DATABASE_URL", url).args([
+            "play",
+            "--name",
+            "Kamal",
+            "--questions",
+            "2",
+            "--article",
+            PARIS,
+        ]),
+        "1\n1\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("📰"), "the question names its article: {out}");
+    let articles: Vec<String> = query_all(
+        &db,
+        "SELECT DISTINCT substr(question_id, 1, instr(question_id, '/') - 1) FROM served",
+    );
+    assert_eq!(articles, [PARIS]);
+    let (code, out, _) = run_with_input(
+        factquiz()
+            .env("DATABASE_URL", url)
+            .args(["leaderboard", "--article", PARIS]),
+        "",
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("Kamal"), "{out}");
+    let (code, out, _) = run_with_input(
+        factquiz()
+            .env("DATABASE_URL", url)
+            .args(["leaderboard", "--article", SEED]),
+        "",
+    );
+    assert_eq!(code, 0);
+    assert!(!out.contains("Kamal"), "{out}");
+    let (code, _, err) = run_with_input(
+        factquiz().env("DATABASE_URL", url).args([
+            "play",
+            "--name",
+            "Kamal",
+            "--article",
+            "nowhere",
+        ]),
+        "",
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("there is no article `nowhere`") && err.contains(PARIS),
+        "{err}"
+    );
+}
