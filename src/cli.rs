@@ -92,6 +92,19 @@ pub enum Command {
         #[arg(long, default_value = "ar", value_parser = parse_lang)]
         lang: Lang,
     },
+    /// How readers did on each fact: times asked, the share answered right,
+    /// the wrong option chosen most, the median answer time.
+    Stats {
+        /// One article only, by its folder's name.
+        #[arg(long)]
+        article: Option<String>,
+        /// One JSON object per fact, for scripts.
+        #[arg(long)]
+        json: bool,
+        /// Language of the headings: ar or en.
+        #[arg(long, default_value = "ar", value_parser = parse_lang)]
+        lang: Lang,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -422,4 +435,45 @@ fn refuse_reviewed(facts_path: &Path) -> anyhow::Result<()> {
 /// The questions folder of a command: its argument, or the configured one.
 pub fn questions_dir(arg: Option<PathBuf>) -> PathBuf {
     arg.unwrap_or_else(config::questions_dir)
+}
+
+/// `stats`: per fact, from the database alone.
+pub async fn stats(
+    article: Option<String>,
+    json: bool,
+    lang: Lang,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let store = open_store().await?;
+    let facts = store
+        .read(move |conn| crate::service::newsroom::fact_stats(conn, article.as_deref()))
+        .await;
+    store.close().await;
+    let facts = facts?;
+    if json {
+        for f in &facts {
+            writeln!(out, "{}", serde_json::to_string(f)?)?;
+        }
+        return Ok(());
+    }
+    if facts.is_empty() {
+        writeln!(out, "{}", lang.no_fact_stats())?;
+        return Ok(());
+    }
+    writeln!(out, "{}", lang.fact_stats_heading())?;
+    for f in &facts {
+        writeln!(
+            out,
+            "{}",
+            lang.fact_stats_line(
+                &format!("{}/{}", f.article, f.fact),
+                f.asked,
+                f.answers,
+                f.right_share,
+                f.top_wrong.as_ref().map(|(t, n)| (t.as_str(), *n)),
+                f.median_ms,
+            )
+        )?;
+    }
+    Ok(())
 }

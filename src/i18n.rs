@@ -468,6 +468,43 @@ impl Lang {
         }
     }
 
+    // ── the newsroom's view ────────────────────────────────────────────────
+
+    pub fn no_fact_stats(self) -> &'static str {
+        self.pick("لم يُطرح أي سؤال بعد.", "No question has been asked yet.")
+    }
+
+    pub fn fact_stats_heading(self) -> &'static str {
+        self.pick(
+            "الحقيقة · طُرح · إجابات · صحيحة · الخطأ الأكثر اختيارا · الوقت الوسيط",
+            "fact · asked · answers · right · wrong option chosen most · median time",
+        )
+    }
+
+    /// One fact's line of `factquiz stats`.
+    pub fn fact_stats_line(
+        self,
+        fact: &str,
+        asked: i64,
+        answers: i64,
+        right: Option<f64>,
+        top_wrong: Option<(&str, i64)>,
+        median_ms: Option<i64>,
+    ) -> String {
+        let right = right.map_or_else(|| "-".to_owned(), |r| format!("{:.0}%", r * 100.0));
+        #[allow(clippy::cast_precision_loss, reason = "a time in ms, shown to a tenth")]
+        let median = median_ms.map_or_else(
+            || "-".to_owned(),
+            |ms| format!("{:.1}s", ms as f64 / 1000.0),
+        );
+        let wrong = match (self, top_wrong) {
+            (_, None) => "-".to_owned(),
+            (Lang::Ar, Some((text, n))) => format!("«{text}» ({n})"),
+            (Lang::En, Some((text, n))) => format!("“{text}” ({n})"),
+        };
+        format!("{fact} · {asked} · {answers} · {right} · {wrong} · {median}")
+    }
+
     // ── the catalogue ──────────────────────────────────────────────────────
 
     pub fn articles_title(self) -> &'static str {

@@ -118,6 +118,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             played?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Stats {
+            article,
+            json,
+            lang,
+        } => {
+            cli::stats(article, json, lang, &mut out).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Leaderboard {
             chat,
             limit,

@@ -32,6 +32,7 @@ use crate::store::{self, Store};
 pub mod boards;
 pub mod chat;
 pub mod group;
+pub mod newsroom;
 pub mod solo;
 pub use chat::{
     Action, ArticleLine, DEFAULT_QUIZ, Pressed, QuizAsk, Reply, RoundRef, Said, TopAsk,

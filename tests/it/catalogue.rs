@@ -308,6 +308,39 @@ fn play_and_leaderboard_take_an_article() {
     );
     assert_eq!(code, 0);
     assert!(!out.contains("Kamal"), "{out}");
+    // The newsroom's view of what Kamal answered.
+    let (code, out, err) = run_with_input(
+        factquiz()
+            .env("DATABASE_URL", url)
+            .args(["stats", "--article", PARIS, "--json"]),
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    for fact in &lines {
+        assert_eq!(fact["article"], PARIS);
+        assert_eq!(
+            (fact["asked"].as_i64(), fact["answers"].as_i64()),
+            (Some(1), Some(1))
+        );
+        let right = fact["right_share"].as_f64().expect("a share");
+        assert!(right == 0.0 || right == 1.0, "{fact}");
+        assert_eq!(fact["top_wrong"].is_null(), right == 1.0, "{fact}");
+        assert!(fact["median_ms"].as_i64().is_some(), "{fact}");
+    }
+    let (code, out, _) = run_with_input(
+        factquiz()
+            .env("DATABASE_URL", url)
+            .args(["stats", "--lang", "en"]),
+        "",
+    );
+    assert_eq!(code, 0);
+    assert!(out.starts_with("fact · asked · answers"), "{out}");
+    assert!(out.contains(&format!("{PARIS}/")), "{out}");
     let (code, _, err) = run_with_input(
         factquiz().env("DATABASE_URL", url).args([
             "play",
