@@ -370,7 +370,7 @@ impl Lang {
     // ── commands ───────────────────────────────────────────────────────────
 
     /// The commands and what each does, in the menu's order.
-    pub fn commands(self) -> [(&'static str, &'static str); 8] {
+    pub fn commands(self) -> [(&'static str, &'static str); 10] {
         match self {
             Lang::Ar => [
                 ("start", "ترحيب وقائمة الأوامر"),
@@ -385,6 +385,11 @@ impl Lang {
                     "أفضل عشرة لاعبين وترتيبك بينهم: /top، /top week لهذا الأسبوع، /top اسم-المقال",
                 ),
                 ("stop", "إيقاف الاختبار الجاري"),
+                (
+                    "share",
+                    "رابطان لمشاركة اختبار عن أحدث مقال (أو /share اسم-المقال): لصديق أو لمجموعة",
+                ),
+                ("forget", "حذف كل ما يحفظه البوت عنك، بعد التأكيد"),
                 ("help", "هذه المساعدة"),
                 (
                     "lang",
@@ -404,6 +409,14 @@ impl Lang {
                     "The top ten players and your rank: /top, /top week for this week, /top article-name",
                 ),
                 ("stop", "Stop the running quiz"),
+                (
+                    "share",
+                    "Two links to share a quiz on the newest article (or /share article-name): with a friend or a group",
+                ),
+                (
+                    "forget",
+                    "Delete everything the bot keeps of you, once you confirm",
+                ),
                 ("help", "This help"),
                 (
                     "lang",
@@ -466,6 +479,54 @@ impl Lang {
             Lang::Ar => format!("{base} · «{article}»"),
             Lang::En => format!("{base} · “{article}”"),
         }
+    }
+
+    // ── sharing and privacy ────────────────────────────────────────────────
+
+    /// The links that start a quiz on an article: in a private chat, and in
+    /// a group the bot is added to.
+    pub fn share(self, title: &str, private: &str, group: &str) -> String {
+        match self {
+            Lang::Ar => format!(
+                "🔗 اختبار عن «{title}»:\nلصديق: {private}\nلمجموعة (يضيف البوت إليها ويبدأ الاختبار): {group}"
+            ),
+            Lang::En => format!(
+                "🔗 A quiz on “{title}”:\nFor a friend: {private}\nFor a group (adds the bot and starts the quiz): {group}"
+            ),
+        }
+    }
+
+    pub fn forget_ask(self) -> &'static str {
+        self.pick(
+            "⚠️ سيحذف هذا إجاباتك ونقاطك ومكانك في كل ترتيب وملفك، ولا يمكن التراجع عنه. هل تريد الحذف؟",
+            "⚠️ This deletes your answers, your points, your place on every leaderboard and your profile, and cannot be undone. Delete?",
+        )
+    }
+
+    pub fn forget_yes(self) -> &'static str {
+        self.pick("نعم، احذف كل شيء", "Yes, delete everything")
+    }
+
+    pub fn forget_no(self) -> &'static str {
+        self.pick("لا، أبقِ بياناتي", "No, keep my data")
+    }
+
+    pub fn forgotten(self) -> &'static str {
+        self.pick(
+            "🗑️ حُذفت إجاباتك ونقاطك وملفك. إن كتبت للبوت من جديد فستبدأ من الصفر.",
+            "🗑️ Your answers, points and profile are deleted. If you write to the bot again, you start from zero.",
+        )
+    }
+
+    pub fn forget_kept(self) -> &'static str {
+        self.pick("لم يُحذف شيء.", "Nothing was deleted.")
+    }
+
+    pub fn private_only(self) -> &'static str {
+        self.pick(
+            "هذا الأمر في المحادثة الخاصة مع البوت فقط.",
+            "This command works only in a private chat with the bot.",
+        )
     }
 
     // ── the newsroom's view ────────────────────────────────────────────────

@@ -30,6 +30,10 @@ pub enum Action {
     Stop,
     /// `/lang x`: `None` when x is no language.
     Lang(Option<Lang>),
+    /// `/share [slug]`: links to a quiz on an article (the newest).
+    Share(Option<String>),
+    /// `/forget`: delete everything of the player, once confirmed.
+    Forget,
     /// Any other message.
     Other,
 }
@@ -106,6 +110,16 @@ pub enum Said {
     UnknownArticle(Vec<ArticleLine>),
     /// Nothing is published: no quiz to play.
     NoArticles,
+    /// Links that start a quiz on an article, privately or in a group.
+    Share(ArticleEntry),
+    /// `/forget`: are you sure? (buttons)
+    ForgetAsk,
+    /// The player's data is deleted.
+    Forgotten,
+    /// The player chose to keep it.
+    ForgetKept,
+    /// Said in a group, done only in a private chat.
+    PrivateOnly,
     /// The player's quiz, stopped.
     Stopped(QuizSummary),
     NoQuiz,
@@ -288,6 +302,34 @@ impl Service {
                 player.lang = chosen;
                 Said::LangSet
             }
+            Action::Share(slug) => match self.article_of(conn, player.id, slug.as_deref())? {
+                Ok(entry) => Said::Share(entry),
+                Err(said) => said,
+            },
+            Action::Forget => Said::ForgetAsk,
+        };
+        Ok(Reply {
+            lang: player.lang,
+            player,
+            said,
+        })
+    }
+
+    /// The answer to `/forget`'s question: `yes` deletes the player's
+    /// answers, their place on every leaderboard and their profile.
+    pub fn forget(
+        &self,
+        conn: &Connection,
+        now: i64,
+        who: &Identity,
+        yes: bool,
+    ) -> anyhow::Result<Reply> {
+        let player = enter(conn, who, now)?;
+        let said = if yes {
+            store::forget_player(conn, player.id, now)?;
+            Said::Forgotten
+        } else {
+            Said::ForgetKept
         };
         Ok(Reply {
             lang: player.lang,
@@ -356,6 +398,11 @@ impl Service {
                 lang = chosen;
                 Said::LangSet
             }
+            Action::Share(slug) => match self.article_of(conn, player.id, slug.as_deref())? {
+                Ok(entry) => Said::Share(entry),
+                Err(said) => said,
+            },
+            Action::Forget => Said::PrivateOnly,
         };
         Ok(Reply { lang, player, said })
     }

@@ -220,3 +220,54 @@ pub fn set_chat_lang(conn: &Connection, chat_id: i64, lang: Lang) -> anyhow::Res
         .context("cannot save the chat's language")?;
     Ok(())
 }
+
+/// The external id of the one player who stands in for everyone forgotten
+/// where a row of theirs must keep someone (a group quiz they started): no
+/// Telegram user id or terminal name is empty.
+const FORGOTTEN: &str = "";
+
+/// Deletes a player and what is theirs: their answers (and so their place
+/// on every leaderboard: triggers keep the counts per score), their solo
+/// quizzes, votes not counted yet, their profile. A group quiz they
+/// started stays, for its other players, started by no one.
+pub fn forget_player(conn: &Connection, player_id: i64, now: i64) -> anyhow::Result<()> {
+    let Some((origin, external_id)) = conn
+        .prepare_cached("SELECT origin, external_id FROM players WHERE id = ?1")?
+        .query_row([player_id], |r| {
+            Ok((r.get::<_, Origin>(0)?, r.get::<_, String>(1)?))
+        })
+        .optional()
+        .context("cannot read the player")?
+    else {
+        return Ok(());
+    };
+    let stand_in = upsert_player(conn, origin, FORGOTTEN, "", Lang::Ar, now)?.id;
+    if stand_in == player_id {
+        return Ok(());
+    }
+    for sql in [
+        "DELETE FROM standings WHERE player_id = ?1",
+        "DELETE FROM answers WHERE player_id = ?1",
+        "DELETE FROM answers WHERE quiz_id IN (SELECT id FROM quizzes WHERE started_by = ?1 AND mode = 'solo')",
+        "DELETE FROM served WHERE quiz_id IN (SELECT id FROM quizzes WHERE started_by = ?1 AND mode = 'solo')",
+        "DELETE FROM quizzes WHERE started_by = ?1 AND mode = 'solo'",
+    ] {
+        conn.prepare_cached(sql)?
+            .execute([player_id])
+            .context("cannot forget the player")?;
+    }
+    conn.prepare_cached("UPDATE quizzes SET started_by = ?1 WHERE started_by = ?2")?
+        .execute([stand_in, player_id])
+        .context("cannot forget the player")?;
+    if origin == Origin::Telegram
+        && let Ok(user) = external_id.parse::<i64>()
+    {
+        conn.prepare_cached("DELETE FROM votes WHERE user_id = ?1")?
+            .execute([user])
+            .context("cannot forget the player's votes")?;
+    }
+    conn.prepare_cached("DELETE FROM players WHERE id = ?1")?
+        .execute([player_id])
+        .context("cannot forget the player")?;
+    Ok(())
+}

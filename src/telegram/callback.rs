@@ -1,6 +1,6 @@
 //! Callback data of the bot's buttons, short ASCII within Telegram's 64
 //! bytes: an answer, `a:<served question>:<option>`; an article of the
-//! catalogue, `q:<slug>`. The data only says which button was pressed; who
+//! catalogue, `q:<slug>`; the answer to `/forget`, `f:yes` or `f:no`. The data only says which button was pressed; who
 //! may press it is the service's decision.
 
 use std::fmt;
@@ -70,6 +70,32 @@ impl ArticleButton {
 impl fmt::Display for ArticleButton {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "q:{}", self.slug)
+    }
+}
+
+/// The answer to `/forget`'s question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForgetButton {
+    Yes,
+    No,
+}
+
+impl ForgetButton {
+    pub fn parse(data: &str) -> Option<ForgetButton> {
+        match data {
+            "f:yes" => Some(ForgetButton::Yes),
+            "f:no" => Some(ForgetButton::No),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ForgetButton {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ForgetButton::Yes => "f:yes",
+            ForgetButton::No => "f:no",
+        })
     }
 }
 

@@ -23,6 +23,10 @@ pub enum Command {
     Top(String),
     /// Stop the running quiz.
     Stop,
+    /// Links that start a quiz on an article.
+    Share(String),
+    /// Delete everything the bot keeps of you.
+    Forget,
     /// The help.
     Help,
     /// The interface language.
@@ -42,6 +46,8 @@ pub fn action_of(text: Option<&str>, username: &str) -> Action {
         Command::Me => Action::Me,
         Command::Top(arg) => Action::Top(top_args(&arg)),
         Command::Stop => Action::Stop,
+        Command::Share(arg) => Action::Share(slug(&arg)),
+        Command::Forget => Action::Forget,
         Command::Lang(arg) => Action::Lang(Lang::parse(&arg)),
     }
 }

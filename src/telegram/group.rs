@@ -49,6 +49,7 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
             || is_admin(app, here.telegram_id, user.id.0).await?);
     let round_seconds = app.round_seconds;
     let app2 = app.clone();
+    let bot = app.username.clone();
     app.commit(update, move |conn, now| {
         let reply = app2.service.group(
             conn,
@@ -60,7 +61,7 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
             is_admin,
             round_seconds,
         )?;
-        Ok(((), render::group_reply(here.telegram_id, &reply)))
+        Ok(((), render::group_reply(here.telegram_id, &reply, &bot)))
     })
     .await
     .map(drop)

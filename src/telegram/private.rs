@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use teloxide::types::{CallbackQuery, Message};
 
-use super::callback::{AnswerButton, ArticleButton};
+use super::callback::{AnswerButton, ArticleButton, ForgetButton};
 use super::commands::action_of;
 use super::dispatch::Received;
 use super::{App, render};
@@ -27,9 +27,10 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
     let origin = (chat, Some(i64::from(msg.id.0)));
     let action = action_of(msg.text(), &app.username);
     let app2 = app.clone();
+    let bot = app.username.clone();
     app.commit(update, move |conn, now| {
         let reply = app2.service.private(conn, now, &who, origin, action)?;
-        Ok(((), render::private_reply(chat, &reply)))
+        Ok(((), render::private_reply(chat, &reply, &bot)))
     })
     .await
     .map(drop)
@@ -47,12 +48,33 @@ pub async fn on_press(app: &Arc<App>, update: &Received, q: CallbackQuery) -> an
             article: Some(article.slug),
         }));
         let app2 = app.clone();
+        let bot = app.username.clone();
         return app
             .commit_press(update, &q.id, move |conn, now| {
                 let reply = app2
                     .service
                     .private(conn, now, &who, (chat, None), action)?;
-                Ok(((String::new(), false), render::private_reply(chat, &reply)))
+                Ok((
+                    (String::new(), false),
+                    render::private_reply(chat, &reply, &bot),
+                ))
+            })
+            .await;
+    }
+    // The answer to `/forget`'s question.
+    if let Some(button) = q.data.as_deref().and_then(ForgetButton::parse) {
+        let chat = chat_of(&q);
+        let message_id = q.message.as_ref().map(|m| m.id().0);
+        let app2 = app.clone();
+        return app
+            .commit_press(update, &q.id, move |conn, now| {
+                let reply = app2
+                    .service
+                    .forget(conn, now, &who, button == ForgetButton::Yes)?;
+                Ok((
+                    (String::new(), false),
+                    render::forget_answer(chat, message_id, &reply),
+                ))
             })
             .await;
     }

@@ -7,14 +7,15 @@
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, User};
 use teloxide::utils::html::escape;
 
-use super::callback::{AnswerButton, ArticleButton};
+use super::callback::{AnswerButton, ArticleButton, ForgetButton};
 use super::commands;
 use super::request::{Request, RoundPoll};
 use crate::i18n::Lang;
 use crate::quiz::{Form, Question};
 use crate::service::{
-    After, AnswerOutcome, ArticleInfo, ArticleLine, Asked, Closed, Leaderboard, Podium, Pressed,
-    QuizState, QuizSummary, Recorded, Reply, Round, RoundResult, Said, Standing, Stats, Step,
+    After, AnswerOutcome, ArticleEntry, ArticleInfo, ArticleLine, Asked, Closed, Leaderboard,
+    Podium, Pressed, QuizState, QuizSummary, Recorded, Reply, Round, RoundResult, Said, Standing,
+    Stats, Step,
 };
 
 /// Telegram's limit on a message's text, in characters.
@@ -375,8 +376,30 @@ pub fn quiz_failed(chat: i64, p: &Podium) -> Request {
     Request::message(chat, text, None)
 }
 
-/// The reply to an action in a private chat.
-pub fn private_reply(chat: i64, reply: &Reply) -> Vec<Request> {
+/// The links that start a quiz on an article (Telegram's deep links): in
+/// a private chat with the bot, and in a group it is added to.
+pub fn share(lang: Lang, bot: &str, article: &ArticleEntry) -> String {
+    let private = format!("https://t.me/{bot}?start={}", article.slug);
+    let group = format!("https://t.me/{bot}?startgroup={}", article.slug);
+    escape(&lang.share(title_in(lang, &article.info), &private, &group))
+}
+
+/// The answer to a press on `/forget`'s buttons: the question's message,
+/// edited into what was done (its buttons gone).
+pub fn forget_answer(chat: i64, message_id: Option<i32>, reply: &Reply) -> Vec<Request> {
+    let lang = reply.lang;
+    let text = match reply.said {
+        Said::Forgotten => lang.forgotten(),
+        _ => lang.forget_kept(),
+    };
+    match message_id {
+        Some(id) => vec![Request::edit(chat, id, text.to_owned(), None)],
+        None => vec![Request::message(chat, text.to_owned(), None)],
+    }
+}
+
+/// The reply to an action in a private chat; `bot` is the bot's username.
+pub fn private_reply(chat: i64, reply: &Reply, bot: &str) -> Vec<Request> {
     let lang = reply.lang;
     let text = match &reply.said {
         Said::Welcome => format!("{}\n\n{}", lang.welcome(), escape(&commands::help(lang))),
@@ -415,6 +438,21 @@ pub fn private_reply(chat: i64, reply: &Reply) -> Vec<Request> {
         }
         Said::UnknownArticle(list) => articles(lang, lang.unknown_article(), list),
         Said::NoArticles => lang.no_articles().to_owned(),
+        Said::Share(article) => share(lang, bot, article),
+        Said::ForgetAsk => {
+            let buttons = InlineKeyboardMarkup::new([vec![
+                InlineKeyboardButton::callback(lang.forget_yes(), ForgetButton::Yes.to_string()),
+                InlineKeyboardButton::callback(lang.forget_no(), ForgetButton::No.to_string()),
+            ]]);
+            return vec![Request::message(
+                chat,
+                lang.forget_ask().to_owned(),
+                Some(buttons),
+            )];
+        }
+        Said::Forgotten => lang.forgotten().to_owned(),
+        Said::ForgetKept => lang.forget_kept().to_owned(),
+        Said::PrivateOnly => lang.private_only().to_owned(),
         Said::Stopped(s) => summary(lang, s),
         Said::NoQuiz => lang.no_quiz_running().to_owned(),
         Said::LangSet => lang.lang_set().to_owned(),
@@ -431,8 +469,9 @@ pub fn private_reply(chat: i64, reply: &Reply) -> Vec<Request> {
     vec![Request::message(chat, text, None)]
 }
 
-/// The reply to an action in a group, in the group's language.
-pub fn group_reply(chat: i64, reply: &Reply) -> Vec<Request> {
+/// The reply to an action in a group, in the group's language; `bot` is
+/// the bot's username.
+pub fn group_reply(chat: i64, reply: &Reply, bot: &str) -> Vec<Request> {
     let lang = reply.lang;
     let name = name_html(&reply.player.name);
     let text = match &reply.said {
@@ -482,12 +521,21 @@ pub fn group_reply(chat: i64, reply: &Reply) -> Vec<Request> {
         ),
         Said::UnknownArticle(list) => articles(lang, lang.unknown_article(), list),
         Said::NoArticles => lang.no_articles().to_owned(),
+        Said::Share(article) => share(lang, bot, article),
+        Said::PrivateOnly => lang.private_only().to_owned(),
         Said::GroupNotRunning => lang.group_not_running().to_owned(),
         Said::StopNotAllowed => lang.stop_not_allowed().to_owned(),
         Said::LangSet => lang.group_lang_set().to_owned(),
         Said::LangUsage => lang.lang_usage().to_owned(),
         Said::LangAdminsOnly => lang.lang_admins_only().to_owned(),
-        Said::Nothing | Said::Hint | Said::Asked { .. } | Said::Stopped(_) | Said::NoQuiz => {
+        Said::Nothing
+        | Said::Hint
+        | Said::Asked { .. }
+        | Said::Stopped(_)
+        | Said::NoQuiz
+        | Said::ForgetAsk
+        | Said::Forgotten
+        | Said::ForgetKept => {
             return Vec::new();
         }
     };

@@ -357,3 +357,148 @@ fn play_and_leaderboard_take_an_article() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_shared_link_starts_a_quiz_on_its_article_privately_or_in_a_group() {
+    let bot = Running::start_with(BotApi::start().await, SendLimits::Off, 5, None).await;
+    let api = &bot.api;
+    let user = User::new(904, "Lina", "en");
+    let chat = Chat::private(&user);
+
+    let mark = api.mark();
+    api.message(&chat, &user, &format!("/share {PARIS}"));
+    let links = api
+        .wait_for(mark, "the links", |c| c.method == "sendmessage")
+        .await;
+    let text = links.text();
+    assert!(
+        text.contains(&format!("https://t.me/{BOT_USERNAME}?start={PARIS}"))
+            && text.contains(&format!("https://t.me/{BOT_USERNAME}?startgroup={PARIS}")),
+        "{text}"
+    );
+    let mark = api.mark();
+    api.message(&chat, &user, "/share");
+    let newest = api
+        .wait_for(mark, "the newest article's links", |c| {
+            c.method == "sendmessage"
+        })
+        .await;
+    assert!(
+        newest.text().contains(&format!("?start={SEED}")),
+        "{}",
+        newest.text()
+    );
+
+    // What Telegram sends when the link is opened: `/start <slug>`.
+    let mark = api.mark();
+    api.message(&chat, &user, &format!("/start {PARIS}"));
+    let q = question(api, mark, chat.id).await;
+    assert_eq!(
+        articles_of_quiz(&bot, quiz_of(&bot, &q)),
+        [PARIS.to_owned()].into()
+    );
+
+    // A payload the catalogue does not have: the list.
+    let mark = api.mark();
+    api.message(&chat, &user, "/start nothing-here");
+    let list = api
+        .wait_for(mark, "the list", |c| c.method == "sendmessage")
+        .await;
+    assert!(
+        list.text().contains("There is no article by that name"),
+        "{}",
+        list.text()
+    );
+
+    // In a group the bot was added to by the link: a group quiz on it.
+    let group = Chat::supergroup(-100_904);
+    let mark = api.mark();
+    api.message(&group, &user, &format!("/start@{BOT_USERNAME} {PARIS}"));
+    api.wait_for(mark, "a poll", |c| {
+        c.method == "sendpoll" && c.chat() == group.id
+    })
+    .await;
+    let quiz: i64 = query_with(
+        &bot.db,
+        "SELECT id FROM quizzes WHERE mode = 'group' AND chat_id = (SELECT id FROM chats WHERE telegram_id = ?1)",
+        [group.id],
+    );
+    assert_eq!(articles_of_quiz(&bot, quiz), [PARIS.to_owned()].into());
+    api.assert_valid();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn forget_deletes_a_players_answers_and_place_after_a_confirmation() {
+    let bot = Running::start().await;
+    let api = &bot.api;
+    let (mona, nour) = (User::new(905, "Mona", "en"), User::new(906, "Nour", "en"));
+    for user in [&mona, &nour] {
+        let chat = Chat::private(user);
+        let mark = api.mark();
+        api.message(&chat, user, "/quiz 2");
+        let q = question(api, mark, chat.id).await;
+        play_through(&bot, user, q).await;
+    }
+    let chat = Chat::private(&mona);
+    let mark = api.mark();
+    api.message(&chat, &mona, "/forget");
+    let ask = api
+        .wait_for(mark, "the confirmation", |c| c.method == "sendmessage")
+        .await;
+    assert_eq!(ask.buttons(), ["f:yes", "f:no"]);
+
+    // «No»: nothing changes.
+    let mark = api.mark();
+    api.press(&mona, &ask, "f:no");
+    let kept = api
+        .wait_for(mark, "kept", |c| c.method == "editmessagetext")
+        .await;
+    assert!(
+        kept.text().contains("Nothing was deleted"),
+        "{}",
+        kept.text()
+    );
+    assert_eq!(
+        query_with::<i64>(
+            &bot.db,
+            "SELECT COUNT(*) FROM answers a JOIN players p ON p.id = a.player_id WHERE p.external_id = ?1",
+            ["905"]
+        ),
+        2
+    );
+
+    // «Yes»: answers, standings and profile go; /me starts from zero, and
+    // /top no longer has her.
+    let mark = api.mark();
+    api.press(&mona, &ask, "f:yes");
+    let gone = api
+        .wait_for(mark, "forgotten", |c| c.method == "editmessagetext")
+        .await;
+    assert!(gone.text().contains("deleted"), "{}", gone.text());
+    let left: i64 = query_with(
+        &bot.db,
+        "SELECT COUNT(*) FROM players WHERE external_id = ?1",
+        ["905"],
+    );
+    assert_eq!(left, 0);
+    let mark = api.mark();
+    api.message(&chat, &mona, "/me");
+    let me = api
+        .wait_for(mark, "the stats", |c| c.method == "sendmessage")
+        .await;
+    assert!(me.text().contains("Questions answered: 0"), "{}", me.text());
+    let mark = api.mark();
+    api.message(&chat, &mona, "/top");
+    let top = api
+        .wait_for(mark, "the board", |c| c.method == "sendmessage")
+        .await;
+    assert!(
+        top.text().contains("Nour") && !top.text().contains("Mona"),
+        "{}",
+        top.text()
+    );
+    crate::helpers::assert_score_counts_agree(&bot.db);
+    api.assert_valid();
+    bot.stop().await;
+}

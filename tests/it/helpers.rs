@@ -204,3 +204,16 @@ pub fn execute(db: &Path, sql: &str, params: impl rusqlite::Params) {
     conn.execute(sql, params)
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
+
+/// The per-score counts the triggers keep agree with the standings.
+pub fn assert_score_counts_agree(db: &std::path::Path) {
+    let wrong: i64 = query(
+        db,
+        "SELECT COUNT(*) FROM (
+             SELECT scope, period, article, points, COUNT(*) AS n FROM standings
+             GROUP BY scope, period, article, points
+         ) s FULL OUTER JOIN standing_points p USING (scope, period, article, points)
+         WHERE s.n IS NOT p.players",
+    );
+    assert_eq!(wrong, 0, "standing_points disagrees with standings");
+}

@@ -51,19 +51,6 @@ async fn play(app: &TestApp, player: i64, chat: Option<&ChatRef>, answers: &[boo
     quiz
 }
 
-/// The per-score counts the triggers keep agree with the standings.
-fn assert_score_counts_agree(db: &std::path::Path) {
-    let wrong: i64 = query(
-        db,
-        "SELECT COUNT(*) FROM (
-             SELECT scope, period, article, points, COUNT(*) AS n FROM standings
-             GROUP BY scope, period, article, points
-         ) s FULL OUTER JOIN standing_points p USING (scope, period, article, points)
-         WHERE s.n IS NOT p.players",
-    );
-    assert_eq!(wrong, 0, "standing_points disagrees with standings");
-}
-
 #[tokio::test]
 async fn migrations_apply_to_an_empty_and_to_a_migrated_database() {
     let app = TestApp::new().await;
@@ -505,5 +492,5 @@ async fn concurrent_answers_with_duplicates_count_exactly_once() {
         "SELECT SUM(answered) FROM standings WHERE scope = 0 AND period = 0 AND article = ''",
     );
     assert_eq!(answered, answers, "the standings agree with the answers");
-    assert_score_counts_agree(&app.db);
+    crate::helpers::assert_score_counts_agree(&app.db);
 }
