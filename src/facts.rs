@@ -253,6 +253,13 @@ pub struct ArticleMeta {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_en: Option<String>,
+    /// A short name for the article that gives no answer away (a headline
+    /// often does: «… الأولى منذ عام 2000»): what a question card and the
+    /// catalogue show; the title when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_en: Option<String>,
     /// Language of the article and of its questions (BCP 47), `ar` by default.
     #[serde(default = "default_lang")]
     pub lang: String,
@@ -275,6 +282,8 @@ impl Default for ArticleMeta {
         ArticleMeta {
             title: String::new(),
             title_en: None,
+            label: None,
+            label_en: None,
             lang: default_lang(),
             date: None,
             source: None,

@@ -269,6 +269,92 @@ impl Lang {
         }
     }
 
+    /// A group quiz the group's daily schedule started.
+    pub fn scheduled_quiz_started(self, total: i64, round_seconds: u32) -> String {
+        match self {
+            Lang::Ar => format!(
+                "⏰ <b>اختبار المجموعة اليومي</b>: الأسئلة: {total} · لكل سؤال {round_seconds} ثانية.\nأجيبوا في الاستطلاع؛ الأسرع يكسب نقاطاً أكثر."
+            ),
+            Lang::En => format!(
+                "⏰ <b>The group's daily quiz</b>: questions: {total} · {round_seconds} seconds each.\nAnswer in the poll; the faster, the more points."
+            ),
+        }
+    }
+
+    // ── schedules ──────────────────────────────────────────────────────────
+
+    /// The group's schedule: its time (`None`: off) and time zone.
+    pub fn schedule(self, time: Option<&str>, tz: &str) -> String {
+        match (self, time) {
+            (Lang::Ar, Some(t)) => format!(
+                "⏰ اختبار المجموعة اليومي عن أحدث مقال: كل يوم على الساعة {t} ({tz}).\nللتغيير: /schedule daily HH:MM · للإيقاف: /schedule off · للمنطقة الزمنية: /schedule tz Africa/Tunis"
+            ),
+            (Lang::Ar, None) => format!(
+                "⏰ لا اختبار يومياً لهذه المجموعة (المنطقة الزمنية: {tz}).\nليبدأ كل يوم: /schedule daily 20:00 · للمنطقة الزمنية: /schedule tz Africa/Tunis"
+            ),
+            (Lang::En, Some(t)) => format!(
+                "⏰ The group's daily quiz on the newest article: every day at {t} ({tz}).\nTo change it: /schedule daily HH:MM · to stop it: /schedule off · time zone: /schedule tz Africa/Tunis"
+            ),
+            (Lang::En, None) => format!(
+                "⏰ This group has no daily quiz (time zone: {tz}).\nTo start one every day: /schedule daily 20:00 · time zone: /schedule tz Africa/Tunis"
+            ),
+        }
+    }
+
+    pub fn schedule_set(self, time: &str, tz: &str) -> String {
+        match self {
+            Lang::Ar => {
+                format!("✅ سيبدأ اختبار المجموعة كل يوم على الساعة {time} ({tz})، عن أحدث مقال.")
+            }
+            Lang::En => format!(
+                "✅ The group's quiz will start every day at {time} ({tz}), on the newest article."
+            ),
+        }
+    }
+
+    pub fn schedule_off(self) -> &'static str {
+        self.pick("✅ أُوقف الاختبار اليومي.", "✅ The daily quiz is off.")
+    }
+
+    pub fn schedule_tz(self, tz: &str) -> String {
+        match self {
+            Lang::Ar => format!("✅ المنطقة الزمنية للمجموعة: {tz}."),
+            Lang::En => format!("✅ The group's time zone: {tz}."),
+        }
+    }
+
+    pub fn bad_tz(self, tz: &str) -> String {
+        match self {
+            Lang::Ar => format!(
+                "🙏 لا أعرف المنطقة الزمنية «{tz}»: اكتبها مثل Africa/Tunis أو Asia/Riyadh أو UTC."
+            ),
+            Lang::En => format!(
+                "🙏 I do not know the time zone “{tz}”: write it like Africa/Tunis, Asia/Riyadh or UTC."
+            ),
+        }
+    }
+
+    pub fn schedule_usage(self) -> &'static str {
+        self.pick(
+            "🙏 الاستعمال: /schedule daily 20:00 · /schedule off · /schedule tz Africa/Tunis · /schedule",
+            "🙏 Usage: /schedule daily 20:00 · /schedule off · /schedule tz Africa/Tunis · /schedule",
+        )
+    }
+
+    pub fn admins_only(self) -> &'static str {
+        self.pick(
+            "🙏 لا يغيّر هذا إلا مشرفو المجموعة.",
+            "🙏 Only the group's admins can change this.",
+        )
+    }
+
+    pub fn group_only(self) -> &'static str {
+        self.pick(
+            "هذا الأمر للمجموعات: أضف البوت إلى مجموعة واكتبه فيها.",
+            "This command is for groups: add the bot to a group and use it there.",
+        )
+    }
+
     /// A second `/quiz` in a group.
     pub fn already_running(self) -> &'static str {
         self.pick(
@@ -370,7 +456,7 @@ impl Lang {
     // ── commands ───────────────────────────────────────────────────────────
 
     /// The commands and what each does, in the menu's order.
-    pub fn commands(self) -> [(&'static str, &'static str); 10] {
+    pub fn commands(self) -> [(&'static str, &'static str); 11] {
         match self {
             Lang::Ar => [
                 ("start", "ترحيب وقائمة الأوامر"),
@@ -390,6 +476,10 @@ impl Lang {
                     "رابطان لمشاركة اختبار عن أحدث مقال (أو /share اسم-المقال): لصديق أو لمجموعة",
                 ),
                 ("forget", "حذف كل ما يحفظه البوت عنك، بعد التأكيد"),
+                (
+                    "schedule",
+                    "في مجموعة: اختبار يومي عن أحدث مقال، /schedule daily 20:00 أو off أو tz Africa/Tunis (للمشرفين)",
+                ),
                 ("help", "هذه المساعدة"),
                 (
                     "lang",
@@ -416,6 +506,10 @@ impl Lang {
                 (
                     "forget",
                     "Delete everything the bot keeps of you, once you confirm",
+                ),
+                (
+                    "schedule",
+                    "In a group: a daily quiz on the newest article, /schedule daily 20:00, off, or tz Africa/Tunis (admins)",
                 ),
                 ("help", "This help"),
                 (

@@ -33,6 +33,7 @@ pub mod boards;
 pub mod chat;
 pub mod group;
 pub mod newsroom;
+pub mod schedule;
 pub mod solo;
 pub use chat::{
     Action, ArticleLine, DEFAULT_QUIZ, Pressed, QuizAsk, Reply, RoundRef, Said, TopAsk,
@@ -246,6 +247,10 @@ pub struct Leaderboard {
 pub struct ArticleInfo {
     pub title: String,
     pub title_en: Option<String>,
+    /// The short name a question card and the catalogue show (the title
+    /// when the article gives none).
+    pub label: String,
+    pub label_en: Option<String>,
 }
 
 /// A published article, as the catalogue lists it.
@@ -280,6 +285,8 @@ impl Catalog {
                     info: ArticleInfo {
                         title: a.meta.title.clone(),
                         title_en: a.meta.title_en.clone(),
+                        label: a.meta.label.clone().unwrap_or_else(|| a.meta.title.clone()),
+                        label_en: a.meta.label_en.clone().or_else(|| a.meta.title_en.clone()),
                     },
                     date: a.meta.date.clone(),
                 }

@@ -146,15 +146,15 @@ fn show_question(out: &mut impl Write, lang: Lang, asked: &Asked) -> anyhow::Res
         "── {} ──",
         lang.question_of(asked.position + 1, asked.total)
     )?;
-    let title = match lang {
+    let label = match lang {
         Lang::En => asked
             .article
-            .title_en
+            .label_en
             .as_deref()
-            .unwrap_or(&asked.article.title),
-        Lang::Ar => &asked.article.title,
+            .unwrap_or(&asked.article.label),
+        Lang::Ar => &asked.article.label,
     };
-    writeln!(out, "{}", lang.about_article(title))?;
+    writeln!(out, "{}", lang.about_article(label))?;
     writeln!(out, "{}", q.stem)?;
     let gloss = q.gloss.as_ref().filter(|_| lang.is_en());
     if let Some(g) = gloss {

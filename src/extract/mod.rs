@@ -185,6 +185,8 @@ pub fn extract(article: &str, date: Option<&str>) -> FactsFile {
                 .take(120)
                 .collect(),
             title_en: None,
+            label: None,
+            label_en: None,
             lang: "ar".to_owned(),
             date,
             source: None,

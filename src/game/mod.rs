@@ -13,6 +13,7 @@
 
 pub mod plan;
 pub mod round;
+pub mod schedule;
 pub mod scoring;
 pub mod solo;
 

@@ -52,6 +52,9 @@ pub enum Reason {
         lang: &'static str,
         mark: &'static str,
     },
+    /// The article's label (its title, when it has none), which every
+    /// question card shows, holds the fact's answer.
+    LabelNamesAnswer { field: &'static str },
     /// The fact's stem or claim holds another fact's answer.
     NamesAnswer {
         field: &'static str,
@@ -96,6 +99,10 @@ impl fmt::Display for Reason {
             Reason::OwnLeaveAnswerAlone { lang } => write!(
                 f,
                 "in {lang}, whichever three wrong options are drawn, the answer is the only long (or short) one: write options of its length"
+            ),
+            Reason::LabelNamesAnswer { field } => write!(
+                f,
+                "the article's {field}, which every question card shows, holds this fact's answer: give the article a `label` (and `label_en`) that names it without giving answers away"
             ),
             Reason::NamesAnswer {
                 field,
@@ -197,8 +204,32 @@ pub fn lints<'a>(builder: &Builder<'a>) -> Vec<Lint<'a>> {
         for reason in names_answers(article, fact) {
             say(reason);
         }
+        if let Some(field) = label_names(article, fact) {
+            say(Reason::LabelNamesAnswer { field });
+        }
     }
     out
+}
+
+/// Which of the article's names a question card shows (its label, else its
+/// title; in English too) holds the fact's answer, if one does.
+fn label_names(article: &ArticleFacts, fact: &Fact) -> Option<&'static str> {
+    let meta = &article.meta;
+    let (ar_field, ar) = match &meta.label {
+        Some(label) => ("label", label.as_str()),
+        None => ("title", meta.title.as_str()),
+    };
+    let answer = arabic::normalize(&fact.answer);
+    if answer.chars().count() >= 2 && arabic::normalize(ar).contains(&answer) {
+        return Some(ar_field);
+    }
+    let (en_field, en) = match (&meta.label_en, &meta.title_en) {
+        (Some(label), _) => ("label_en", label.as_str()),
+        (None, Some(title)) => ("title_en", title.as_str()),
+        (None, None) => return None,
+    };
+    let answer_en = fact.gloss.as_ref()?.answer.to_lowercase();
+    (answer_en.chars().count() >= 2 && en.to_lowercase().contains(&answer_en)).then_some(en_field)
 }
 
 /// Every three of `options`, in order.

@@ -7,6 +7,7 @@
 use rusqlite::Connection;
 
 use super::group::{self, GroupStart, GroupStop, Podium, Round};
+use super::schedule::ScheduleAsk;
 use super::{
     AnswerOutcome, ArticleEntry, Asked, ChatRef, Identity, Leaderboard, Period, Player,
     QuizSummary, Scope, Service, Stats, Step, boards, enter, save_chat, solo,
@@ -34,6 +35,8 @@ pub enum Action {
     Share(Option<String>),
     /// `/forget`: delete everything of the player, once confirmed.
     Forget,
+    /// `/schedule …`: a group's daily quiz.
+    Schedule(ScheduleAsk),
     /// Any other message.
     Other,
 }
@@ -60,7 +63,11 @@ impl Action {
     /// In a group, whether the member's being an admin matters: it is
     /// asked of Telegram for these actions only.
     pub fn needs_admin(&self) -> bool {
-        matches!(self, Action::Stop | Action::Lang(Some(_)))
+        match self {
+            Action::Stop | Action::Lang(Some(_)) => true,
+            Action::Schedule(ask) => ask.changes(),
+            _ => false,
+        }
     }
 }
 
@@ -120,6 +127,24 @@ pub enum Said {
     ForgetKept,
     /// Said in a group, done only in a private chat.
     PrivateOnly,
+    /// Said in a private chat, done only in a group.
+    GroupOnly,
+    /// Only a group's admins may do this.
+    AdminsOnly,
+    /// The group's schedule: its time (none: off) and time zone.
+    Schedule {
+        minutes: Option<u16>,
+        tz: String,
+    },
+    ScheduleSet {
+        minutes: u16,
+        tz: String,
+    },
+    ScheduleOff,
+    ScheduleTz(String),
+    /// A time zone the database does not have.
+    BadTz(String),
+    ScheduleUsage,
     /// The player's quiz, stopped.
     Stopped(QuizSummary),
     NoQuiz,
@@ -130,6 +155,8 @@ pub enum Said {
     GroupStarted {
         first: Box<Round>,
         round_seconds: u32,
+        /// Started by the group's daily schedule, not by a member.
+        scheduled: bool,
     },
     AlreadyRunning,
     /// A group quiz stopped: the poll of the round that was open, and the
@@ -307,6 +334,7 @@ impl Service {
                 Err(said) => said,
             },
             Action::Forget => Said::ForgetAsk,
+            Action::Schedule(_) => Said::GroupOnly,
         };
         Ok(Reply {
             lang: player.lang,
@@ -403,6 +431,7 @@ impl Service {
                 Err(said) => said,
             },
             Action::Forget => Said::PrivateOnly,
+            Action::Schedule(ask) => self.schedule(conn, now, chat, &player, ask, is_admin)?,
         };
         Ok(Reply { lang, player, said })
     }
@@ -438,6 +467,7 @@ impl Service {
                 GroupStart::Started { first, .. } => Said::GroupStarted {
                     first,
                     round_seconds,
+                    scheduled: false,
                 },
                 GroupStart::Repeated { .. } => Said::Nothing,
                 GroupStart::AlreadyRunning { .. } => Said::AlreadyRunning,

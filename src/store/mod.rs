@@ -14,6 +14,7 @@ mod answers;
 mod delivery;
 mod players;
 mod quizzes;
+mod schedules;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ pub use answers::*;
 pub use delivery::*;
 pub use players::*;
 pub use quizzes::*;
+pub use schedules::*;
 
 /// Stores enums by their names (`as_str`) and reads them back with
 /// `FromStr`: a name that is not one of the enum's is an error, not a guess.
@@ -73,6 +75,9 @@ fn migrations() -> Migrations<'static> {
             "../../migrations/20261202000001_chat_lang.sql"
         )),
         M::up(include_str!("../../migrations/20261203000001_articles.sql")),
+        M::up(include_str!(
+            "../../migrations/20261203000002_schedules.sql"
+        )),
     ])
 }
 

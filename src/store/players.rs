@@ -229,7 +229,8 @@ const FORGOTTEN: &str = "";
 /// Deletes a player and what is theirs: their answers (and so their place
 /// on every leaderboard: triggers keep the counts per score), their solo
 /// quizzes, votes not counted yet, their profile. A group quiz they
-/// started stays, for its other players, started by no one.
+/// started stays, for its other players, started by no one (and a schedule
+/// they set, set by no one).
 pub fn forget_player(conn: &Connection, player_id: i64, now: i64) -> anyhow::Result<()> {
     let Some((origin, external_id)) = conn
         .prepare_cached("SELECT origin, external_id FROM players WHERE id = ?1")?
@@ -256,9 +257,14 @@ pub fn forget_player(conn: &Connection, player_id: i64, now: i64) -> anyhow::Res
             .execute([player_id])
             .context("cannot forget the player")?;
     }
-    conn.prepare_cached("UPDATE quizzes SET started_by = ?1 WHERE started_by = ?2")?
-        .execute([stand_in, player_id])
-        .context("cannot forget the player")?;
+    for sql in [
+        "UPDATE quizzes SET started_by = ?1 WHERE started_by = ?2",
+        "UPDATE schedules SET set_by = ?1 WHERE set_by = ?2",
+    ] {
+        conn.prepare_cached(sql)?
+            .execute([stand_in, player_id])
+            .context("cannot forget the player")?;
+    }
     if origin == Origin::Telegram
         && let Ok(user) = external_id.parse::<i64>()
     {

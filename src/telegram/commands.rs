@@ -5,6 +5,7 @@ use teloxide::types::BotCommand;
 use teloxide::utils::command::BotCommands;
 
 use crate::i18n::Lang;
+use crate::service::schedule::ScheduleAsk;
 use crate::service::{Action, DEFAULT_QUIZ, QuizAsk, TopAsk};
 
 /// The commands, as typed (the descriptions users read are in i18n).
@@ -27,6 +28,8 @@ pub enum Command {
     Share(String),
     /// Delete everything the bot keeps of you.
     Forget,
+    /// A group's daily quiz.
+    Schedule(String),
     /// The help.
     Help,
     /// The interface language.
@@ -48,6 +51,7 @@ pub fn action_of(text: Option<&str>, username: &str) -> Action {
         Command::Stop => Action::Stop,
         Command::Share(arg) => Action::Share(slug(&arg)),
         Command::Forget => Action::Forget,
+        Command::Schedule(arg) => Action::Schedule(schedule_args(&arg)),
         Command::Lang(arg) => Action::Lang(Lang::parse(&arg)),
     }
 }
@@ -109,6 +113,34 @@ pub fn quiz_args(arg: &str) -> Option<QuizAsk> {
         }
     }
     Some(ask)
+}
+
+/// Reads the arguments of `/schedule`: nothing (show it), `off`,
+/// `daily HH:MM` (00:00-23:59, Arabic-Indic digits too), `tz Area/City`.
+pub fn schedule_args(arg: &str) -> ScheduleAsk {
+    let words: Vec<&str> = arg.split_whitespace().collect();
+    match words.as_slice() {
+        [] => ScheduleAsk::Show,
+        [off] if off.eq_ignore_ascii_case("off") => ScheduleAsk::Off,
+        [daily, time] if daily.eq_ignore_ascii_case("daily") => {
+            clock_time(time).map_or(ScheduleAsk::Usage, ScheduleAsk::Daily)
+        }
+        [tz, zone] if tz.eq_ignore_ascii_case("tz") => ScheduleAsk::Tz((*zone).to_owned()),
+        _ => ScheduleAsk::Usage,
+    }
+}
+
+/// `HH:MM` as minutes past midnight.
+fn clock_time(text: &str) -> Option<u16> {
+    let text = crate::arabic::normalize(text);
+    let (h, m) = text.split_once(':')?;
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60 && (1..=2).contains(&text.split(':').next()?.len())).then_some(h * 60 + m)
+}
+
+/// `minutes` past midnight as `HH:MM`.
+pub fn clock(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// Reads the argument of `/top`: nothing, `week` (or «أسبوع»), or an
@@ -182,7 +214,8 @@ mod tests {
         assert_eq!(
             names(&ar),
             [
-                "start", "quiz", "articles", "me", "top", "stop", "help", "lang"
+                "start", "quiz", "articles", "me", "top", "stop", "share", "forget", "schedule",
+                "help", "lang"
             ]
         );
         for c in ar.iter().chain(&en) {
@@ -225,6 +258,27 @@ mod tests {
             Action::Start(Some("trump-paris".into()))
         );
         assert_eq!(action_of(Some("/articles"), "b"), Action::Articles);
+        let schedule = |t: &str| match action_of(Some(t), "b") {
+            Action::Schedule(ask) => ask,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(schedule("/schedule"), ScheduleAsk::Show);
+        assert_eq!(schedule("/schedule off"), ScheduleAsk::Off);
+        assert_eq!(schedule("/schedule daily 20:00"), ScheduleAsk::Daily(1200));
+        assert_eq!(schedule("/schedule daily ٠٧:٣٠"), ScheduleAsk::Daily(450));
+        assert_eq!(
+            schedule("/schedule tz Africa/Tunis"),
+            ScheduleAsk::Tz("Africa/Tunis".into())
+        );
+        for bad in [
+            "/schedule daily 24:00",
+            "/schedule daily 7",
+            "/schedule weekly 20:00",
+            "/schedule daily 20:60",
+        ] {
+            assert_eq!(schedule(bad), ScheduleAsk::Usage, "{bad}");
+        }
+        assert_eq!(clock(450), "07:30");
         assert_eq!(action_of(Some("/top"), "b"), Action::Top(TopAsk::default()));
         assert_eq!(
             action_of(Some("/top week"), "b"),

@@ -332,6 +332,45 @@ impl App {
     /// Records what the sender did: sent requests leave the outbox, and a
     /// round whose poll went out opens (its votes may now count and its
     /// timer starts). A round whose poll Telegram refused ends its quiz.
+    /// Starts the groups' daily quizzes that are due (a read first: most
+    /// ticks write nothing).
+    async fn start_scheduled(self: &Arc<Self>) {
+        let app = self.clone();
+        let due = self
+            .service
+            .store()
+            .read({
+                let clock = self.service.clock();
+                move |conn| app.service.schedules_due(conn, clock.now_ms())
+            })
+            .await;
+        match due {
+            Ok(false) => return,
+            Ok(true) => {}
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "cannot read the schedules");
+                return;
+            }
+        }
+        let app = self.clone();
+        let (round_seconds, bot) = (self.round_seconds, self.username.clone());
+        let started = self
+            .apply(move |conn, now| {
+                let started = app.service.run_schedules(conn, now, round_seconds)?;
+                let requests = started
+                    .iter()
+                    .flat_map(|(chat, reply)| render::group_reply(*chat, reply, &bot))
+                    .collect();
+                Ok((started.len(), requests))
+            })
+            .await;
+        match started {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(quizzes = n, "started the daily quizzes due"),
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "cannot start the daily quizzes"),
+        }
+    }
+
     async fn record(self: &Arc<Self>, sent: Vec<Sent>) {
         let chats: Vec<i64> = sent.iter().map(|s| s.request.chat).collect();
         let recorded = self
@@ -509,6 +548,20 @@ pub async fn run(
         })
     };
 
+    let scheduler = {
+        let app = app.clone();
+        let stop = shutdown.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(SCHEDULE_TICK);
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    _ = tick.tick() => app.start_scheduled().await,
+                }
+            }
+        })
+    };
+
     pick_up(&app, &dispatcher).await?;
     dispatch.start(Arc::new(AppLanes(app.clone())));
     let receiver = receive::Receiver {
@@ -533,6 +586,7 @@ pub async fn run(
         app.sender.drain(deadline),
     );
     counter.abort();
+    scheduler.abort();
     // The recorder ends once the sender is gone and it has recorded the last.
     let _ = tokio::time::timeout(Duration::from_millis(500), recorder).await;
     if let Some(server) = metrics_server {
@@ -541,6 +595,17 @@ pub async fn run(
     app.service.store().close().await;
     Ok(())
 }
+
+/// Telegram's deep link to the bot with a payload: `?start=` opens a
+/// private chat that sends `/start <payload>`, `?startgroup=` adds the bot
+/// to a group that then sends it.
+pub fn deep_link(bot: &str, payload: &str, group: bool) -> String {
+    let key = if group { "startgroup" } else { "start" };
+    format!("https://t.me/{bot}?{key}={payload}")
+}
+
+/// How often the groups' daily schedules are looked at.
+const SCHEDULE_TICK: Duration = Duration::from_secs(2);
 
 /// What an earlier run left: requests to send, updates to handle, rounds
 /// to close, quizzes between rounds; and solo quizzes idle for a day stop.

@@ -94,7 +94,7 @@ pub fn question(lang: Lang, asked: &Asked) -> (String, InlineKeyboardMarkup) {
     let mut text = format!(
         "<b>{}</b>\n{}\n{}",
         lang.question_of(asked.position + 1, asked.total),
-        escape(&lang.about_article(title_in(lang, &asked.article))),
+        escape(&lang.about_article(label_in(lang, &asked.article))),
         escape(&q.stem)
     );
     let gloss = q.gloss.as_ref().filter(|_| lang.is_en());
@@ -209,12 +209,20 @@ fn title_in(lang: Lang, article: &ArticleInfo) -> &str {
     }
 }
 
+/// An article's short name in a language (what gives no answer away).
+fn label_in(lang: Lang, article: &ArticleInfo) -> &str {
+    match lang {
+        Lang::En => article.label_en.as_deref().unwrap_or(&article.label),
+        Lang::Ar => &article.label,
+    }
+}
+
 /// A leaderboard's title: of a group or not, this week or all time, of one
 /// article or all.
 fn board_title(lang: Lang, group: bool, week: bool, article: Option<&ArticleInfo>) -> String {
     let base = lang.leaderboard_title(group, week);
     match article {
-        Some(a) => lang.article_board_title(base, title_in(lang, a)),
+        Some(a) => lang.article_board_title(base, label_in(lang, a)),
         None => base.to_owned(),
     }
 }
@@ -228,7 +236,7 @@ fn articles(lang: Lang, head: &str, list: &[ArticleLine]) -> String {
             "{}. {}\n   <code>{}</code>\n",
             i + 1,
             escape(&lang.article_line(
-                title_in(lang, &e.info),
+                label_in(lang, &e.info),
                 e.date.as_deref(),
                 e.questions,
                 line.answered
@@ -244,7 +252,7 @@ fn article_buttons(lang: Lang, list: &[ArticleLine]) -> InlineKeyboardMarkup {
     let rows = list.iter().filter_map(|line| {
         let data = ArticleButton::of(&line.entry.slug)?;
         Some(vec![InlineKeyboardButton::callback(
-            cut(title_in(lang, &line.entry.info), 64),
+            cut(label_in(lang, &line.entry.info), 64),
             data.to_string(),
         )])
     });
@@ -379,9 +387,9 @@ pub fn quiz_failed(chat: i64, p: &Podium) -> Request {
 /// The links that start a quiz on an article (Telegram's deep links): in
 /// a private chat with the bot, and in a group it is added to.
 pub fn share(lang: Lang, bot: &str, article: &ArticleEntry) -> String {
-    let private = format!("https://t.me/{bot}?start={}", article.slug);
-    let group = format!("https://t.me/{bot}?startgroup={}", article.slug);
-    escape(&lang.share(title_in(lang, &article.info), &private, &group))
+    let private = super::deep_link(bot, &article.slug, false);
+    let group = super::deep_link(bot, &article.slug, true);
+    escape(&lang.share(label_in(lang, &article.info), &private, &group))
 }
 
 /// The answer to a press on `/forget`'s buttons: the question's message,
@@ -453,6 +461,7 @@ pub fn private_reply(chat: i64, reply: &Reply, bot: &str) -> Vec<Request> {
         Said::Forgotten => lang.forgotten().to_owned(),
         Said::ForgetKept => lang.forget_kept().to_owned(),
         Said::PrivateOnly => lang.private_only().to_owned(),
+        Said::GroupOnly => lang.group_only().to_owned(),
         Said::Stopped(s) => summary(lang, s),
         Said::NoQuiz => lang.no_quiz_running().to_owned(),
         Said::LangSet => lang.lang_set().to_owned(),
@@ -464,7 +473,14 @@ pub fn private_reply(chat: i64, reply: &Reply, bot: &str) -> Vec<Request> {
         | Said::GroupStopped { .. }
         | Said::GroupNotRunning
         | Said::StopNotAllowed
-        | Said::LangAdminsOnly => return Vec::new(),
+        | Said::LangAdminsOnly
+        | Said::AdminsOnly
+        | Said::Schedule { .. }
+        | Said::ScheduleSet { .. }
+        | Said::ScheduleOff
+        | Said::ScheduleTz(_)
+        | Said::BadTz(_)
+        | Said::ScheduleUsage => return Vec::new(),
     };
     vec![Request::message(chat, text, None)]
 }
@@ -478,13 +494,15 @@ pub fn group_reply(chat: i64, reply: &Reply, bot: &str) -> Vec<Request> {
         Said::GroupStarted {
             first,
             round_seconds,
+            scheduled,
         } => {
+            let intro = if *scheduled {
+                lang.scheduled_quiz_started(first.total, *round_seconds)
+            } else {
+                lang.group_quiz_started(&name, first.total, *round_seconds)
+            };
             return vec![
-                Request::message(
-                    chat,
-                    lang.group_quiz_started(&name, first.total, *round_seconds),
-                    None,
-                ),
+                Request::message(chat, intro, None),
                 Request::round_poll(chat, first.served_id, round_poll(first)),
             ];
         }
@@ -523,6 +541,17 @@ pub fn group_reply(chat: i64, reply: &Reply, bot: &str) -> Vec<Request> {
         Said::NoArticles => lang.no_articles().to_owned(),
         Said::Share(article) => share(lang, bot, article),
         Said::PrivateOnly => lang.private_only().to_owned(),
+        Said::AdminsOnly => lang.admins_only().to_owned(),
+        Said::Schedule { minutes, tz } => {
+            escape(&lang.schedule(minutes.map(commands::clock).as_deref(), tz))
+        }
+        Said::ScheduleSet { minutes, tz } => {
+            escape(&lang.schedule_set(&commands::clock(*minutes), tz))
+        }
+        Said::ScheduleOff => lang.schedule_off().to_owned(),
+        Said::ScheduleTz(tz) => escape(&lang.schedule_tz(tz)),
+        Said::BadTz(tz) => escape(&lang.bad_tz(tz)),
+        Said::ScheduleUsage => lang.schedule_usage().to_owned(),
         Said::GroupNotRunning => lang.group_not_running().to_owned(),
         Said::StopNotAllowed => lang.stop_not_allowed().to_owned(),
         Said::LangSet => lang.group_lang_set().to_owned(),
@@ -535,7 +564,8 @@ pub fn group_reply(chat: i64, reply: &Reply, bot: &str) -> Vec<Request> {
         | Said::NoQuiz
         | Said::ForgetAsk
         | Said::Forgotten
-        | Said::ForgetKept => {
+        | Said::ForgetKept
+        | Said::GroupOnly => {
             return Vec::new();
         }
     };

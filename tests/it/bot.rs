@@ -61,10 +61,28 @@ impl Running {
         round_seconds: u32,
         metrics: Option<String>,
     ) -> Running {
+        Self::start_clocked(
+            api,
+            db,
+            dir,
+            (limits, round_seconds, metrics),
+            Arc::new(SystemClock),
+        )
+        .await
+    }
+
+    /// Starts on a clock of the test's (a manual one, for schedules).
+    pub async fn start_clocked(
+        api: Arc<BotApi>,
+        db: PathBuf,
+        dir: Arc<tempfile::TempDir>,
+        (limits, round_seconds, metrics): (SendLimits, u32, Option<String>),
+        clock: Arc<dyn factquiz::service::Clock>,
+    ) -> Running {
         let store = Store::open(db.to_str().expect("path"))
             .await
             .expect("store");
-        let service = service_on(store, Arc::new(SystemClock));
+        let service = service_on(store, clock);
         if std::env::var_os("TEST_LOG").is_some() {
             let _ = tracing_subscriber::fmt()
                 .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))

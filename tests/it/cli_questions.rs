@@ -717,3 +717,25 @@ wrong = [{wrong}]
         .arg(dir.path()));
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn a_title_that_names_an_answer_needs_a_label_for_the_question_cards() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let with = |meta: &str| format!("[article]\n{meta}\n{GOOD_FACT}");
+    folder(
+        tmp.path(),
+        &with("title = \"بوتين يصل إلى كوريا الشمالية الثلاثاء\""),
+    );
+    let (code, out) = check(tmp.path());
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("fact `arrival-day`: warning: the article's title, which every question card shows, holds this fact's answer"),
+        "{out}"
+    );
+    folder(
+        tmp.path(),
+        &with("title = \"بوتين يصل إلى كوريا الشمالية الثلاثاء\"\nlabel = \"زيارة بوتين\""),
+    );
+    let (_, out) = check(tmp.path());
+    assert!(!out.contains("which every question card shows"), "{out}");
+}

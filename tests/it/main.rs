@@ -23,5 +23,6 @@ mod first_hour;
 mod group;
 mod helpers;
 mod process;
+mod schedule;
 mod storage;
 mod terminal;

@@ -69,6 +69,7 @@ async fn migrations_apply_to_an_empty_and_to_a_migrated_database() {
             "players",
             "quizzes",
             "receiver",
+            "schedules",
             "served",
             "standing_points",
             "standings",
