@@ -623,6 +623,80 @@ impl Lang {
         )
     }
 
+    // ── inline claim checks ────────────────────────────────────────────────
+
+    /// The header of a claim sent inline (the card's words are in the
+    /// article's language: the chat it goes to may be anyone's).
+    pub fn claim_card_header(self) -> &'static str {
+        self.pick("⚖️ صحيح أم خطأ؟", "⚖️ True or false?")
+    }
+
+    /// How many checked a claim and how many were right.
+    pub fn claim_counts(self, checked: i64, right: i64) -> String {
+        match self {
+            Lang::Ar => format!("👥 تحقّق {checked} · 🎯 أصاب {right}"),
+            Lang::En => format!("👥 {checked} checked · 🎯 {right} right"),
+        }
+    }
+
+    /// Under a claim: what a press does.
+    pub fn claim_card_hint(self) -> &'static str {
+        self.pick(
+            "اضغط «صحيح» أو «خطأ»: يصلك الحكم والدليل من المقال وحدك.",
+            "Press «صحيح» (true) or «خطأ» (false): the verdict and the article's quote come to you alone.",
+        )
+    }
+
+    /// The line under an inline result: where the claim comes from.
+    pub fn claim_result_description(self, label: &str) -> String {
+        match self {
+            Lang::Ar => format!("من «{label}» · صحيح أم خطأ؟"),
+            Lang::En => format!("From “{label}” · true or false?"),
+        }
+    }
+
+    /// The private verdict on a claim (the quote follows). `answer`: the
+    /// right one, said when the claim is false.
+    pub fn claim_verdict(self, correct: bool, truth: bool, answer: &str) -> String {
+        let mark = if correct { "✅" } else { "❌" };
+        match (self, correct, truth) {
+            (Lang::Ar, true, true) => format!("{mark} أصبت: العبارة صحيحة."),
+            (Lang::Ar, true, false) => format!("{mark} أصبت: العبارة خاطئة، والصواب: {answer}."),
+            (Lang::Ar, false, true) => format!("{mark} لم تُصب: العبارة صحيحة."),
+            (Lang::Ar, false, false) => {
+                format!("{mark} لم تُصب: العبارة خاطئة، والصواب: {answer}.")
+            }
+            (Lang::En, true, true) => format!("{mark} Right: the claim is true."),
+            (Lang::En, true, false) => {
+                format!("{mark} Right: the claim is false; it is {answer}.")
+            }
+            (Lang::En, false, true) => format!("{mark} Not quite: the claim is true."),
+            (Lang::En, false, false) => {
+                format!("{mark} Not quite: the claim is false; it is {answer}.")
+            }
+        }
+    }
+
+    /// Before the verdict of a claim checked before: the first check stands.
+    pub fn claim_checked_before(self) -> &'static str {
+        self.pick(
+            "سبق أن تحققت من هذه العبارة، ويُحتسب جوابك الأول:",
+            "You checked this claim before; your first answer counts:",
+        )
+    }
+
+    /// A press on a claim the bot does not know.
+    pub fn claim_unknown(self, bot: &str) -> String {
+        match self {
+            Lang::Ar => {
+                format!("هذه العبارة لم تعد متاحة. اكتب @{bot} في أي محادثة لعبارات جديدة.")
+            }
+            Lang::En => {
+                format!("This claim is no longer available. Type @{bot} in any chat for new ones.")
+            }
+        }
+    }
+
     // ── the newsroom's view ────────────────────────────────────────────────
 
     pub fn no_fact_stats(self) -> &'static str {

@@ -32,6 +32,7 @@ use crate::store::{self, Store};
 pub mod boards;
 pub mod chat;
 pub mod group;
+pub mod inline;
 pub mod newsroom;
 pub mod schedule;
 pub mod solo;
@@ -274,7 +275,7 @@ pub struct Catalog {
 
 impl Catalog {
     pub fn of(corpus: &Corpus, bank: &Bank) -> Catalog {
-        let mut articles: Vec<ArticleEntry> = corpus
+        let articles: Vec<ArticleEntry> = corpus
             .articles
             .iter()
             .map(|a| {
@@ -293,6 +294,11 @@ impl Catalog {
             })
             .filter(|a| a.questions > 0)
             .collect();
+        Catalog::from_entries(articles)
+    }
+
+    /// A catalogue of these articles, newest first.
+    pub fn from_entries(mut articles: Vec<ArticleEntry>) -> Catalog {
         articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
         Catalog { articles }
     }

@@ -158,12 +158,7 @@ pub fn claim_check(question: &Question, rng: &mut impl rand::Rng) -> Option<Ques
             pick
         }
     };
-    let statement = fill(
-        template.text.as_deref(),
-        &template.question,
-        &question.options[shown],
-        "الجواب",
-    );
+    let statement = claim_statement(question, shown)?;
     let gloss = question
         .gloss
         .as_ref()
@@ -185,6 +180,20 @@ pub fn claim_check(question: &Question, rng: &mut impl rand::Rng) -> Option<Ques
         claim: None,
         ..question.clone()
     })
+}
+
+/// The statement of a fact's claim with option `shown` in it: true if and
+/// only if `shown` is the right option. `None` for a fact with no claim or
+/// an option it does not have.
+pub fn claim_statement(question: &Question, shown: usize) -> Option<String> {
+    let template = question.claim.as_ref()?;
+    let option = question.options.get(shown)?;
+    Some(fill(
+        template.text.as_deref(),
+        &template.question,
+        option,
+        "الجواب",
+    ))
 }
 
 /// The icon of a claim check's stem.

@@ -12,6 +12,7 @@
 
 mod answers;
 mod delivery;
+mod inline;
 mod players;
 mod quizzes;
 mod schedules;
@@ -28,6 +29,7 @@ use tokio::sync::mpsc;
 
 pub use answers::*;
 pub use delivery::*;
+pub use inline::*;
 pub use players::*;
 pub use quizzes::*;
 pub use schedules::*;
@@ -77,6 +79,9 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261203000001_articles.sql")),
         M::up(include_str!(
             "../../migrations/20261203000002_schedules.sql"
+        )),
+        M::up(include_str!(
+            "../../migrations/20261203000003_inline_claims.sql"
         )),
     ])
 }

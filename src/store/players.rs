@@ -271,6 +271,7 @@ pub fn forget_player(conn: &Connection, player_id: i64, now: i64) -> anyhow::Res
         conn.prepare_cached("DELETE FROM votes WHERE user_id = ?1")?
             .execute([user])
             .context("cannot forget the player's votes")?;
+        super::forget_checks(conn, user)?;
     }
     conn.prepare_cached("DELETE FROM players WHERE id = ?1")?
         .execute([player_id])

@@ -1,7 +1,9 @@
 //! Callback data of the bot's buttons, short ASCII within Telegram's 64
 //! bytes: an answer, `a:<served question>:<option>`; an article of the
-//! catalogue, `q:<slug>`; the answer to `/forget`, `f:yes` or `f:no`. The data only says which button was pressed; who
-//! may press it is the service's decision.
+//! catalogue, `q:<slug>`; the answer to `/forget`, `f:yes` or `f:no`; a
+//! verdict on an inline claim, `c:<claim>:1` (true) or `c:<claim>:0`. The
+//! data only says which button was pressed; who may press it is the
+//! service's decision.
 
 use std::fmt;
 
@@ -99,6 +101,38 @@ impl fmt::Display for ForgetButton {
     }
 }
 
+/// A verdict on an inline claim: true or false.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimButton {
+    pub claim_id: i64,
+    pub says_true: bool,
+}
+
+impl ClaimButton {
+    /// Reads callback data; anything but the exact form is refused.
+    pub fn parse(data: &str) -> Option<ClaimButton> {
+        let (claim, verdict) = data.strip_prefix("c:")?.split_once(':')?;
+        if claim.is_empty() || claim.len() > 19 || !claim.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let says_true = match verdict {
+            "1" => true,
+            "0" => false,
+            _ => return None,
+        };
+        Some(ClaimButton {
+            claim_id: claim.parse().ok()?,
+            says_true,
+        })
+    }
+}
+
+impl fmt::Display for ClaimButton {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "c:{}:{}", self.claim_id, u8::from(self.says_true))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +188,28 @@ mod tests {
             None,
             "too long for Telegram"
         );
+    }
+
+    #[test]
+    fn claim_buttons_round_trip_and_refuse_other_shapes() {
+        for b in [
+            ClaimButton {
+                claim_id: i64::MAX,
+                says_true: true,
+            },
+            ClaimButton {
+                claim_id: 7,
+                says_true: false,
+            },
+        ] {
+            let data = b.to_string();
+            assert!(data.len() <= 64);
+            assert_eq!(ClaimButton::parse(&data), Some(b));
+        }
+        for bad in [
+            "c:", "c:1", "c:1:2", "c::1", "c:-1:1", "c:1:1:1", "c:x:0", "a:1:1",
+        ] {
+            assert_eq!(ClaimButton::parse(bad), None, "{bad}");
+        }
     }
 }

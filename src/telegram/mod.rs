@@ -16,6 +16,7 @@ pub mod callback;
 pub mod commands;
 pub mod dispatch;
 pub mod group;
+mod inline;
 mod private;
 pub mod receive;
 pub mod render;
@@ -48,6 +49,11 @@ use crate::store;
 /// Telegram's deadline (about 15 s from the press): it is not answered, so
 /// that no request is refused.
 pub const CALLBACK_DEADLINE_MS: i64 = 10_000;
+/// How long Telegram may keep an inline query's results for the same
+/// query (each asks anew for claims drawn afresh after).
+const INLINE_CACHE_SECONDS: u32 = 30;
+/// How often the inline messages whose counts changed are looked at.
+const CLAIM_CARD_TICK: Duration = Duration::from_secs(1);
 /// A solo quiz with nothing shown for a day is stopped at start.
 const IDLE_SOLO_MS: i64 = 24 * 60 * 60 * 1000;
 /// How long after its time a round closes if Telegram never says its poll
@@ -133,7 +139,7 @@ impl App {
         if recorded {
             self.metrics.answers_recorded.inc();
         }
-        self.answer_press(query_id, update.received_at, &notice)
+        self.answer_press(query_id, update.received_at, &notice, false)
             .await;
         Ok(())
     }
@@ -203,6 +209,8 @@ impl App {
             }
             UpdateKind::CallbackQuery(q) => private::on_press(self, &update, q).await,
             UpdateKind::Poll(p) => group::on_poll(self, &update, p).await,
+            UpdateKind::InlineQuery(q) => inline::on_query(self, &update, q).await,
+            UpdateKind::ChosenInlineResult(r) => inline::on_chosen(self, &update, r).await,
             _ => self.done(&update).await,
         }
     }
@@ -215,22 +223,55 @@ impl App {
         query_id: &teloxide::types::CallbackQueryId,
         received_at: i64,
         text: &str,
+        alert: bool,
+    ) {
+        use teloxide::payloads::AnswerCallbackQuerySetters;
+        let mut payload = teloxide::payloads::AnswerCallbackQuery::new(query_id.clone())
+            .text(render::cut(text, render::MAX_CALLBACK_TEXT));
+        if alert {
+            payload = payload.show_alert(true);
+        }
+        self.answer_in_time("answerCallbackQuery", &payload, received_at)
+            .await;
+    }
+
+    /// Answers an inline query with its results, unless it is past the
+    /// deadline; like a press's answer, a refusal is only logged.
+    async fn answer_inline(
+        &self,
+        query_id: &teloxide::types::InlineQueryId,
+        received_at: i64,
+        results: Vec<teloxide::types::InlineQueryResult>,
+    ) {
+        use teloxide::payloads::AnswerInlineQuerySetters;
+        let payload = teloxide::payloads::AnswerInlineQuery::new(query_id.clone(), results)
+            .cache_time(INLINE_CACHE_SECONDS);
+        self.answer_in_time("answerInlineQuery", &payload, received_at)
+            .await;
+    }
+
+    /// Posts the answer to a query (a press, an inline query) once, or
+    /// twice after a passing failure, while Telegram's deadline allows.
+    async fn answer_in_time(
+        &self,
+        method: &str,
+        payload: &impl serde::Serialize,
+        received_at: i64,
     ) {
         let age = self.service.now_ms() - received_at;
         if age > CALLBACK_DEADLINE_MS {
-            tracing::debug!(age_ms = age, "a press past the deadline is not answered");
+            tracing::debug!(
+                age_ms = age,
+                method,
+                "a query past the deadline is not answered"
+            );
             return;
         }
-        let payload = teloxide::payloads::AnswerCallbackQuery::new(query_id.clone());
-        let payload = teloxide::payloads::AnswerCallbackQuerySetters::text(
-            payload,
-            render::cut(text, render::MAX_CALLBACK_TEXT),
-        );
         for attempt in 0..2 {
-            match self.api.call::<bool>("answerCallbackQuery", &payload).await {
+            match self.api.call::<bool>(method, payload).await {
                 Ok(_) => return,
                 Err(e) if e.is_query_too_old() => {
-                    tracing::debug!("Telegram says the press is too old to answer");
+                    tracing::debug!(method, "Telegram says the query is too old to answer");
                     return;
                 }
                 Err(e) if e.is_transient() && attempt == 0 => {
@@ -247,7 +288,7 @@ impl App {
                     tokio::time::sleep(wait).await;
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, "a press could not be answered");
+                    tracing::warn!(error = %e, method, "a query could not be answered");
                     return;
                 }
             }
@@ -281,7 +322,8 @@ impl App {
             Ok(None) => {}
             Ok(Some(())) => {
                 if let Some(UpdateKind::CallbackQuery(q)) = parsed.as_ref().map(|u| &u.kind) {
-                    self.answer_press(&q.id, update.received_at, text).await;
+                    self.answer_press(&q.id, update.received_at, text, false)
+                        .await;
                 }
             }
             Err(e) => tracing::error!(
@@ -329,9 +371,6 @@ impl App {
         self.score_votes(None).await;
     }
 
-    /// Records what the sender did: sent requests leave the outbox, and a
-    /// round whose poll went out opens (its votes may now count and its
-    /// timer starts). A round whose poll Telegram refused ends its quiz.
     /// Starts the groups' daily quizzes that are due (a read first: most
     /// ticks write nothing).
     async fn start_scheduled(self: &Arc<Self>) {
@@ -371,6 +410,43 @@ impl App {
         }
     }
 
+    /// Edits the inline messages whose counts changed, each at most once
+    /// every few seconds however often it is pressed (a read first: most
+    /// ticks write nothing).
+    async fn edit_claim_cards(self: &Arc<Self>) {
+        let app = self.clone();
+        let clock = self.service.clock();
+        let due = self
+            .service
+            .store()
+            .read(move |conn| app.service.claim_cards_due(conn, clock.now_ms()))
+            .await;
+        match due {
+            Ok(false) => return,
+            Ok(true) => {}
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "cannot read the inline messages");
+                return;
+            }
+        }
+        let app = self.clone();
+        let edited = self
+            .apply(move |conn, now| {
+                let cards = app.service.take_claim_cards(conn, now)?;
+                Ok((
+                    cards.len(),
+                    cards.iter().map(render::claim_card_edit).collect(),
+                ))
+            })
+            .await;
+        if let Err(e) = edited {
+            tracing::warn!(error = %format!("{e:#}"), "cannot edit the inline messages");
+        }
+    }
+
+    /// Records what the sender did: sent requests leave the outbox, and a
+    /// round whose poll went out opens (its votes may now count and its
+    /// timer starts). A round whose poll Telegram refused ends its quiz.
     async fn record(self: &Arc<Self>, sent: Vec<Sent>) {
         let chats: Vec<i64> = sent.iter().map(|s| s.request.chat).collect();
         let recorded = self
@@ -562,6 +638,20 @@ pub async fn run(
         })
     };
 
+    let claim_cards = {
+        let app = app.clone();
+        let stop = shutdown.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(CLAIM_CARD_TICK);
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    _ = tick.tick() => app.edit_claim_cards().await,
+                }
+            }
+        })
+    };
+
     pick_up(&app, &dispatcher).await?;
     dispatch.start(Arc::new(AppLanes(app.clone())));
     let receiver = receive::Receiver {
@@ -587,6 +677,7 @@ pub async fn run(
     );
     counter.abort();
     scheduler.abort();
+    claim_cards.abort();
     // The recorder ends once the sender is gone and it has recorded the last.
     let _ = tokio::time::timeout(Duration::from_millis(500), recorder).await;
     if let Some(server) = metrics_server {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use teloxide::types::{CallbackQuery, Message};
 
-use super::callback::{AnswerButton, ArticleButton, ForgetButton};
+use super::callback::{AnswerButton, ArticleButton, ClaimButton, ForgetButton};
 use super::commands::action_of;
 use super::dispatch::Received;
 use super::{App, render};
@@ -39,6 +39,10 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
 /// A press on an answer button. The press is answered once the answer is
 /// committed; the card and the next question come in one edit.
 pub async fn on_press(app: &Arc<App>, update: &Received, q: CallbackQuery) -> anyhow::Result<()> {
+    // A verdict on a claim sent inline.
+    if let Some(button) = q.data.as_deref().and_then(ClaimButton::parse) {
+        return super::inline::on_press(app, update, q, button).await;
+    }
     let who = App::identity(&q.from);
     // An article of the catalogue: a quiz on it, as `/quiz <slug>` would.
     if let Some(article) = q.data.as_deref().and_then(ArticleButton::parse) {

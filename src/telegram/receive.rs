@@ -32,11 +32,16 @@ pub const BATCH: usize = 100;
 /// different groups close side by side, far below any chat id (Telegram's
 /// ids fit in 53 bits).
 pub fn poll_lane(poll_id: &str) -> i64 {
+    POLL_LANES - hash48(poll_id)
+}
+
+/// 48 bits of a string's hash (the same within a run, which is all a lane
+/// needs).
+pub fn hash48(s: &str) -> i64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    poll_id.hash(&mut h);
-    let low = i64::try_from(h.finish() & ((1 << 48) - 1)).unwrap_or(0);
-    POLL_LANES - low
+    s.hash(&mut h);
+    i64::try_from(h.finish() & ((1 << 48) - 1)).unwrap_or(0)
 }
 
 /// Poll lanes are at or below this.
@@ -53,7 +58,14 @@ const OFFSET_MAX_AGE_MS: i64 = 6 * 24 * 60 * 60 * 1000;
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// The update kinds the bot asks Telegram for.
-pub const ALLOWED_UPDATES: [&str; 4] = ["message", "callback_query", "poll_answer", "poll"];
+pub const ALLOWED_UPDATES: [&str; 6] = [
+    "message",
+    "callback_query",
+    "poll_answer",
+    "poll",
+    "inline_query",
+    "chosen_inline_result",
+];
 
 /// What the receiver needs.
 pub struct Receiver {
@@ -278,7 +290,7 @@ async fn get_updates(
         offset: Option<i64>,
         timeout: u32,
         limit: usize,
-        allowed_updates: [&'static str; 4],
+        allowed_updates: [&'static str; 6],
     }
     let body = serde_json::to_string(&GetUpdates {
         offset,
@@ -307,6 +319,14 @@ struct Head<'a> {
     poll_answer: Option<InVote<'a>>,
     #[serde(borrow)]
     poll: Option<InPoll<'a>>,
+    inline_query: Option<InFrom>,
+    chosen_inline_result: Option<InFrom>,
+}
+
+/// An inline query or a chosen result: its sender.
+#[derive(Deserialize)]
+struct InFrom {
+    from: InChat,
 }
 
 #[derive(Deserialize)]
@@ -374,6 +394,14 @@ impl Head<'_> {
         if let Some(q) = &self.callback_query {
             return Arrival::Keep(q.message.as_ref().map_or(q.from.id, |m| m.chat.id));
         }
+        // In the sender's lane: they need never have written to the bot.
+        if let Some(q) = self
+            .inline_query
+            .as_ref()
+            .or(self.chosen_inline_result.as_ref())
+        {
+            return Arrival::Keep(q.from.id);
+        }
         if let Some(v) = &self.poll_answer {
             // Anonymous chat votes and retracted votes do not count.
             let (Some(user), Some(&choice)) = (&v.user, v.option_ids.first()) else {
@@ -419,6 +447,14 @@ mod tests {
         assert!(
             matches!(arrival(inline), Arrival::Keep(9)),
             "no message: the user's lane"
+        );
+        let query = r#"{"update_id":9,"inline_query":{"id":"q","from":{"id":11,"is_bot":false,"first_name":"A"},"query":"","offset":""}}"#;
+        assert!(matches!(arrival(query), Arrival::Keep(11)));
+        let chosen = r#"{"update_id":10,"chosen_inline_result":{"result_id":"5","from":{"id":12,"is_bot":false,"first_name":"A"},"inline_message_id":"m","query":""}}"#;
+        assert!(matches!(arrival(chosen), Arrival::Keep(12)));
+        assert!(
+            ALLOWED_UPDATES.contains(&"inline_query")
+                && ALLOWED_UPDATES.contains(&"chosen_inline_result")
         );
         let closed = r#"{"update_id":4,"poll":{"id":"p","question":"?","options":[],"total_voter_count":3,"is_closed":true,"is_anonymous":false,"type":"quiz","allows_multiple_answers":false}}"#;
         let Arrival::Keep(lane) = arrival(closed) else {

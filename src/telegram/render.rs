@@ -7,11 +7,12 @@
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, User};
 use teloxide::utils::html::escape;
 
-use super::callback::{AnswerButton, ArticleButton, ForgetButton};
+use super::callback::{AnswerButton, ArticleButton, ClaimButton, ForgetButton};
 use super::commands;
 use super::request::{Request, RoundPoll};
 use crate::i18n::Lang;
 use crate::quiz::{Form, Question};
+use crate::service::inline::{ClaimCard, ClaimCheck, Offered};
 use crate::service::{
     After, AnswerOutcome, ArticleEntry, ArticleInfo, ArticleLine, Asked, Closed, Leaderboard,
     Podium, Pressed, QuizState, QuizSummary, Recorded, Reply, Round, RoundResult, Said, Standing,
@@ -716,6 +717,119 @@ fn fit(text: String) -> String {
     }
     out.push('…');
     out
+}
+
+// ── inline claim checks ────────────────────────────────────────────────────
+
+/// The card of a claim sent inline: the statement, its article, the
+/// counts once someone checked, and the «صحيح» / «خطأ» buttons. Its words
+/// are in the article's language (the chat it goes to may be anyone's).
+pub fn claim_card(
+    claim_id: i64,
+    statement: &str,
+    article: &ArticleInfo,
+    counts: crate::store::ClaimCounts,
+) -> (String, InlineKeyboardMarkup) {
+    let lang = Lang::Ar;
+    let mut text = format!(
+        "{}\n<b>{}</b>\n📰 {}",
+        lang.claim_card_header(),
+        escape(statement),
+        escape(&article.label)
+    );
+    if counts.checked > 0 {
+        text.push('\n');
+        text.push_str(&lang.claim_counts(counts.checked, counts.right));
+    }
+    text.push_str("\n\n");
+    text.push_str(lang.claim_card_hint());
+    let verdict = |says_true: bool, label: &str| {
+        InlineKeyboardButton::callback(
+            label,
+            ClaimButton {
+                claim_id,
+                says_true,
+            }
+            .to_string(),
+        )
+    };
+    let keyboard = InlineKeyboardMarkup::new([vec![
+        verdict(true, crate::quiz::TRUE_AR),
+        verdict(false, crate::quiz::FALSE_AR),
+    ]]);
+    (fit(text), keyboard)
+}
+
+/// The edit that shows a claim's counts on a message sent inline.
+pub fn claim_card_edit(card: &ClaimCard) -> Request {
+    let (text, keyboard) = claim_card(card.claim_id, &card.statement, &card.article, card.counts);
+    Request::edit_inline(&card.inline_message_id, text, Some(keyboard))
+}
+
+/// The answer to an inline query: a result per claim, each sending its
+/// card. `lang`: the asker's, for the line under each result.
+pub fn inline_results(lang: Lang, offered: &[Offered]) -> Vec<teloxide::types::InlineQueryResult> {
+    use teloxide::types::{
+        InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText,
+        ParseMode,
+    };
+    offered
+        .iter()
+        .map(|o| {
+            let (text, keyboard) = claim_card(
+                o.claim_id,
+                &o.statement,
+                &o.article,
+                crate::store::ClaimCounts::default(),
+            );
+            let content = InputMessageContent::Text(
+                InputMessageContentText::new(text).parse_mode(ParseMode::Html),
+            );
+            let label = match lang {
+                Lang::En => o.article.label_en.as_deref().unwrap_or(&o.article.label),
+                Lang::Ar => &o.article.label,
+            };
+            InlineQueryResult::Article(
+                InlineQueryResultArticle::new(
+                    o.claim_id.to_string(),
+                    cut(&o.statement, MAX_RESULT_TITLE),
+                    content,
+                )
+                .reply_markup(keyboard)
+                .description(lang.claim_result_description(label)),
+            )
+        })
+        .collect()
+}
+
+/// The longest title of an inline result shown.
+const MAX_RESULT_TITLE: usize = 120;
+
+/// The private verdict on a press of a claim's button (a callback answer,
+/// within its 200 characters): right or wrong, the truth, the quote.
+pub fn claim_verdict(lang: Lang, check: &ClaimCheck, bot: &str) -> String {
+    let ClaimCheck::Checked {
+        correct,
+        truth,
+        answer,
+        quote,
+        first,
+        ..
+    } = check
+    else {
+        return cut(&lang.claim_unknown(bot), MAX_CALLBACK_TEXT);
+    };
+    let mut text = String::new();
+    if !first {
+        text.push_str(lang.claim_checked_before());
+        text.push('\n');
+    }
+    text.push_str(&lang.claim_verdict(*correct, *truth, answer));
+    let room = MAX_CALLBACK_TEXT.saturating_sub(text.chars().count() + 3);
+    if room >= 20 {
+        text.push_str(&format!("\n«{}»", cut(quote, room)));
+    }
+    cut(&text, MAX_CALLBACK_TEXT)
 }
 
 #[cfg(test)]

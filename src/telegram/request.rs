@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 use teloxide::payloads::{
-    EditMessageText, EditMessageTextSetters, SendMessage, SendMessageSetters, SendPoll,
-    SendPollSetters, StopPoll,
+    EditMessageText, EditMessageTextInline, EditMessageTextInlineSetters, EditMessageTextSetters,
+    SendMessage, SendMessageSetters, SendPoll, SendPollSetters, StopPoll,
 };
 use teloxide::types::{
     ChatId, InlineKeyboardMarkup, InputPollOption, MessageId, ParseMode, PollType, Recipient,
@@ -128,6 +128,27 @@ impl Request {
         }
     }
 
+    /// An inline message (sent by a user through the bot, in a chat the
+    /// bot need not be in) edited into new HTML and buttons. It queues on
+    /// its own: one message's edits keep their order and hold no chat.
+    pub fn edit_inline(
+        inline_message_id: &str,
+        html: String,
+        keyboard: Option<InlineKeyboardMarkup>,
+    ) -> Request {
+        let mut payload =
+            EditMessageTextInline::new(inline_message_id, html).parse_mode(ParseMode::Html);
+        if let Some(k) = keyboard {
+            payload = payload.reply_markup(k);
+        }
+        Request {
+            chat: inline_queue(inline_message_id),
+            method: Method::EditMessageText,
+            body: json(&payload),
+            purpose: Purpose::Nothing,
+        }
+    }
+
     /// The native quiz poll of a group round.
     pub fn round_poll(chat: i64, served_id: i64, poll: RoundPoll) -> Request {
         let options = poll.options.into_iter().map(InputPollOption::new);
@@ -166,8 +187,11 @@ impl Request {
         }
         let mut body: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&self.body).ok()?;
+        if body.contains_key("inline_message_id") {
+            // An inline message is in a chat the bot may not write to.
+            return None;
+        }
         body.remove("message_id");
-        body.remove("inline_message_id");
         Some(Request {
             chat: self.chat,
             method: Method::SendMessage,
@@ -199,6 +223,14 @@ impl Request {
     }
 }
 
+/// The sender's queue of an inline message's edits: one per message, far
+/// below every chat id and poll lane.
+pub fn inline_queue(inline_message_id: &str) -> i64 {
+    INLINE_QUEUES - super::receive::hash48(inline_message_id)
+}
+
+const INLINE_QUEUES: i64 = -(1 << 61);
+
 /// What a round's poll shows, within Telegram's limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoundPoll {
@@ -207,4 +239,24 @@ pub struct RoundPoll {
     pub correct: u8,
     pub explanation: String,
     pub open_period: u16,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_inline_edit_names_its_message_queues_apart_and_never_becomes_a_message() {
+        let edit = Request::edit_inline("AAE-xyz", "<b>x</b>".into(), None);
+        let body: serde_json::Value = serde_json::from_str(&edit.body).expect("json");
+        assert_eq!(body["inline_message_id"], "AAE-xyz");
+        assert!(body.get("chat_id").is_none() && body.get("message_id").is_none());
+        assert_eq!(edit.method, Method::EditMessageText);
+        assert_eq!(edit.edit_as_message(), None, "its chat is not the bot's");
+        assert!(!super::super::receive::is_chat_lane(edit.chat));
+        assert_ne!(edit.chat, super::super::receive::poll_lane("AAE-xyz"));
+        assert_eq!(edit.chat, inline_queue("AAE-xyz"));
+        let chat_edit = Request::edit(5, 9, "x".into(), None);
+        assert!(chat_edit.edit_as_message().is_some());
+    }
 }

@@ -101,6 +101,9 @@ struct State {
     /// Updates are queued but not delivered (a benchmark queues a burst,
     /// then lets it go at once).
     held: bool,
+    /// inline message id → the message sent through the bot, as last edited.
+    inline_messages: HashMap<String, Value>,
+    next_inline: u64,
 }
 
 /// The server. Dropping it stops it.
@@ -262,6 +265,76 @@ impl BotApi {
                 "data": data,
             }
         }))
+    }
+
+    /// An inline query (`@bot <query>`) from `user`, in some chat.
+    pub fn inline_query(&self, user: &User, query: &str) -> u64 {
+        let id = format!("iq-{}", now_nanos());
+        self.lock().callbacks.insert(id.clone(), Instant::now());
+        self.push(json!({
+            "inline_query": {
+                "id": id, "from": user.json(), "query": query, "offset": "",
+                "chat_type": "supergroup",
+            }
+        }))
+    }
+
+    /// `user` sends `result` (one of an `answerInlineQuery`'s results) to a
+    /// chat: Telegram makes the message and, with inline feedback on, says
+    /// so with a `chosen_inline_result`. Returns the message's id.
+    pub fn choose_inline(
+        &self,
+        user: &User,
+        result: &Value,
+        query: &str,
+        feedback: bool,
+    ) -> String {
+        let id = {
+            let mut st = self.lock();
+            st.next_inline += 1;
+            let id = format!("AAE-inline-{}", st.next_inline);
+            let content = &result["input_message_content"];
+            st.inline_messages.insert(
+                id.clone(),
+                json!({
+                    "text": content["message_text"],
+                    "parse_mode": content["parse_mode"],
+                    "reply_markup": result["reply_markup"],
+                }),
+            );
+            id
+        };
+        if feedback {
+            self.push(json!({
+                "chosen_inline_result": {
+                    "result_id": result["id"], "from": user.json(),
+                    "inline_message_id": id, "query": query,
+                }
+            }));
+        }
+        id
+    }
+
+    /// A press on a button of a message sent inline (no `message`: the
+    /// bot need not be in the chat, nor the presser have written to it).
+    pub fn press_inline(&self, user: &User, inline_message_id: &str, data: &str) -> u64 {
+        let query = format!("cb-inline-{}", now_nanos());
+        self.lock().callbacks.insert(query.clone(), Instant::now());
+        self.push(json!({
+            "callback_query": {
+                "id": query, "from": user.json(), "inline_message_id": inline_message_id,
+                "chat_instance": "ci-inline", "data": data,
+            }
+        }))
+    }
+
+    /// A message sent inline, as last edited.
+    pub fn inline_message(&self, id: &str) -> Value {
+        self.lock()
+            .inline_messages
+            .get(id)
+            .cloned()
+            .expect("a message sent inline")
     }
 
     /// A member's answer to a poll.
@@ -738,6 +811,38 @@ async fn answer(
                 let _ = tokio::time::timeout(left, notified).await;
             }
         }
+        "editmessagetext" if body.get("inline_message_id").is_some() => {
+            let mut st = lock();
+            let id = body["inline_message_id"].as_str().unwrap_or_default();
+            let Some(current) = st.inline_messages.get_mut(id) else {
+                return reply(
+                    400,
+                    json!({"ok": false, "error_code": 400, "description": "Bad Request: message to edit not found"}),
+                );
+            };
+            if current["text"] == body["text"] && current["reply_markup"] == body["reply_markup"] {
+                return reply(
+                    400,
+                    json!({"ok": false, "error_code": 400,
+                    "description": "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"}),
+                );
+            }
+            current["text"] = body["text"].clone();
+            current["reply_markup"] = body.get("reply_markup").cloned().unwrap_or(Value::Null);
+            ok(json!(true))
+        }
+        "answerinlinequery" => {
+            let st = lock();
+            let id = body["inline_query_id"].as_str().unwrap_or_default();
+            match st.callbacks.get(id) {
+                Some(made) if made.elapsed() <= st.callback_deadline => ok(json!(true)),
+                _ => reply(
+                    400,
+                    json!({"ok": false, "error_code": 400,
+                           "description": "Bad Request: query is too old and response timeout expired or query ID is invalid"}),
+                ),
+            }
+        }
         "editmessagetext" => {
             let mut st = lock();
             let key = (
@@ -1012,6 +1117,29 @@ fn check_limits(method: &str, body: &Value, problems: &mut Vec<String>) {
         }
         "answercallbackquery" if chars(&body["text"]) > 200 => {
             problems.push("callback answer text over 200 characters".to_owned());
+        }
+        "answerinlinequery" => {
+            let results = body["results"].as_array().cloned().unwrap_or_default();
+            if results.len() > 50 {
+                problems.push(format!("{} inline results (at most 50)", results.len()));
+            }
+            for r in &results {
+                let id = r["id"].as_str().unwrap_or_default();
+                if !(1..=64).contains(&id.len()) {
+                    problems.push(format!("inline result id of {} bytes (1-64)", id.len()));
+                }
+                let content = &r["input_message_content"];
+                let n = chars(&content["message_text"]);
+                if !(1..=4096).contains(&n) {
+                    problems.push(format!("inline message text of {n} characters (1-4096)"));
+                }
+                if content["parse_mode"] == "HTML"
+                    && !balanced_html(content["message_text"].as_str().unwrap_or_default())
+                {
+                    problems.push("inline message text is not balanced HTML".to_owned());
+                }
+                check_limits("", r, problems);
+            }
         }
         "sendpoll" => {
             if !(1..=300).contains(&chars(&body["question"])) {

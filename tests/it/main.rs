@@ -22,6 +22,7 @@ mod extract_dev;
 mod first_hour;
 mod group;
 mod helpers;
+mod inline;
 mod process;
 mod schedule;
 mod storage;
