@@ -74,6 +74,44 @@ pub struct BotConfig {
     pub send_limits: SendLimits,
     /// Where to serve `/metrics` and `/healthz`.
     pub metrics_addr: Option<String>,
+    /// Webhook mode instead of long polling.
+    pub webhook: Option<Webhook>,
+}
+
+/// Webhook mode: Telegram posts each update to `url`, which a reverse
+/// proxy (or a local Bot API server) passes to `listen`.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// The public URL given to `setWebhook` (`FACTQUIZ_WEBHOOK_URL`); its
+    /// path is the one served.
+    pub url: url::Url,
+    /// The local `host:port` to serve on (`FACTQUIZ_LISTEN`).
+    pub listen: String,
+    /// The token Telegram sends in `X-Telegram-Bot-Api-Secret-Token`:
+    /// `FACTQUIZ_WEBHOOK_SECRET`, or one derived from the bot token, so
+    /// that every instance of one bot agrees.
+    pub secret: Secret,
+}
+
+/// The webhook's secret derived from the bot token: HMAC-SHA256 of a fixed
+/// label keyed by the token, in hex (64 characters Telegram accepts). It
+/// says nothing of the token.
+pub fn derived_secret(token: &Secret) -> Secret {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, token.expose().as_bytes());
+    let tag = ring::hmac::sign(&key, b"factquiz webhook secret v1");
+    Secret::new(
+        tag.as_ref()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>(),
+    )
+}
+
+/// Whether Telegram accepts a webhook secret: 1-256 of `A-Z a-z 0-9 _ -`.
+fn secret_ok(s: &str) -> bool {
+    (1..=256).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// A setting that cannot be used, and why.
@@ -97,6 +135,20 @@ pub enum ConfigError {
     BadRoundSeconds(String),
     #[error("FACTQUIZ_SEND_LIMITS `{0}` must be `telegram` or `off`")]
     BadSendLimits(String),
+    #[error(
+        "webhook mode needs both FACTQUIZ_WEBHOOK_URL (the public https URL) and \
+         FACTQUIZ_LISTEN (the local host:port); {0} is not set"
+    )]
+    HalfWebhook(&'static str),
+    #[error(
+        "FACTQUIZ_WEBHOOK_URL `{0}` must be an https URL (plain http only with a local Bot API \
+         server, TELOXIDE_API_URL)"
+    )]
+    BadWebhookUrl(String),
+    #[error("FACTQUIZ_LISTEN `{0}` must be host:port, e.g. 127.0.0.1:8443")]
+    BadListen(String),
+    #[error("FACTQUIZ_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")]
+    BadWebhookSecret,
 }
 
 impl BotConfig {
@@ -145,12 +197,44 @@ impl BotConfig {
             Some("off") => SendLimits::Off,
             Some(other) => return Err(ConfigError::BadSendLimits(other.to_owned())),
         };
+        let token = Secret::new(token);
+        let webhook = match (var("FACTQUIZ_WEBHOOK_URL"), var("FACTQUIZ_LISTEN")) {
+            (None, None) => None,
+            (Some(_), None) => return Err(ConfigError::HalfWebhook("FACTQUIZ_LISTEN")),
+            (None, Some(_)) => return Err(ConfigError::HalfWebhook("FACTQUIZ_WEBHOOK_URL")),
+            (Some(u), Some(listen)) => {
+                let url = url::Url::parse(&u)
+                    .ok()
+                    .filter(|url| {
+                        url.scheme() == "https" || (url.scheme() == "http" && api_url.is_some())
+                    })
+                    .filter(|url| url.host().is_some())
+                    .ok_or_else(|| ConfigError::BadWebhookUrl(u.clone()))?;
+                let port_ok = listen
+                    .rsplit_once(':')
+                    .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+                if !port_ok {
+                    return Err(ConfigError::BadListen(listen));
+                }
+                let secret = match var("FACTQUIZ_WEBHOOK_SECRET") {
+                    Some(s) if secret_ok(&s) => Secret::new(s),
+                    Some(_) => return Err(ConfigError::BadWebhookSecret),
+                    None => derived_secret(&token),
+                };
+                Some(Webhook {
+                    url,
+                    listen,
+                    secret,
+                })
+            }
+        };
         Ok(BotConfig {
-            token: Secret::new(token),
+            token,
             api_url,
             round_seconds,
             send_limits,
             metrics_addr: var("FACTQUIZ_METRICS_ADDR"),
+            webhook,
         })
     }
 }
@@ -226,6 +310,58 @@ mod tests {
             ConfigError::MissingToken
                 .to_string()
                 .contains("factquiz play")
+        );
+    }
+
+    #[test]
+    fn webhook_mode_needs_both_settings_and_a_secret_every_instance_agrees_on() {
+        let t = ("TELOXIDE_TOKEN", "1:x");
+        assert!(config(&[t]).expect("valid").webhook.is_none());
+        let url = ("FACTQUIZ_WEBHOOK_URL", "https://bot.example.org/telegram");
+        let listen = ("FACTQUIZ_LISTEN", "127.0.0.1:8443");
+        let w = config(&[t, url, listen])
+            .expect("valid")
+            .webhook
+            .expect("webhook mode");
+        assert_eq!(w.url.path(), "/telegram");
+        assert_eq!(w.listen, "127.0.0.1:8443");
+        assert_eq!(w.secret, derived_secret(&Secret::new("1:x")));
+        assert!(secret_ok(w.secret.expose()) && !w.secret.expose().contains('x'));
+        assert_ne!(
+            derived_secret(&Secret::new("1:x")),
+            derived_secret(&Secret::new("1:y"))
+        );
+        let own = config(&[t, url, listen, ("FACTQUIZ_WEBHOOK_SECRET", "s3cret_-X")])
+            .expect("valid")
+            .webhook
+            .expect("webhook mode");
+        assert_eq!(own.secret.expose(), "s3cret_-X");
+
+        assert_eq!(
+            config(&[t, url]).unwrap_err(),
+            ConfigError::HalfWebhook("FACTQUIZ_LISTEN")
+        );
+        assert_eq!(
+            config(&[t, listen]).unwrap_err(),
+            ConfigError::HalfWebhook("FACTQUIZ_WEBHOOK_URL")
+        );
+        let plain = ("FACTQUIZ_WEBHOOK_URL", "http://bot.example.org/telegram");
+        assert!(matches!(
+            config(&[t, plain, listen]),
+            Err(ConfigError::BadWebhookUrl(_))
+        ));
+        let local = ("TELOXIDE_API_URL", "http://127.0.0.1:8081");
+        assert!(
+            config(&[t, plain, listen, local]).is_ok(),
+            "a local Bot API server may post over http"
+        );
+        assert_eq!(
+            config(&[t, url, ("FACTQUIZ_LISTEN", "8443")]).unwrap_err(),
+            ConfigError::BadListen("8443".into())
+        );
+        assert_eq!(
+            config(&[t, url, listen, ("FACTQUIZ_WEBHOOK_SECRET", "has space")]).unwrap_err(),
+            ConfigError::BadWebhookSecret
         );
     }
 

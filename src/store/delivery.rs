@@ -56,6 +56,65 @@ pub fn receive(
     next_offset: i64,
     now: i64,
 ) -> anyhow::Result<(Vec<i64>, usize)> {
+    let kept = keep(conn, updates, votes, now)?;
+    conn.prepare_cached(
+        "INSERT INTO receiver (id, next_offset, updated_at) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET next_offset = excluded.next_offset, updated_at = excluded.updated_at",
+    )?
+    .execute(params![next_offset, now])
+    .context("cannot keep the offset")?;
+    Ok(kept)
+}
+
+/// How long a pushed update's id is remembered: Telegram keeps an update
+/// no longer than a day.
+pub const PUSHED_MEMORY_MS: i64 = 25 * 60 * 60 * 1000;
+
+/// Makes an update Telegram posted (webhook mode) durable, unless it was
+/// kept before (a delivery repeated): `None` then. The update is `update`
+/// or `vote` (or neither: only remembered).
+pub fn receive_pushed(
+    conn: &Connection,
+    update_id: i64,
+    update: Option<&NewUpdate>,
+    vote: Option<&NewVote>,
+    now: i64,
+) -> anyhow::Result<Option<(Vec<i64>, usize)>> {
+    let new = conn
+        .prepare_cached(
+            "INSERT INTO pushed_updates (update_id, received_at) VALUES (?1, ?2)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![update_id, now])
+        .context("cannot remember an update")?;
+    if new == 0 {
+        return Ok(None);
+    }
+    keep(
+        conn,
+        update.map(std::slice::from_ref).unwrap_or_default(),
+        vote.map(std::slice::from_ref).unwrap_or_default(),
+        now,
+    )
+    .map(Some)
+}
+
+/// Forgets the ids of updates pushed longer ago than Telegram could
+/// repeat them (its ids may start afresh after a week without updates).
+pub fn prune_pushed(conn: &Connection, now: i64) -> anyhow::Result<usize> {
+    conn.prepare_cached("DELETE FROM pushed_updates WHERE received_at < ?1")?
+        .execute([now - PUSHED_MEMORY_MS])
+        .context("cannot prune the updates remembered")
+}
+
+/// Keeps updates in the inbox and votes; returns the updates' inbox ids
+/// and how many votes were new.
+fn keep(
+    conn: &Connection,
+    updates: &[NewUpdate],
+    votes: &[NewVote],
+    now: i64,
+) -> anyhow::Result<(Vec<i64>, usize)> {
     let mut ids = Vec::with_capacity(updates.len());
     let mut insert = conn.prepare_cached(
         "INSERT INTO inbox (update_id, lane, received_at, payload) VALUES (?1, ?2, ?3, ?4)",
@@ -75,12 +134,6 @@ pub fn receive(
             .execute(params![v.poll_id, v.user_id, v.name, v.lang, v.choice, now])
             .context("cannot keep a poll answer")?;
     }
-    conn.prepare_cached(
-        "INSERT INTO receiver (id, next_offset, updated_at) VALUES (1, ?1, ?2)
-         ON CONFLICT (id) DO UPDATE SET next_offset = excluded.next_offset, updated_at = excluded.updated_at",
-    )?
-    .execute(params![next_offset, now])
-    .context("cannot keep the offset")?;
     Ok((ids, new_votes))
 }
 

@@ -83,6 +83,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../migrations/20261203000003_inline_claims.sql"
         )),
+        M::up(include_str!("../../migrations/20261203000004_webhook.sql")),
     ])
 }
 

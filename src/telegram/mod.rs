@@ -22,6 +22,7 @@ pub mod receive;
 pub mod render;
 pub mod request;
 pub mod send;
+pub mod webhook;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -444,6 +445,17 @@ impl App {
         }
     }
 
+    /// Forgets the ids of updates posted longer ago than Telegram could
+    /// post them again (webhook mode).
+    async fn prune_pushed(&self) {
+        let pruned = self
+            .apply(|conn, now| Ok((store::prune_pushed(conn, now)?, Vec::new())))
+            .await;
+        if let Err(e) = pruned {
+            tracing::warn!(error = %format!("{e:#}"), "cannot prune the updates remembered");
+        }
+    }
+
     /// Records what the sender did: sent requests leave the outbox, and a
     /// round whose poll went out opens (its votes may now count and its
     /// timer starts). A round whose poll Telegram refused ends its quiz.
@@ -539,9 +551,10 @@ impl Lanes for AppLanes {
 
 /// Runs the bot until `shutdown` is cancelled: takes the bot's identity,
 /// registers the command menus, serves metrics if asked, picks up what an
-/// earlier run left (the inbox, the outbox, open rounds), then receives,
-/// handles and sends. On shutdown it stops receiving, gives what runs a
-/// moment to finish, and leaves the rest in the database.
+/// earlier run left (the inbox, the outbox, open rounds), then receives
+/// (by long polling, or on the webhook it sets), handles and sends. On
+/// shutdown it stops receiving, gives what runs a moment to finish, and
+/// leaves the rest in the database.
 pub async fn run(
     config: BotConfig,
     service: Service,
@@ -569,7 +582,10 @@ pub async fn run(
     };
     tracing::info!(username = %username, server = api.server(), "bot identity taken");
     register_commands(&api).await;
-    delete_webhook(&api).await;
+    if config.webhook.is_none() {
+        // Long polling and a webhook exclude each other.
+        delete_webhook(&api).await;
+    }
 
     let (completions, mut sent) = mpsc::unbounded_channel();
     let (dispatcher, dispatch) = Dispatcher::new(metrics.clone());
@@ -618,6 +634,7 @@ pub async fn run(
                     _ = sweep.tick() => {
                         app.score_votes(None).await;
                         group::drop_stray_votes(&app).await;
+                        app.prune_pushed().await;
                     }
                 }
             }
@@ -663,7 +680,18 @@ pub async fn run(
         clock: app.service.clock(),
         receiving: app.receiving.clone(),
     };
-    let receiving = tokio::spawn(receiver.run(shutdown.clone()));
+    let receiving = match &config.webhook {
+        Some(hook) => {
+            // Listening first: Telegram may post as soon as it is set.
+            let server = webhook::serve(hook, receiver, shutdown.clone()).await?;
+            if let Err(e) = webhook::set(&app.api, hook).await {
+                server.abort();
+                return Err(e);
+            }
+            server
+        }
+        None => tokio::spawn(receiver.run(shutdown.clone())),
+    };
     shutdown.cancelled().await;
 
     // Everything below fits in SHUTDOWN and a second: receiving confirms
@@ -776,7 +804,8 @@ async fn register_commands(api: &Api) {
     }
 }
 
-/// Long polling and a webhook exclude each other: drop a webhook left set.
+/// Long polling and a webhook exclude each other: drop a webhook left set
+/// (going back from webhook mode).
 async fn delete_webhook(api: &Api) {
     if let Err(e) = api
         .call::<bool>("deleteWebhook", &serde_json::json!({}))

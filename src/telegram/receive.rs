@@ -239,7 +239,7 @@ impl Receiver {
             return Ok(Some(next));
         }
         let now = self.clock.now_ms();
-        let n_votes = votes.len();
+        let had_votes = !votes.is_empty();
         let ((ids, new_votes), updates) = self
             .store
             .write(move |conn| {
@@ -248,8 +248,60 @@ impl Receiver {
             })
             .await
             .map_err(Failure::Store)?;
+        self.kept(ids, updates, had_votes.then_some(new_votes), now);
+        Ok(Some(next))
+    }
+
+    /// Keeps one update Telegram posted (webhook mode); once this returns
+    /// `Ok` it is durable, and a repeated delivery of it changes nothing.
+    pub async fn keep_pushed(&self, body: &[u8]) -> Result<(), PushError> {
+        let text = std::str::from_utf8(body).map_err(|_| PushError::Unreadable)?;
+        let head: Head<'_> = serde_json::from_str(text).map_err(|_| PushError::Unreadable)?;
+        self.metrics.updates.inc();
+        let update_id = head.update_id;
+        let (update, vote) = match head.arrival() {
+            Arrival::Keep(lane) => (
+                Some(NewUpdate {
+                    update_id,
+                    lane,
+                    payload: text.to_owned(),
+                }),
+                None,
+            ),
+            Arrival::Vote(vote) => (None, Some(vote)),
+            Arrival::Skip => (None, None),
+        };
+        let now = self.clock.now_ms();
+        let had_vote = vote.is_some();
+        let (kept, update) = self
+            .store
+            .write(move |conn| {
+                let kept =
+                    store::receive_pushed(conn, update_id, update.as_ref(), vote.as_ref(), now)?;
+                Ok((kept, update))
+            })
+            .await
+            .map_err(PushError::Store)?;
+        match kept {
+            Some((ids, new_votes)) => {
+                self.kept(
+                    ids,
+                    update.into_iter().collect(),
+                    had_vote.then_some(new_votes),
+                    now,
+                );
+            }
+            None => tracing::debug!(update_id, "a repeated delivery: kept before"),
+        }
+        Ok(())
+    }
+
+    /// Updates and votes are durable: the votes are counted as recorded
+    /// and the counter woken (`votes`: how many were new, if any came), and
+    /// the updates go to the dispatcher.
+    fn kept(&self, ids: Vec<i64>, updates: Vec<NewUpdate>, votes: Option<usize>, now: i64) {
         self.receiving.last_kept.store(now, Ordering::Relaxed);
-        if n_votes > 0 {
+        if let Some(new_votes) = votes {
             // A vote kept is an answer recorded: it counts once, with the
             // time it came; scoring it is the counter's work.
             self.metrics.answers_recorded.inc_by(new_votes as u64);
@@ -268,8 +320,16 @@ impl Receiver {
             })
             .collect();
         self.dispatcher.received(received);
-        Ok(Some(next))
     }
+}
+
+/// Why an update Telegram posted was not kept.
+#[derive(Debug)]
+pub enum PushError {
+    /// Not an update (it is not kept; Telegram never sends one).
+    Unreadable,
+    /// The database failed: Telegram delivers it again.
+    Store(anyhow::Error),
 }
 
 enum Failure {

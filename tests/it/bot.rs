@@ -34,6 +34,7 @@ pub fn config(
         round_seconds,
         send_limits: limits,
         metrics_addr: metrics,
+        webhook: None,
     }
 }
 
@@ -79,6 +80,27 @@ impl Running {
         (limits, round_seconds, metrics): (SendLimits, u32, Option<String>),
         clock: Arc<dyn factquiz::service::Clock>,
     ) -> Running {
+        let config = config(&api, limits, round_seconds, metrics);
+        Self::launch(api, db, dir, config, clock).await
+    }
+
+    /// Starts with these settings (webhook mode, say).
+    pub async fn start_configured(
+        api: Arc<BotApi>,
+        db: PathBuf,
+        dir: Arc<tempfile::TempDir>,
+        config: BotConfig,
+    ) -> Running {
+        Self::launch(api, db, dir, config, Arc::new(SystemClock)).await
+    }
+
+    async fn launch(
+        api: Arc<BotApi>,
+        db: PathBuf,
+        dir: Arc<tempfile::TempDir>,
+        config: BotConfig,
+        clock: Arc<dyn factquiz::service::Clock>,
+    ) -> Running {
         let store = Store::open(db.to_str().expect("path"))
             .await
             .expect("store");
@@ -90,11 +112,7 @@ impl Running {
                 .try_init();
         }
         let shutdown = CancellationToken::new();
-        let task = tokio::spawn(factquiz::telegram::run(
-            config(&api, limits, round_seconds, metrics),
-            service,
-            shutdown.clone(),
-        ));
+        let task = tokio::spawn(factquiz::telegram::run(config, service, shutdown.clone()));
         Running {
             api,
             db,

@@ -101,6 +101,11 @@ struct State {
     /// Updates are queued but not delivered (a benchmark queues a burst,
     /// then lets it go at once).
     held: bool,
+    /// The webhook set (its URL and secret token): updates are posted to
+    /// it, as Telegram does, instead of waiting for `getUpdates`.
+    webhook: Option<(String, Option<String>)>,
+    /// Each post of an update to the webhook: its id and the status answered.
+    webhook_posts: Vec<(u64, u16)>,
     /// inline message id → the message sent through the bot, as last edited.
     inline_messages: HashMap<String, Value>,
     next_inline: u64,
@@ -112,11 +117,13 @@ pub struct BotApi {
     state: Arc<Mutex<State>>,
     changed: Arc<Notify>,
     task: tokio::task::JoinHandle<()>,
+    pusher: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for BotApi {
     fn drop(&mut self) {
         self.task.abort();
+        self.pusher.abort();
     }
 }
 
@@ -151,12 +158,38 @@ impl BotApi {
                 });
             }
         });
+        let pusher = tokio::spawn(push_to_webhook(state.clone(), changed.clone()));
         BotApi {
             url,
             state,
             changed,
             task,
+            pusher,
         }
+    }
+
+    /// The webhook the bot set: its URL and secret token.
+    pub fn webhook(&self) -> Option<(String, Option<String>)> {
+        self.lock().webhook.clone()
+    }
+
+    /// Each post of an update to the webhook so far: its id and status.
+    pub fn webhook_posts(&self) -> Vec<(u64, u16)> {
+        self.lock().webhook_posts.clone()
+    }
+
+    /// Posts `body` to the webhook the bot set, with this secret header (or
+    /// none), as anyone on the network could; returns the status.
+    pub async fn post_to_webhook(&self, body: Vec<u8>, secret: Option<&str>) -> u16 {
+        let (url, _) = self.webhook().expect("a webhook is set");
+        let mut post = reqwest::Client::new()
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(secret) = secret {
+            post = post.header("X-Telegram-Bot-Api-Secret-Token", secret);
+        }
+        post.send().await.map_or(0, |r| r.status().as_u16())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -611,6 +644,54 @@ fn push_update(state: &Mutex<State>, changed: &Notify, kind: Value) -> u64 {
     id
 }
 
+/// While a webhook is set, posts the queued updates to it one at a time,
+/// in order, as Telegram does: an update leaves the queue on a 2xx answer
+/// and is posted again after any other (or none).
+async fn push_to_webhook(state: Arc<Mutex<State>>, changed: Arc<Notify>) {
+    let client = reqwest::Client::new();
+    loop {
+        let notified = changed.notified();
+        let next = {
+            let st = state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match (&st.webhook, st.updates.front()) {
+                (Some((url, secret)), Some(update)) if !st.held => {
+                    Some((url.clone(), secret.clone(), update.clone()))
+                }
+                _ => None,
+            }
+        };
+        let Some((url, secret, update)) = next else {
+            let _ = tokio::time::timeout(Duration::from_millis(200), notified).await;
+            continue;
+        };
+        let id = update["update_id"].as_u64().unwrap_or(0);
+        let mut post = client.post(&url).json(&update);
+        if let Some(secret) = &secret {
+            post = post.header("X-Telegram-Bot-Api-Secret-Token", secret);
+        }
+        let status = post.send().await.map_or(0, |r| r.status().as_u16());
+        {
+            let mut st = state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            st.webhook_posts.push((id, status));
+            st.delivered.entry(id).or_insert_with(Instant::now);
+            if (200..300).contains(&status) {
+                if st.updates.front().and_then(|u| u["update_id"].as_u64()) == Some(id) {
+                    st.updates.pop_front();
+                }
+                st.confirmed = st.confirmed.max(id + 1);
+            }
+        }
+        changed.notify_waiters();
+        if !(200..300).contains(&status) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
 /// Closes a poll (once) and tells the bot with a `poll` update.
 fn close_poll(state: &Mutex<State>, changed: &Notify, poll_id: &str) {
     let poll = {
@@ -776,6 +857,22 @@ async fn answer(
             "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false,
             "can_connect_to_business": false, "has_main_web_app": false,
         })),
+        "getupdates" if lock().webhook.is_some() => reply(
+            409,
+            json!({"ok": false, "error_code": 409,
+                   "description": "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}),
+        ),
+        "setwebhook" => {
+            let url = body["url"].as_str().unwrap_or_default().to_owned();
+            let secret = body["secret_token"].as_str().map(str::to_owned);
+            lock().webhook = Some((url, secret));
+            changed.notify_waiters();
+            ok(json!(true))
+        }
+        "deletewebhook" => {
+            lock().webhook = None;
+            ok(json!(true))
+        }
         "getupdates" => {
             let offset = u64::try_from(body["offset"].as_i64().unwrap_or(0)).unwrap_or(0);
             let timeout = body["timeout"].as_u64().unwrap_or(0);
@@ -930,7 +1027,7 @@ async fn answer(
                 ),
             }
         }
-        "setmycommands" | "deletewebhook" | "deletemessage" => ok(json!(true)),
+        "setmycommands" | "deletemessage" => ok(json!(true)),
         _ => reply(
             404,
             json!({"ok": false, "error_code": 404, "description": "Not Found: method not found"}),

@@ -27,3 +27,4 @@ mod process;
 mod schedule;
 mod storage;
 mod terminal;
+mod webhook;

@@ -70,6 +70,7 @@ async fn migrations_apply_to_an_empty_and_to_a_migrated_database() {
             "inline_messages",
             "outbox",
             "players",
+            "pushed_updates",
             "quizzes",
             "receiver",
             "schedules",
