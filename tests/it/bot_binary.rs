@@ -143,3 +143,59 @@ fn without_a_token_the_bot_says_how_to_get_one() {
     assert_eq!(code, 2);
     assert!(err.contains("FACTQUIZ_ROUND_SECONDS `3` must be"), "{err}");
 }
+
+#[tokio::test]
+async fn the_binary_in_webhook_mode_plays_survives_sigkill_and_keeps_its_secret_out_of_the_logs() {
+    let api = Arc::new(BotApi::start().await);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("bot.db");
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let url = format!("http://{listen}/hook");
+    let env = [
+        ("RUST_LOG", "trace"),
+        ("FACTQUIZ_WEBHOOK_URL", url.as_str()),
+        ("FACTQUIZ_LISTEN", listen.as_str()),
+    ];
+    let user = User::new(602, "Nour", "en");
+    let chat = Chat::private(&user);
+
+    let bot = spawn(&api, &db, dir.path().join("first.log"), &env);
+    let mark = api.mark();
+    api.message(&chat, &user, "/quiz 3");
+    let q = question(&api, mark, chat.id).await;
+    let (_, secret) = api.webhook().expect("the webhook is set");
+    let secret = secret.expect("with a secret token");
+    assert!(secret.len() >= 32, "a derived secret: {}", secret.len());
+    let mark = api.mark();
+    api.press(&user, &q, &q.buttons()[0]);
+    api.wait_for(mark, "the card", |c| c.method == "editmessagetext")
+        .await;
+    bot.signal("-KILL");
+    let (_, first_log) = bot.wait().await;
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM answers").await, 1);
+
+    // Started again, it sets the same webhook (the same derived secret).
+    let bot = spawn(&api, &db, dir.path().join("second.log"), &env);
+    let mark = api.mark();
+    api.message(&chat, &user, "/me");
+    let me = api
+        .wait_for(mark, "the stats after the restart", |c| {
+            c.method == "sendmessage" && c.text().contains("Questions answered")
+        })
+        .await;
+    assert!(me.text().contains("Questions answered: 1"), "{}", me.text());
+    assert_eq!(api.webhook().and_then(|(_, s)| s), Some(secret.clone()));
+    assert!(api.calls_to("getUpdates").is_empty(), "it never polls");
+    bot.signal("-TERM");
+    let (code, second_log) = bot.wait().await;
+    assert_eq!(code, 0, "{second_log}");
+    for log in [&first_log, &second_log] {
+        assert!(!log.contains(TOKEN), "the token appears in a log line");
+        assert!(
+            !log.contains(&secret),
+            "the webhook's secret appears in a log line"
+        );
+    }
+    api.assert_valid();
+}
