@@ -1,5 +1,5 @@
 //! Prometheus metrics of the bot, served as text at `/metrics`, with a
-//! liveness check at `/healthz`.
+//! readiness check at `/healthz` (the database answers).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -162,7 +162,7 @@ struct Probe {
 pub fn router(metrics: Arc<Metrics>, store: Option<Store>) -> Router {
     Router::new()
         .route("/metrics", get(serve_metrics))
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/healthz", get(healthz))
         .with_state(Probe {
             metrics,
             store,
@@ -196,6 +196,25 @@ async fn serve_metrics(State(probe): State<Probe>) -> impl IntoResponse {
         )],
         metrics.render(),
     )
+}
+
+/// Ready (`200 ok`) only when the database answers a read within two
+/// seconds; `503` otherwise.
+async fn healthz(State(probe): State<Probe>) -> impl IntoResponse {
+    let Some(store) = probe.store else {
+        return (axum::http::StatusCode::OK, "ok\n");
+    };
+    let read = store.read(|conn| {
+        conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+            .map_err(anyhow::Error::from)
+    });
+    match tokio::time::timeout(Duration::from_secs(2), read).await {
+        Ok(Ok(_)) => (axum::http::StatusCode::OK, "ok\n"),
+        _ => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "the database does not answer\n",
+        ),
+    }
 }
 
 /// Binds `addr` and serves the routes until `shutdown` completes.

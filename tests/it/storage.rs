@@ -499,3 +499,32 @@ async fn concurrent_answers_with_duplicates_count_exactly_once() {
     assert_eq!(answered, answers, "the standings agree with the answers");
     crate::helpers::assert_score_counts_agree(&app.db);
 }
+
+#[tokio::test]
+async fn healthz_says_ready_only_while_the_database_answers() {
+    let app = TestApp::new().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let server = factquiz::metrics::serve(
+        &addr,
+        Arc::new(factquiz::metrics::Metrics::new()),
+        Some(app.service.store().clone()),
+        std::future::pending(),
+    )
+    .await
+    .expect("serves");
+    let get = || async {
+        let r = reqwest::get(format!("http://{addr}/healthz"))
+            .await
+            .expect("an answer");
+        (r.status().as_u16(), r.text().await.unwrap_or_default())
+    };
+    assert_eq!(get().await, (200, "ok\n".to_owned()));
+    app.service.store().close().await;
+    let (status, text) = get().await;
+    assert_eq!(status, 503, "{text}");
+    server.abort();
+}
