@@ -928,18 +928,6 @@ async fn answer(
             current["reply_markup"] = body.get("reply_markup").cloned().unwrap_or(Value::Null);
             ok(json!(true))
         }
-        "answerinlinequery" => {
-            let st = lock();
-            let id = body["inline_query_id"].as_str().unwrap_or_default();
-            match st.callbacks.get(id) {
-                Some(made) if made.elapsed() <= st.callback_deadline => ok(json!(true)),
-                _ => reply(
-                    400,
-                    json!({"ok": false, "error_code": 400,
-                           "description": "Bad Request: query is too old and response timeout expired or query ID is invalid"}),
-                ),
-            }
-        }
         "editmessagetext" => {
             let mut st = lock();
             let key = (
@@ -1015,9 +1003,13 @@ async fn answer(
                 .collect();
             ok(Value::Array(admins))
         }
-        "answercallbackquery" => {
+        // A press's or an inline query's answer: refused past the deadline.
+        "answercallbackquery" | "answerinlinequery" => {
             let st = lock();
-            let id = body["callback_query_id"].as_str().unwrap_or_default();
+            let id = body["callback_query_id"]
+                .as_str()
+                .or(body["inline_query_id"].as_str())
+                .unwrap_or_default();
             match st.callbacks.get(id) {
                 Some(made) if made.elapsed() <= st.callback_deadline => ok(json!(true)),
                 _ => reply(
