@@ -261,6 +261,10 @@ async fn a_burst_of_presses_comes_to_few_edits_of_the_message() {
         .filter(|c| c.body["inline_message_id"] == message.as_str())
         .map(|c| c.at)
         .collect();
+    eprintln!(
+        "{PRESSES} presses in waves: {} edits of the message",
+        edits.len()
+    );
     assert!(
         edits.len() < 10,
         "{} presses came to {} edits",
