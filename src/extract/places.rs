@@ -340,11 +340,28 @@ fn venue(doc: &Doc, p: &Prepared, t: usize, ty: &str) -> Option<Found> {
     }
     let limit = doc.sentence_of(t).end;
     let mut end = doc.noun_phrase(t, limit, 6);
-    if end == t + 1 {
-        // «قاعة حفلات مانشستر أرينا»: a name without the article.
+    // «للمشاركة»: a word with a preposition and the article starts what
+    // the place is for, not its name.
+    let joined = |k: usize| {
+        tok(k).is_some_and(|x| {
+            ["لل", "بال", "وال", "فال", "كال"]
+                .iter()
+                .any(|c| x.plain.starts_with(c))
+        })
+    };
+    while end > t + 1 && joined(end - 1) {
+        end -= 1;
+    }
+    // «قاعة حفلات مانشستر أرينا», «ولاية سيدي بوزيد»: a name without the
+    // article runs on.
+    if end == t + 1 || !doc.definite(end - 1) {
         while end < limit.min(t + 4)
             && tok(end).is_some_and(|x| {
-                x.kind == TokenKind::Word && !p.stop.contains(&x.text) && !doc.definite(end)
+                x.kind == TokenKind::Word
+                    && !p.stop.contains(&x.text)
+                    && !doc.definite(end)
+                    && !x.text.starts_with('و')
+                    && !joined(end)
             })
         {
             end += 1;
@@ -451,6 +468,16 @@ mod tests {
         assert_eq!(
             answers("هو منفذ التفجير في قاعة حفلات مانشستر أرينا عقب انتهاء حفل"),
             ["قاعة حفلات مانشستر أرينا"]
+        );
+        // Units of a country and built places: their name without the
+        // article runs on; what the place is for is no part of it.
+        assert_eq!(
+            answers("وكشف الطبيب اصيل معتمدية الرقاب من ولاية سيدي بوزيد أن"),
+            ["معتمدية الرقاب", "ولاية سيدي بوزيد"]
+        );
+        assert_eq!(
+            answers("ثم ينتقل بسيارة إلى مبنى الكابيتول للمشاركة في مراسم التنصيب"),
+            ["مبنى الكابيتول"]
         );
     }
 
