@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use super::{Doc, Found, Tables, TokenKind, longest_at, phrases};
+use super::{Doc, Found, Tables, TokenKind, longest_at, longest_glued_at, phrases};
 use crate::arabic;
 use crate::facts::Kind;
 
@@ -116,9 +116,11 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     for t in 0..doc.tokens.len() {
         let sentence = doc.sentence_of(t);
         for c in &p.constructions {
-            let Some((mut after, _)) = longest_at(doc, t, &c.openers) else {
+            let Some((mut after, _, glued)) = longest_glued_at(doc, t, &c.openers) else {
                 continue;
             };
+            // «طالب بمحاسبة …»: the answer leaves out the «ب» of the opener.
+            let glued_at = glued.then_some(after);
             // «ليس بهدف …», «لم يقرر …»: what is denied is no fact to ask.
             if t > 0 && NEGATIONS.contains(&doc.tokens[t - 1].text.as_str()) {
                 continue;
@@ -185,6 +187,13 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             {
                 let clitic = if c.keep_opener {
                     longest_at(doc, t, &c.openers).map_or(0, |(_, clitic)| clitic)
+                } else if glued_at == Some(answer.start) {
+                    // «للسلطات» is ل + السلطات: nothing verbatim to cut.
+                    if doc.tokens[answer.start].text.starts_with("لل") {
+                        super::text::MERGED
+                    } else {
+                        1
+                    }
                 } else {
                     0
                 };
@@ -370,6 +379,25 @@ mod tests {
             events("وانطلق المشروع لتلافي انقراض السلالة الاصلية."),
             [pair("انقراض السلالة الاصلية", "aim")]
         );
+    }
+
+    #[test]
+    fn an_opener_may_end_in_a_letter_glued_to_the_answer() {
+        assert_eq!(
+            events("وارتفعت الأسعار نظرا لندرة هذه السلالة."),
+            [pair("ندرة هذه السلالة", "reason")]
+        );
+        assert_eq!(
+            events("وأطلقوا حملات للمطالبة بمحاسبة المسؤولين."),
+            [pair("محاسبة المسؤولين", "demand")]
+        );
+        // «للسلطات» is ل + السلطات: the answer keeps its «ل».
+        let doc = Doc::new("وقد تعرض للضغوط الكبيرة.");
+        let mut out = Vec::new();
+        find(&doc, Tables::get(), &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].answer_text(&doc), "للضغوط الكبيرة");
+        assert_eq!(out[0].clitic, crate::extract::text::MERGED);
     }
 
     #[test]

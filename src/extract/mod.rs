@@ -85,7 +85,13 @@ impl Found {
     /// The answer's chars in the normalised text (without the proclitic).
     pub fn answer_span(&self, doc: &Doc) -> Range<usize> {
         let span = doc.token_span(self.answer.clone());
-        (span.start + self.clitic).min(span.end)..span.end
+        // A merged proclitic cannot be cut: the answer keeps it.
+        let clitic = if self.clitic == text::MERGED {
+            0
+        } else {
+            self.clitic
+        };
+        (span.start + clitic).min(span.end)..span.end
     }
 
     /// The answer as the article writes it.
@@ -157,6 +163,16 @@ pub fn phrases(list: &[String]) -> Vec<Vec<String>> {
 /// The longest phrase of `list` at token `t`: (end token, proclitic chars).
 pub fn longest_at(doc: &Doc, t: usize, list: &[Vec<String>]) -> Option<(usize, usize)> {
     list.iter().find_map(|p| doc.phrase_at(t, p))
+}
+
+/// As [`longest_at`], and whether the phrase found ends in a proclitic
+/// glued to the token returned («طالب ب» in «طالب بمحاسبة»).
+pub fn longest_glued_at(doc: &Doc, t: usize, list: &[Vec<String>]) -> Option<(usize, usize, bool)> {
+    list.iter().find_map(|p| {
+        let glued = p.len() > 1 && p.last().is_some_and(|w| text::glued_letter(w).is_some());
+        doc.phrase_at(t, p)
+            .map(|(end, clitic)| (end, clitic, glued))
+    })
 }
 
 /// Drafts the facts of an article. `date` is the article's own date

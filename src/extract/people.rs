@@ -136,11 +136,16 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     let mut titles_in_sentence: Vec<Title> = Vec::new();
     let mut sentence = 0..0;
     let mut people: Vec<(usize, String)> = Vec::new();
+    // The tokens of the last person's name, for a title right after it.
+    let mut last_name: Option<Range<usize>> = None;
     let mut i = doc.body_start;
     while i < doc.tokens.len() {
         if !sentence.contains(&i) {
             sentence = doc.sentence_of(i);
             titles_in_sentence.clear();
+        }
+        if let Some(&(index, _)) = people.last() {
+            last_name = Some(out[index].answer.clone());
         }
         let bare: Vec<String> = doc.bare(i).iter().map(|b| b.0.clone()).collect();
         if let Some((head_end, clitic)) = longest_at(doc, i, &p.heads) {
@@ -182,6 +187,33 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 }
                 titles_in_sentence.push(title.clone());
                 i = name.tokens.end;
+                continue;
+            }
+            // A title right after a name, what that person is: «الصحفي علي
+            // بن مزين مدير تحرير موقع …», «باباك يوسف زادة وهو محام …».
+            let after_name = last_name.clone().filter(|name| {
+                name.end == i
+                    || (name.end + 1 == i
+                        && matches!(
+                            doc.tokens[name.end].text.as_str(),
+                            "،" | "," | "وهو" | "وهي"
+                        ))
+            });
+            if let Some(name) = after_name
+                && title.end - title.start >= 2
+            {
+                out.push(
+                    Found::new(
+                        Kind::Role,
+                        "role",
+                        title.start..title.end,
+                        name.start..title.end,
+                        "a name, then its role",
+                    )
+                    .clitic(title.clitic),
+                );
+                titles_in_sentence.push(title.clone());
+                i = title.end.max(i + 1);
                 continue;
             }
             // A title with no name, who said something: «وقال وزير الخارجية
@@ -532,7 +564,15 @@ fn title_from(doc: &Doc, p: &Prepared, start: usize, clitic: usize, head_end: us
         let head_inside = bare
             .iter()
             .any(|b| p.heads.iter().any(|h| h.len() == 1 && h[0] == *b));
-        let construct = after_connector && next_definite && !p.name_starts.contains(&tok.text);
+        // «مدير تحرير موقع …»: a verbal noun in a construct with an
+        // institution is part of the title.
+        let before_institution = tok.kind == TokenKind::Word
+            && doc
+                .bare(j + 1)
+                .iter()
+                .any(|(b, c)| *c == 0 && p.institutions.contains(b));
+        let construct = (after_connector && next_definite || before_institution)
+            && !p.name_starts.contains(&tok.text);
         if institution || head_inside || construct {
             j += 1;
             core_end = j;
@@ -583,15 +623,19 @@ fn name_at(
     while end < limit && end - start < 4 {
         let tok = &doc.tokens[end];
         // «علي» is a name where «على» is not: the stop words are normalised.
-        let stop = p.stop.contains(&tok.text) && !(end == start && given.is_some());
+        // «أحمد بن علي»: after «بن», a word is the father's name.
+        let after_bin =
+            end > start && matches!(doc.tokens[end - 1].text.as_str(), "بن" | "ابن" | "بنت");
+        let stop = p.stop.contains(&tok.text) && !(end == start && given.is_some()) && !after_bin;
         if tok.kind != TokenKind::Word || stop {
             break;
         }
         let after_abd = end > start
-            && doc
+            && (doc
                 .bare(end - 1)
                 .iter()
-                .any(|(b, _)| p.name_starts.contains(b));
+                .any(|(b, _)| p.name_starts.contains(b))
+                || COMPOUND_ENDS.contains(&tok.text.as_str()));
         // «كمال الهادي،», «علي الصلابي وهو»: a last name with the article,
         // when the name ends there.
         let next = doc.tokens.get(end + 1);
@@ -607,6 +651,14 @@ fn name_at(
         if doc.definite(end) && !after_abd && !last_of_name && !given_here {
             break;
         }
+        // «سان جون القريبة»: a feminine adjective is no family name.
+        if end > start
+            && doc.definite(end)
+            && tok.text.ends_with('ه')
+            && !COMPOUND_ENDS.contains(&tok.text.as_str())
+        {
+            break;
+        }
         // A head word inside a name only where the name ends right after
         // the next word: «الباجي قائد السبسي وعبد العزيز …».
         let head_in_name = given.is_some()
@@ -614,7 +666,9 @@ fn name_at(
             && doc.tokens.get(end + 2).is_none_or(|n| {
                 n.kind == TokenKind::Punct || n.text.starts_with('و') || p.stop.contains(&n.text)
             });
-        if longest_at(doc, end, &p.places).is_some()
+        // «تحرير موقع»: an institution's noun is no part of a name.
+        if p.institutions.contains(&tok.text)
+            || longest_at(doc, end, &p.places).is_some()
             || (end > start
                 && longest_at(doc, end, &p.heads).is_some()
                 && !after_abd
@@ -652,7 +706,8 @@ fn name_at(
         let ends = doc.tokens.get(third + 1).is_none_or(|n| {
             n.kind == TokenKind::Punct || p.stop.contains(&n.text) || n.text.starts_with('و')
         });
-        let joined = (start..third).any(|k| p.name_starts.contains(&doc.tokens[k].text));
+        let joined = (start..third)
+            .any(|k| p.name_starts.contains(&doc.tokens[k].text) || doc.tokens[k].text == "بن");
         // A third word with the article only as a family name: «السبسي».
         let family = !doc.definite(third) || doc.tokens[third].text.ends_with('ي');
         if !(joined
@@ -673,7 +728,11 @@ fn name_at(
     // Without a known given name, a name has no word with the article; a
     // given name that is also a word («حسن الجوار») needs a title, an
     // honorific, or a family name without the article.
-    if given.is_none() && !honoured && (start..end).any(|k| doc.definite(k)) {
+    if given.is_none()
+        && !honoured
+        && (start..end)
+            .any(|k| doc.definite(k) && !COMPOUND_ENDS.contains(&doc.tokens[k].text.as_str()))
+    {
         return None;
     }
     let word_too = doc
@@ -688,7 +747,13 @@ fn name_at(
             .tokens
             .get(end)
             .is_none_or(|t| t.kind == TokenKind::Punct);
-    let evidence = given.is_some() || honoured || set_off || recurs(doc, start..end);
+    // «زين العابدين بن علي»: a compound given name or «بن» between names
+    // marks a name as a known given name does.
+    let shaped = (start..end).any(|k| {
+        let w = doc.tokens[k].text.as_str();
+        COMPOUND_ENDS.contains(&w) || (w == "بن" && k > start && k + 1 < end)
+    });
+    let evidence = given.is_some() || honoured || set_off || shaped || recurs(doc, start..end);
     if !evidence || (given.is_none() && !honoured && !title_before) {
         return None;
     }
@@ -698,6 +763,11 @@ fn name_at(
     })
 }
 
+/// The second words of compound given names (normalised): «زين العابدين»,
+/// «نور الدين», «سيف الإسلام», «عبد الله»; a word with the article that a
+/// name goes on with.
+const COMPOUND_ENDS: [&str; 5] = ["الدين", "العابدين", "الاسلام", "الله", "الرحمن"];
+
 /// Whether the last word of a name stands alone elsewhere in the article
 /// («وشدد روذر»): a surname.
 fn recurs(doc: &Doc, name: Range<usize>) -> bool {
@@ -705,9 +775,15 @@ fn recurs(doc: &Doc, name: Range<usize>) -> bool {
     if last.chars().count() < 3 {
         return false;
     }
+    // «منجي كدوسي» … «الكدوسي»: a surname may take the article alone.
+    let with_article = format!("ال{last}");
     (0..doc.tokens.len())
         .filter(|k| !name.contains(k))
-        .any(|k| doc.bare(k).iter().any(|(b, _)| b == last))
+        .any(|k| {
+            doc.bare(k)
+                .iter()
+                .any(|(b, _)| *b == *last || *b == with_article)
+        })
 }
 
 /// Notes on the person facts: surnames used alone, and the same name
@@ -808,6 +884,32 @@ mod tests {
             .filter(|p| p.0 == "person")
             .map(|p| p.1)
             .collect()
+    }
+
+    #[test]
+    fn a_role_after_a_name_compound_names_and_what_no_name_holds() {
+        // A title right after a name says what the person is; «تحرير
+        // موقع» is part of the title, not a name.
+        let found = people("وكتب الصحفي علي بن مزين مدير تحرير موقع \"حوار الريف\" مقالا.");
+        let roles: Vec<&str> = found
+            .iter()
+            .filter(|f| f.0 == "role")
+            .map(|f| f.1.as_str())
+            .collect();
+        assert_eq!(roles, ["مدير تحرير موقع"]);
+        assert_eq!(
+            persons("وكتب الصحفي علي بن مزين مدير تحرير موقع \"حوار الريف\" مقالا."),
+            ["علي بن مزين"]
+        );
+        // A compound given name, and «بن», mark a name without a known
+        // given name; «ولايته» belongs to the title.
+        assert_eq!(
+            persons("وحكم بالسجن ضد الرئيس الأسبق زين العابدين بن علي، في القضية ذاتها."),
+            ["زين العابدين بن علي"]
+        );
+        assert!(persons("ثم يغادر الرئيس المنتهية ولايته مبنى الكابيتول.").is_empty());
+        // A feminine adjective is no family name.
+        assert!(persons("يحضر قداسا في كنيسة سان جون القريبة من البيت الأبيض.").is_empty());
     }
 
     #[test]
@@ -933,6 +1035,11 @@ mod tests {
         );
         // The preposition «على» is no «علي», and adjectives are no names.
         assert!(persons("وأكد رئيس الحكومة على أهمية الإصلاح بشكل عادل وناجع.").is_empty());
+        // After «بن», «علي» is the father's name.
+        assert_eq!(
+            persons("وأكد المدير العام للبنك أحمد بن علي ذلك."),
+            ["أحمد بن علي"]
+        );
     }
 
     #[test]

@@ -602,11 +602,22 @@ impl Doc {
     /// Whether the phrase (normalised words) starts at token `t`, the first
     /// word possibly with a proclitic. Returns the token after it and the
     /// proclitic's length.
+    ///
+    /// A phrase may end in a proclitic letter glued to the next word: «طالب
+    /// ب» matches «طالب بمحاسبة», and then the token returned is the one it
+    /// is glued to («بمحاسبة»), where what follows the phrase begins.
     pub fn phrase_at(&self, t: usize, phrase: &[String]) -> Option<(usize, usize)> {
         let (first, rest) = phrase.split_first()?;
         let clitic = self.bare(t).iter().find(|(b, _)| b == first)?.1;
         let mut k = t + 1;
-        for word in rest {
+        for (i, word) in rest.iter().enumerate() {
+            if i + 1 == rest.len()
+                && let Some(letter) = glued_letter(word)
+            {
+                let tok = self.tokens.get(k)?;
+                return (tok.text.starts_with(letter) && tok.text.chars().count() >= 3)
+                    .then_some((k, clitic));
+            }
             if self.tokens.get(k).is_none_or(|tok| tok.text != *word) {
                 return None;
             }
@@ -614,6 +625,14 @@ impl Doc {
         }
         Some((k, clitic))
     }
+}
+
+/// The proclitic letter a phrase's last word is, when it is one alone
+/// («ب» of «طالب ب»): it is glued to the word after it in the text.
+pub fn glued_letter(word: &str) -> Option<char> {
+    let mut chars = word.chars();
+    let letter = chars.next()?;
+    (chars.next().is_none() && arabic::PROCLITICS.contains(&letter)).then_some(letter)
 }
 
 fn opens(p: &str) -> bool {

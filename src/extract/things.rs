@@ -205,6 +205,10 @@ fn quantity(doc: &Doc, p: &Prepared, in_dates: &HashSet<usize>, t: usize) -> Opt
     }
     let (end, clitic) = number_at(doc, p, in_dates, t)?;
     let word = doc.tokens[t].kind != TokenKind::Number;
+    // «حوالي 2000 موطن شغل»: after a word of estimate, a number is a count
+    // whatever the case of what it counts (hundreds and thousands take it
+    // in the genitive).
+    let estimate = matches!(before(1).as_str(), "نحو" | "حوالي" | "قرابه" | "زهاء");
     let counted = if let Some((unit_end, _)) = longest_at(doc, end, &p.units) {
         Some((unit_end, "number and unit"))
     } else {
@@ -223,15 +227,23 @@ fn quantity(doc: &Doc, p: &Prepared, in_dates: &HashSet<usize>, t: usize) -> Opt
                 .parse::<u32>()
                 .is_ok_and(|v| (3..=10).contains(&v));
             let accusative = n.text.ends_with('ا') || n.text.ends_with('ه');
-            (noun && (word || end > t + 1 || accusative || small))
+            (noun && (word || end > t + 1 || accusative || small || estimate))
                 .then_some((end + 1, "number and what it counts"))
         })
     };
+    // «حوالي 2000 من صغار مربي الماشية»: an estimate of a part of those
+    // named after «من»; the answer is the number.
+    let counted = counted.or_else(|| {
+        (estimate
+            && doc.tokens.get(end).is_some_and(|x| x.text == "من")
+            && (end + 1..doc.noun_phrase(end + 1, doc.tokens.len(), 4)).any(|k| doc.definite(k)))
+        .then_some((end, "an estimate of a part"))
+    });
     let (end, rule) = counted?;
     let mut f = Found::new(Kind::Number, "number", t..end, t..end, rule).clitic(clitic);
     // «أكثر من سبعة عقود»: a bound, so the neighbouring values below (or
     // above) it are true too.
-    let bound = matches!(before(1).as_str(), "نحو" | "حوالي" | "قرابه" | "زهاء")
+    let bound = estimate
         || (before(1) == "من" && matches!(before(2).as_str(), "اكثر" | "لاكثر" | "اقل" | "لاقل"));
     if bound {
         f = f.unsure("a bound or an estimate: add the values it makes true to also_true");
@@ -507,6 +519,12 @@ mod tests {
         assert_eq!(
             answers("عندما قتل أربعة انتحاريين بريطانيين 52 شخصا"),
             ["أربعة انتحاريين", "52 شخصا"]
+        );
+        // After a word of estimate, what is counted may be in the genitive,
+        // or a part of those named after «من».
+        assert_eq!(
+            answers("وتوفر حاليا حوالي 2000 موطن شغل. وتهدد حوالي 300 من صغار المربين"),
+            ["2000 موطن", "300"]
         );
         let t = things("فقبل الثورة، أكثر من نصف مليون تونسي كانوا يشتغلون في ليبيا");
         assert_eq!(
