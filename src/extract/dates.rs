@@ -20,6 +20,10 @@ struct Words {
     relative: Vec<Vec<String>>,
     joiners: Vec<String>,
     year_words: Vec<String>,
+    /// Words after which a number alone may be a year: «بعد 2011».
+    year_before: Vec<String>,
+    /// Words that may follow such a year: «منذ 2011 و…».
+    year_after: Vec<String>,
     plural_years: Vec<String>,
 }
 
@@ -72,6 +76,30 @@ fn words() -> &'static Words {
                 .map(|s| (*s).to_owned())
                 .collect(),
             plural_years: ["اعوام", "سنوات", "الاعوام", "السنوات"]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            year_before: [
+                "بعد",
+                "قبل",
+                "منذ",
+                "حتي",
+                "عن",
+                "في",
+                "مستويات",
+                "مستوي",
+                "بحلول",
+                "مطلع",
+                "اواخر",
+                "اوائل",
+                "نهايه",
+                "بدايه",
+                "سنتي",
+            ]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+            year_after: ["و", "او", "الي", "حتي", "من"]
                 .iter()
                 .map(|s| (*s).to_owned())
                 .collect(),
@@ -267,6 +295,29 @@ pub fn find(doc: &Doc, date: Option<&str>, out: &mut Vec<Found>) {
                 t = y + 1;
                 continue;
             }
+        }
+        // A year alone after a preposition or a level: «بعد 2011»، «عن
+        // مستويات 2005»; not a count («في 2000 موطن»), so what follows it is
+        // punctuation, a word with the article or the end.
+        if number(doc, t, 4..5).is_some_and(|y| (1900..=2100).contains(&y))
+            && t > 0
+            && doc
+                .bare(t - 1)
+                .iter()
+                .any(|(b, _)| w.year_before.contains(b))
+            && doc.tokens.get(t + 1).is_none_or(|n| {
+                n.kind == TokenKind::Punct || doc.definite(t + 1) || w.year_after.contains(&n.text)
+            })
+        {
+            out.push(Found::new(
+                Kind::Date,
+                "date",
+                t..t + 1,
+                t - 1..t + 1,
+                "year",
+            ));
+            t += 1;
+            continue;
         }
         // Times of day: «في ساعة متأخرة من مساء يوم غد», «الليلة الماضية».
         if let Some((end, ty)) = time_of_day(doc, t) {
@@ -467,6 +518,15 @@ mod tests {
 
     fn answers(text: &str) -> Vec<String> {
         dates(text, None).into_iter().map(|d| d.0).collect()
+    }
+
+    #[test]
+    fn a_year_alone_after_a_preposition_but_never_a_count() {
+        assert_eq!(
+            answers("ملفات فساد اقترفها مسؤولون بعد 2011، وخفض الانبعاثات عن مستويات 2005."),
+            ["2011", "2005"]
+        );
+        assert!(answers("وتوفر في 2000 موطن شغل، وبلغت بعد 1958 مليون دينار").is_empty());
     }
 
     #[test]
