@@ -19,6 +19,20 @@ use crate::facts::Kind;
 pub struct Table {
     pub construction: Vec<Construction>,
     pub stop: Vec<String>,
+    pub statements: Statements,
+}
+
+/// What someone said, as a nominal sentence after «أن»: «وأكد أن التعاون
+/// الاقتصادي "مميز"». The answer is the predicate.
+#[derive(Debug, Deserialize)]
+pub struct Statements {
+    /// Verbs of saying, and their participles (مؤكدا).
+    pub verbs: Vec<String>,
+    /// «أن» and its forms: with a subject after, or a pronoun on it (أنها).
+    pub particles: Vec<String>,
+    pub pronouns: Vec<String>,
+    /// Words between a subject and its predicate (كان، هي).
+    pub copulas: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,6 +65,10 @@ struct Opening {
 
 struct Prepared {
     constructions: Vec<Opening>,
+    speech: HashSet<String>,
+    particles: HashSet<String>,
+    pronouns: HashSet<String>,
+    copulas: HashSet<String>,
     /// Every opener, to end an answer where the next construction begins.
     openers: Vec<Vec<String>>,
     stop: HashSet<String>,
@@ -83,8 +101,13 @@ fn prepared(tables: &Tables) -> &'static Prepared {
             .iter()
             .flat_map(|c| c.openers.iter().cloned())
             .collect();
+        let set = |l: &[String]| l.iter().map(|w| arabic::normalize(w)).collect();
         Prepared {
             constructions,
+            speech: set(&t.statements.verbs),
+            particles: set(&t.statements.particles),
+            pronouns: set(&t.statements.pronouns),
+            copulas: set(&t.statements.copulas),
             openers: phrases(&all),
             stop: t.stop.iter().map(|s| arabic::normalize(s)).collect(),
         }
@@ -210,6 +233,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             }
         }
     }
+    statements(doc, p, &mut answers, out);
     // Answers found already: a quoted source, title or reason is not a term too.
     let taken: HashSet<usize> = out.iter().flat_map(|f| f.answer.clone()).collect();
     // Straight quotation marks open and close alike: count them per paragraph.
@@ -250,6 +274,122 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         }
         t += 1;
     }
+}
+
+/// Most words a statement's predicate takes: a longer one is a clause, no
+/// short answer.
+const MAX_PREDICATE: usize = 6;
+
+/// What someone said, as a nominal sentence after «أن» within a few words
+/// of a verb of saying: «وأكد أن التعاون الاقتصادي "مميز"», «مؤكدا أن
+/// قطيع الماعز في طريقه للاندثار», «مؤكدا أنها "دبلوماسية شعبية"». The
+/// subject is a noun phrase with the article (or the pronoun on «أن»); the
+/// answer is the predicate, when it ends within [`MAX_PREDICATE`] words.
+fn statements(doc: &Doc, p: &Prepared, answers: &mut HashSet<Range<usize>>, out: &mut Vec<Found>) {
+    for t in 0..doc.tokens.len() {
+        let bare = doc.bare(t);
+        let particle = bare.iter().any(|(b, c)| *c <= 1 && p.particles.contains(b));
+        let pronoun = bare.iter().any(|(b, c)| *c <= 1 && p.pronouns.contains(b));
+        if !particle && !pronoun {
+            continue;
+        }
+        let clause = doc.clauses[doc.clause_of(t)].clone();
+        let sentence = doc.sentence_of(t);
+        // A verb of saying before it, in the same sentence and within a
+        // few words (its subject may stand between).
+        let said = (sentence.start.max(t.saturating_sub(8))..t)
+            .any(|k| doc.bare(k).iter().any(|(b, _)| p.speech.contains(b)));
+        if !said {
+            continue;
+        }
+        let mut start = t + 1;
+        if particle {
+            // The subject: a noun phrase with the article, or a construct
+            // that ends in one («تعامل رئيس الحكومة»).
+            let end = doc.noun_phrase(start, clause.end, 7);
+            if end == start || !(start..end).any(|k| doc.definite(k)) {
+                continue;
+            }
+            // «أن تعامل رئيس الحكومة مع الحادثة كان مذلا»: what the subject
+            // governs may stand before the copula.
+            start = (end..clause.end.min(end + 4))
+                .find(|&k| p.copulas.contains(&doc.tokens[k].text))
+                .unwrap_or(end);
+        }
+        while doc
+            .tokens
+            .get(start)
+            .is_some_and(|x| p.copulas.contains(&x.text))
+        {
+            start += 1;
+        }
+        let Some(answer) = predicate(doc, p, start, sentence.end) else {
+            continue;
+        };
+        if answers.insert(answer.clone()) {
+            out.push(Found::new(
+                Kind::Event,
+                "statement",
+                answer.clone(),
+                t..answer.end,
+                "what someone said",
+            ));
+        }
+    }
+}
+
+/// The predicate at `start`: a quoted run whole, or the words up to
+/// punctuation, a stop word or an opener, if they end within
+/// [`MAX_PREDICATE`].
+fn predicate(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Range<usize>> {
+    let first = doc.tokens.get(start)?;
+    if let Some((inside, _)) = super::sources::quoted(doc, start, 10) {
+        return Some(inside);
+    }
+    // «أنه تم إتخاذ القرار», «أن السؤال يتمحور حول»: a passive or a
+    // construction of its own, no predicate to ask.
+    if first.kind != TokenKind::Word
+        || p.stop.contains(&first.text)
+        || p.particles.contains(&first.text)
+        || first.text == "تم"
+        || longest_at(doc, start, &p.openers).is_some()
+    {
+        return None;
+    }
+    let mut end = start;
+    // Where the clause plainly ends; a stop word ends it only after a few
+    // words («أن المدن شهدت صباح اليوم …» is cut, not ended).
+    let mut ended = false;
+    while end < limit {
+        let tok = &doc.tokens[end];
+        if tok.kind == TokenKind::Punct {
+            ended = true;
+            break;
+        }
+        if end > start && (p.stop.contains(&tok.text) || longest_at(doc, end, &p.openers).is_some())
+        {
+            ended = end - start >= 3;
+            break;
+        }
+        end += 1;
+        if tok.line_end {
+            ended = true;
+            break;
+        }
+        if end - start > MAX_PREDICATE {
+            return None;
+        }
+    }
+    if !ended && end < limit {
+        return None;
+    }
+    while end > start && DANGLING.contains(&doc.tokens[end - 1].text.as_str()) {
+        end -= 1;
+    }
+    let chars: usize = (start..end)
+        .map(|k| doc.tokens[k].text.chars().count())
+        .sum();
+    (end > start && chars >= 3).then_some(start..end)
 }
 
 /// Words that deny what follows them (normalised).
@@ -398,6 +538,23 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].answer_text(&doc), "للضغوط الكبيرة");
         assert_eq!(out[0].clitic, crate::extract::text::MERGED);
+    }
+
+    #[test]
+    fn what_someone_said_is_the_predicate_after_an() {
+        assert_eq!(
+            events("واعتبر أن التعاون الاقتصادي التونسي الإيطالي \"مميز\"."),
+            [pair("مميز", "statement")]
+        );
+        assert_eq!(
+            events("وأضاف أن تعامل رئيس الحكومة مع الحادثة كان مذلا."),
+            [pair("مذلا", "statement")]
+        );
+        // A clause cut by a stop word, a passive, or no verb of saying
+        // before: no short answer.
+        assert!(events("وذكر أن المدن المغربية شهدت صباح اليوم مسيرات.").is_empty());
+        assert!(events("وأوضح أنه تم إتخاذ هذا القرار.").is_empty());
+        assert!(events("ويبدو أن التعاون الاقتصادي مميز.").is_empty());
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct Table {
     pub reporting: Vec<String>,
     pub unnamed: Vec<String>,
     pub data: Vec<String>,
+    pub bodies: Vec<String>,
+    pub saying: Vec<String>,
     pub statements: Vec<String>,
     pub published: Vec<String>,
     pub gazettes: Vec<String>,
@@ -48,6 +50,8 @@ struct Prepared {
     reporting: Vec<Vec<String>>,
     unnamed: HashSet<String>,
     data: HashSet<String>,
+    bodies: HashSet<String>,
+    saying: HashSet<String>,
     statements: HashSet<String>,
     published: HashSet<String>,
     gazettes: Vec<Vec<String>>,
@@ -72,6 +76,8 @@ fn prepared(tables: &Tables) -> &'static Prepared {
             reporting: phrases(&t.reporting),
             unnamed: set(&t.unnamed),
             data: set(&t.data),
+            bodies: set(&t.bodies),
+            saying: set(&t.saying),
             statements: set(&t.statements),
             published: set(&t.published),
             gazettes: phrases(&t.gazettes),
@@ -362,10 +368,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
 /// The subject of a verb of saying at `t`, with what was said after it:
 /// «يقول محامون ومدافعون عن المهاجرين إن …».
 fn who_said(doc: &Doc, p: &Prepared, tables: &Tables, t: usize, limit: usize) -> Option<Found> {
-    let said = doc
-        .bare(t)
-        .iter()
-        .any(|(b, _)| SAYING.contains(&b.as_str()));
+    let said = doc.bare(t).iter().any(|(b, _)| p.saying.contains(b));
     if !said {
         return None;
     }
@@ -378,12 +381,57 @@ fn who_said(doc: &Doc, p: &Prepared, tables: &Tables, t: usize, limit: usize) ->
         people.given.iter().any(|g| arabic::normalize(g) == *b)
             || p.outlets.iter().any(|(o, _)| o == b)
     });
-    if named {
+    // «وأضاف قائلا»: a participle of saying, no subject; «وأكدت الأمينة
+    // العامة …»: a title, people.rs's.
+    let titled = people.heads.iter().any(|h| {
+        let h = arabic::normalize(h);
+        first.iter().any(|(b, _)| *b == h)
+    });
+    let unnamed = first.iter().any(|(b, _)| p.unnamed.contains(b));
+    if named
+        || (titled && !unnamed)
+        || first
+            .iter()
+            .any(|(b, _)| PARTICIPLES.iter().any(|w| arabic::normalize(w) == *b))
+    {
         return None;
     }
     let mut end = doc.noun_phrase(start, limit, 6);
+    // «حركة مشروع تونس», «حزب آفاق تونس»: a body's name without the
+    // article runs on a few words.
+    let body = doc
+        .tokens
+        .get(start)
+        .is_some_and(|x| p.bodies.contains(&x.text));
+    if body && end == start + 1 {
+        while end < limit.min(start + 4)
+            && doc.tokens[end].kind == TokenKind::Word
+            && !doc.definite(end)
+            && !p.stop.contains(&doc.tokens[end].text)
+            && !matches!(
+                doc.tokens[end].text.as_str(),
+                "ان" | "انه" | "انها" | "بيان"
+            )
+            && !doc.tokens[end - 1].line_end
+        {
+            end += 1;
+        }
+        // «حركة النهضة»: or one name with the article.
+        if end == start + 1
+            && doc.definite(end)
+            && doc
+                .tokens
+                .get(end + 1)
+                .is_none_or(|x| x.kind == TokenKind::Punct || p.stop.contains(&x.text))
+        {
+            end += 1;
+        }
+    }
     // «مسؤول في وزارة الخارجية»: one word, and where it works.
-    if end == start + 1 && doc.tokens.get(end).is_some_and(|x| x.text == "في") {
+    if end == start + 1
+        && !doc.definite(start)
+        && doc.tokens.get(end).is_some_and(|x| x.text == "في")
+    {
         let more = doc.noun_phrase(end + 1, limit, 4);
         if more > end + 1 {
             end = more;
@@ -399,27 +447,12 @@ fn who_said(doc: &Doc, p: &Prepared, tables: &Tables, t: usize, limit: usize) ->
             "ان" | "انه" | "انها" | "انهم" | ":"
         )
     });
-    (end > start && chars >= 5 && then)
+    (end > start && chars >= 5 && (then || (body && end > start + 1)))
         .then(|| Found::new(Kind::Source, "source", start..end, t..end, "who said it"))
 }
 
-/// Verbs of saying (normalised) whose subject is who said it.
-const SAYING: [&str; 14] = [
-    "قال",
-    "قالت",
-    "يقول",
-    "تقول",
-    "يقولون",
-    "ذكر",
-    "ذكرت",
-    "اكد",
-    "اكدت",
-    "افاد",
-    "افادت",
-    "اعتبر",
-    "اعتبرت",
-    "صرح",
-];
+/// Participles of saying (normalised): «وأضاف قائلا» has no subject after.
+const PARTICIPLES: [&str; 6] = ["قائلا", "مضيفا", "مؤكدا", "موضحا", "مشيرا", "معتبرا"];
 
 /// The type of the outlet whose head word is at `t`, if any.
 fn outlet_type(doc: &Doc, p: &Prepared, t: usize) -> Option<&'static str> {
@@ -521,6 +554,18 @@ mod tests {
             sources("وفي وقت سابق ذكرت وزارة الخارجية أن تشديد الفحص سيسري"),
             [pair("وزارة الخارجية", "source")]
         );
+        // A body speaks for itself, with or without «أن» after.
+        assert_eq!(
+            sources("فقد أكدت حركة مشروع تونس في بيان دعمها للحكومة"),
+            [pair("حركة مشروع تونس", "source")]
+        );
+        assert_eq!(
+            sources("من جانبها اعتبرت الجبهة الشعبية، في بيان، أن الحرب ضرورية"),
+            [pair("الجبهة الشعبية", "source")]
+        );
+        // A participle has no subject; a title is people.rs's.
+        assert!(sources("وأضاف قائلا إن الحرب ضرورية").is_empty());
+        assert!(sources("وأكدت الأمينة العامة للحزب أن الحرب ضرورية").is_empty());
         // Not without what was said, and not a person (people.rs's).
         assert!(sources("وقال مسؤول في الوزارة.").is_empty());
         assert!(sources("وقال دونالد ترامب إن بلاده ستنسحب").is_empty());
