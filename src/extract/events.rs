@@ -51,6 +51,11 @@ pub struct Construction {
     /// The opener is a verb: its subject may stand before the answer.
     #[serde(default)]
     pub verb: bool,
+    /// How many words the link may stand from the opener, across commas
+    /// in the same sentence («دعت أحزاب …، في بيانات …، إلى …»); without
+    /// it, a few words of the same clause.
+    #[serde(default)]
+    pub reach: Option<usize>,
 }
 
 /// A construction, normalised: its answer type, openers and link.
@@ -61,6 +66,7 @@ struct Opening {
     indefinite: bool,
     keep_opener: bool,
     verb: bool,
+    reach: Option<usize>,
 }
 
 struct Prepared {
@@ -93,6 +99,7 @@ fn prepared(tables: &Tables) -> &'static Prepared {
                     indefinite: c.indefinite,
                     keep_opener: c.keep_opener,
                     verb: c.verb,
+                    reach: c.reach,
                 }
             })
             .collect();
@@ -149,8 +156,11 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 continue;
             }
             if let Some(link) = &c.link {
-                let clause_end = doc.clauses[doc.clause_of(t)].end;
-                match (after..clause_end.min(after + 7)).find_map(|k| doc.phrase_at(k, link)) {
+                let window = match c.reach {
+                    Some(reach) => sentence.end.min(after + reach),
+                    None => doc.clauses[doc.clause_of(t)].end.min(after + 7),
+                };
+                match (after..window).find_map(|k| doc.phrase_at(k, link)) {
                     Some((end, _)) => after = end,
                     None => continue,
                 }
@@ -195,7 +205,16 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 if first > after && second >= first + 2 {
                     Some(first..second)
                 } else {
-                    answer_at(doc, p, after, sentence.end)
+                    // The object alone; «دعت الحركة إلى …» is a subject and
+                    // a preposition, no object.
+                    answer_at(doc, p, after, sentence.end).filter(|a| {
+                        !a.clone().any(|k| {
+                            matches!(
+                                doc.tokens[k].text.as_str(),
+                                "الي" | "علي" | "في" | "من" | "عن"
+                            )
+                        })
+                    })
                 }
             } else {
                 answer_at(doc, p, after, sentence.end)
@@ -230,6 +249,9 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                     )
                     .clitic(clitic),
                 );
+                if !c.verb && !c.keep_opener {
+                    coordinated(doc, p, c, t, answer.end, sentence.end, &mut answers, out);
+                }
             }
         }
     }
@@ -273,6 +295,80 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             open = false;
         }
         t += 1;
+    }
+}
+
+/// Most items a list of answers gives after its first.
+const MAX_COORDINATED: usize = 3;
+
+/// The answers joined to one just found by «و»: «إلى عدم استغلال القضاء،
+/// وإلى التسريع بالمصالحة» (the link again), «… وضرب مساعي المصالحة» (a
+/// verbal noun without the article). Each is an answer of the same type.
+#[allow(clippy::too_many_arguments)]
+fn coordinated(
+    doc: &Doc,
+    p: &Prepared,
+    c: &Opening,
+    opener: usize,
+    mut end: usize,
+    limit: usize,
+    answers: &mut HashSet<Range<usize>>,
+    out: &mut Vec<Found>,
+) {
+    for _ in 0..MAX_COORDINATED {
+        let mut k = end;
+        if doc
+            .tokens
+            .get(k)
+            .is_some_and(|x| x.text == "،" || x.text == ",")
+        {
+            k += 1;
+        }
+        let Some(tok) = doc.tokens.get(k) else {
+            return;
+        };
+        if k >= limit || !tok.text.starts_with('و') || tok.kind != TokenKind::Word {
+            return;
+        }
+        // «وإلى …»: the link again, and the answer after it.
+        let link_again = c.link.as_ref().is_some_and(|l| {
+            l.len() == 1 && doc.bare(k).iter().any(|(b, cl)| *cl == 1 && *b == l[0])
+        });
+        let (start, clitic) = if link_again {
+            (k + 1, 0)
+        } else if !doc.definite(k) && tok.text.chars().count() >= 4 && !p.stop.contains(&tok.text) {
+            // «وضرب مساعي المصالحة»: a verbal noun, its «و» left out.
+            (k, 1)
+        } else {
+            return;
+        };
+        let Some(answer) = answer_at(doc, p, start, limit) else {
+            return;
+        };
+        // A verbal noun governs a phrase with the article («وضرب مساعي
+        // المصالحة»); a verb («وتعرفنا على», «وسيتم خلالها») does not.
+        let plain = &doc.tokens[start].text;
+        let verb_like = plain.ends_with("نا")
+            || (plain.ends_with('ت') && !plain.ends_with("ات"))
+            || ["وسي", "وست", "وسن"].iter().any(|f| plain.starts_with(f));
+        let governs = answer.len() >= 2 && (answer.start + 1..answer.end).any(|j| doc.definite(j));
+        if clitic == 1 && (verb_like || !governs) {
+            return;
+        }
+        if !answers.insert(answer.clone()) {
+            return;
+        }
+        out.push(
+            Found::new(
+                Kind::Event,
+                &c.answer_type,
+                answer.clone(),
+                opener..answer.end,
+                "a construction of meaning, joined by «و»",
+            )
+            .clitic(clitic),
+        );
+        end = answer.end;
     }
 }
 
@@ -538,6 +634,25 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].answer_text(&doc), "للضغوط الكبيرة");
         assert_eq!(out[0].clitic, crate::extract::text::MERGED);
+    }
+
+    #[test]
+    fn a_call_reaches_across_commas_and_lists_its_items() {
+        assert_eq!(
+            events(
+                "ودعت، في بيانات أصدرتها الأحزاب اليوم السبت، إلى عدم استغلال القضاء، وإلى التسريع بتحقيق المصالحة الوطنية، وضرب مساعي الفساد."
+            ),
+            [
+                pair("عدم استغلال القضاء", "statement"),
+                pair("التسريع بتحقيق المصالحة الوطنية", "statement"),
+                pair("ضرب مساعي الفساد", "statement"),
+            ]
+        );
+        // A verb after «و» is no item of the list.
+        assert_eq!(
+            events("دعت الحركة إلى دعم الحكومة، وأدرجت ضمن المهام المطالبة بالإسراع."),
+            [pair("دعم الحكومة", "statement")]
+        );
     }
 
     #[test]
