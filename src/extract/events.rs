@@ -125,7 +125,7 @@ fn prepared(tables: &Tables) -> &'static Prepared {
 const MAX_WORDS: usize = 7;
 
 /// Words an answer must not end with: it would dangle.
-const DANGLING: [&str; 9] = ["من", "على", "عن", "الى", "مع", "بين", "ان", "و", "ل"];
+const DANGLING: [&str; 10] = ["من", "علي", "عن", "الي", "مع", "بين", "ان", "و", "ل", "ب"];
 
 pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     let p = prepared(tables);
@@ -204,6 +204,9 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 let second = doc.noun_phrase(first, sentence.end, MAX_WORDS + 1);
                 if first > after && second >= first + 2 {
                     Some(first..second)
+                } else if named.is_some() {
+                    // «نفى الغنوشي قيامه بـ…»: the object after the person.
+                    answer_at(doc, p, first, sentence.end).filter(|a| a.len() >= 2)
                 } else {
                     // The object alone; «دعت الحركة إلى …» is a subject and
                     // a preposition, no object.
@@ -223,6 +226,14 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             let vacuous = answer.as_ref().is_some_and(|a| {
                 a.clone()
                     .any(|k| matches!(doc.tokens[k].text.as_str(), "الاخري" | "اخري" | "الاخرين"))
+            });
+            // «نفى الغنوشي قيامه بـ"…"»: never an answer that dangles.
+            let answer = answer.map(|mut a| {
+                while a.end > a.start + 1 && DANGLING.contains(&doc.tokens[a.end - 1].text.as_str())
+                {
+                    a.end -= 1;
+                }
+                a
             });
             if let Some(answer) = answer.filter(|_| !vacuous)
                 && answers.insert(answer.clone())
@@ -273,9 +284,12 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         };
         // A quoted term or phrase: «"المبادرة العربية"», «"حرج"».
         if opening && let Some((inside, end)) = super::sources::quoted(doc, t, 12) {
+            // «"…"، ويتعين العمل على "…"»: the close of one quotation and
+            // the open of the next hold no term.
             if inside
                 .clone()
                 .any(|k| doc.tokens[k].kind != TokenKind::Punct)
+                && doc.tokens[inside.start].kind != TokenKind::Punct
                 && !inside.clone().any(|k| taken.contains(&k))
                 && inside.len() <= 10
             {
