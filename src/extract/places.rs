@@ -444,6 +444,14 @@ mod tests {
 
     #[test]
     fn venues_by_head_word() {
+        // The towns of the region's press, and a venue of culture news.
+        assert_eq!(
+            places("وانتظمت التظاهرة في صفاقس، ثم تنقلت إلى دار الثقافة ابن رشيق."),
+            [
+                ("صفاقس".to_owned(), "city".to_owned()),
+                ("دار الثقافة".to_owned(), "venue".to_owned())
+            ]
+        );
         assert_eq!(
             places(
                 "وفي طريق العودة إلى المطار، سيزور بوتين كنيسة ثالوث واهب الحياة، وهي الكنيسة الأرثوذكسية."
