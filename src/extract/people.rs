@@ -230,6 +230,20 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             let a_name = people
                 .iter()
                 .any(|(_, n)| arabic::normalize(n).ends_with(&title_text));
+            // A title as the one something is addressed to or done
+            // before: «إلى وزير الداخلية», «أمام رئيس المحكمة الدستورية»,
+            // «بصفته رئيس الوفد التونسي», «إلى كل من وزيري …».
+            let before = |k: usize| i.checked_sub(k).map(|j| doc.tokens[j].text.as_str());
+            let addressed = matches!(
+                before(1),
+                Some("الي" | "امام" | "مع" | "بصفته" | "بصفتها" | "لدي")
+            ) || (before(1) == Some("من") && before(2) == Some("كل"));
+            let rule = if said {
+                "a title that speaks"
+            } else {
+                "a title addressed"
+            };
+            let said = said || addressed;
             if said && !a_name && title.end - title.start >= 2 {
                 out.push(
                     Found::new(
@@ -237,7 +251,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                         "role",
                         title.start..title.end,
                         i - 1..title.end,
-                        "a title that speaks",
+                        rule,
                     )
                     .clitic(title.clitic),
                 );
@@ -924,6 +938,14 @@ mod tests {
             !found.iter().any(|f| f.0 == "role" && f.1 == "قايد السبسي"),
             "{found:?}"
         );
+        // A title something is addressed to is a role too.
+        let found = people("ووجهت الكتلة سؤالا إلى وزير الداخلية بصفته رئيس الوفد التونسي.");
+        let roles: Vec<&str> = found
+            .iter()
+            .filter(|f| f.0 == "role")
+            .map(|f| f.1.as_str())
+            .collect();
+        assert_eq!(roles, ["وزير الداخلية", "رئيس الوفد التونسي"]);
         // A feminine adjective is no family name.
         assert!(persons("يحضر قداسا في كنيسة سان جون القريبة من البيت الأبيض.").is_empty());
     }
