@@ -222,6 +222,23 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             } else {
                 answer_at(doc, p, after, sentence.end)
             };
+            // «الإجراءات التي تم اتخاذها»: a verbal noun with a pronoun
+            // (written «ها», «ه», not «ة») points back to what it acts on.
+            let answer = answer.filter(|a| {
+                c.answer_type != "action"
+                    || !(doc.tokens[a.start].plain.ends_with('ه')
+                        || doc.tokens[a.start].plain.ends_with("ها")
+                        || a.clone().any(|k| {
+                            matches!(doc.tokens[k].text.as_str(), "هذا" | "هذه" | "ذلك" | "تلك")
+                        })
+                        || doc.tokens[a.start].plain.ends_with("هم")
+                        || doc
+                            .tokens
+                            .get(a.start + 1)
+                            .is_some_and(|x| matches!(x.text.as_str(), "له" | "لها" | "لهم"))
+                        || (t > 0
+                            && matches!(doc.tokens[t - 1].text.as_str(), "التي" | "الذي" | "ما")))
+            });
             // «من بين الأولويات الهامة الأخرى»: «the others» names nothing.
             let vacuous = answer.as_ref().is_some_and(|a| {
                 a.clone()
@@ -267,6 +284,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         }
     }
     statements(doc, p, &mut answers, out);
+    between(doc, &mut answers, out);
     // Answers found already: a quoted source, title or reason is not a term too.
     let taken: HashSet<usize> = out.iter().flat_map(|f| f.answer.clone()).collect();
     // Straight quotation marks open and close alike: count them per paragraph.
@@ -309,6 +327,52 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             open = false;
         }
         t += 1;
+    }
+}
+
+/// The two sides «بين» names: «نموذج مصالحة بين الإسلاميين والعلمانيين»,
+/// «بالتعاون بين الجمعية المهنية للبنوك والجامعة التونسية للنزل». Each
+/// side is a noun phrase, the second joined by «و»; numbers are ranges,
+/// read elsewhere.
+fn between(doc: &Doc, answers: &mut HashSet<Range<usize>>, out: &mut Vec<Found>) {
+    for t in 0..doc.tokens.len() {
+        if !doc.bare(t).iter().any(|(b, _)| b == "بين") {
+            continue;
+        }
+        // «ما بين 26 و28»: a range; «من بين»: one of many.
+        if t > 0 && matches!(doc.tokens[t - 1].text.as_str(), "ما" | "من") {
+            continue;
+        }
+        let limit = doc.sentence_of(t).end;
+        let first = doc.noun_phrase(t + 1, limit, 5);
+        // The first side ends where «و» joins the second.
+        let first = (t + 2..first)
+            .find(|&k| doc.tokens[k].text.starts_with('و'))
+            .unwrap_or(first);
+        let Some(joined) = doc.tokens.get(first) else {
+            continue;
+        };
+        if first == t + 1 || !joined.text.starts_with('و') || joined.kind != TokenKind::Word {
+            continue;
+        }
+        let second = doc.noun_phrase(first, limit, 5);
+        // «… والعلمانيين وفي الوقت نفسه»: the second side ends at the next «و».
+        let second = (first + 1..second)
+            .find(|&k| doc.tokens[k].text.starts_with('و'))
+            .unwrap_or(second);
+        if second == first {
+            continue;
+        }
+        let answer = t + 1..second;
+        if answers.insert(answer.clone()) {
+            out.push(Found::new(
+                Kind::Event,
+                "sides",
+                answer,
+                t..second,
+                "the two sides of «بين»",
+            ));
+        }
     }
 }
 
@@ -478,7 +542,14 @@ fn predicate(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Rang
         }
         if end > start && (p.stop.contains(&tok.text) || longest_at(doc, end, &p.openers).is_some())
         {
-            ended = end - start >= 3;
+            // «قابل للتطبيق في ليبيا»: an adjective and its complement end
+            // at a preposition; a verb («شهدت صباح اليوم») needs more.
+            let first = &doc.tokens[start].text;
+            let verb_like = first.starts_with(['ي', 'ت', 'س', 'ن'])
+                || (first.ends_with('ت') && !first.ends_with("ات"))
+                || first.ends_with("وا")
+                || first.ends_with("نا");
+            ended = end - start >= 3 || (end - start == 2 && !verb_like);
             break;
         }
         end += 1;
@@ -506,7 +577,18 @@ fn predicate(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Rang
 const NEGATIONS: [&str; 7] = ["ليس", "ليست", "لا", "لم", "لن", "غير", "دون"];
 
 /// Pronouns that stand between a verb and its object: «اقترحت عليه …».
-const OBJECT_PRONOUNS: [&str; 8] = ["عليه", "عليها", "عليهم", "له", "لها", "لهم", "فيه", "فيها"];
+const OBJECT_PRONOUNS: [&str; 10] = [
+    "عليه",
+    "عليها",
+    "عليهم",
+    "له",
+    "لها",
+    "لهم",
+    "فيه",
+    "فيها",
+    "خلاله",
+    "خلالها",
+];
 
 /// The answer that starts at token `start`: a quoted run whole, a noun
 /// phrase of two words or more, or else the words up to punctuation, a stop
@@ -667,6 +749,22 @@ mod tests {
             events("دعت الحركة إلى دعم الحكومة، وأدرجت ضمن المهام المطالبة بالإسراع."),
             [pair("دعم الحكومة", "statement")]
         );
+    }
+
+    #[test]
+    fn the_two_sides_of_between_and_what_is_done_in_the_passive() {
+        assert_eq!(
+            events("هو نموذج مصالحة بين الإسلاميين والعلمانيين وفي الوقت نفسه."),
+            [pair("الإسلاميين والعلمانيين", "sides")]
+        );
+        assert!(events("بنسبة ما بين 26 و28 في المائة").is_empty());
+        assert_eq!(
+            events("ويتم خلالها مراقبة تمويل الحملات الانتخابية."),
+            [pair("مراقبة تمويل الحملات الانتخابية", "action")]
+        );
+        // What a relative clause did, or a noun with a pronoun, points
+        // back: no answer alone.
+        assert!(events("الإجراءات التي تم اتخاذها. والإصلاحات تم تأجيلها.").is_empty());
     }
 
     #[test]
