@@ -294,7 +294,18 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         let tok = &doc.tokens[t];
         let opening = match tok.text.as_str() {
             "\"" => {
-                open = !open;
+                // Spacing tells an opening mark (« "word») from a closing
+                // one («word" »); only where it does not, count them.
+                let glued_after = doc
+                    .tokens
+                    .get(t + 1)
+                    .is_some_and(|n| n.range.start == tok.range.end);
+                let glued_before = t > 0 && doc.tokens[t - 1].range.end == tok.range.start;
+                open = match (glued_before, glued_after) {
+                    (false, true) => true,
+                    (true, false) => false,
+                    _ => !open,
+                };
                 open
             }
             "«" => true,
@@ -478,17 +489,31 @@ fn statements(doc: &Doc, p: &Prepared, answers: &mut HashSet<Range<usize>>, out:
         }
         let mut start = t + 1;
         if particle {
-            // The subject: a noun phrase with the article, or a construct
-            // that ends in one («تعامل رئيس الحكومة»).
-            let end = doc.noun_phrase(start, clause.end, 7);
-            if end == start || !(start..end).any(|k| doc.definite(k)) {
-                continue;
+            // «أن تعامل رئيس الحكومة مع الحادثة كان مذلا»: a copula within a
+            // few words of the same clause ends the subject, whatever it is.
+            let copula = (start + 1..clause.end.min(start + 7))
+                .find(|&k| p.copulas.contains(&doc.tokens[k].text));
+            if let Some(k) = copula {
+                start = k;
+            } else {
+                // The subject: a noun phrase with the article, or a
+                // construct that ends in one.
+                let end = doc.noun_phrase(start, clause.end, 7);
+                if end == start || !(start..end).any(|k| doc.definite(k)) {
+                    continue;
+                }
+                // «أن المؤسسات الإيطالية المنتصبة في تونس "تحقق نتائج
+                // مرموقة"»: a quoted predicate after what the subject governs.
+                start = (end..clause.end.min(end + 4))
+                    .find(|&k| {
+                        doc.tokens[k].text == "\""
+                            && doc
+                                .tokens
+                                .get(k + 1)
+                                .is_some_and(|n| n.range.start == doc.tokens[k].range.end)
+                    })
+                    .unwrap_or(end);
             }
-            // «أن تعامل رئيس الحكومة مع الحادثة كان مذلا»: what the subject
-            // governs may stand before the copula.
-            start = (end..clause.end.min(end + 4))
-                .find(|&k| p.copulas.contains(&doc.tokens[k].text))
-                .unwrap_or(end);
         }
         while doc
             .tokens
@@ -777,6 +802,11 @@ mod tests {
             events("وأضاف أن تعامل رئيس الحكومة مع الحادثة كان مذلا."),
             [pair("مذلا", "statement")]
         );
+        // A quoted predicate after what the subject governs.
+        assert_eq!(
+            events("مؤكدا أن المؤسسات الإيطالية المنتصبة في تونس \"تحقق نتائج مرموقة\"."),
+            [pair("تحقق نتائج مرموقة", "statement")]
+        );
         // A clause cut by a stop word, a passive, or no verb of saying
         // before: no short answer.
         assert!(events("وذكر أن المدن المغربية شهدت صباح اليوم مسيرات.").is_empty());
@@ -834,6 +864,16 @@ mod tests {
         assert_eq!(
             events("أنه تم إتخاذ هذا القرار ليس بهدف الإنضمام للمعارضة."),
             []
+        );
+    }
+
+    #[test]
+    fn spacing_tells_an_opening_quotation_mark_from_a_closing_one() {
+        // An unclosed mark earlier in the paragraph does not turn the
+        // next quotation inside out.
+        assert_eq!(
+            events("ونوه \"بالتعامل الإنساني، قائلا \"ارفعوا الحظر عن الوجهة\" للجميع."),
+            [pair("ارفعوا الحظر عن الوجهة", "term")]
         );
     }
 

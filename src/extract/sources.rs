@@ -101,7 +101,15 @@ pub(super) fn quoted(doc: &Doc, t: usize, max: usize) -> Option<(std::ops::Range
         _ => return None,
     };
     let end = (t + 1..doc.tokens.len().min(t + 2 + max)).find(|k| doc.tokens[*k].text == close)?;
-    (end > t + 1).then_some((t + 1..end, end + 1))
+    // «"بالتعامل …، قائلا "ارفعوا …"»: a straight mark that plainly opens
+    // the next quotation (a space before it, none after) closes nothing.
+    let opens_next = close == "\""
+        && doc.tokens[end - 1].range.end != doc.tokens[end].range.start
+        && doc
+            .tokens
+            .get(end + 1)
+            .is_some_and(|n| n.range.start == doc.tokens[end].range.end);
+    (end > t + 1 && !opens_next).then_some((t + 1..end, end + 1))
 }
 
 pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
