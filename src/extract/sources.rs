@@ -222,6 +222,12 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         {
             out.push(found);
         }
+        if let Some(found) = who_did(doc, p, t, sentence.end)
+            && !out.iter().any(|f| f.answer.start == found.answer.start)
+            && taken.insert(found.answer.start)
+        {
+            out.push(found);
+        }
         // «قالت مصادر أمنية أمريكية»: unnamed, but described.
         if doc.bare(t).iter().any(|(b, _)| p.unnamed.contains(b))
             && (t.saturating_sub(2)..t)
@@ -404,37 +410,15 @@ fn who_said(doc: &Doc, p: &Prepared, tables: &Tables, t: usize, limit: usize) ->
     {
         return None;
     }
-    let mut end = doc.noun_phrase(start, limit, 6);
-    // «حركة مشروع تونس», «حزب آفاق تونس»: a body's name without the
-    // article runs on a few words.
     let body = doc
         .tokens
         .get(start)
         .is_some_and(|x| p.bodies.contains(&x.text));
-    if body && end == start + 1 {
-        while end < limit.min(start + 4)
-            && doc.tokens[end].kind == TokenKind::Word
-            && !doc.definite(end)
-            && !p.stop.contains(&doc.tokens[end].text)
-            && !matches!(
-                doc.tokens[end].text.as_str(),
-                "ان" | "انه" | "انها" | "بيان"
-            )
-            && !doc.tokens[end - 1].line_end
-        {
-            end += 1;
-        }
-        // «حركة النهضة»: or one name with the article.
-        if end == start + 1
-            && doc.definite(end)
-            && doc
-                .tokens
-                .get(end + 1)
-                .is_none_or(|x| x.kind == TokenKind::Punct || p.stop.contains(&x.text))
-        {
-            end += 1;
-        }
-    }
+    let mut end = if body {
+        body_name(doc, p, start, limit)
+    } else {
+        doc.noun_phrase(start, limit, 6)
+    };
     // «مسؤول في وزارة الخارجية»: one word, and where it works.
     if end == start + 1
         && !doc.definite(start)
@@ -457,6 +441,79 @@ fn who_said(doc: &Doc, p: &Prepared, tables: &Tables, t: usize, limit: usize) ->
     });
     (end > start && chars >= 5 && (then || (body && end > start + 1)))
         .then(|| Found::new(Kind::Source, "source", start..end, t..end, "who said it"))
+}
+
+/// Where the name of a body that starts at `start` ends: «الإدارة
+/// الأمريكية», «حركة مشروع تونس» (a name without the article runs on a
+/// few words), «حركة النهضة».
+fn body_name(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> usize {
+    let mut end = doc.noun_phrase(start, limit, 6);
+    // Only a head without the article takes a name after it: «الهيئة اثر
+    // انقضاء …» is a body and what follows.
+    if end == start + 1 && !doc.definite(start) {
+        while end < limit.min(start + 4)
+            && doc.tokens[end].kind == TokenKind::Word
+            && !doc.definite(end)
+            && !p.stop.contains(&doc.tokens[end].text)
+            && !matches!(
+                doc.tokens[end].text.as_str(),
+                "ان" | "انه" | "انها" | "بيان"
+            )
+            && !doc.tokens[end - 1].line_end
+        {
+            end += 1;
+        }
+        if end == start + 1
+            && doc.definite(end)
+            && doc
+                .tokens
+                .get(end + 1)
+                .is_none_or(|x| x.kind == TokenKind::Punct || p.stop.contains(&x.text))
+        {
+            end += 1;
+        }
+    }
+    end
+}
+
+/// Who did something, when it is a body: the subject right after the
+/// clause's first word, a verb («أصدرت الإدارة الأمريكية استبيانا»,
+/// «ووافق مكتب الإدارة والميزانية يوم 23 ماي على …»).
+fn who_did(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found> {
+    let clause = &doc.clauses[doc.clause_of(t)];
+    let tok = doc.tokens.get(t)?;
+    // The verb: a clause's first word, without the article, no body or
+    // stop word itself, and not a verb of saying (who_said reads those).
+    if clause.start != t
+        || tok.kind != TokenKind::Word
+        || doc.definite(t)
+        || p.bodies.contains(&tok.text)
+        || p.stop.contains(&tok.text)
+        || doc.bare(t).iter().any(|(b, _)| p.saying.contains(b))
+        || tok.text.chars().count() < 3
+        || matches!(tok.text.as_str(), "اما" | "وكانت" | "وكان" | "كانت" | "كان")
+        || doc.bare(t).iter().any(|(b, _)| b == "ان")
+    {
+        return None;
+    }
+    // «وترشيد كتلة الأجور»: a verbal noun (تفعيل, or ending in «ة») heads a
+    // phrase, no clause.
+    let verbal_noun = doc.bare(t).iter().any(|(b, _)| {
+        let c: Vec<char> = b.chars().collect();
+        (c.len() == 5 && c[0] == 'ت' && c[3] == 'ي') || b.ends_with('ه') || b.ends_with("ات")
+    });
+    if verbal_noun {
+        return None;
+    }
+    let start = t + 1;
+    let head = doc.tokens.get(start)?;
+    if !p.bodies.contains(&head.text) {
+        return None;
+    }
+    let end = body_name(doc, p, start, limit);
+    // A body alone («الحكومة») says too little: a name of two words or more.
+    (end >= start + 2)
+        .then(|| Found::new(Kind::Role, "organisation", start..end, t..end, "who did it"))
 }
 
 /// Participles of saying (normalised): «وأضاف قائلا» has no subject after.
@@ -571,6 +628,13 @@ mod tests {
             sources("من جانبها اعتبرت الجبهة الشعبية، في بيان، أن الحرب ضرورية"),
             [pair("الجبهة الشعبية", "source")]
         );
+        // A body that did something, right after the clause's verb.
+        assert_eq!(
+            sources("ووافق مكتب الإدارة والميزانية يوم 23 ماي على الأسئلة."),
+            [pair("مكتب الإدارة والميزانية", "organisation")]
+        );
+        // Not after a verbal noun, a particle or «أما».
+        assert!(sources("وترشيد كتلة الأجور. فان الشركة التونسية للبنك حققت نموا.").is_empty());
         // A participle has no subject; a title is people.rs's.
         assert!(sources("وأضاف قائلا إن الحرب ضرورية").is_empty());
         assert!(sources("وأكدت الأمينة العامة للحزب أن الحرب ضرورية").is_empty());
