@@ -200,12 +200,23 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                     })
                     .map(|tail| after + tail.len())
                     .max();
-                let first = named.unwrap_or_else(|| doc.noun_phrase(after, sentence.end, 6));
+                // «ويعتبر هذا المشروع …»: a demonstrative before the subject.
+                let subject = if doc
+                    .tokens
+                    .get(after)
+                    .is_some_and(|x| matches!(x.text.as_str(), "هذا" | "هذه"))
+                {
+                    after + 1
+                } else {
+                    after
+                };
+                let first = named.unwrap_or_else(|| doc.noun_phrase(subject, sentence.end, 6));
                 let second = doc.noun_phrase(first, sentence.end, MAX_WORDS + 1);
                 if first > after && second >= first + 2 {
                     Some(first..second)
-                } else if named.is_some() {
-                    // «نفى الغنوشي قيامه بـ…»: the object after the person.
+                } else if named.is_some() || (first > subject && subject > after) {
+                    // «نفى الغنوشي قيامه بـ…», «يعتبر هذا المشروع تمشيا
+                    // جهويا لفلاحة …»: the object after a sure subject.
                     answer_at(doc, p, first, sentence.end).filter(|a| a.len() >= 2)
                 } else {
                     // The object alone; «دعت الحركة إلى …» is a subject and
@@ -547,8 +558,11 @@ fn predicate(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Rang
     }
     // «أنه تم إتخاذ القرار», «أن السؤال يتمحور حول»: a passive or a
     // construction of its own, no predicate to ask.
+    // «أن قطيع الماعز في طريقه للاندثار»: a predicate may be a phrase
+    // with a preposition.
+    let preposition = matches!(first.text.as_str(), "في" | "علي" | "من" | "الي");
     if first.kind != TokenKind::Word
-        || p.stop.contains(&first.text)
+        || (p.stop.contains(&first.text) && !preposition)
         || p.particles.contains(&first.text)
         || first.text == "تم"
         || longest_at(doc, start, &p.openers).is_some()
@@ -570,11 +584,18 @@ fn predicate(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Rang
             // «قابل للتطبيق في ليبيا»: an adjective and its complement end
             // at a preposition; a verb («شهدت صباح اليوم») needs more.
             let first = &doc.tokens[start].text;
-            let verb_like = first.starts_with(['ي', 'ت', 'س', 'ن'])
+            let verb_like = preposition
+                || first.starts_with(['ي', 'ت', 'س', 'ن'])
                 || (first.ends_with('ت') && !first.ends_with("ات"))
                 || first.ends_with("وا")
                 || first.ends_with("نا");
             ended = end - start >= 3 || (end - start == 2 && !verb_like);
+            // «أن نسبة الأجور في الوظيفة العمومية في الناتج …»: a phrase
+            // with a preposition followed by another belongs to the subject.
+            if preposition && matches!(tok.text.as_str(), "في" | "علي" | "من" | "الي" | "عن")
+            {
+                ended = false;
+            }
             break;
         }
         end += 1;
@@ -802,6 +823,12 @@ mod tests {
             events("وأضاف أن تعامل رئيس الحكومة مع الحادثة كان مذلا."),
             [pair("مذلا", "statement")]
         );
+        // A predicate with a preposition, when it ends the clause.
+        assert_eq!(
+            events("واشارت الى ان قطيع الماعز في طريقه للاندثار اذ انه قليل."),
+            [pair("في طريقه للاندثار", "statement")]
+        );
+        assert!(events("واعتبر ان نسبة الاجور في الوظيفة العمومية في الناتج المحلي مرتفعة جدا جدا جدا جدا جدا جدا.").is_empty());
         // A quoted predicate after what the subject governs.
         assert_eq!(
             events("مؤكدا أن المؤسسات الإيطالية المنتصبة في تونس \"تحقق نتائج مرموقة\"."),
@@ -821,6 +848,14 @@ mod tests {
             [pair("حل الأزمة", "aim")]
         );
         assert_eq!(events("بسبب من."), []);
+    }
+
+    #[test]
+    fn what_something_is_held_to_be() {
+        assert_eq!(
+            events("ويعتبر هذا المشروع تمشيا جهويا لفلاحة آمنة ومستدامة."),
+            [pair("تمشيا جهويا لفلاحة آمنة ومستدامة", "characterization")]
+        );
     }
 
     #[test]
