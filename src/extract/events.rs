@@ -255,6 +255,15 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 a.clone()
                     .any(|k| matches!(doc.tokens[k].text.as_str(), "الاخري" | "اخري" | "الاخرين"))
             });
+            // «شدد على ضرورة اتخاذ …»: the need is asked from «ضرورة» on,
+            // by its own construction.
+            let answer = answer.filter(|a| {
+                a.start == t
+                    || !doc
+                        .bare(a.start)
+                        .iter()
+                        .any(|(b, _)| b == "ضروره" || b == "اهميه")
+            });
             // «نفى الغنوشي قيامه بـ"…"»: never an answer that dangles.
             let answer = answer.map(|mut a| {
                 while a.end > a.start + 1 && DANGLING.contains(&doc.tokens[a.end - 1].text.as_str())
@@ -848,6 +857,18 @@ mod tests {
             [pair("حل الأزمة", "aim")]
         );
         assert_eq!(events("بسبب من."), []);
+    }
+
+    #[test]
+    fn what_was_made_known_and_what_is_needed() {
+        assert_eq!(
+            events("وكشف المدير العام للبنك عن برنامج لاعادة هيكلة الديون."),
+            [pair("برنامج لاعادة هيكلة الديون", "announcement")]
+        );
+        assert_eq!(
+            events("وشدد على ضرورة اتخاذ اجراءات طارئة."),
+            [pair("اتخاذ اجراءات طارئة", "statement")]
+        );
     }
 
     #[test]
