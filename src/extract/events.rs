@@ -502,11 +502,13 @@ fn statements(doc: &Doc, p: &Prepared, answers: &mut HashSet<Range<usize>>, out:
         let sentence = doc.sentence_of(t);
         // A verb of saying before it, in the same sentence and within a
         // few words (its subject may stand between).
-        let said = (sentence.start.max(t.saturating_sub(8))..t)
-            .any(|k| doc.bare(k).iter().any(|(b, _)| p.speech.contains(b)));
-        if !said {
+        // The quote starts there, so that it says who said it.
+        let Some(said) = (sentence.start.max(t.saturating_sub(8))..t)
+            .rev()
+            .find(|&k| doc.bare(k).iter().any(|(b, _)| p.speech.contains(b)))
+        else {
             continue;
-        }
+        };
         let mut start = t + 1;
         if particle {
             // «أن تعامل رئيس الحكومة مع الحادثة كان مذلا»: a copula within a
@@ -550,7 +552,7 @@ fn statements(doc: &Doc, p: &Prepared, answers: &mut HashSet<Range<usize>>, out:
                 Kind::Event,
                 "statement",
                 answer.clone(),
-                t..answer.end,
+                said..answer.end,
                 "what someone said",
             ));
         }
@@ -832,6 +834,12 @@ mod tests {
             events("وأضاف أن تعامل رئيس الحكومة مع الحادثة كان مذلا."),
             [pair("مذلا", "statement")]
         );
+        // The quote starts at the verb of saying, so it says who said it.
+        let doc = Doc::new("واعتبر الوزير أن التعاون الاقتصادي \"مميز\".");
+        let mut out = Vec::new();
+        find(&doc, Tables::get(), &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].needed.start, 0, "from «واعتبر» on");
         // A predicate with a preposition, when it ends the clause.
         assert_eq!(
             events("واشارت الى ان قطيع الماعز في طريقه للاندثار اذ انه قليل."),
