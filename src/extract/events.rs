@@ -143,6 +143,9 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         .collect();
     // «على إثر» and «إثر» open the same answer once.
     let mut answers: HashSet<Range<usize>> = HashSet::new();
+    // Measures found: one inside another («لمكافحة الفساد» in «إرساء هيئة
+    // مستقلة لمكافحة الفساد») is no answer of its own.
+    let mut measures: Vec<Range<usize>> = Vec::new();
     for t in 0..doc.tokens.len() {
         let sentence = doc.sentence_of(t);
         for c in &p.constructions {
@@ -176,13 +179,20 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             if c.indefinite && doc.definite(after) {
                 continue;
             }
+            if c.keep_opener && measures.iter().any(|m| m.contains(&t)) {
+                continue;
+            }
             let answer = if c.keep_opener {
                 // The verbal noun must be one (no article, no «ل» of purpose
                 // tying it to what comes before) with a phrase after, which
                 // ends where another construction opens («الرامية إلى»).
                 let end = doc.noun_phrase(after, sentence.end, 7);
+                // «إرساء هيئة مستقلة لمكافحة الفساد»: an opener with the
+                // «ل» of purpose belongs to the phrase; others end it.
                 let end = (after + 1..end)
-                    .find(|&k| longest_at(doc, k, &p.openers).is_some())
+                    .find(|&k| {
+                        longest_at(doc, k, &p.openers).is_some_and(|(_, clitic)| clitic == 0)
+                    })
                     .unwrap_or(end);
                 let clitic_ok = longest_at(doc, t, &c.openers)
                     .is_some_and(|(_, clitic)| clitic <= 1 && clitic != super::text::MERGED);
@@ -297,6 +307,9 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                     )
                     .clitic(clitic),
                 );
+                if c.keep_opener {
+                    measures.push(answer.clone());
+                }
                 if !c.verb && !c.keep_opener {
                     coordinated(doc, p, c, t, answer.end, sentence.end, &mut answers, out);
                 }
@@ -913,6 +926,11 @@ mod tests {
         );
         // «the other priorities» names none.
         assert_eq!(events("وتشكل الاجراءات من بين الاولويات الهامة الأخرى."), []);
+        // An opener with the «ل» of purpose stays inside a measure.
+        assert_eq!(
+            events("وإرساء هيئة مستقلة لمكافحة الفساد."),
+            [pair("إرساء هيئة مستقلة لمكافحة الفساد", "measure")]
+        );
         // A measure ends where another construction opens.
         assert_eq!(
             events("الذي يقوم به رئيس حزب سياسي لدعم الجهود الرامية الى حل الأزمة الليبية."),
