@@ -176,7 +176,14 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             {
                 after += 1;
             }
-            if c.indefinite && doc.definite(after) {
+            // «خلال سنة 2016»: a time is a date, no occasion.
+            if c.indefinite
+                && (doc.definite(after)
+                    || doc
+                        .tokens
+                        .get(after)
+                        .is_some_and(|x| TIME_NOUNS.contains(&x.text.as_str())))
+            {
                 continue;
             }
             if c.keep_opener && measures.iter().any(|m| m.contains(&t)) {
@@ -643,6 +650,9 @@ fn predicate(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Rang
     (end > start && chars >= 3).then_some(start..end)
 }
 
+/// Nouns of time (normalised): after «خلال» they make a date.
+const TIME_NOUNS: [&str; 7] = ["سنه", "عام", "شهر", "يوم", "اسبوع", "ساعه", "ايام"];
+
 /// Words that deny what follows them (normalised).
 const NEGATIONS: [&str; 7] = ["ليس", "ليست", "لا", "لم", "لن", "غير", "دون"];
 
@@ -890,6 +900,19 @@ mod tests {
             events("وشدد على ضرورة اتخاذ اجراءات طارئة."),
             [pair("اتخاذ اجراءات طارئة", "statement")]
         );
+    }
+
+    #[test]
+    fn who_takes_part_for_whom_and_under_what_motto() {
+        assert_eq!(
+            events("وتنتظم التظاهرة بمشاركة فرق مسرحية من عدة ولايات، لفائدة أطفال المدارس."),
+            [
+                pair("فرق مسرحية", "participants"),
+                pair("أطفال المدارس", "beneficiary")
+            ]
+        );
+        // «خلال سنة 2016» is a date, no occasion.
+        assert!(events("وحقق البنك خلال سنة 2016 نموا.").is_empty());
     }
 
     #[test]
