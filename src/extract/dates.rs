@@ -91,7 +91,7 @@ fn words() -> &'static Words {
                 "بحلول",
                 "مطلع",
                 "اواخر",
-                "اوائل",
+                "اوايل",
                 "نهايه",
                 "بدايه",
                 "سنتي",
@@ -99,7 +99,7 @@ fn words() -> &'static Words {
             .iter()
             .map(|s| (*s).to_owned())
             .collect(),
-            year_after: ["و", "او", "الي", "حتي", "من"]
+            year_after: ["و", "او", "الي", "حتي"]
                 .iter()
                 .map(|s| (*s).to_owned())
                 .collect(),
@@ -305,6 +305,13 @@ pub fn find(doc: &Doc, date: Option<&str>, out: &mut Vec<Found>) {
                 .bare(t - 1)
                 .iter()
                 .any(|(b, _)| w.year_before.contains(b))
+            // «لا يقل عن 2000»: a bound on a count.
+            && !(t > 1
+                && doc.tokens[t - 1].text == "عن"
+                && matches!(
+                    doc.tokens[t - 2].text.as_str(),
+                    "يقل" | "تقل" | "يزيد" | "تزيد" | "اكثر" | "اقل"
+                ))
             && doc.tokens.get(t + 1).is_none_or(|n| {
                 n.kind == TokenKind::Punct || doc.definite(t + 1) || w.year_after.contains(&n.text)
             })
@@ -527,6 +534,7 @@ mod tests {
             ["2011", "2005"]
         );
         assert!(answers("وتوفر في 2000 موطن شغل، وبلغت بعد 1958 مليون دينار").is_empty());
+        assert!(answers("عدد لا يقل عن 2000، وبلغ في 2000 من العمال").is_empty());
     }
 
     #[test]

@@ -127,6 +127,20 @@ const MAX_WORDS: usize = 7;
 /// Words an answer must not end with: it would dangle.
 const DANGLING: [&str; 10] = ["من", "علي", "عن", "الي", "مع", "بين", "ان", "و", "ل", "ب"];
 
+/// Whether token `k` would leave an answer dangling. «علي» and «الي» are
+/// also the name Ali and «آلي»: only «على» and «إلى» as written dangle.
+fn dangles(doc: &Doc, k: usize) -> bool {
+    let tok = &doc.tokens[k];
+    DANGLING.contains(&tok.text.as_str())
+        && (!matches!(tok.text.as_str(), "علي" | "الي") || is_preposition(&tok.plain))
+}
+
+/// «على» and «إلى» as written (the normalised text cannot tell them from
+/// the name «علي» and from «آلي»).
+fn is_preposition(plain: &str) -> bool {
+    matches!(plain, "على" | "إلى" | "الى")
+}
+
 pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     let p = prepared(tables);
     // The people found: a verb's subject is often one of them, by the end
@@ -194,8 +208,9 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 // tying it to what comes before) with a phrase after, which
                 // ends where another construction opens («الرامية إلى»).
                 let end = doc.noun_phrase(after, sentence.end, 7);
-                // «إرساء هيئة مستقلة لمكافحة الفساد»: an opener with the
-                // «ل» of purpose belongs to the phrase; others end it.
+                // «إرساء هيئة مستقلة لمكافحة الفساد»: an opener with a
+                // proclitic (the «ل» of purpose) belongs to the phrase; one
+                // standing alone ends it.
                 let end = (after + 1..end)
                     .find(|&k| {
                         longest_at(doc, k, &p.openers).is_some_and(|(_, clitic)| clitic == 0)
@@ -240,10 +255,8 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                     // a preposition, no object.
                     answer_at(doc, p, after, sentence.end).filter(|a| {
                         !a.clone().any(|k| {
-                            matches!(
-                                doc.tokens[k].text.as_str(),
-                                "الي" | "علي" | "في" | "من" | "عن"
-                            )
+                            matches!(doc.tokens[k].text.as_str(), "في" | "من" | "عن")
+                                || is_preposition(&doc.tokens[k].plain)
                         })
                     })
                 }
@@ -254,7 +267,8 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             // (written «ها», «ه», not «ة») points back to what it acts on.
             let answer = answer.filter(|a| {
                 c.answer_type != "action"
-                    || !(doc.tokens[a.start].plain.ends_with('ه')
+                    || !((doc.tokens[a.start].plain.ends_with('ه')
+                        && !doc.tokens[a.start].plain.ends_with("يه"))
                         || doc.tokens[a.start].plain.ends_with("ها")
                         || a.clone().any(|k| {
                             matches!(doc.tokens[k].text.as_str(), "هذا" | "هذه" | "ذلك" | "تلك")
@@ -272,6 +286,13 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 a.clone()
                     .any(|k| matches!(doc.tokens[k].text.as_str(), "الاخري" | "اخري" | "الاخرين"))
             });
+            // «وله أهمية كبيرة»: a need or a weight is a phrase, not an
+            // adjective.
+            let need = doc
+                .bare(t)
+                .iter()
+                .any(|(b, _)| b == "ضروره" || b == "اهميه");
+            let answer = answer.filter(|a| !need || c.keep_opener || a.len() >= 2);
             // «شدد على ضرورة اتخاذ …»: the need is asked from «ضرورة» on,
             // by its own construction.
             let answer = answer.filter(|a| {
@@ -283,8 +304,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             });
             // «نفى الغنوشي قيامه بـ"…"»: never an answer that dangles.
             let answer = answer.map(|mut a| {
-                while a.end > a.start + 1 && DANGLING.contains(&doc.tokens[a.end - 1].text.as_str())
-                {
+                while a.end > a.start + 1 && dangles(doc, a.end - 1) {
                     a.end -= 1;
                 }
                 a
@@ -339,7 +359,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 let glued_after = doc
                     .tokens
                     .get(t + 1)
-                    .is_some_and(|n| n.range.start == tok.range.end);
+                    .is_some_and(|n| n.range.start == tok.range.end && n.kind != TokenKind::Punct);
                 let glued_before = t > 0 && doc.tokens[t - 1].range.end == tok.range.start;
                 open = match (glued_before, glued_after) {
                     (false, true) => true,
@@ -396,20 +416,27 @@ fn between(doc: &Doc, answers: &mut HashSet<Range<usize>>, out: &mut Vec<Found>)
         }
         let limit = doc.sentence_of(t).end;
         let first = doc.noun_phrase(t + 1, limit, 5);
-        // The first side ends where «و» joins the second.
-        let first = (t + 2..first)
-            .find(|&k| doc.tokens[k].text.starts_with('و'))
-            .unwrap_or(first);
+        // The first side ends where «و» joins the second: «و» and a word
+        // with the article (والعلمانيين), not a word that starts with
+        // «و» (وزراء).
+        let joins = |k: usize| {
+            doc.bare(k)
+                .iter()
+                .any(|(b, c)| *c == 1 && b.starts_with("ال") && b.chars().count() > 3)
+        };
+        let first = (t + 2..first).find(|&k| joins(k)).unwrap_or(first);
         let Some(joined) = doc.tokens.get(first) else {
             continue;
         };
-        if first == t + 1 || !joined.text.starts_with('و') || joined.kind != TokenKind::Word {
+        if first == t + 1 || !joins(first) || joined.kind != TokenKind::Word {
             continue;
         }
         let second = doc.noun_phrase(first, limit, 5);
         // «… والعلمانيين وفي الوقت نفسه»: the second side ends at the next «و».
         let second = (first + 1..second)
-            .find(|&k| doc.tokens[k].text.starts_with('و'))
+            .find(|&k| {
+                doc.tokens[k].text.starts_with('و') && doc.bare(k).iter().any(|(_, c)| *c == 1)
+            })
             .unwrap_or(second);
         if second == first {
             continue;
@@ -513,8 +540,16 @@ const MAX_PREDICATE: usize = 6;
 fn statements(doc: &Doc, p: &Prepared, answers: &mut HashSet<Range<usize>>, out: &mut Vec<Found>) {
     for t in 0..doc.tokens.len() {
         let bare = doc.bare(t);
-        let particle = bare.iter().any(|(b, c)| *c <= 1 && p.particles.contains(b));
-        let pronoun = bare.iter().any(|(b, c)| *c <= 1 && p.pronouns.contains(b));
+        // «كان» and «لأن» are no «أن» with a proclitic: only و, ف and ب
+        // may stand before it.
+        let clitic_ok =
+            |c: usize| c == 0 || (c == 1 && doc.tokens[t].text.starts_with(['و', 'ف', 'ب']));
+        let particle = bare
+            .iter()
+            .any(|(b, c)| clitic_ok(*c) && p.particles.contains(b));
+        let pronoun = bare
+            .iter()
+            .any(|(b, c)| clitic_ok(*c) && p.pronouns.contains(b));
         if !particle && !pronoun {
             continue;
         }
@@ -641,7 +676,7 @@ fn predicate(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Rang
     if !ended && end < limit {
         return None;
     }
-    while end > start && DANGLING.contains(&doc.tokens[end - 1].text.as_str()) {
+    while end > start && dangles(doc, end - 1) {
         end -= 1;
     }
     let chars: usize = (start..end)
@@ -712,7 +747,7 @@ fn answer_at(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Rang
             break;
         }
     }
-    while end > start && DANGLING.contains(&doc.tokens[end - 1].text.as_str()) {
+    while end > start && dangles(doc, end - 1) {
         end -= 1;
     }
     let chars: usize = (start..end)
@@ -913,6 +948,29 @@ mod tests {
         );
         // «خلال سنة 2016» is a date, no occasion.
         assert!(events("وحقق البنك خلال سنة 2016 نموا.").is_empty());
+    }
+
+    #[test]
+    fn words_that_only_look_like_others_change_nothing() {
+        // «بن علي» and «محمد علي»: the name is no dangling «على».
+        assert_eq!(
+            events("وذلك بسبب سياسات نظام بن علي."),
+            [pair("سياسات نظام بن علي", "reason")]
+        );
+        // «كان» is no «أن» with «ك».
+        assert_eq!(
+            events("وقال الوزير إنه كان المسؤول الأول عن الملف."),
+            [pair("المسؤول الأول عن الملف", "statement")]
+        );
+        // A word that starts with «و» joins no second side.
+        assert!(events("والتقى بين رئيس وزراء تونس ونظيره الفرنسي.").is_empty());
+        // A weight is a phrase, not an adjective.
+        assert!(events("وله أهمية كبيرة.").is_empty());
+        // «توجيه» ends in «ه» of its root, no pronoun.
+        assert_eq!(
+            events("وتم توجيه الدعوة الرسمية."),
+            [pair("توجيه الدعوة الرسمية", "action")]
+        );
     }
 
     #[test]

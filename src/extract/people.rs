@@ -190,7 +190,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 continue;
             }
             // A title right after a name, what that person is: «الصحفي علي
-            // بن مزين مدير تحرير موقع …», «باباك يوسف زادة وهو محام …».
+            // بن مزين مدير تحرير موقع …», «… ، رئيس نقابة المحامين».
             let after_name = last_name.clone().filter(|name| {
                 name.end == i
                     || (name.end + 1 == i
@@ -587,7 +587,7 @@ fn title_from(doc: &Doc, p: &Prepared, start: usize, clitic: usize, head_end: us
             .any(|b| p.heads.iter().any(|h| h.len() == 1 && h[0] == *b));
         // «مدير تحرير موقع …»: a verbal noun in a construct with an
         // institution is part of the title.
-        let before_institution = tok.kind == TokenKind::Word
+        let before_institution = j == head_end
             && doc
                 .bare(j + 1)
                 .iter()
@@ -946,6 +946,9 @@ mod tests {
             .map(|f| f.1.as_str())
             .collect();
         assert_eq!(roles, ["وزير الداخلية", "رئيس الوفد التونسي"]);
+        // A verb's object is no part of a title before an institution.
+        let found = people("واستقبل وزير الخارجية وفد منظمة العفو الدولية.");
+        assert!(!found.iter().any(|f| f.1.contains("وفد")), "{found:?}");
         // A feminine adjective is no family name.
         assert!(persons("يحضر قداسا في كنيسة سان جون القريبة من البيت الأبيض.").is_empty());
     }

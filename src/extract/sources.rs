@@ -105,10 +105,9 @@ pub(super) fn quoted(doc: &Doc, t: usize, max: usize) -> Option<(std::ops::Range
     // the next quotation (a space before it, none after) closes nothing.
     let opens_next = close == "\""
         && doc.tokens[end - 1].range.end != doc.tokens[end].range.start
-        && doc
-            .tokens
-            .get(end + 1)
-            .is_some_and(|n| n.range.start == doc.tokens[end].range.end);
+        && doc.tokens.get(end + 1).is_some_and(|n| {
+            n.range.start == doc.tokens[end].range.end && n.kind != TokenKind::Punct
+        });
     (end > t + 1 && !opens_next).then_some((t + 1..end, end + 1))
 }
 
@@ -488,8 +487,10 @@ fn who_did(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found> {
         || tok.kind != TokenKind::Word
         || doc.definite(t)
         || p.bodies.contains(&tok.text)
-        || p.stop.contains(&tok.text)
-        || doc.bare(t).iter().any(|(b, _)| p.saying.contains(b))
+        || doc
+            .bare(t)
+            .iter()
+            .any(|(b, _)| p.stop.contains(b) || p.saying.contains(b))
         || tok.text.chars().count() < 3
         || matches!(tok.text.as_str(), "اما" | "وكانت" | "وكان" | "كانت" | "كان")
         || doc.bare(t).iter().any(|(b, _)| b == "ان")
@@ -633,6 +634,10 @@ mod tests {
             sources("ووافق مكتب الإدارة والميزانية يوم 23 ماي على الأسئلة."),
             [pair("مكتب الإدارة والميزانية", "organisation")]
         );
+        // «عبر» is also «via», and «وعلى» a preposition: no verb of saying
+        // or doing before a body.
+        assert!(sources("ويتم ذلك عبر وزارة الخارجية التونسية.").is_empty());
+        assert!(sources("وعلى الحكومة التونسية أن تتحمل مسؤوليتها.").is_empty());
         // Not after a verbal noun, a particle or «أما».
         assert!(sources("وترشيد كتلة الأجور. فان الشركة التونسية للبنك حققت نموا.").is_empty());
         // A participle has no subject; a title is people.rs's.
