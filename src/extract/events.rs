@@ -338,7 +338,17 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                     measures.push(answer.clone());
                 }
                 if !c.verb && !c.keep_opener {
-                    coordinated(doc, p, c, t, answer.end, sentence.end, &mut answers, out);
+                    // «طالب بمحاسبة …، وبإصلاح …»: the glued letter again.
+                    let letter = (clitic == 1)
+                        .then(|| doc.tokens[answer.start].text.chars().next())
+                        .flatten();
+                    let at = Coordination {
+                        opener: t,
+                        end: answer.end,
+                        limit: sentence.end,
+                        letter,
+                    };
+                    coordinated(doc, p, c, &at, &mut answers, out);
                 }
             }
         }
@@ -454,23 +464,37 @@ fn between(doc: &Doc, answers: &mut HashSet<Range<usize>>, out: &mut Vec<Found>)
     }
 }
 
+/// Where a list of answers may go on: after the answer ending at `end`,
+/// found by the opener at `opener`, within `limit`; `letter` is the
+/// opener's letter glued to its answer, if any.
+#[derive(Clone, Copy)]
+struct Coordination {
+    opener: usize,
+    end: usize,
+    limit: usize,
+    letter: Option<char>,
+}
+
 /// Most items a list of answers gives after its first.
 const MAX_COORDINATED: usize = 3;
 
 /// The answers joined to one just found by «و»: «إلى عدم استغلال القضاء،
 /// وإلى التسريع بالمصالحة» (the link again), «… وضرب مساعي المصالحة» (a
 /// verbal noun without the article). Each is an answer of the same type.
-#[allow(clippy::too_many_arguments)]
 fn coordinated(
     doc: &Doc,
     p: &Prepared,
     c: &Opening,
-    opener: usize,
-    mut end: usize,
-    limit: usize,
+    at: &Coordination,
     answers: &mut HashSet<Range<usize>>,
     out: &mut Vec<Found>,
 ) {
+    let Coordination {
+        opener,
+        mut end,
+        limit,
+        letter,
+    } = *at;
     for _ in 0..MAX_COORDINATED {
         let mut k = end;
         if doc
@@ -490,8 +514,15 @@ fn coordinated(
         let link_again = c.link.as_ref().is_some_and(|l| {
             l.len() == 1 && doc.bare(k).iter().any(|(b, cl)| *cl == 1 && *b == l[0])
         });
+        // «وبإصلاح القضاء» after «طالب بمحاسبة …»: «و» and the opener's
+        // glued letter left out.
+        let glued_again = letter.is_some_and(|l| {
+            tok.text.chars().nth(1) == Some(l) && doc.bare(k).iter().any(|(_, cl)| *cl == 2)
+        });
         let (start, clitic) = if link_again {
             (k + 1, 0)
+        } else if glued_again {
+            (k, 2)
         } else if !doc.definite(k) && tok.text.chars().count() >= 4 && !p.stop.contains(&tok.text) {
             // «وضرب مساعي المصالحة»: a verbal noun, its «و» left out.
             (k, 1)
@@ -508,7 +539,7 @@ fn coordinated(
             || (plain.ends_with('ت') && !plain.ends_with("ات"))
             || ["وسي", "وست", "وسن"].iter().any(|f| plain.starts_with(f));
         let governs = answer.len() >= 2 && (answer.start + 1..answer.end).any(|j| doc.definite(j));
-        if clitic == 1 && (verb_like || !governs) {
+        if clitic >= 1 && (verb_like || !governs) {
             return;
         }
         if !answers.insert(answer.clone()) {
@@ -857,6 +888,14 @@ mod tests {
                 pair("عدم استغلال القضاء", "statement"),
                 pair("التسريع بتحقيق المصالحة الوطنية", "statement"),
                 pair("ضرب مساعي الفساد", "statement"),
+            ]
+        );
+        // After a glued opener, the next item leaves out «و» and the letter.
+        assert_eq!(
+            events("وطالب بمحاسبة المسؤولين، وبإصلاح القضاء التونسي."),
+            [
+                pair("محاسبة المسؤولين", "demand"),
+                pair("إصلاح القضاء التونسي", "demand")
             ]
         );
         // A verb after «و» is no item of the list.
