@@ -55,6 +55,11 @@ struct Prepared {
     statements: HashSet<String>,
     published: HashSet<String>,
     gazettes: Vec<Vec<String>>,
+    /// people.rs's given names and title heads: a subject that starts with
+    /// one is a person, people.rs's to read.
+    given: HashSet<String>,
+    heads: HashSet<String>,
+    participles: HashSet<String>,
 }
 
 fn prepared(tables: &Tables) -> &'static Prepared {
@@ -81,6 +86,9 @@ fn prepared(tables: &Tables) -> &'static Prepared {
             statements: set(&t.statements),
             published: set(&t.published),
             gazettes: phrases(&t.gazettes),
+            given: set(&tables.people.given),
+            heads: set(&tables.people.heads),
+            participles: PARTICIPLES.iter().map(|w| arabic::normalize(w)).collect(),
             stop: tables
                 .people
                 .stop
@@ -215,7 +223,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         }
         // «وقال مسؤول في وزارة الخارجية إن …», «ذكرت وزارة الخارجية أن …»:
         // who said it, when it is no person named (people.rs reads those).
-        if let Some(found) = who_said(doc, p, tables, t, sentence.end)
+        if let Some(found) = who_said(doc, p, t, sentence.end)
             && !out.iter().any(|f| f.answer.start == found.answer.start)
             && taken.insert(found.answer.start)
         {
@@ -380,7 +388,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
 
 /// The subject of a verb of saying at `t`, with what was said after it:
 /// «يقول محامون ومدافعون عن المهاجرين إن …».
-fn who_said(doc: &Doc, p: &Prepared, tables: &Tables, t: usize, limit: usize) -> Option<Found> {
+fn who_said(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found> {
     let said = doc.bare(t).iter().any(|(b, _)| p.saying.contains(b));
     if !said {
         return None;
@@ -388,25 +396,15 @@ fn who_said(doc: &Doc, p: &Prepared, tables: &Tables, t: usize, limit: usize) ->
     let start = t + 1;
     // Named people and titles are people.rs's; outlets and unnamed sources
     // have their own rules here.
-    let people = &tables.people;
     let first = doc.bare(start);
-    let named = first.iter().any(|(b, _)| {
-        people.given.iter().any(|g| arabic::normalize(g) == *b)
-            || p.outlets.iter().any(|(o, _)| o == b)
-    });
+    let named = first
+        .iter()
+        .any(|(b, _)| p.given.contains(b) || p.outlets.iter().any(|(o, _)| o == b));
     // «وأضاف قائلا»: a participle of saying, no subject; «وأكدت الأمينة
     // العامة …»: a title, people.rs's.
-    let titled = people.heads.iter().any(|h| {
-        let h = arabic::normalize(h);
-        first.iter().any(|(b, _)| *b == h)
-    });
+    let titled = first.iter().any(|(b, _)| p.heads.contains(b));
     let unnamed = first.iter().any(|(b, _)| p.unnamed.contains(b));
-    if named
-        || (titled && !unnamed)
-        || first
-            .iter()
-            .any(|(b, _)| PARTICIPLES.iter().any(|w| arabic::normalize(w) == *b))
-    {
+    if named || (titled && !unnamed) || first.iter().any(|(b, _)| p.participles.contains(b)) {
         return None;
     }
     let body = doc
@@ -517,7 +515,7 @@ fn who_did(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found> {
         .then(|| Found::new(Kind::Role, "organisation", start..end, t..end, "who did it"))
 }
 
-/// Participles of saying (normalised): «وأضاف قائلا» has no subject after.
+/// Participles of saying: «وأضاف قائلا» has no subject after.
 const PARTICIPLES: [&str; 6] = ["قائلا", "مضيفا", "مؤكدا", "موضحا", "مشيرا", "معتبرا"];
 
 /// The type of the outlet whose head word is at `t`, if any.
