@@ -1013,6 +1013,19 @@ mod tests {
     }
 
     #[test]
+    fn a_derived_verbal_noun_after_a_phrase_starts_another() {
+        // «الاعلان» is no adjective of «الطعون»; «الإيطاليين» is one.
+        assert_eq!(
+            events("وتتولى الهيئة اثر انقضاء الطعون الاعلان عن النتائج."),
+            [pair("انقضاء الطعون", "reason")]
+        );
+        assert_eq!(
+            events("وذلك بسبب تراجع عدد السياح الإيطاليين."),
+            [pair("تراجع عدد السياح الإيطاليين", "reason")]
+        );
+    }
+
+    #[test]
     fn what_something_is_held_to_be() {
         assert_eq!(
             events("ويعتبر هذا المشروع تمشيا جهويا لفلاحة آمنة ومستدامة."),

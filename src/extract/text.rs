@@ -443,6 +443,20 @@ impl Doc {
                 if adjectives && !definite {
                     break;
                 }
+                // «انقضاء الطعون الاعلان»: after a word with the article, a
+                // verbal noun of a derived form (الإعلان، الانطلاق،
+                // الاستثمار) starts a new phrase; an adjective would end in
+                // «ي», «ة» or a plural ending (الاقتصادي، الانتخابية،
+                // الإيطاليين) or be short (الأخير).
+                let derived = definite
+                    && tok.text.strip_prefix("ال").is_some_and(|w| {
+                        w.starts_with('ا')
+                            && w.chars().count() >= 5
+                            && !["ي", "ه", "ين", "ون", "ات"].iter().any(|e| w.ends_with(e))
+                    });
+                if derived {
+                    break;
+                }
                 definite = true;
                 end += 1;
             } else if attached {
