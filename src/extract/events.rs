@@ -163,7 +163,8 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     for t in 0..doc.tokens.len() {
         let sentence = doc.sentence_of(t);
         for c in &p.constructions {
-            let Some((mut after, _, glued)) = longest_glued_at(doc, t, &c.openers) else {
+            let Some((mut after, opener_clitic, glued)) = longest_glued_at(doc, t, &c.openers)
+            else {
                 continue;
             };
             // «طالب بمحاسبة …»: the answer leaves out the «ب» of the opener.
@@ -216,8 +217,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                         longest_at(doc, k, &p.openers).is_some_and(|(_, clitic)| clitic == 0)
                     })
                     .unwrap_or(end);
-                let clitic_ok = longest_at(doc, t, &c.openers)
-                    .is_some_and(|(_, clitic)| clitic <= 1 && clitic != super::text::MERGED);
+                let clitic_ok = opener_clitic <= 1;
                 (clitic_ok && !doc.definite(t) && end > after).then_some(t..end)
             } else if c.verb {
                 // «وثمن فريق الصندوق إصرار الحكومة»: subject, then object;
@@ -313,7 +313,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 && answers.insert(answer.clone())
             {
                 let clitic = if c.keep_opener {
-                    longest_at(doc, t, &c.openers).map_or(0, |(_, clitic)| clitic)
+                    opener_clitic
                 } else if glued_at == Some(answer.start) {
                     // «للسلطات» is ل + السلطات: nothing verbatim to cut.
                     if doc.tokens[answer.start].text.starts_with("لل") {
