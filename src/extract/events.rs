@@ -354,6 +354,8 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         }
     }
     statements(doc, p, &mut answers, out);
+    quoted_speech(doc, p, &mut answers, out);
+    purposes(doc, p, &measures, &mut answers, out);
     between(doc, &mut answers, out);
     // Answers found already: a quoted source, title or reason is not a term too.
     let taken: HashSet<usize> = out.iter().flat_map(|f| f.answer.clone()).collect();
@@ -408,6 +410,87 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             open = false;
         }
         t += 1;
+    }
+}
+
+/// Whether a word (normalised, no article or proclitic) has the shape of
+/// the verbal noun of a derived verb: تفعيل (تعزيز), تفاعل (تبادل),
+/// افتعال and انفعال (انتخاب), استفعال (استكمال), إفعال (إصلاح), إفعالة
+/// (إعادة), مفاعلة (معالجة). Plurals and adjectives of these shapes end
+/// otherwise (انتخابات، تنموي).
+pub(super) fn derived_verbal_noun(word: &str) -> bool {
+    let c: Vec<char> = word.chars().collect();
+    if ["ات", "ين", "ون", "ي", "يه"]
+        .iter()
+        .any(|e| word.ends_with(e))
+    {
+        return false;
+    }
+    match c.len() {
+        5 => {
+            (c[0] == 'ت' && (c[3] == 'ي' || c[2] == 'ا'))
+                || (c[0] == 'ا' && c[3] == 'ا')
+                || (c[0] == 'ا' && c[2] == 'ا' && c[4] == 'ه')
+        }
+        6 => (c[0] == 'ا' && c[4] == 'ا') || (c[0] == 'م' && c[2] == 'ا' && c[5] == 'ه'),
+        7 => word.starts_with("است") && c[5] == 'ا',
+        _ => false,
+    }
+}
+
+/// What something is done for, by the «ل» of purpose and a verbal noun of
+/// a derived verb with what it acts on: «لانتخاب قيادة جديدة للحزب»,
+/// «لتنشيط هياكله الجهوية». Measures from the table are read already.
+fn purposes(
+    doc: &Doc,
+    p: &Prepared,
+    measures: &[Range<usize>],
+    answers: &mut HashSet<Range<usize>>,
+    out: &mut Vec<Found>,
+) {
+    for t in 0..doc.tokens.len() {
+        let tok = &doc.tokens[t];
+        let Some((_, clitic)) = doc.bare(t).iter().find(|(b, c)| {
+            let lam = match *c {
+                1 => tok.text.starts_with('ل'),
+                2 => tok.text.starts_with("ول") || tok.text.starts_with("فل"),
+                _ => false,
+            };
+            lam && !tok.text.starts_with("لل") && derived_verbal_noun(b)
+        }) else {
+            continue;
+        };
+        if measures.iter().any(|m| m.contains(&t))
+            || answers.iter().any(|a| a.contains(&t))
+            || (t > 0 && NEGATIONS.contains(&doc.tokens[t - 1].text.as_str()))
+        {
+            continue;
+        }
+        let sentence = doc.sentence_of(t);
+        let end = doc.noun_phrase(t + 1, sentence.end, MAX_WORDS);
+        let end = (t + 2..end)
+            .find(|&k| longest_at(doc, k, &p.openers).is_some_and(|(_, c)| c == 0))
+            .unwrap_or(end);
+        let mut answer = t..end;
+        while answer.end > answer.start + 1 && dangles(doc, answer.end - 1) {
+            answer.end -= 1;
+        }
+        // «لتحقيق ذلك»: a pointer back says nothing alone.
+        let vacuous = answer
+            .clone()
+            .any(|k| matches!(doc.tokens[k].text.as_str(), "ذلك" | "هذا" | "هذه" | "تلك"));
+        if answer.len() >= 2 && !vacuous && answers.insert(answer.clone()) {
+            out.push(
+                Found::new(
+                    Kind::Event,
+                    "aim",
+                    answer.clone(),
+                    t..answer.end,
+                    "the «ل» of purpose",
+                )
+                .clitic(*clitic),
+            );
+        }
     }
 }
 
@@ -639,6 +722,54 @@ fn statements(doc: &Doc, p: &Prepared, answers: &mut HashSet<Range<usize>>, out:
                 "statement",
                 answer.clone(),
                 said..answer.end,
+                "what someone said",
+            ));
+        }
+    }
+}
+
+/// The first words of a quotation after a verb of saying and a colon:
+/// «وتابعت الجريبي :" المؤتمر سينجح، وسيعود الجمهوري بقوة"» (the answer is
+/// «المؤتمر سينجح»), when they end at a comma, a full stop or the closing
+/// mark within [`MAX_WORDS`].
+fn quoted_speech(
+    doc: &Doc,
+    p: &Prepared,
+    answers: &mut HashSet<Range<usize>>,
+    out: &mut Vec<Found>,
+) {
+    for t in 0..doc.tokens.len() {
+        if !doc.bare(t).iter().any(|(b, _)| p.speech.contains(b)) {
+            continue;
+        }
+        let sentence = doc.sentence_of(t);
+        // The subject may stand between: «وتابعت الجريبي :».
+        let Some(colon) = (t + 1..sentence.end.min(t + 5)).find(|&k| doc.tokens[k].text == ":")
+        else {
+            continue;
+        };
+        if (t + 1..colon).any(|k| doc.tokens[k].kind != TokenKind::Word) {
+            continue;
+        }
+        let Some(mark) = doc.tokens.get(colon + 1) else {
+            continue;
+        };
+        if !matches!(mark.text.as_str(), "\"" | "«") {
+            continue;
+        }
+        let start = colon + 2;
+        let Some(end) = (start..doc.tokens.len().min(start + MAX_WORDS + 1))
+            .find(|&k| doc.tokens[k].kind == TokenKind::Punct)
+        else {
+            continue;
+        };
+        let ends = matches!(doc.tokens[end].text.as_str(), "،" | "." | "\"" | "»");
+        if ends && end >= start + 2 && answers.insert(start..end) {
+            out.push(Found::new(
+                Kind::Event,
+                "statement",
+                start..end,
+                t..end,
                 "what someone said",
             ));
         }
@@ -1102,6 +1233,33 @@ mod tests {
             events("بسبب \"إلتفافها على بنود وثيقة قرطاج\"."),
             [pair("إلتفافها على بنود وثيقة قرطاج", "reason")],
             "a quoted reason is a reason, not a term too"
+        );
+    }
+
+    #[test]
+    fn the_lam_of_purpose_and_quoted_speech() {
+        assert_eq!(
+            events("وانعقد المؤتمر لانتخاب قيادة جديدة للحزب."),
+            [pair("انتخاب قيادة جديدة للحزب", "aim")]
+        );
+        assert_eq!(
+            events("وأحدثت خطة منسق في كل ولاية لتنشيط الهياكل الجهوية."),
+            [pair("تنشيط الهياكل الجهوية", "aim")]
+        );
+        // «للاستثمار» is «ل» and the article; «لانتخابات» a plural;
+        // «لتحقيق ذلك» points back.
+        assert!(events("وخصص هامش للاستثمار العمومي.").is_empty());
+        assert!(events("واستعد الحزب لانتخابات الربيع.").is_empty());
+        assert!(events("وعمل الفريق لتحقيق ذلك.").is_empty());
+        assert_eq!(
+            events("وتابعت الجريبي :\" المؤتمر سينجح، وسيعود الحزب بقوة\"."),
+            [pair("المؤتمر سينجح", "statement")]
+        );
+        // A quotation cut by other punctuation gives nothing.
+        assert!(
+            events("وقال: \"انتخبت لتمثيل مواطني (مدينة) بتسبرغ\".")
+                .iter()
+                .all(|(_, ty)| ty != "statement")
         );
     }
 }

@@ -194,6 +194,22 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 );
             }
         }
+        // The same with «ب» glued: «انعقدت الأربعاء بتونس», «وبصفاقس».
+        if let Some((end, clitic, ty)) = place_at(doc, p, t)
+            && matches!(ty, "city" | "region")
+            && (1..=2).contains(&clitic)
+            && doc.tokens[t]
+                .text
+                .chars()
+                .take(clitic)
+                .last()
+                .is_some_and(|c| c == 'ب')
+            && taken.insert(t)
+        {
+            out.push(
+                Found::new(Kind::Place, ty, t..end, t..end, "place of an event").clitic(clitic),
+            );
+        }
         // Where someone was born or comes from: «ولد في مانشستر»,
         // «انطلاقا من ليبيا», «عاد إلى بريطانيا من ليبيا».
         let origin = longest_at(doc, t, &p.born)
@@ -511,5 +527,16 @@ mod tests {
         );
         // A country after «في» is the setting, not a fact.
         assert!(answers("ينتشر جنود الجيش عند المواقع المهمة في بريطانيا اليوم").is_empty());
+    }
+
+    #[test]
+    fn a_town_with_the_preposition_glued() {
+        assert_eq!(
+            places("وانعقدت الندوة الأربعاء بصفاقس بحضور الوالي."),
+            [("صفاقس".to_owned(), "city".to_owned())]
+        );
+        // A country is mostly the setting; «لتونس» is no «in».
+        assert!(places("وانعقدت الندوة ببريطانيا.").is_empty());
+        assert!(places("وقدم البنك العربي لتونس نتائجه.").is_empty());
     }
 }

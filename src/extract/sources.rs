@@ -229,6 +229,12 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         {
             out.push(found);
         }
+        if let Some(found) = according_to(doc, p, t, sentence.end)
+            && !out.iter().any(|f| f.answer.start == found.answer.start)
+            && taken.insert(found.answer.start)
+        {
+            out.push(found);
+        }
         if let Some(found) = who_did(doc, p, t, sentence.end)
             && !out.iter().any(|f| f.answer.start == found.answer.start)
             && taken.insert(found.answer.start)
@@ -366,6 +372,32 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 ));
             }
         }
+        // Whose work: «شريط "آخر واحد فينا" لعلاء الدين سليم», «فيلم "جسد
+        // غريب" لرجاء العماري».
+        if doc.bare(t).iter().any(|(b, _)| WORKS.contains(&b.as_str()))
+            && let Some((_, after)) = quoted(doc, t + 1, 8)
+            && let Some(by) = doc.tokens.get(after)
+            && by.kind == TokenKind::Word
+            && by.text.starts_with('ل')
+            && !by.text.starts_with("لل")
+            && by.text.chars().count() >= 4
+            && !p.stop.contains(&by.text)
+        {
+            let mut end = after + 1;
+            while end < sentence.end.min(after + 3)
+                && doc.tokens[end].kind == TokenKind::Word
+                && !doc.definite(end)
+                && !p.stop.contains(&doc.tokens[end].text)
+                && !doc.tokens[end - 1].line_end
+            {
+                end += 1;
+            }
+            if taken.insert(after) {
+                out.push(
+                    Found::new(Kind::Role, "person", after..end, t..end, "whose work").clitic(1),
+                );
+            }
+        }
         // Quoted titles: «بعنوان "…"»: the part after a colon, when there is one.
         if let Some((after, _)) = longest_at(doc, t, &p.titles)
             && let Some((inside, end)) = quoted(doc, after, 30)
@@ -407,6 +439,29 @@ fn who_said(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found> {
     if named || (titled && !unnamed) || first.iter().any(|(b, _)| p.participles.contains(b)) {
         return None;
     }
+    // «وأوضح بن تنفوس، خلال ندوة صحفية …، أن»: a family name alone, the
+    // second time a person is named.
+    if doc
+        .tokens
+        .get(start)
+        .is_some_and(|x| matches!(x.text.as_str(), "بن" | "ابن" | "ابو"))
+        && let Some(name) = doc.tokens.get(start + 1)
+        && name.kind == TokenKind::Word
+        && !doc.definite(start + 1)
+        && !p.stop.contains(&name.text)
+        && doc
+            .tokens
+            .get(start + 2)
+            .is_some_and(|x| matches!(x.text.as_str(), "،" | "ان" | "انه" | "انها" | ":"))
+    {
+        return Some(Found::new(
+            Kind::Source,
+            "person",
+            start..start + 2,
+            t..start + 2,
+            "who said it",
+        ));
+    }
     let body = doc
         .tokens
         .get(start)
@@ -438,6 +493,78 @@ fn who_said(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found> {
     });
     (end > start && chars >= 5 && (then || (body && end > start + 1)))
         .then(|| Found::new(Kind::Source, "source", start..end, t..end, "who said it"))
+}
+
+/// Who made something known, after «حسب ما» and a verb: «حسب ما أعلن عنه
+/// قياديون في الحزب», «وفق ما أكدته الأمينة العامة، مية الجريبي».
+fn according_to(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found> {
+    let word = |k: usize| doc.tokens.get(k).map_or("", |x| x.text.as_str());
+    let frame = doc
+        .bare(t)
+        .iter()
+        .any(|(b, _)| matches!(b.as_str(), "حسب" | "وفق"));
+    let verb = if frame && word(t + 1) == "ما" {
+        t + 2
+    } else if doc
+        .bare(t)
+        .iter()
+        .any(|(b, _)| matches!(b.as_str(), "حسبما" | "وفقما"))
+    {
+        t + 1
+    } else {
+        return None;
+    };
+    // The verb, with its object pronoun or not: «أعلن», «أكدته», «أوردته».
+    let saying = doc.bare(verb).iter().any(|(b, _)| {
+        p.saying.contains(b)
+            || p.reporting.iter().any(|r| r.len() == 1 && r[0] == *b)
+            || ["ه", "ها"].iter().any(|s| {
+                b.strip_suffix(s)
+                    .is_some_and(|v| p.saying.contains(v) || p.saying.contains(&format!("{v}ت")))
+            })
+    });
+    if !saying {
+        return None;
+    }
+    let mut start = verb + 1;
+    if matches!(word(start), "عنه" | "عنها" | "به" | "بها" | "فيه" | "فيها") {
+        start += 1;
+    }
+    let head = doc.tokens.get(start)?;
+    if head.kind != TokenKind::Word || p.stop.contains(&head.text) || start >= limit {
+        return None;
+    }
+    let mut end = if p.bodies.contains(&head.text) {
+        body_name(doc, p, start, limit)
+    } else {
+        doc.noun_phrase(start, limit, 6)
+    };
+    // «قياديون في الحزب»: a group, and where it belongs.
+    if end == start + 1 && !doc.definite(start) && word(end) == "في" {
+        let more = doc.noun_phrase(end + 1, limit, 4);
+        if more > end + 1 {
+            end = more;
+        }
+    }
+    // «الأمينة العامة المتخلية، مية الجريبي»: a title and, after a comma,
+    // the name it belongs to.
+    if word(end) == "،"
+        && doc.definite(start)
+        && let Some(name_end) = (end + 2..limit.min(end + 5)).find(|k| {
+            matches!(word(*k), "،" | "في" | "خلال" | "ان" | ".")
+                && !doc.definite(end + 1)
+                && (end + 1..*k).all(|n| {
+                    doc.tokens[n].kind == TokenKind::Word && !p.stop.contains(&doc.tokens[n].text)
+                })
+        })
+    {
+        end = name_end;
+    }
+    let chars: usize = (start..end)
+        .map(|k| doc.tokens[k].text.chars().count())
+        .sum();
+    (end > start && chars >= 5)
+        .then(|| Found::new(Kind::Source, "source", start..end, t..end, "according to"))
 }
 
 /// Where the name of a body that starts at `start` ends: «الإدارة
@@ -514,6 +641,24 @@ fn who_did(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found> {
     (end >= start + 2)
         .then(|| Found::new(Kind::Role, "organisation", start..end, t..end, "who did it"))
 }
+
+/// Works of art and letters, named with their author after «ل».
+const WORKS: [&str; 14] = [
+    "فيلم",
+    "الفيلم",
+    "شريط",
+    "الشريط",
+    "روايه",
+    "الروايه",
+    "كتاب",
+    "الكتاب",
+    "مسرحيه",
+    "المسرحيه",
+    "البوم",
+    "الالبوم",
+    "اغنيه",
+    "الاغنيه",
+];
 
 /// Participles of saying: «وأضاف قائلا» has no subject after.
 const PARTICIPLES: [&str; 6] = ["قائلا", "مضيفا", "مؤكدا", "موضحا", "مشيرا", "معتبرا"];
@@ -644,5 +789,29 @@ mod tests {
         // Not without what was said, and not a person (people.rs's).
         assert!(sources("وقال مسؤول في الوزارة.").is_empty());
         assert!(sources("وقال دونالد ترامب إن بلاده ستنسحب").is_empty());
+    }
+
+    #[test]
+    fn according_to_a_family_name_and_whose_work() {
+        assert_eq!(
+            sources("وستتواصل الأشغال يومين، حسب ما أعلن عنه قياديون في الحزب."),
+            [pair("قياديون في الحزب", "source")]
+        );
+        assert_eq!(
+            sources("وذلك وفق ما أكدته الأمينة العامة، مية الجريبي، في كلمتها."),
+            [pair("الأمينة العامة، مية الجريبي", "source")]
+        );
+        // «حسب ما» and no verb of saying: no one made it known.
+        assert!(sources("وزعت المساعدات حسب ما توفر من موارد.").is_empty());
+        assert_eq!(
+            sources("وأوضح بن سالم، خلال ندوة صحفية، أن البنك حقق أرباحا."),
+            [pair("بن سالم", "person")]
+        );
+        assert_eq!(
+            sources("وعرض شريط \"السفراء\" لسلمى بكار في الافتتاح."),
+            [pair("سلمى بكار", "person")]
+        );
+        // «للسينما» is «ل» and the article: no author.
+        assert!(sources("وقدم فيلم \"نحبك هادي\" للسينما التونسية جائزة.").is_empty());
     }
 }

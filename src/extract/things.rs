@@ -25,6 +25,9 @@ pub struct Table {
     pub parts_of_day: Vec<String>,
     pub ranks: Vec<String>,
     pub superlatives: Vec<String>,
+    pub editions: Vec<String>,
+    pub ordinal_words: Vec<String>,
+    pub ordinal_tens: Vec<String>,
 }
 
 struct Prepared {
@@ -41,6 +44,9 @@ struct Prepared {
     parts_of_day: Vec<Vec<String>>,
     ranks: HashSet<String>,
     superlatives: HashSet<String>,
+    editions: HashSet<String>,
+    ordinal_words: HashSet<String>,
+    ordinal_tens: HashSet<String>,
     /// Cities and countries: a document may be named after one.
     places: Vec<Vec<String>>,
 }
@@ -69,6 +75,17 @@ fn prepared(tables: &Tables) -> &'static Prepared {
             ranks: t.ranks.iter().map(|w| arabic::normalize(w)).collect(),
             superlatives: t
                 .superlatives
+                .iter()
+                .map(|w| arabic::normalize(w))
+                .collect(),
+            editions: t.editions.iter().map(|w| arabic::normalize(w)).collect(),
+            ordinal_words: t
+                .ordinal_words
+                .iter()
+                .map(|w| arabic::normalize(w))
+                .collect(),
+            ordinal_tens: t
+                .ordinal_tens
                 .iter()
                 .map(|w| arabic::normalize(w))
                 .collect(),
@@ -209,6 +226,17 @@ fn quantity(doc: &Doc, p: &Prepared, in_dates: &HashSet<usize>, t: usize) -> Opt
     // whatever the case of what it counts (hundreds and thousands take it
     // in the genitive).
     let estimate = matches!(before(1).as_str(), "نحو" | "حوالي" | "قرابه" | "زهاء");
+    // «أكثر من 1000 موظف», «ما يزيد عن 300 شخص»: a bound.
+    let bound = (before(1) == "من"
+        && matches!(before(2).as_str(), "اكثر" | "لاكثر" | "اقل" | "لاقل"))
+        || (matches!(before(1).as_str(), "عن" | "علي")
+            && matches!(before(2).as_str(), "يزيد" | "يفوق" | "يقل"));
+    // Hundreds and thousands count a singular in the genitive («1000
+    // موظف», «300 شخص»).
+    let hundreds = doc.tokens[t]
+        .text
+        .parse::<u32>()
+        .is_ok_and(|v| v >= 100 && v % 100 == 0);
     let counted = if let Some((unit_end, _)) = longest_at(doc, end, &p.units) {
         Some((unit_end, "number and unit"))
     } else {
@@ -227,7 +255,7 @@ fn quantity(doc: &Doc, p: &Prepared, in_dates: &HashSet<usize>, t: usize) -> Opt
                 .parse::<u32>()
                 .is_ok_and(|v| (3..=10).contains(&v));
             let accusative = n.text.ends_with('ا') || n.text.ends_with('ه');
-            (noun && (word || end > t + 1 || accusative || small || estimate))
+            (noun && (word || end > t + 1 || accusative || small || estimate || bound || hundreds))
                 .then_some((end + 1, "number and what it counts"))
         })
     };
@@ -243,9 +271,7 @@ fn quantity(doc: &Doc, p: &Prepared, in_dates: &HashSet<usize>, t: usize) -> Opt
     let mut f = Found::new(Kind::Number, "number", t..end, t..end, rule).clitic(clitic);
     // «أكثر من سبعة عقود»: a bound, so the neighbouring values below (or
     // above) it are true too.
-    let bound = estimate
-        || (before(1) == "من" && matches!(before(2).as_str(), "اكثر" | "لاكثر" | "اقل" | "لاقل"));
-    if bound {
+    if estimate || bound {
         f = f.unsure("a bound or an estimate: add the values it makes true to also_true");
     }
     Some(f)
@@ -279,6 +305,59 @@ fn time_or_age(doc: &Doc, p: &Prepared, t: usize) -> Option<Found> {
     None
 }
 
+/// A name in Latin letters in parentheses at `t` («(ATB MOBILE)») after an
+/// Arabic word: the closing parenthesis.
+fn latin_name(doc: &Doc, t: usize) -> Option<usize> {
+    if doc.tokens.get(t)?.text != "(" || t == 0 {
+        return None;
+    }
+    let before = &doc.tokens[t - 1];
+    if before.kind != TokenKind::Word || before.text.chars().any(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let close = (t + 2..doc.tokens.len().min(t + 6)).find(|k| doc.tokens[*k].text == ")")?;
+    let latin = (t + 1..close).all(|k| {
+        let x = &doc.tokens[k].text;
+        x.chars().any(|c| c.is_ascii_alphabetic())
+            && x.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '&'))
+    });
+    latin.then_some(close)
+}
+
+/// An edition or session by its ordinal at `t`: «الدورة السبعين», «المؤتمر
+/// الوطني السادس», «الدورة الحادية والعشرين», «الدورة 21»; the token after.
+fn edition(doc: &Doc, p: &Prepared, t: usize) -> Option<usize> {
+    if !doc.bare(t).iter().any(|(b, _)| p.editions.contains(b)) {
+        return None;
+    }
+    let limit = doc.sentence_of(t).end;
+    let ordinal = |k: usize| {
+        doc.tokens
+            .get(k)
+            .is_some_and(|x| x.kind == TokenKind::Number && x.text.len() <= 3)
+            || doc.tokens.get(k).is_some_and(|x| {
+                p.ordinal_words.contains(&x.text) || p.ordinal_tens.contains(&x.text)
+            })
+    };
+    // Up to two adjectives between: «الوطني», «الدولي».
+    let k = (t + 1..limit.min(t + 4)).find(|k| ordinal(*k))?;
+    if (t + 1..k).any(|a| !doc.definite(a) || p.stop.contains(&doc.tokens[a].text)) {
+        return None;
+    }
+    let mut end = k + 1;
+    // «الحادية عشرة», «الحادية والعشرين».
+    if end < limit
+        && doc.tokens[k].kind == TokenKind::Word
+        && doc.bare(end).iter().any(|(b, c)| {
+            p.ordinal_tens.contains(b) && (*c == 0 || doc.tokens[end].text.starts_with('و'))
+        })
+    {
+        end += 1;
+    }
+    Some(end)
+}
+
 /// Counts, documents, fields and organisations at `t`; returns the next token.
 fn things_at(
     doc: &Doc,
@@ -291,6 +370,28 @@ fn things_at(
     if let Some((end, clitic)) = longest_at(doc, t, &p.counts) {
         out.push(Found::new(Kind::Number, "count", t..end, t..end, "count").clitic(clitic));
         return t + 1;
+    }
+    // A name in Latin letters after the Arabic one: «خدمة البنك على الخط
+    // (ATBNET)», «هيكل مصادقة معتمد (TUV)».
+    if let Some(close) = latin_name(doc, t) {
+        let start = doc.clauses[doc.clause_of(t)].start.max(t.saturating_sub(4));
+        out.push(Found::new(
+            Kind::Event,
+            "name",
+            t + 1..close,
+            start..close + 1,
+            "a name in Latin letters",
+        ));
+        return close + 1;
+    }
+    if let Some(end) = edition(doc, p, t) {
+        let clitic = doc
+            .bare(t)
+            .iter()
+            .find(|(b, _)| p.editions.contains(b))
+            .map_or(0, |b| b.1);
+        out.push(Found::new(Kind::Number, "edition", t..end, t..end, "an edition").clitic(clitic));
+        return end;
     }
     // An article of a law: «الفصل السابع من قانون الأحزاب».
     if let Some((_, clitic)) = doc.bare(t).iter().find(|(b, _)| p.articles.contains(b))
@@ -551,5 +652,41 @@ mod tests {
             ["اتفاقية باريس لمكافحة تغير المناخ الموقعة"]
         );
         assert!(answers("تخرج الولايات المتحدة من اتفاقية تضم كل دول العالم").is_empty());
+    }
+
+    #[test]
+    fn bounds_hundreds_editions_and_names_in_latin_letters() {
+        let answers = |text: &str| -> Vec<(String, String)> {
+            things(text).into_iter().map(|(a, t, _)| (a, t)).collect()
+        };
+        let pair = |a: &str, t: &str| (a.to_owned(), t.to_owned());
+        // «أكثر من» and a round hundred count a noun in the genitive.
+        assert_eq!(
+            things("وتضم الشبكة أكثر من 1000 موظف.")[0],
+            ("1000 موظف".to_owned(), "number".to_owned(), true)
+        );
+        assert_eq!(answers("وشارك 300 عارض."), [pair("300 عارض", "number")]);
+        // 25 counts a singular in the accusative only.
+        assert!(answers("وقال 25 مسؤول إن الوضع صعب.").is_empty());
+        assert_eq!(
+            answers("افتتحت الدورة السبعين للمهرجان."),
+            [pair("الدورة السبعين", "edition")]
+        );
+        assert_eq!(
+            answers("وانطلقت أشغال المؤتمر الوطني السادس للحزب."),
+            [pair("المؤتمر الوطني السادس", "edition")]
+        );
+        assert_eq!(
+            answers("في الدورة الحادية والعشرين للمعرض."),
+            [pair("الدورة الحادية والعشرين", "edition")]
+        );
+        // Something between that is no adjective: no edition.
+        assert!(answers("وفي الدورة قال الأول إنه راض.").is_empty());
+        assert_eq!(
+            answers("وأطلق البنك خدمة على الخط (ATB NET) للحرفاء."),
+            [pair("ATB NET", "name")]
+        );
+        // An Arabic name in parentheses, or Latin after Latin, is not one.
+        assert!(answers("وكالة تونس إفريقيا للأنباء (وات).").is_empty());
     }
 }
