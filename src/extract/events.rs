@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use super::text::MERGED;
 use super::{Doc, Found, Tables, TokenKind, longest_at, longest_glued_at, phrases};
 use crate::arabic;
 use crate::facts::Kind;
@@ -317,7 +318,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 } else if glued_at == Some(answer.start) {
                     // «للسلطات» is ل + السلطات: nothing verbatim to cut.
                     if doc.tokens[answer.start].text.starts_with("لل") {
-                        super::text::MERGED
+                        MERGED
                     } else {
                         1
                     }
@@ -454,14 +455,25 @@ fn purposes(
             let lam = match *c {
                 1 => tok.text.starts_with('ل'),
                 2 => tok.text.starts_with("ول") || tok.text.starts_with("فل"),
+                // «للانضمام إلى …», «للتنديد بـ…»: with the article, only
+                // before a preposition («للاستثمار العمومي» is a noun and
+                // its adjective).
+                MERGED => doc.tokens.get(t + 1).is_some_and(|n| {
+                    is_preposition(&n.plain)
+                        || matches!(n.text.as_str(), "الي" | "علي" | "في" | "من" | "عن" | "دون")
+                        || (n.text.starts_with('ب') && !n.text.starts_with("بين"))
+                }),
                 _ => false,
             };
-            lam && !tok.text.starts_with("لل") && derived_verbal_noun(b)
+            let word = b.strip_prefix("ال").filter(|_| *c == MERGED).unwrap_or(b);
+            lam && (*c == MERGED || !tok.text.starts_with("لل")) && derived_verbal_noun(word)
         }) else {
             continue;
         };
+        // Another construction's opener («للمطالبة ب») is read as that.
         if measures.iter().any(|m| m.contains(&t))
             || answers.iter().any(|a| a.contains(&t))
+            || longest_at(doc, t, &p.openers).is_some()
             || (t > 0 && NEGATIONS.contains(&doc.tokens[t - 1].text.as_str()))
         {
             continue;

@@ -305,6 +305,29 @@ fn time_or_age(doc: &Doc, p: &Prepared, t: usize) -> Option<Found> {
     None
 }
 
+/// A feminine noun in the dual at `t` («واجهتين», «دولتان»), with an
+/// adjective that agrees: the token after.
+fn dual(doc: &Doc, p: &Prepared, t: usize) -> Option<usize> {
+    let is_dual = |k: usize| {
+        doc.tokens.get(k).is_some_and(|x| {
+            x.kind == TokenKind::Word
+                && !doc.definite(k)
+                && !p.stop.contains(&x.text)
+                && x.text.chars().count() >= 6
+                && (x.text.ends_with("تين") || x.text.ends_with("تان"))
+        })
+    };
+    if !is_dual(t)
+        || doc
+            .tokens
+            .get(t + 1)
+            .is_some_and(|x| doc.definite(t + 1) && x.kind == TokenKind::Word)
+    {
+        return None;
+    }
+    Some(if is_dual(t + 1) { t + 2 } else { t + 1 })
+}
+
 /// A name in Latin letters in parentheses at `t` («(ATB MOBILE)») after an
 /// Arabic word: the closing parenthesis.
 fn latin_name(doc: &Doc, t: usize) -> Option<usize> {
@@ -370,6 +393,12 @@ fn things_at(
     if let Some((end, clitic)) = longest_at(doc, t, &p.counts) {
         out.push(Found::new(Kind::Number, "count", t..end, t..end, "count").clitic(clitic));
         return t + 1;
+    }
+    // «يشمل واجهتين», «بين دولتين جارتين»: a feminine noun in the dual
+    // counts two (its adjective agrees).
+    if let Some(end) = dual(doc, p, t) {
+        out.push(Found::new(Kind::Number, "count", t..end, t..end, "a dual"));
+        return end;
     }
     // A name in Latin letters after the Arabic one: «خدمة البنك على الخط
     // (ATBNET)», «هيكل مصادقة معتمد (TUV)».
@@ -685,6 +714,14 @@ mod tests {
         assert_eq!(
             answers("وأطلق البنك خدمة على الخط (ATB NET) للحرفاء."),
             [pair("ATB NET", "name")]
+        );
+        assert_eq!(
+            answers("ويشمل مجال المطابقة واجهتين: الأولى للحرفاء."),
+            [pair("واجهتين", "count")]
+        );
+        assert_eq!(
+            answers("وأحدثت لجنتين فرعيتين."),
+            [pair("لجنتين فرعيتين", "count")]
         );
         // An Arabic name in parentheses, or Latin after Latin, is not one.
         assert!(answers("وكالة تونس إفريقيا للأنباء (وات).").is_empty());
