@@ -483,6 +483,10 @@ fn purposes(
         let end = (t + 2..end)
             .find(|&k| longest_at(doc, k, &p.openers).is_some_and(|(_, c)| c == 0))
             .unwrap_or(end);
+        // «لتمثيل مواطني (مدينة) بتسبرغ»: an aside in parentheses ends it.
+        let end = (t + 1..end)
+            .find(|&k| doc.tokens[k].text == "(")
+            .unwrap_or(end);
         let mut answer = t..end;
         while answer.end > answer.start + 1 && dangles(doc, answer.end - 1) {
             answer.end -= 1;

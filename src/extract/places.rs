@@ -184,9 +184,8 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             {
                 k += 1;
             }
-            // A city, not a country: «في بريطانيا» is mostly the setting.
+            // Any place: «في ليبيا» in «كانوا يشتغلون في ليبيا» is where.
             if let Some((end, clitic, ty)) = place_at(doc, p, k)
-                && matches!(ty, "city" | "region")
                 && taken.insert(k)
             {
                 out.push(
@@ -196,7 +195,6 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         }
         // The same with «ب» glued: «انعقدت الأربعاء بتونس», «وبصفاقس».
         if let Some((end, clitic, ty)) = place_at(doc, p, t)
-            && matches!(ty, "city" | "region")
             && (1..=2).contains(&clitic)
             && doc.tokens[t]
                 .text
@@ -525,8 +523,12 @@ mod tests {
             answers("وفي كلمة له الاربعاء، أمام مجلس الشيوخ الإيطالي قال"),
             ["مجلس الشيوخ الإيطالي"]
         );
-        // A country after «في» is the setting, not a fact.
-        assert!(answers("ينتشر جنود الجيش عند المواقع المهمة في بريطانيا اليوم").is_empty());
+        // A country after «في» is where, and so is a continent.
+        assert_eq!(
+            answers("أكثر من نصف مليون تونسي كانوا يشتغلون في ليبيا"),
+            ["ليبيا"]
+        );
+        assert_eq!(answers("وتنتشر الظاهرة في أفريقيا"), ["أفريقيا"]);
     }
 
     #[test]
@@ -535,8 +537,11 @@ mod tests {
             places("وانعقدت الندوة الأربعاء بصفاقس بحضور الوالي."),
             [("صفاقس".to_owned(), "city".to_owned())]
         );
-        // A country is mostly the setting; «لتونس» is no «in».
-        assert!(places("وانعقدت الندوة ببريطانيا.").is_empty());
+        assert_eq!(
+            places("وانعقدت الندوة ببريطانيا."),
+            [("بريطانيا".to_owned(), "country".to_owned())]
+        );
+        // «لتونس» is no «in».
         assert!(places("وقدم البنك العربي لتونس نتائجه.").is_empty());
     }
 }

@@ -397,7 +397,12 @@ fn things_at(
     // «يشمل واجهتين», «بين دولتين جارتين»: a feminine noun in the dual
     // counts two (its adjective agrees).
     if let Some(end) = dual(doc, p, t) {
-        out.push(Found::new(Kind::Number, "count", t..end, t..end, "a dual"));
+        // «ومراهقتان»: «و» is a conjunction when what is left is a long
+        // word still («واجهتين» keeps its «و»).
+        let clitic = usize::from(
+            doc.tokens[t].text.starts_with('و') && doc.tokens[t].text.chars().count() >= 8,
+        );
+        out.push(Found::new(Kind::Number, "count", t..end, t..end, "a dual").clitic(clitic));
         return end;
     }
     // A name in Latin letters after the Arabic one: «خدمة البنك على الخط
