@@ -126,7 +126,9 @@ fn prepared(tables: &Tables) -> &'static Prepared {
 const MAX_WORDS: usize = 7;
 
 /// Words an answer must not end with: it would dangle.
-const DANGLING: [&str; 10] = ["من", "علي", "عن", "الي", "مع", "بين", "ان", "و", "ل", "ب"];
+const DANGLING: [&str; 12] = [
+    "من", "علي", "عن", "الي", "مع", "بين", "ان", "و", "ل", "ب", "دون", "بدون",
+];
 
 /// Whether token `k` would leave an answer dangling. «علي» and «الي» are
 /// also the name Ali and «آلي»: only «على» and «إلى» as written dangle.
@@ -891,6 +893,13 @@ fn answer_at(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Rang
         return Some(inside);
     }
     let phrase = doc.noun_phrase(start, limit, MAX_WORDS + 1);
+    // «رسالة "أمريكا أولا"»: a word and the quoted name it is given.
+    if phrase == start + 1
+        && let Some((_, end)) = super::sources::quoted(doc, phrase, 6)
+        && end <= limit
+    {
+        return Some(start..end);
+    }
     if phrase >= start + 2 {
         return Some(start..phrase);
     }
@@ -1276,6 +1285,40 @@ mod tests {
             events("وقال: \"انتخبت لتمثيل مواطني (مدينة) بتسبرغ\".")
                 .iter()
                 .all(|(_, ty)| ty != "statement")
+        );
+    }
+
+    #[test]
+    fn what_was_obtained_made_possible_taken_up_and_done() {
+        assert_eq!(
+            events("وحصل البنك مؤخرا على شهادة المطابقة الدولية."),
+            [pair("شهادة المطابقة الدولية", "outcome")]
+        );
+        assert_eq!(
+            events("وهو ما سيمكن من تحسين الخدمات البنكية."),
+            [pair("تحسين الخدمات البنكية", "outcome")]
+        );
+        assert_eq!(
+            events("واستعرض الجانبان أهم البنود الواردة بالاتفاقية."),
+            [pair("أهم البنود الواردة بالاتفاقية", "topic")]
+        );
+        assert_eq!(
+            events("وتطرق الرئيس إلى رسالة \"أمريكا أولا\" في خطابه."),
+            [pair("رسالة \"أمريكا أولا\"", "topic")]
+        );
+        assert_eq!(
+            events("ونظمت الجمعية ندوة علمية حول المياه."),
+            [pair("ندوة علمية", "what happened")]
+        );
+        assert_eq!(
+            events("وألغت الحكومة زيارة الوفد الرسمي."),
+            [pair("زيارة الوفد الرسمي", "decision")]
+        );
+        // «أجل» is a deadline as often as «put off»: only «أجلت» is read.
+        assert!(events("في أجل أقصاه يوم الخميس.").is_empty());
+        assert_eq!(
+            events("وهي مسيرة تشارك فيها فرق عسكرية ومدنية."),
+            [pair("فرق عسكرية ومدنية", "participants")]
         );
     }
 }
