@@ -761,28 +761,34 @@ fn quoted_speech(
             continue;
         }
         let sentence = doc.sentence_of(t);
-        // The subject may stand between: «وتابعت الجريبي :».
-        let Some(colon) = (t + 1..sentence.end.min(t + 5)).find(|&k| doc.tokens[k].text == ":")
+        // The subject may stand between, and a colon: «وتابعت الجريبي :"»,
+        // «وقال "…"».
+        let Some(mark) = (t + 1..sentence.end.min(t + 6))
+            .find(|&k| matches!(doc.tokens[k].text.as_str(), "\"" | "«"))
         else {
             continue;
         };
-        if (t + 1..colon).any(|k| doc.tokens[k].kind != TokenKind::Word) {
+        let colon = doc.tokens[mark - 1].text == ":";
+        // Without a colon, only a quotation too long to be a quoted term
+        // (which the term rule reads whole).
+        if (t + 1..mark).any(|k| doc.tokens[k].kind != TokenKind::Word && doc.tokens[k].text != ":")
+            || (!colon && super::sources::quoted(doc, mark, 12).is_some())
+        {
             continue;
         }
-        let Some(mark) = doc.tokens.get(colon + 1) else {
-            continue;
-        };
-        if !matches!(mark.text.as_str(), "\"" | "«") {
-            continue;
-        }
-        let start = colon + 2;
+        let start = mark + 1;
         let Some(end) = (start..doc.tokens.len().min(start + MAX_WORDS + 1))
             .find(|&k| doc.tokens[k].kind == TokenKind::Punct)
         else {
             continue;
         };
         let ends = matches!(doc.tokens[end].text.as_str(), "،" | "." | "\"" | "»");
-        if ends && end >= start + 2 && answers.insert(start..end) {
+        // «"هذه المبادرة العربية، كما نسميها"»: a pointer says nothing alone.
+        let pointer = matches!(
+            doc.tokens[start].text.as_str(),
+            "هذه" | "هذا" | "ذلك" | "تلك" | "هذان" | "هاتان"
+        );
+        if ends && !pointer && end >= start + 2 && answers.insert(start..end) {
             out.push(Found::new(
                 Kind::Event,
                 "statement",
@@ -1279,6 +1285,18 @@ mod tests {
         assert_eq!(
             events("وتابعت الجريبي :\" المؤتمر سينجح، وسيعود الحزب بقوة\"."),
             [pair("المؤتمر سينجح", "statement")]
+        );
+        // Without a colon, a quotation too long to be a term.
+        assert_eq!(
+            events(
+                "وأضاف الوزير \"الحكومة ستدعم الجهات، وهذا التزام ثابت لا رجعة فيه مهما كانت الظروف الصعبة\"."
+            ),
+            [pair("الحكومة ستدعم الجهات", "statement")]
+        );
+        assert!(
+            events("وأضاف \"هذه المبادرة العربية، كما نسميها، لم تتوقف يوما منذ انطلاقها قبل سنوات عديدة\".")
+                .iter()
+                .all(|(_, ty)| ty != "statement")
         );
         // A quotation cut by other punctuation gives nothing.
         assert!(
