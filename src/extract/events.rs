@@ -485,10 +485,11 @@ fn purposes(
         let end = (t + 2..end)
             .find(|&k| longest_at(doc, k, &p.openers).is_some_and(|(_, c)| c == 0))
             .unwrap_or(end);
-        // «لتمثيل مواطني (مدينة) بتسبرغ»: an aside in parentheses ends it.
-        let end = (t + 1..end)
-            .find(|&k| doc.tokens[k].text == "(")
-            .unwrap_or(end);
+        // «لتمثيل مواطني (مدينة) بتسبرغ»: an aside in parentheses cuts
+        // what the phrase needs.
+        if (t + 1..end).any(|k| doc.tokens[k].text == "(") {
+            continue;
+        }
         let mut answer = t..end;
         while answer.end > answer.start + 1 && dangles(doc, answer.end - 1) {
             answer.end -= 1;
@@ -776,7 +777,15 @@ fn quoted_speech(
         {
             continue;
         }
-        let start = mark + 1;
+        // «"إنه دون المستوى، …"»: the particle is no part of what was said.
+        let mut start = mark + 1;
+        if doc
+            .tokens
+            .get(start)
+            .is_some_and(|x| p.particles.contains(&x.text) || p.pronouns.contains(&x.text))
+        {
+            start += 1;
+        }
         let Some(end) = (start..doc.tokens.len().min(start + MAX_WORDS + 1))
             .find(|&k| doc.tokens[k].kind == TokenKind::Punct)
         else {
