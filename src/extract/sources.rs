@@ -239,6 +239,27 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             && !out.iter().any(|f| f.answer.start == found.answer.start)
             && taken.insert(found.answer.start)
         {
+            // «أصدرت الإدارة الأمريكية استبيانا جديدا»: and what it did, the
+            // object right after the body's name, without the article.
+            let object = found.answer.end;
+            let end = doc.noun_phrase(object, sentence.end, 6);
+            let chars: usize = (object..end)
+                .map(|k| doc.tokens[k].text.chars().count())
+                .sum();
+            if end > object
+                && !doc.definite(object)
+                && chars >= 5
+                && doc.tokens[object].kind == TokenKind::Word
+                && !p.stop.contains(&doc.tokens[object].text)
+            {
+                out.push(Found::new(
+                    Kind::Event,
+                    "what happened",
+                    object..end,
+                    t..end,
+                    "what a body did",
+                ));
+            }
             out.push(found);
         }
         // «قالت مصادر أمنية أمريكية»: unnamed, but described.
@@ -810,6 +831,14 @@ mod tests {
         assert_eq!(
             sources("وعرض شريط \"السفراء\" لسلمى بكار في الافتتاح."),
             [pair("سلمى بكار", "person")]
+        );
+        // A body that acted, and what it did.
+        assert_eq!(
+            sources("وأصدرت الإدارة الأمريكية استبيانا جديدا للمسافرين."),
+            [
+                pair("استبيانا جديدا للمسافرين", "what happened"),
+                pair("الإدارة الأمريكية", "organisation")
+            ]
         );
         // «للسينما» is «ل» and the article: no author.
         assert!(sources("وقدم فيلم \"نحبك هادي\" للسينما التونسية جائزة.").is_empty());
