@@ -687,6 +687,16 @@ fn name_at(
             && doc.tokens.get(end + 2).is_none_or(|n| {
                 n.kind == TokenKind::Punct || n.text.starts_with('و') || p.stop.contains(&n.text)
             });
+        // «وقدم أحمد الحشاني عرضا»: after a family name with the article,
+        // a word in the accusative is the verb's object.
+        if end > start
+            && doc.definite(end - 1)
+            && !doc.definite(end)
+            && tok.text.ends_with('ا')
+            && tok.text.chars().count() >= 4
+        {
+            break;
+        }
         // «تحرير موقع»: an institution's noun is no part of a name.
         if p.institutions.contains(&tok.text)
             || longest_at(doc, end, &p.places).is_some()
@@ -1124,5 +1134,13 @@ mod tests {
             first.2
         );
         assert_eq!(edit_distance("كتاب", "كتب"), 1);
+    }
+
+    #[test]
+    fn a_name_ends_before_the_object_of_its_verb() {
+        assert_eq!(
+            persons("وقدم أحمد الحشاني عرضا حول الوضع الاقتصادي."),
+            ["أحمد الحشاني"]
+        );
     }
 }
