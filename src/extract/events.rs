@@ -171,7 +171,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 continue;
             };
             // «طالب بمحاسبة …»: the answer leaves out the «ب» of the opener.
-            let glued_at = glued.then_some(after);
+            let mut glued_at = glued.then_some(after);
             // «ليس بهدف …», «لم يقرر …»: what is denied is no fact to ask.
             if t > 0 && NEGATIONS.contains(&doc.tokens[t - 1].text.as_str()) {
                 continue;
@@ -181,8 +181,33 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                     Some(reach) => sentence.end.min(after + reach),
                     None => doc.clauses[doc.clause_of(t)].end.min(after + 7),
                 };
-                match (after..window).find_map(|k| doc.phrase_at(k, link)) {
-                    Some((end, _)) => after = end,
+                // A link that is one letter glued to the answer: «فاز الفيلم
+                // بجائزة …» (the answer leaves the letter out).
+                let letter = match link.as_slice() {
+                    [one] => super::text::glued_letter(one),
+                    _ => None,
+                };
+                let found = match letter {
+                    Some(letter) => (after..window)
+                        .find(|&k| {
+                            let x = &doc.tokens[k];
+                            x.kind == TokenKind::Word
+                                && x.text.starts_with(letter)
+                                && !x.text.starts_with("لل")
+                                && x.text.chars().count() >= 4
+                        })
+                        .map(|k| (k, true)),
+                    None => (after..window)
+                        .find_map(|k| doc.phrase_at(k, link))
+                        .map(|(end, _)| (end, false)),
+                };
+                match found {
+                    Some((end, glued_link)) => {
+                        after = end;
+                        if glued_link {
+                            glued_at = Some(end);
+                        }
+                    }
                     None => continue,
                 }
             }
@@ -423,23 +448,53 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
 /// otherwise (انتخابات، تنموي).
 pub(super) fn derived_verbal_noun(word: &str) -> bool {
     let c: Vec<char> = word.chars().collect();
-    if ["ات", "ين", "ون", "ي", "يه"]
-        .iter()
-        .any(|e| word.ends_with(e))
-    {
+    if PLURALS_LIKE_VERBAL_NOUNS.contains(&word) || word.ends_with("ات") {
+        return false;
+    }
+    // تحسين، تنمية، تعاون: a تفعيل or تفاعل whose ending looks like a
+    // plural's or an adjective's.
+    if c.len() == 5 && c[0] == 'ت' {
+        return c[3] == 'ي' || c[2] == 'ا';
+    }
+    if ["ين", "ون", "ي", "يه"].iter().any(|e| word.ends_with(e)) {
         return false;
     }
     match c.len() {
-        5 => {
-            (c[0] == 'ت' && (c[3] == 'ي' || c[2] == 'ا'))
-                || (c[0] == 'ا' && c[3] == 'ا')
-                || (c[0] == 'ا' && c[2] == 'ا' && c[4] == 'ه')
-        }
+        5 => (c[0] == 'ا' && c[3] == 'ا') || (c[0] == 'ا' && c[2] == 'ا' && c[4] == 'ه'),
         6 => (c[0] == 'ا' && c[4] == 'ا') || (c[0] == 'م' && c[2] == 'ا' && c[5] == 'ه'),
         7 => word.starts_with("است") && c[5] == 'ا',
         _ => false,
     }
 }
+
+/// Broken plurals of the shape أفعال, written like the verbal noun إفعال
+/// once the hamza is folded: no purpose after «ل» («لأطفال المناطق»).
+const PLURALS_LIKE_VERBAL_NOUNS: [&str; 24] = [
+    "اطفال",
+    "اعمال",
+    "اعضاء",
+    "اسباب",
+    "اموال",
+    "احزاب",
+    "اسعار",
+    "اشخاص",
+    "ايام",
+    "افلام",
+    "اسماء",
+    "ابناء",
+    "اقسام",
+    "اصوات",
+    "اسواق",
+    "اراضي",
+    "اعوام",
+    "اشهر",
+    "ارقام",
+    "انواع",
+    "اجيال",
+    "افكار",
+    "اهداف",
+    "اطراف",
+];
 
 /// What something is done for, by the «ل» of purpose and a verbal noun of
 /// a derived verb with what it acts on: «لانتخاب قيادة جديدة للحزب»,
@@ -462,8 +517,11 @@ fn purposes(
                 // its adjective).
                 MERGED => doc.tokens.get(t + 1).is_some_and(|n| {
                     is_preposition(&n.plain)
-                        || matches!(n.text.as_str(), "الي" | "علي" | "في" | "من" | "عن" | "دون")
-                        || (n.text.starts_with('ب') && !n.text.starts_with("بين"))
+                        || matches!(n.text.as_str(), "في" | "من" | "عن")
+                        || doc
+                            .bare(t + 1)
+                            .iter()
+                            .any(|(b, c)| *c == 1 && n.text.starts_with('ب') && b.starts_with("ال"))
                 }),
                 _ => false,
             };
@@ -472,16 +530,39 @@ fn purposes(
         }) else {
             continue;
         };
-        // Another construction's opener («للمطالبة ب») is read as that.
+        // Another construction's opener («للمطالبة ب») is read as that;
+        // a person or a place found («لترامب») is no verbal noun.
         if measures.iter().any(|m| m.contains(&t))
+            || out.iter().any(|f| f.answer.contains(&t))
             || answers.iter().any(|a| a.contains(&t))
             || longest_at(doc, t, &p.openers).is_some()
             || (t > 0 && NEGATIONS.contains(&doc.tokens[t - 1].text.as_str()))
         {
             continue;
         }
+        // «أدى الجفاف لارتفاع الأسعار»: after a verb of result, «ل» is no
+        // purpose.
+        // (Its subject may stand between: «أدى الجفاف لـ…».)
+        if (t.saturating_sub(3)..t).any(|k| {
+            doc.bare(k).iter().any(|(b, _)| {
+                matches!(
+                    b.as_str(),
+                    "ادي" | "ادت" | "يودي" | "تودي" | "خضع" | "خضعت" | "تعرض" | "تعرضت"
+                )
+            })
+        }) {
+            continue;
+        }
         let sentence = doc.sentence_of(t);
-        let end = doc.noun_phrase(t + 1, sentence.end, MAX_WORDS);
+        // «للانضمام إلى الاتحاد»: the preposition and what it governs.
+        let from = if doc.tokens.get(t + 1).is_some_and(|n| {
+            is_preposition(&n.plain) || matches!(n.text.as_str(), "في" | "من" | "عن")
+        }) {
+            t + 2
+        } else {
+            t + 1
+        };
+        let end = doc.noun_phrase(from, sentence.end, MAX_WORDS);
         let end = (t + 2..end)
             .find(|&k| longest_at(doc, k, &p.openers).is_some_and(|(_, c)| c == 0))
             .unwrap_or(end);
@@ -747,7 +828,8 @@ fn statements(doc: &Doc, p: &Prepared, answers: &mut HashSet<Range<usize>>, out:
     }
 }
 
-/// The first words of a quotation after a verb of saying and a colon:
+/// The first words of a quotation after a verb of saying (and its
+/// subject, and a colon, if any):
 /// «وتابعت الجريبي :" المؤتمر سينجح، وسيعود الجمهوري بقوة"» (the answer is
 /// «المؤتمر سينجح»), when they end at a comma, a full stop or the closing
 /// mark within [`MAX_WORDS`].
@@ -910,6 +992,7 @@ fn answer_at(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Rang
     let phrase = doc.noun_phrase(start, limit, MAX_WORDS + 1);
     // «رسالة "أمريكا أولا"»: a word and the quoted name it is given.
     if phrase == start + 1
+        && !doc.definite(start)
         && let Some((_, end)) = super::sources::quoted(doc, phrase, 6)
         && end <= limit
     {
@@ -1308,10 +1391,11 @@ mod tests {
                 .all(|(_, ty)| ty != "statement")
         );
         // A quotation cut by other punctuation gives nothing.
-        assert!(
-            events("وقال: \"انتخبت لتمثيل مواطني (مدينة) بتسبرغ\".")
-                .iter()
-                .all(|(_, ty)| ty != "statement")
+        // Nor does a purpose cut by an aside in parentheses.
+        // (The quotation whole is a quoted term.)
+        assert_eq!(
+            events("وقال: \"انتخبت لتمثيل مواطني (مدينة) بتسبرغ\"."),
+            [pair("انتخبت لتمثيل مواطني (مدينة) بتسبرغ", "term")]
         );
     }
 
@@ -1346,6 +1430,27 @@ mod tests {
         assert_eq!(
             events("وهي مسيرة تشارك فيها فرق عسكرية ومدنية."),
             [pair("فرق عسكرية ومدنية", "participants")]
+        );
+    }
+
+    #[test]
+    fn a_link_glued_to_the_answer_and_what_is_no_purpose() {
+        assert_eq!(
+            events("وفاز الفيلم التونسي بجائزة أفضل سيناريو."),
+            [pair("جائزة أفضل سيناريو", "outcome")]
+        );
+        assert_eq!(
+            events("ويسعى الاتحاد للانضمام إلى الشبكة الدولية."),
+            [pair("للانضمام إلى الشبكة الدولية", "aim")]
+        );
+        // A plural of the shape أفعال, and «ل» after a verb of result.
+        assert!(events("وقدمت الجمعية مساعدات لأطفال المناطق الحدودية.").is_empty());
+        assert!(events("وأدى الجفاف لارتفاع أسعار الخضر.").is_empty());
+        // A definite subject is not joined to the quotation after it.
+        assert!(
+            events("وناقش البرلمان \"قانون المالية التكميلي\".")
+                .iter()
+                .all(|(a, _)| !a.starts_with("البرلمان"))
         );
     }
 }

@@ -193,8 +193,17 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 );
             }
         }
-        // The same with «ب» glued: «انعقدت الأربعاء بتونس», «وبصفاقس».
-        if let Some((end, clitic, ty)) = place_at(doc, p, t)
+        // The same with «ب» glued: «انعقدت الأربعاء بتونس», «وبصفاقس»;
+        // not where «ب» is what a word governs (مقارنة بتونس، اعترفت
+        // بفلسطين، أشاد بالجزائر).
+        let governs_b = t > 0
+            && doc.bare(t - 1).iter().any(|(b, _)| {
+                GOVERN_B
+                    .iter()
+                    .any(|g| b == g || b.strip_suffix('ت') == Some(*g))
+            });
+        if !governs_b
+            && let Some((end, clitic, ty)) = place_at(doc, p, t)
             && (1..=2).contains(&clitic)
             && doc.tokens[t]
                 .text
@@ -302,6 +311,25 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         }
     }
 }
+
+/// Words that govern «ب» (the verb also with «ت»): a place after them is
+/// what they take, not where something happens.
+const GOVERN_B: [&str; 14] = [
+    "مقارنه",
+    "اعترف",
+    "اشاد",
+    "رحب",
+    "ندد",
+    "علاقه",
+    "اتصل",
+    "التحق",
+    "تمسك",
+    "نوه",
+    "التقي",
+    "احتفل",
+    "تعلق",
+    "اهتم",
+];
 
 /// The places from token `k` on, one or a list joined by «،» and «و»: each
 /// a finding of `rule`, proved from the trigger at `t`. A name that is two
@@ -541,6 +569,7 @@ mod tests {
             places("وانعقدت الندوة ببريطانيا."),
             [("بريطانيا".to_owned(), "country".to_owned())]
         );
+        assert!(places("ونما الاقتصاد مقارنة بتونس.").is_empty());
         // «لتونس» is no «in».
         assert!(places("وقدم البنك العربي لتونس نتائجه.").is_empty());
     }

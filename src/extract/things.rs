@@ -315,6 +315,10 @@ fn dual(doc: &Doc, p: &Prepared, t: usize) -> Option<usize> {
                 && !p.stop.contains(&x.text)
                 && x.text.chars().count() >= 6
                 && (x.text.ends_with("تين") || x.text.ends_with("تان"))
+                // «أفغانستان», «بوتين»: a country or a name.
+                && !x.text.ends_with("ستان")
+                && !x.text.ends_with("وتين")
+                && longest_at(doc, k, &p.places).is_none()
         })
     };
     if !is_dual(t)
@@ -341,9 +345,8 @@ fn latin_name(doc: &Doc, t: usize) -> Option<usize> {
     let close = (t + 2..doc.tokens.len().min(t + 6)).find(|k| doc.tokens[*k].text == ")")?;
     let latin = (t + 1..close).all(|k| {
         let x = &doc.tokens[k].text;
-        x.chars().any(|c| c.is_ascii_alphabetic())
-            && x.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '&'))
+        // The tokenizer splits «.», «-» and «&» off: «(S.T.E.G)» is no name.
+        x.chars().any(|c| c.is_ascii_alphabetic()) && x.chars().all(|c| c.is_ascii_alphanumeric())
     });
     latin.then_some(close)
 }
@@ -355,13 +358,17 @@ fn edition(doc: &Doc, p: &Prepared, t: usize) -> Option<usize> {
         return None;
     }
     let limit = doc.sentence_of(t).end;
+    // A number is an ordinal only with nothing counted after it («البطولة
+    // 16 فريقا» counts teams); «عشر» alone is a count («عشرة أيام»).
     let ordinal = |k: usize| {
-        doc.tokens
-            .get(k)
-            .is_some_and(|x| x.kind == TokenKind::Number && x.text.len() <= 3)
-            || doc.tokens.get(k).is_some_and(|x| {
-                p.ordinal_words.contains(&x.text) || p.ordinal_tens.contains(&x.text)
-            })
+        let counted = doc.tokens.get(k + 1).is_some_and(|n| {
+            n.kind == TokenKind::Word && !doc.definite(k + 1) && !p.stop.contains(&n.text)
+        });
+        doc.tokens.get(k).is_some_and(|x| {
+            (x.kind == TokenKind::Number && x.text.len() <= 3 && !counted)
+                || p.ordinal_words.contains(&x.text)
+                || (p.ordinal_tens.contains(&x.text) && x.text.starts_with("ال"))
+        })
     };
     // Up to two adjectives between: «الوطني», «الدولي».
     let k = (t + 1..limit.min(t + 4)).find(|k| ordinal(*k))?;
@@ -696,8 +703,8 @@ mod tests {
         let pair = |a: &str, t: &str| (a.to_owned(), t.to_owned());
         // «أكثر من» and a round hundred count a noun in the genitive.
         assert_eq!(
-            things("وتضم الشبكة أكثر من 1000 موظف.")[0],
-            ("1000 موظف".to_owned(), "number".to_owned(), true)
+            things("وتضم الشبكة أكثر من 1000 موظف."),
+            [("1000 موظف".to_owned(), "number".to_owned(), true)]
         );
         assert_eq!(answers("وشارك 300 عارض."), [pair("300 عارض", "number")]);
         // 25 counts a singular in the accusative only.
@@ -714,6 +721,16 @@ mod tests {
             answers("في الدورة الحادية والعشرين للمعرض."),
             [pair("الدورة الحادية والعشرين", "edition")]
         );
+        // A number with what it counts is a count, not an edition.
+        assert_eq!(
+            answers("وتضم البطولة 16 فريقا."),
+            [pair("16 فريقا", "number")]
+        );
+        assert_eq!(
+            answers("ودامت الدورة عشرة أيام."),
+            [pair("عشرة أيام", "number")]
+        );
+        assert!(answers("قتل جنديان في أفغانستان وباكستان.").is_empty());
         // Something between that is no adjective: no edition.
         assert!(answers("وفي الدورة قال الأول إنه راض.").is_empty());
         assert_eq!(
