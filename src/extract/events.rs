@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use super::text::MERGED;
+use super::text::{MERGED, derived_verbal_noun};
 use super::{Doc, Found, Tables, TokenKind, longest_at, longest_glued_at, phrases};
 use crate::arabic;
 use crate::facts::Kind;
@@ -181,34 +181,17 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                     Some(reach) => sentence.end.min(after + reach),
                     None => doc.clauses[doc.clause_of(t)].end.min(after + 7),
                 };
+                match (after..window).find_map(|k| doc.phrase_at(k, link)) {
+                    Some((end, _)) => after = end,
+                    None => continue,
+                }
                 // A link that is one letter glued to the answer: «فاز الفيلم
                 // بجائزة …» (the answer leaves the letter out).
-                let letter = match link.as_slice() {
-                    [one] => super::text::glued_letter(one),
-                    _ => None,
-                };
-                let found = match letter {
-                    Some(letter) => (after..window)
-                        .find(|&k| {
-                            let x = &doc.tokens[k];
-                            x.kind == TokenKind::Word
-                                && x.text.starts_with(letter)
-                                && !x.text.starts_with("لل")
-                                && x.text.chars().count() >= 4
-                        })
-                        .map(|k| (k, true)),
-                    None => (after..window)
-                        .find_map(|k| doc.phrase_at(k, link))
-                        .map(|(end, _)| (end, false)),
-                };
-                match found {
-                    Some((end, glued_link)) => {
-                        after = end;
-                        if glued_link {
-                            glued_at = Some(end);
-                        }
-                    }
-                    None => continue,
+                if link
+                    .last()
+                    .is_some_and(|w| super::text::glued_letter(w).is_some())
+                {
+                    glued_at = Some(after);
                 }
             }
             // «اقترحت عليه …»: the one it is said to comes first.
@@ -441,61 +424,6 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     }
 }
 
-/// Whether a word (normalised, no article or proclitic) has the shape of
-/// the verbal noun of a derived verb: تفعيل (تعزيز), تفاعل (تبادل),
-/// افتعال and انفعال (انتخاب), استفعال (استكمال), إفعال (إصلاح), إفعالة
-/// (إعادة), مفاعلة (معالجة). Plurals and adjectives of these shapes end
-/// otherwise (انتخابات، تنموي).
-pub(super) fn derived_verbal_noun(word: &str) -> bool {
-    let c: Vec<char> = word.chars().collect();
-    if PLURALS_LIKE_VERBAL_NOUNS.contains(&word) || word.ends_with("ات") {
-        return false;
-    }
-    // تحسين، تنمية، تعاون: a تفعيل or تفاعل whose ending looks like a
-    // plural's or an adjective's.
-    if c.len() == 5 && c[0] == 'ت' {
-        return c[3] == 'ي' || c[2] == 'ا';
-    }
-    if ["ين", "ون", "ي", "يه"].iter().any(|e| word.ends_with(e)) {
-        return false;
-    }
-    match c.len() {
-        5 => (c[0] == 'ا' && c[3] == 'ا') || (c[0] == 'ا' && c[2] == 'ا' && c[4] == 'ه'),
-        6 => (c[0] == 'ا' && c[4] == 'ا') || (c[0] == 'م' && c[2] == 'ا' && c[5] == 'ه'),
-        7 => word.starts_with("است") && c[5] == 'ا',
-        _ => false,
-    }
-}
-
-/// Broken plurals of the shape أفعال, written like the verbal noun إفعال
-/// once the hamza is folded: no purpose after «ل» («لأطفال المناطق»).
-const PLURALS_LIKE_VERBAL_NOUNS: [&str; 24] = [
-    "اطفال",
-    "اعمال",
-    "اعضاء",
-    "اسباب",
-    "اموال",
-    "احزاب",
-    "اسعار",
-    "اشخاص",
-    "ايام",
-    "افلام",
-    "اسماء",
-    "ابناء",
-    "اقسام",
-    "اصوات",
-    "اسواق",
-    "اراضي",
-    "اعوام",
-    "اشهر",
-    "ارقام",
-    "انواع",
-    "اجيال",
-    "افكار",
-    "اهداف",
-    "اطراف",
-];
-
 /// What something is done for, by the «ل» of purpose and a verbal noun of
 /// a derived verb with what it acts on: «لانتخاب قيادة جديدة للحزب»,
 /// «لتنشيط هياكله الجهوية». Measures from the table are read already.
@@ -506,6 +434,12 @@ fn purposes(
     answers: &mut HashSet<Range<usize>>,
     out: &mut Vec<Found>,
 ) {
+    // A preposition written apart: «إلى», «في» …
+    let preposition = |k: usize| {
+        doc.tokens.get(k).is_some_and(|n| {
+            is_preposition(&n.plain) || matches!(n.text.as_str(), "في" | "من" | "عن")
+        })
+    };
     for t in 0..doc.tokens.len() {
         let tok = &doc.tokens[t];
         let Some((_, clitic)) = doc.bare(t).iter().find(|(b, c)| {
@@ -515,14 +449,14 @@ fn purposes(
                 // «للانضمام إلى …», «للتنديد بـ…»: with the article, only
                 // before a preposition («للاستثمار العمومي» is a noun and
                 // its adjective).
-                MERGED => doc.tokens.get(t + 1).is_some_and(|n| {
-                    is_preposition(&n.plain)
-                        || matches!(n.text.as_str(), "في" | "من" | "عن")
-                        || doc
-                            .bare(t + 1)
-                            .iter()
-                            .any(|(b, c)| *c == 1 && n.text.starts_with('ب') && b.starts_with("ال"))
-                }),
+                MERGED => {
+                    preposition(t + 1)
+                        || doc.bare(t + 1).iter().any(|(b, c)| {
+                            *c == 1
+                                && doc.tokens[t + 1].text.starts_with('ب')
+                                && b.starts_with("ال")
+                        })
+                }
                 _ => false,
             };
             let word = b.strip_prefix("ال").filter(|_| *c == MERGED).unwrap_or(b);
@@ -540,9 +474,8 @@ fn purposes(
         {
             continue;
         }
-        // «أدى الجفاف لارتفاع الأسعار»: after a verb of result, «ل» is no
-        // purpose.
-        // (Its subject may stand between: «أدى الجفاف لـ…».)
+        // «أدى الجفاف لارتفاع الأسعار»: after a verb of result (its
+        // subject may stand between), «ل» is no purpose.
         if (t.saturating_sub(3)..t).any(|k| {
             doc.bare(k).iter().any(|(b, _)| {
                 matches!(
@@ -555,13 +488,7 @@ fn purposes(
         }
         let sentence = doc.sentence_of(t);
         // «للانضمام إلى الاتحاد»: the preposition and what it governs.
-        let from = if doc.tokens.get(t + 1).is_some_and(|n| {
-            is_preposition(&n.plain) || matches!(n.text.as_str(), "في" | "من" | "عن")
-        }) {
-            t + 2
-        } else {
-            t + 1
-        };
+        let from = if preposition(t + 1) { t + 2 } else { t + 1 };
         let end = doc.noun_phrase(from, sentence.end, MAX_WORDS);
         let end = (t + 2..end)
             .find(|&k| longest_at(doc, k, &p.openers).is_some_and(|(_, c)| c == 0))
@@ -1276,6 +1203,11 @@ mod tests {
         assert_eq!(
             events("وذلك بسبب تراجع عدد السياح الإيطاليين."),
             [pair("تراجع عدد السياح الإيطاليين", "reason")]
+        );
+        // «الأطفال» has the shape of «الإعلان» but is a plural.
+        assert_eq!(
+            events("وذلك بسبب تراجع عدد الأطفال المتمدرسين."),
+            [pair("تراجع عدد الأطفال المتمدرسين", "reason")]
         );
     }
 

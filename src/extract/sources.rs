@@ -490,21 +490,7 @@ fn who_said(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found> {
         .tokens
         .get(start)
         .is_some_and(|x| p.bodies.contains(&x.text));
-    let mut end = if body {
-        body_name(doc, p, start, limit)
-    } else {
-        doc.noun_phrase(start, limit, 6)
-    };
-    // «مسؤول في وزارة الخارجية»: one word, and where it works.
-    if end == start + 1
-        && !doc.definite(start)
-        && doc.tokens.get(end).is_some_and(|x| x.text == "في")
-    {
-        let more = doc.noun_phrase(end + 1, limit, 4);
-        if more > end + 1 {
-            end = more;
-        }
-    }
+    let end = speaker_end(doc, p, start, limit);
     // «ومدافعون عن المهاجرين»: a second group joined by «و».
     let chars: usize = (start..end)
         .map(|k| doc.tokens[k].text.chars().count())
@@ -517,6 +503,31 @@ fn who_said(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found> {
     });
     (end > start && chars >= 5 && (then || (body && end > start + 1)))
         .then(|| Found::new(Kind::Source, "source", start..end, t..end, "who said it"))
+}
+
+/// Where the one who speaks, starting at `start`, ends: a body's name
+/// («حركة مشروع تونس»), or a noun phrase; one word with where it works or
+/// belongs («مسؤول في وزارة الخارجية», «قياديون في الحزب»).
+fn speaker_end(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> usize {
+    let body = doc
+        .tokens
+        .get(start)
+        .is_some_and(|x| p.bodies.contains(&x.text));
+    let end = if body {
+        body_name(doc, p, start, limit)
+    } else {
+        doc.noun_phrase(start, limit, 6)
+    };
+    if end == start + 1
+        && !doc.definite(start)
+        && doc.tokens.get(end).is_some_and(|x| x.text == "في")
+    {
+        let more = doc.noun_phrase(end + 1, limit, 4);
+        if more > end + 1 {
+            return more;
+        }
+    }
+    end
 }
 
 /// Who made something known, after «حسب ما» and a verb: «حسب ما أعلن عنه
@@ -558,18 +569,7 @@ fn according_to(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found
     if head.kind != TokenKind::Word || p.stop.contains(&head.text) || start >= limit {
         return None;
     }
-    let mut end = if p.bodies.contains(&head.text) {
-        body_name(doc, p, start, limit)
-    } else {
-        doc.noun_phrase(start, limit, 6)
-    };
-    // «قياديون في الحزب»: a group, and where it belongs.
-    if end == start + 1 && !doc.definite(start) && word(end) == "في" {
-        let more = doc.noun_phrase(end + 1, limit, 4);
-        if more > end + 1 {
-            end = more;
-        }
-    }
+    let mut end = speaker_end(doc, p, start, limit);
     // «الأمينة العامة المتخلية، مية الجريبي»: a title and, after a comma,
     // the name it belongs to.
     let participle = |k: usize| {

@@ -444,16 +444,15 @@ impl Doc {
                     break;
                 }
                 // «انقضاء الطعون الاعلان»: after a word with the article, a
-                // verbal noun of a derived form (الإعلان، الانطلاق،
+                // verbal noun of a derived form in «ا» (الإعلان، الانطلاق،
                 // الاستثمار) starts a new phrase; an adjective would end in
                 // «ي», «ة» or a plural ending (الاقتصادي، الانتخابية،
-                // الإيطاليين) or be short (الأخير).
+                // الإيطاليين), and «الأطفال» is a plural.
                 let derived = definite
-                    && tok.text.strip_prefix("ال").is_some_and(|w| {
-                        w.starts_with('ا')
-                            && w.chars().count() >= 5
-                            && !["ي", "ه", "ين", "ون", "ات"].iter().any(|e| w.ends_with(e))
-                    });
+                    && tok
+                        .text
+                        .strip_prefix("ال")
+                        .is_some_and(|w| w.starts_with('ا') && derived_verbal_noun(w));
                 if derived {
                     break;
                 }
@@ -620,8 +619,19 @@ impl Doc {
     /// A phrase may end in a proclitic letter glued to the next word: «طالب
     /// ب» matches «طالب بمحاسبة», and then the token returned is the one it
     /// is glued to («بمحاسبة»), where what follows the phrase begins.
+    /// A phrase that is one such letter alone matches a word it starts
+    /// («ب» at «بجائزة»), which is then the token returned.
     pub fn phrase_at(&self, t: usize, phrase: &[String]) -> Option<(usize, usize)> {
         let (first, rest) = phrase.split_first()?;
+        if rest.is_empty()
+            && let Some(letter) = glued_letter(first)
+        {
+            let tok = self.tokens.get(t)?;
+            return (tok.kind == TokenKind::Word
+                && tok.text.starts_with(letter)
+                && tok.text.chars().count() >= 3)
+                .then_some((t, 0));
+        }
         let clitic = self.bare(t).iter().find(|(b, _)| b == first)?.1;
         let mut k = t + 1;
         for (i, word) in rest.iter().enumerate() {
@@ -640,6 +650,61 @@ impl Doc {
         Some((k, clitic))
     }
 }
+
+/// Whether a word (normalised, no article or proclitic) has the shape of
+/// the verbal noun of a derived verb: تفعيل (تعزيز), تفاعل (تبادل),
+/// افتعال and انفعال (انتخاب), استفعال (استكمال), إفعال (إصلاح), إفعالة
+/// (إعادة), مفاعلة (معالجة). Plurals and adjectives of these shapes end
+/// otherwise (انتخابات، تنموي).
+pub fn derived_verbal_noun(word: &str) -> bool {
+    let c: Vec<char> = word.chars().collect();
+    if PLURALS_LIKE_VERBAL_NOUNS.contains(&word) || word.ends_with("ات") {
+        return false;
+    }
+    // تحسين، تنمية، تعاون: a تفعيل or تفاعل whose ending looks like a
+    // plural's or an adjective's.
+    if c.len() == 5 && c[0] == 'ت' {
+        return c[3] == 'ي' || c[2] == 'ا';
+    }
+    if ["ين", "ون", "ي", "يه"].iter().any(|e| word.ends_with(e)) {
+        return false;
+    }
+    match c.len() {
+        5 => (c[0] == 'ا' && c[3] == 'ا') || (c[0] == 'ا' && c[2] == 'ا' && c[4] == 'ه'),
+        6 => (c[0] == 'ا' && c[4] == 'ا') || (c[0] == 'م' && c[2] == 'ا' && c[5] == 'ه'),
+        7 => word.starts_with("است") && c[5] == 'ا',
+        _ => false,
+    }
+}
+
+/// Broken plurals of the shape أفعال, written like the verbal noun إفعال
+/// once the hamza is folded: no purpose after «ل» («لأطفال المناطق»).
+const PLURALS_LIKE_VERBAL_NOUNS: [&str; 24] = [
+    "اطفال",
+    "اعمال",
+    "اعضاء",
+    "اسباب",
+    "اموال",
+    "احزاب",
+    "اسعار",
+    "اشخاص",
+    "ايام",
+    "افلام",
+    "اسماء",
+    "ابناء",
+    "اقسام",
+    "اصوات",
+    "اسواق",
+    "اراضي",
+    "اعوام",
+    "اشهر",
+    "ارقام",
+    "انواع",
+    "اجيال",
+    "افكار",
+    "اهداف",
+    "اطراف",
+];
 
 /// The proclitic letter a phrase's last word is, when it is one alone
 /// («ب» of «طالب ب»): it is glued to the word after it in the text.

@@ -55,40 +55,25 @@ fn prepared(tables: &Tables) -> &'static Prepared {
     static P: OnceLock<Prepared> = OnceLock::new();
     P.get_or_init(|| {
         let t = &tables.things;
+        let set =
+            |l: &[String]| -> HashSet<String> { l.iter().map(|w| arabic::normalize(w)).collect() };
         Prepared {
             units: phrases(&t.units),
-            words: t.words.iter().map(|w| arabic::normalize(w)).collect(),
+            words: set(&t.words),
             counts: phrases(&t.counts),
             documents: phrases(&t.documents),
-            articles: t.articles.iter().map(|w| arabic::normalize(w)).collect(),
+            articles: set(&t.articles),
             organisations: phrases(&tables.sources.organisations),
-            stop: tables
-                .people
-                .stop
-                .iter()
-                .map(|s| arabic::normalize(s))
-                .collect(),
+            stop: set(&tables.people.stop),
             scales: phrases(&t.scales),
-            fractions: t.fractions.iter().map(|w| arabic::normalize(w)).collect(),
+            fractions: set(&t.fractions),
             ordinals: phrases(&t.ordinals),
             parts_of_day: phrases(&t.parts_of_day),
-            ranks: t.ranks.iter().map(|w| arabic::normalize(w)).collect(),
-            superlatives: t
-                .superlatives
-                .iter()
-                .map(|w| arabic::normalize(w))
-                .collect(),
-            editions: t.editions.iter().map(|w| arabic::normalize(w)).collect(),
-            ordinal_words: t
-                .ordinal_words
-                .iter()
-                .map(|w| arabic::normalize(w))
-                .collect(),
-            ordinal_tens: t
-                .ordinal_tens
-                .iter()
-                .map(|w| arabic::normalize(w))
-                .collect(),
+            ranks: set(&t.ranks),
+            superlatives: set(&t.superlatives),
+            editions: set(&t.editions),
+            ordinal_words: set(&t.ordinal_words),
+            ordinal_tens: set(&t.ordinal_tens),
             places: phrases(
                 &tables
                     .places
