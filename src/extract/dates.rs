@@ -337,6 +337,30 @@ pub fn find(doc: &Doc, date: Option<&str>, out: &mut Vec<Found>) {
             t = end;
             continue;
         }
+        // A day named by its distance alone: «أمس», «يوم غد», «غدا» (with a
+        // weekday after, the weekday below reads it; «في أمسّ الحاجة» is
+        // "most in need").
+        let text = |k: usize| doc.tokens.get(k).map_or("", |x| x.text.as_str());
+        let relative = match (text(t), text(t + 1)) {
+            ("يوم", "غد") => Some((t + 2, 1)),
+            ("غدا", _) => Some((t + 1, 1)),
+            ("امس", next) if next != "الحاجه" => Some((t + 1, -1)),
+            _ => None,
+        };
+        if let Some((end, shift)) = relative
+            && !doc
+                .bare(end)
+                .iter()
+                .any(|(b, _)| w.weekdays.contains(b) || w.bare_weekdays.contains(b))
+        {
+            let mut f = Found::new(Kind::Date, "date", t..end, t..end, "a day before or after");
+            if let Some(day) = today {
+                f = f.note(format!("= {}", iso_from_days(day + shift)));
+            }
+            out.push(f);
+            t = end;
+            continue;
+        }
         // Weekdays, with what makes them relative.
         let after_yawm = t > 0 && doc.tokens[t - 1].text == "يوم";
         if let Some((name, clitic)) = doc
@@ -652,5 +676,24 @@ mod tests {
             2,
             "a Tuesday"
         );
+    }
+
+    #[test]
+    fn a_day_named_by_its_distance_alone() {
+        let d = dates(
+            "وأعلن أمس عن القرار، وسيعقد اجتماع يوم غد ثم آخر غدا.",
+            Some("2017-06-04"),
+        );
+        assert_eq!(
+            d,
+            [
+                ("أمس".to_owned(), "= 2017-06-03".to_owned()),
+                ("يوم غد".to_owned(), "= 2017-06-05".to_owned()),
+                ("غدا".to_owned(), "= 2017-06-05".to_owned()),
+            ]
+        );
+        // «أمسّ الحاجة» is "most in need"; with a weekday, the weekday reads it.
+        assert!(answers("وهو في أمس الحاجة إلى الدعم.").is_empty());
+        assert_eq!(answers("وصل أمس الثلاثاء."), ["الثلاثاء"]);
     }
 }

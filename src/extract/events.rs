@@ -21,6 +21,9 @@ pub struct Table {
     pub construction: Vec<Construction>,
     pub stop: Vec<String>,
     pub statements: Statements,
+    /// Verbal nouns of the simple verb, whose shape does not tell them
+    /// (شراء، دعم، حل): a purpose after «ل» like the derived ones.
+    pub verbal_nouns: Vec<String>,
 }
 
 /// What someone said, as a nominal sentence after «أن»: «وأكد أن التعاون
@@ -40,12 +43,21 @@ pub struct Statements {
 pub struct Construction {
     #[serde(rename = "type")]
     pub answer_type: String,
+    #[serde(default)]
     pub openers: Vec<String>,
+    /// Verbs given by their past (he did), an opener in each of their
+    /// forms: «احتضن» opens «احتضنت», «يحتضن», «ستحتضن» … too.
+    #[serde(default)]
+    pub verbs: Vec<String>,
     #[serde(default)]
     pub link: Option<String>,
     /// The answer must be a phrase without the article.
     #[serde(default)]
     pub indefinite: bool,
+    /// The answer must name something definite: the article on its first
+    /// or second word («من قبل وزارة الداخلية»; not «من قبل وأنا …»).
+    #[serde(default)]
+    pub definite: bool,
     /// The opener is part of the answer (a verbal noun and its object).
     #[serde(default)]
     pub keep_opener: bool,
@@ -57,6 +69,62 @@ pub struct Construction {
     /// it, a few words of the same clause.
     #[serde(default)]
     pub reach: Option<usize>,
+    /// The answer is the verb's subject, with its object after: «وتحتضن
+    /// قلعة الأندلس سهرة …».
+    #[serde(default)]
+    pub subject: bool,
+    /// The answer is the first verbal noun with its owner's pronoun in the
+    /// clause after the verb and its subject: «أكد الحزب دعمه التام».
+    #[serde(default)]
+    pub possessed: bool,
+}
+
+impl Construction {
+    /// The openers, with every form of the verbs.
+    fn all_openers(&self) -> Vec<String> {
+        let verbs = self.verbs.iter().flat_map(|v| {
+            let (verb, rest) = v.split_once(' ').unwrap_or((v, ""));
+            verb_forms(verb).into_iter().map(move |f| {
+                if rest.is_empty() {
+                    f
+                } else {
+                    format!("{f} {rest}")
+                }
+            })
+        });
+        self.openers.iter().cloned().chain(verbs).collect()
+    }
+}
+
+/// The forms of a verb given by its past (he did, as written, with its
+/// hamza): the past of she, they and the two of them, and the present and
+/// future of he, she and they: «احتضن» gives «احتضنت، احتضنوا، احتضنا،
+/// يحتضن، تحتضن، يحتضنون، سيحتضن، ستحتضن». The present drops the «ا» of
+/// the derived forms (احتضن، استعرض) and the «أ» of the fourth (أصدر →
+/// يصدر). A verb whose past ends in a vowel (ألغى، دعا) gets its past
+/// forms only: its present is not regular enough to write from the past.
+pub fn verb_forms(past: &str) -> Vec<String> {
+    let mut out = vec![past.to_owned()];
+    if let Some(stem) = past.strip_suffix(['ى', 'ا']) {
+        out.extend([format!("{stem}ت"), format!("{stem}وا")]);
+        return out;
+    }
+    out.extend(["ت", "وا", "ا", "تا"].map(|e| format!("{past}{e}")));
+    let chars = past.chars().count();
+    let present = if let Some(rest) = past.strip_prefix('ا') {
+        rest
+    } else if chars == 4
+        && let Some(rest) = past.strip_prefix('أ')
+    {
+        rest
+    } else {
+        past
+    };
+    for prefix in ["ي", "ت", "سي", "ست"] {
+        out.push(format!("{prefix}{present}"));
+    }
+    out.push(format!("ي{present}ون"));
+    out
 }
 
 /// A construction, normalised: its answer type, openers and link.
@@ -65,9 +133,12 @@ struct Opening {
     openers: Vec<Vec<String>>,
     link: Option<Vec<String>>,
     indefinite: bool,
+    definite: bool,
     keep_opener: bool,
     verb: bool,
     reach: Option<usize>,
+    subject: bool,
+    possessed: bool,
 }
 
 struct Prepared {
@@ -79,6 +150,7 @@ struct Prepared {
     /// Every opener, to end an answer where the next construction begins.
     openers: Vec<Vec<String>>,
     stop: HashSet<String>,
+    verbal_nouns: HashSet<String>,
 }
 
 fn prepared(tables: &Tables) -> &'static Prepared {
@@ -95,19 +167,22 @@ fn prepared(tables: &Tables) -> &'static Prepared {
                     .map(|l| arabic::normalize(l).split(' ').map(str::to_owned).collect());
                 Opening {
                     answer_type: c.answer_type.clone(),
-                    openers: phrases(&c.openers),
+                    openers: phrases(&c.all_openers()),
                     link,
                     indefinite: c.indefinite,
+                    definite: c.definite,
                     keep_opener: c.keep_opener,
                     verb: c.verb,
                     reach: c.reach,
+                    subject: c.subject,
+                    possessed: c.possessed,
                 }
             })
             .collect();
         let all: Vec<String> = t
             .construction
             .iter()
-            .flat_map(|c| c.openers.iter().cloned())
+            .flat_map(Construction::all_openers)
             .collect();
         let set = |l: &[String]| l.iter().map(|w| arabic::normalize(w)).collect();
         Prepared {
@@ -118,6 +193,7 @@ fn prepared(tables: &Tables) -> &'static Prepared {
             copulas: set(&t.statements.copulas),
             openers: phrases(&all),
             stop: t.stop.iter().map(|s| arabic::normalize(s)).collect(),
+            verbal_nouns: set(&t.verbal_nouns),
         }
     })
 }
@@ -146,11 +222,11 @@ fn is_preposition(plain: &str) -> bool {
 
 pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     let p = prepared(tables);
-    // The people found: a verb's subject is often one of them, by the end
-    // of their name («دعا قايد السبسي …»).
+    // The people and places found: a verb's subject is often one of them,
+    // by the end of their name («دعا قايد السبسي …», «احتضنت تونس …»).
     let names: Vec<Vec<String>> = out
         .iter()
-        .filter(|f| f.answer_type == "person")
+        .filter(|f| f.answer_type == "person" || f.kind == Kind::Place)
         .map(|f| {
             f.answer
                 .clone()
@@ -158,6 +234,19 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 .collect()
         })
         .collect();
+    // Where a name found (or the end of one) at `at` ends.
+    let named_end = |at: usize| {
+        names
+            .iter()
+            .flat_map(|name| (1..=name.len()).map(move |k| &name[name.len() - k..]))
+            .filter(|tail| {
+                tail.iter()
+                    .enumerate()
+                    .all(|(i, w)| doc.tokens.get(at + i).is_some_and(|x| x.text == *w))
+            })
+            .map(|tail| at + tail.len())
+            .max()
+    };
     // «على إثر» and «إثر» open the same answer once.
     let mut answers: HashSet<Range<usize>> = HashSet::new();
     // Measures found: one inside another («لمكافحة الفساد» in «إرساء هيئة
@@ -212,6 +301,9 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             {
                 continue;
             }
+            if c.definite && !doc.definite(after) && !doc.definite(after + 1) {
+                continue;
+            }
             if c.keep_opener && measures.iter().any(|m| m.contains(&t)) {
                 continue;
             }
@@ -230,19 +322,43 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                     .unwrap_or(end);
                 let clitic_ok = opener_clitic <= 1;
                 (clitic_ok && !doc.definite(t) && end > after).then_some(t..end)
+            } else if c.subject {
+                // «وتحتضن قلعة الأندلس سهرة …»: a subject without the
+                // article of what follows, and an object after it; a place
+                // found is read already.
+                if named_end(after).is_some() {
+                    continue;
+                }
+                let end = doc.noun_phrase(after, sentence.end, 4);
+                let object = doc.noun_phrase(end, sentence.end, 4);
+                let word = doc
+                    .tokens
+                    .get(after)
+                    .is_some_and(|x| x.kind == TokenKind::Word && !p.stop.contains(&x.text));
+                (word && end >= after + 2 && object > end && !doc.definite(end))
+                    .then_some(after..end)
+            } else if c.possessed {
+                // «أكد حزب المبادرة دعمه التام»: words of the subject, then
+                // the verbal noun with its owner's pronoun.
+                let clause = doc.clauses[doc.clause_of(t)].end;
+                (after..clause.min(after + 5))
+                    .take_while(|&k| {
+                        let x = &doc.tokens[k];
+                        x.kind == TokenKind::Word
+                            && !p.stop.contains(&x.text)
+                            && !dangles(doc, k)
+                            && !matches!(x.text.as_str(), "ان" | "بان" | "انه" | "انها" | "بانه")
+                    })
+                    // «وأكدت الأمينة العامة المنتهية ولايتها مية الجريبي»:
+                    // a noun before a name found is part of the subject.
+                    .find(|&k| owned_noun(&doc.tokens[k].plain) && named_end(k + 1).is_none())
+                    .and_then(|k| answer_at(doc, p, k, sentence.end))
+                    // «وأكدت الحركة موقفها»: one word says too little.
+                    .filter(|a| a.len() >= 2)
             } else if c.verb {
                 // «وثمن فريق الصندوق إصرار الحكومة»: subject, then object;
                 // a subject that is a person found is as long as their name.
-                let named = names
-                    .iter()
-                    .flat_map(|name| (1..=name.len()).map(move |k| &name[name.len() - k..]))
-                    .filter(|tail| {
-                        tail.iter()
-                            .enumerate()
-                            .all(|(i, w)| doc.tokens.get(after + i).is_some_and(|x| x.text == *w))
-                    })
-                    .map(|tail| after + tail.len())
-                    .max();
+                let named = named_end(after);
                 // «ويعتبر هذا المشروع …»: a demonstrative before the subject.
                 let subject = if doc
                     .tokens
@@ -253,9 +369,18 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 } else {
                     after
                 };
-                let first = named.unwrap_or_else(|| doc.noun_phrase(subject, sentence.end, 6));
+                // «وأطلقوا حملات …»: the plural carries its subject, and
+                // the object follows the verb.
+                let plural = doc.tokens[after - 1].text.ends_with("وا");
+                let first = match named {
+                    _ if plural => after,
+                    Some(end) => end,
+                    None => doc.noun_phrase(subject, sentence.end, 6),
+                };
                 let second = doc.noun_phrase(first, sentence.end, MAX_WORDS + 1);
-                if first > after && second >= first + 2 {
+                if plural {
+                    answer_at(doc, p, after, sentence.end)
+                } else if first > after && second >= first + 2 {
                     Some(first..second)
                 } else if named.is_some() || (first > subject && subject > after) {
                     // «نفى الغنوشي قيامه بـ…», «يعتبر هذا المشروع تمشيا
@@ -274,10 +399,11 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             } else {
                 answer_at(doc, p, after, sentence.end)
             };
-            // «الإجراءات التي تم اتخاذها»: a verbal noun with a pronoun
+            // «الإجراءات التي تم اتخاذها», «التي قامت بجمعها»: a verbal noun
+            // with a pronoun
             // (written «ها», «ه», not «ة») points back to what it acts on.
             let answer = answer.filter(|a| {
-                c.answer_type != "action"
+                !matches!(c.answer_type.as_str(), "action" | "what is done")
                     || !((doc.tokens[a.start].plain.ends_with('ه')
                         && !doc.tokens[a.start].plain.ends_with("يه"))
                         || doc.tokens[a.start].plain.ends_with("ها")
@@ -335,9 +461,11 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 } else {
                     0
                 };
+                // The subject of «احتضن» is where something is held.
+                let kind = if c.subject { Kind::Place } else { Kind::Event };
                 out.push(
                     Found::new(
-                        Kind::Event,
+                        kind,
                         &c.answer_type,
                         answer.clone(),
                         t..answer.end,
@@ -424,9 +552,10 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     }
 }
 
-/// What something is done for, by the «ل» of purpose and a verbal noun of
-/// a derived verb with what it acts on: «لانتخاب قيادة جديدة للحزب»,
-/// «لتنشيط هياكله الجهوية». Measures from the table are read already.
+/// What something is done for, by the «ل» of purpose and a verbal noun
+/// (of a derived verb, or one of the table's) with what it acts on:
+/// «لانتخاب قيادة جديدة للحزب», «لتنشيط هياكله الجهوية», «لشراء العملة
+/// الصعبة». Measures from the table are read already.
 fn purposes(
     doc: &Doc,
     p: &Prepared,
@@ -460,7 +589,8 @@ fn purposes(
                 _ => false,
             };
             let word = b.strip_prefix("ال").filter(|_| *c == MERGED).unwrap_or(b);
-            lam && (*c == MERGED || !tok.text.starts_with("لل")) && derived_verbal_noun(word)
+            lam && (*c == MERGED || !tok.text.starts_with("لل"))
+                && (derived_verbal_noun(word) || p.verbal_nouns.contains(word))
         }) else {
             continue;
         };
@@ -895,6 +1025,21 @@ const TIME_NOUNS: [&str; 7] = ["سنه", "عام", "شهر", "يوم", "اسبو
 /// Words that deny what follows them (normalised).
 const NEGATIONS: [&str; 7] = ["ليس", "ليست", "لا", "لم", "لن", "غير", "دون"];
 
+/// A noun with its owner's pronoun, as written (ة is no pronoun): «دعمه»,
+/// «مساندتهم», «استعدادها»; not a preposition with one («عليه»), nor a
+/// word whose last letter is a root «ه» too short to carry one.
+fn owned_noun(plain: &str) -> bool {
+    // Three-letter prepositions and particles that take a pronoun.
+    const NOT_NOUNS: [&str; 12] = [
+        "لدي", "لدى", "علي", "على", "إلي", "إلى", "بين", "عند", "بأن", "لأن", "كأن", "لكن",
+    ];
+    ["هما", "هم", "ها", "ه"].iter().any(|pronoun| {
+        plain.strip_suffix(pronoun).is_some_and(|stem| {
+            stem.chars().count() >= 3 && !NOT_NOUNS.contains(&stem) && !stem.starts_with("ال")
+        })
+    })
+}
+
 /// Pronouns that stand between a verb and its object: «اقترحت عليه …».
 const OBJECT_PRONOUNS: [&str; 10] = [
     "عليه",
@@ -1047,7 +1192,7 @@ mod tests {
             [pair("ندرة هذه السلالة", "reason")]
         );
         assert_eq!(
-            events("وأطلقوا حملات للمطالبة بمحاسبة المسؤولين."),
+            events("ورفعوا شعارات للمطالبة بمحاسبة المسؤولين."),
             [pair("محاسبة المسؤولين", "demand")]
         );
         // «للسلطات» is ل + السلطات: the answer keeps its «ل».
@@ -1383,6 +1528,89 @@ mod tests {
             events("وناقش البرلمان \"قانون المالية التكميلي\".")
                 .iter()
                 .all(|(a, _)| !a.starts_with("البرلمان"))
+        );
+    }
+
+    #[test]
+    fn a_verb_is_read_in_each_of_its_forms() {
+        // The plural carries its subject: the object follows the verb.
+        assert_eq!(
+            events("وأطلقوا حملة وطنية واسعة."),
+            [pair("حملة وطنية واسعة", "what happened")]
+        );
+        let forms = verb_forms("احتضن");
+        for f in [
+            "احتضن",
+            "احتضنت",
+            "احتضنوا",
+            "يحتضن",
+            "تحتضن",
+            "ستحتضن",
+            "يحتضنون",
+        ] {
+            assert!(forms.iter().any(|x| x == f), "{f} in {forms:?}");
+        }
+        // The fourth form drops its «أ», the tenth keeps its «ست».
+        assert!(verb_forms("أصدر").contains(&"يصدر".to_owned()));
+        assert!(verb_forms("استعرض").contains(&"يستعرض".to_owned()));
+        // A past ending in a vowel gives its past forms only.
+        assert_eq!(verb_forms("ألغى"), ["ألغى", "ألغت", "ألغوا"]);
+        assert_eq!(
+            events("وتعبر الجمعية عن انشغالها بتدهور المقدرة الشرائية."),
+            [pair("انشغالها بتدهور المقدرة الشرائية", "statement")]
+        );
+    }
+
+    #[test]
+    fn where_it_is_held_who_did_it_and_what_someone_stands_by() {
+        assert_eq!(
+            events("وتحتضن قلعة الأندلس سهرة انتخاب ملكة جمال الورد."),
+            [pair("قلعة الأندلس", "venue")]
+        );
+        // One word is no place: «احتضن جناح …» is cut by a name after it.
+        assert!(!events("احتضن جناح تونس لقاء حول السينما.").contains(&pair("جناح", "venue")));
+        assert_eq!(
+            events("وبلغ حجم إعادة التمويل من طرف البنك المركزي التونسي مستوى قياسيا."),
+            [pair("البنك المركزي التونسي", "agent")]
+        );
+        // «من قبل» is also "before": only a definite name is who did it.
+        assert!(events("كانت تعرفه من قبل وأنا متأكدة").is_empty());
+        assert_eq!(
+            events("وأكد حزب المبادرة دعمه التام واللامشروط للحكومة."),
+            [pair("دعمه التام واللامشروط للحكومة", "stance")]
+        );
+        // A noun with a pronoun in the subject is no stance.
+        assert!(
+            events("وأكدت الأمينة العامة المنتهية ولايتها سامية عبو أن المؤتمر سينجح.")
+                .iter()
+                .all(|(_, ty)| ty != "stance")
+        );
+    }
+
+    #[test]
+    fn causes_aims_and_what_is_done_across_the_subject() {
+        assert_eq!(
+            events("وهذا ناتج، حسب رأيه، عن سوء التصرف في الشؤون الاقتصادية."),
+            [pair("سوء التصرف", "reason")]
+        );
+        assert_eq!(
+            events("وأغلقت المحطة بناء على طلب من الشرطة."),
+            [pair("طلب من الشرطة", "reason")]
+        );
+        assert_eq!(
+            events("ويهدف هذا المنع إلى تكريس التصرف الرشيد."),
+            [pair("تكريس التصرف الرشيد", "aim")]
+        );
+        assert_eq!(
+            events("وقام الجيش بقصف مواقع المسلحين."),
+            [pair("قصف مواقع المسلحين", "what is done")]
+        );
+        // A pronoun points back: «التي قامت بجمعها» names nothing.
+        assert!(events("المعطيات التي قامت بجمعها الشركة التعاونية.").is_empty());
+        // A verbal noun of the simple verb, from the table.
+        assert_eq!(
+            events("لجأت البنوك إلى البنك المركزي لشراء العملة الصعبة."),
+            [pair("شراء العملة الصعبة", "aim")]
         );
     }
 }

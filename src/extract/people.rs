@@ -784,7 +784,21 @@ fn name_at(
         let w = doc.tokens[k].text.as_str();
         COMPOUND_ENDS.contains(&w) || (w == "بن" && k > start && k + 1 < end)
     });
-    let evidence = given.is_some() || honoured || set_off || shaped || recurs(doc, start..end);
+    // «وأكدت مديرة المهرجان بية ساسي أن …»: after a title, the words
+    // before what the person said are their name.
+    let before_speech = title_before
+        && doc.tokens.get(end).is_some_and(|t| {
+            matches!(
+                t.text.as_str(),
+                "ان" | "بان" | "انه" | "انها" | "بانه" | "بانها" | ":"
+            )
+        });
+    let evidence = given.is_some()
+        || honoured
+        || set_off
+        || before_speech
+        || shaped
+        || recurs(doc, start..end);
     if !evidence || (given.is_none() && !honoured && !title_before) {
         return None;
     }
@@ -1141,6 +1155,38 @@ mod tests {
         assert_eq!(
             persons("وقدم أحمد الحشاني عرضا حول الوضع الاقتصادي."),
             ["أحمد الحشاني"]
+        );
+    }
+
+    #[test]
+    fn a_name_unknown_after_a_title_and_before_what_was_said() {
+        let found = people("وأكدت مديرة المهرجان بية ساسي أن الدورة ستكون مميزة.");
+        assert!(
+            found
+                .iter()
+                .any(|(ty, name, _)| ty == "person" && name == "بية ساسي"),
+            "{found:?}"
+        );
+        // Without a title, two unknown words before «أن» are no name.
+        assert!(
+            people("وأكدت الدورة الجديدة أن المهرجان سينجح.")
+                .iter()
+                .all(|(ty, _, _)| ty != "person")
+        );
+        // «بأن» ends a name, and «الوزير» is a title.
+        let found = people("وصرح الوزير زكرياء حمد بأن المؤسسة ستتحصل على قرض.");
+        assert!(
+            found
+                .iter()
+                .any(|(ty, name, _)| ty == "person" && name == "زكرياء حمد"),
+            "{found:?}"
+        );
+        let found = people("وقال والي تونس الشاذلي بوعلاق إن المشروع سينطلق.");
+        assert!(
+            found
+                .iter()
+                .any(|(ty, name, _)| ty == "role" && name == "والي تونس"),
+            "{found:?}"
         );
     }
 }

@@ -292,6 +292,54 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 ));
             }
         }
+        // «وفق المؤشرات النقدية والمالية اليومية للبنك», «حسب الأرقام
+        // الرسمية»: the figures themselves, after an attribution.
+        let attributed = (t.saturating_sub(2)..t)
+            .any(|k| longest_at(doc, k, &p.attributions).is_some_and(|(e, _)| e == t));
+        if attributed
+            && doc.definite(t)
+            && doc.bare(t).iter().any(|(b, _)| {
+                b.strip_prefix("ال")
+                    .is_some_and(|noun| p.data.contains(noun))
+            })
+        {
+            let end = doc.noun_phrase(t, sentence.end, 6);
+            if end > t + 1 && taken.insert(t) {
+                out.push(Found::new(
+                    Kind::Source,
+                    "source",
+                    t..end,
+                    t.saturating_sub(1)..end,
+                    "figures from",
+                ));
+            }
+        }
+        // «وتقول شاهدة لرويترز إنها …»: the agency someone spoke to.
+        if let Some((end, 1)) = longest_at(doc, t, &p.agencies)
+            && doc.tokens[t].text.starts_with('ل')
+            && (t.saturating_sub(3)..t)
+                .any(|k| doc.bare(k).iter().any(|(b, _)| p.saying.contains(b)))
+            && taken.insert(t)
+        {
+            out.push(Found::new(Kind::Source, "agency", t..end, t..end, "told to").clitic(1));
+        }
+        // «أما حزب القطب فقد دعا إلى …»: a body named before what it did.
+        if doc.tokens[t].text == "اما" && doc.bare(t + 1).iter().any(|(b, _)| p.bodies.contains(b))
+        {
+            let end = doc.noun_phrase(t + 1, sentence.end, 5);
+            if end > t + 1
+                && doc.tokens.get(end).is_some_and(|x| x.text.starts_with('ف'))
+                && taken.insert(t + 1)
+            {
+                out.push(Found::new(
+                    Kind::Source,
+                    "source",
+                    t + 1..end,
+                    t..end + 1,
+                    "who did it",
+                ));
+            }
+        }
         // «في تصريح للجوهرة أف أم»: whom a statement was given to.
         if doc
             .bare(t)
@@ -880,5 +928,30 @@ mod tests {
         );
         // «للسينما» is «ل» and the article: no author.
         assert!(sources("وقدم فيلم \"نحبك هادي\" للسينما التونسية جائزة.").is_empty());
+    }
+
+    #[test]
+    fn figures_bulletins_reports_and_whom_it_was_told_to() {
+        assert_eq!(
+            sources("وذلك وفق المؤشرات النقدية والمالية اليومية للبنك."),
+            [pair("المؤشرات النقدية والمالية اليومية للبنك", "source")]
+        );
+        assert_eq!(
+            sources("وفق نشرية أصدرها البنك المركزي التونسي، الثلاثاء."),
+            [pair("نشرية أصدرها البنك المركزي التونسي", "source")]
+        );
+        assert_eq!(
+            sources("وأفادت تقارير إخبارية متطابقة بأن ثلاث عمليات وقعت."),
+            [pair("تقارير إخبارية متطابقة", "source")]
+        );
+        assert!(
+            sources("وتقول شاهدة لرويترز إنها رأت ثلاثة أشخاص.").contains(&pair("رويترز", "agency"))
+        );
+        // «لرويترز» with no verb of saying before it is no one's source.
+        assert!(sources("ووجهت الدعوة لرويترز وغيرها.").is_empty());
+        assert_eq!(
+            sources("أما حزب القطب فقد دعا إلى اتخاذ إجراءات."),
+            [pair("حزب القطب", "source")]
+        );
     }
 }
