@@ -32,6 +32,10 @@ pub struct Table {
 pub struct Statements {
     /// Verbs of saying, and their participles (مؤكدا).
     pub verbs: Vec<String>,
+    /// Verbs of saying given by their past, read in each of their forms
+    /// (أكدوا، يوضح، سيضيف …) as `verbs` are.
+    #[serde(default)]
+    pub lemmas: Vec<String>,
     /// «أن» and its forms: with a subject after, or a pronoun on it (أنها).
     pub particles: Vec<String>,
     pub pronouns: Vec<String>,
@@ -187,7 +191,14 @@ fn prepared(tables: &Tables) -> &'static Prepared {
         let set = |l: &[String]| l.iter().map(|w| arabic::normalize(w)).collect();
         Prepared {
             constructions,
-            speech: set(&t.statements.verbs),
+            speech: t
+                .statements
+                .verbs
+                .iter()
+                .cloned()
+                .chain(t.statements.lemmas.iter().flat_map(|v| verb_forms(v)))
+                .map(|w| arabic::normalize(&w))
+                .collect(),
             particles: set(&t.statements.particles),
             pronouns: set(&t.statements.pronouns),
             copulas: set(&t.statements.copulas),
@@ -495,6 +506,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     statements(doc, p, &mut answers, out);
     quoted_speech(doc, p, &mut answers, out);
     purposes(doc, p, &measures, &mut answers, out);
+    relative_agents(doc, p, &mut answers, out);
     between(doc, &mut answers, out);
     // Answers found already: a quoted source, title or reason is not a term too.
     let taken: HashSet<usize> = out.iter().flat_map(|f| f.answer.clone()).collect();
@@ -647,6 +659,56 @@ fn purposes(
                 )
                 .clitic(*clitic),
             );
+        }
+    }
+}
+
+/// Who did what a relative clause tells: «بالمبادرة التي أطلقها الاتحاد
+/// العام التونسي للشغل», «الحزب الذي يترأسه …». The verb carries a pronoun
+/// for the noun before it, and its subject, with the article, follows.
+fn relative_agents(
+    doc: &Doc,
+    p: &Prepared,
+    answers: &mut HashSet<Range<usize>>,
+    out: &mut Vec<Found>,
+) {
+    for t in 0..doc.tokens.len() {
+        if !matches!(doc.tokens[t].text.as_str(), "التي" | "الذي" | "الذين") {
+            continue;
+        }
+        let verb = t + 1;
+        let subject = t + 2;
+        let Some(v) = doc.tokens.get(verb) else {
+            continue;
+        };
+        // A verb with «ه» or «ها» on it (not «ة»), and no preposition with
+        // a pronoun («التي فيها»).
+        let carries = ["ها", "ه"]
+            .iter()
+            .find_map(|e| v.plain.strip_suffix(e))
+            .is_some_and(|stem| stem.chars().count() >= 3 && !owned_noun_exceptions(stem));
+        // The subject with the article and nothing before it («للحفاظ» is
+        // a purpose), and no time («اليوم»).
+        let named = doc.tokens.get(subject).is_some_and(|x| {
+            x.plain.starts_with("ال") && doc.definite(subject) && !p.stop.contains(&x.text)
+        });
+        if !carries || v.kind != TokenKind::Word || !named {
+            continue;
+        }
+        let sentence = doc.sentence_of(t);
+        let end = doc.noun_phrase(subject, sentence.end, 6);
+        let answer = subject..end;
+        if end > subject
+            && !out.iter().any(|f| f.answer.start == subject)
+            && answers.insert(answer.clone())
+        {
+            out.push(Found::new(
+                Kind::Event,
+                "agent",
+                answer,
+                t.saturating_sub(1)..end,
+                "who did it, after a relative",
+            ));
         }
     }
 }
@@ -1029,15 +1091,20 @@ const NEGATIONS: [&str; 7] = ["ليس", "ليست", "لا", "لم", "لن", "غ�
 /// «مساندتهم», «استعدادها»; not a preposition with one («عليه»), nor a
 /// word whose last letter is a root «ه» too short to carry one.
 fn owned_noun(plain: &str) -> bool {
-    // Three-letter prepositions and particles that take a pronoun.
+    ["هما", "هم", "ها", "ه"].iter().any(|pronoun| {
+        plain.strip_suffix(pronoun).is_some_and(|stem| {
+            stem.chars().count() >= 3 && !owned_noun_exceptions(stem) && !stem.starts_with("ال")
+        })
+    })
+}
+
+/// Three-letter prepositions and particles that take a pronoun: «عليه»,
+/// «بأنه», «لديها».
+fn owned_noun_exceptions(stem: &str) -> bool {
     const NOT_NOUNS: [&str; 12] = [
         "لدي", "لدى", "علي", "على", "إلي", "إلى", "بين", "عند", "بأن", "لأن", "كأن", "لكن",
     ];
-    ["هما", "هم", "ها", "ه"].iter().any(|pronoun| {
-        plain.strip_suffix(pronoun).is_some_and(|stem| {
-            stem.chars().count() >= 3 && !NOT_NOUNS.contains(&stem) && !stem.starts_with("ال")
-        })
-    })
+    NOT_NOUNS.contains(&stem)
 }
 
 /// Pronouns that stand between a verb and its object: «اقترحت عليه …».
@@ -1611,6 +1678,38 @@ mod tests {
         assert_eq!(
             events("لجأت البنوك إلى البنك المركزي لشراء العملة الصعبة."),
             [pair("شراء العملة الصعبة", "aim")]
+        );
+    }
+
+    #[test]
+    fn who_did_it_after_a_relative_and_what_a_list_names() {
+        assert_eq!(
+            events("مشيدا بالمبادرة التي أطلقها الاتحاد العام التونسي للشغل."),
+            [pair("الاتحاد العام التونسي للشغل", "agent")]
+        );
+        // A preposition with a pronoun, a purpose, a time: no one did it.
+        assert!(events("والبيت الذي فيه الأطفال.").is_empty());
+        assert!(events("الموارد التي تحتاجها للحفاظ على أمننا.").is_empty());
+        assert!(events("الخلافات التي تستهدفه اليوم.").is_empty());
+        assert_eq!(
+            events("أعلنت كل من السعودية والإمارات والبحرين قطع العلاقات."),
+            [
+                pair("السعودية والإمارات والبحرين", "list"),
+                pair("قطع العلاقات", "measure")
+            ]
+        );
+        assert!(events("ويعاقب كل من يخالف هذه القواعد.").is_empty());
+        assert_eq!(
+            events("كما تمنع المواطنين من السفر إلى الخارج."),
+            [pair("السفر إلى الخارج", "ban")]
+        );
+        assert_eq!(
+            events("بما يعزز إدماجها ماليا واجتماعيا في الدورة الاقتصادية."),
+            [pair("إدماجها ماليا واجتماعيا", "outcome")]
+        );
+        assert_eq!(
+            events("وذلك لأسباب أمنية واحترازية."),
+            [pair("أمنية واحترازية", "reason")]
         );
     }
 }

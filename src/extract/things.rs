@@ -344,10 +344,14 @@ fn edition(doc: &Doc, p: &Prepared, t: usize) -> Option<usize> {
     }
     let limit = doc.sentence_of(t).end;
     // A number is an ordinal only with nothing counted after it («البطولة
-    // 16 فريقا» counts teams); «عشر» alone is a count («عشرة أيام»).
+    // 16 فريقا» counts teams; «للدورة 16 لمهرجان موازين» is what it is an
+    // edition of, with «ل»); «عشر» alone is a count («عشرة أيام»).
     let ordinal = |k: usize| {
         let counted = doc.tokens.get(k + 1).is_some_and(|n| {
-            n.kind == TokenKind::Word && !doc.definite(k + 1) && !p.stop.contains(&n.text)
+            n.kind == TokenKind::Word
+                && !doc.definite(k + 1)
+                && !p.stop.contains(&n.text)
+                && (!n.text.starts_with('ل') || n.text.ends_with('ا'))
         });
         doc.tokens.get(k).is_some_and(|x| {
             (x.kind == TokenKind::Number && x.text.len() <= 3 && !counted)

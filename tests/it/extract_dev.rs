@@ -244,21 +244,23 @@ fn holds(set: &str, (recall, precision, total): (f64, f64, Score), floors: (f64,
 /// ask, not every true statement): the purposes and the countries read
 /// since the last raise are such drafts, so the precision floors came down
 /// a point on the development set and two on the holdout set while recall
-/// went up; the purposes of the simple verb's nouns (لدخول الولايات المتحدة)
-/// and the objects of plural verbs (أطلقوا عدة حملات) took the holdout's
-/// down one more.
+/// went up; the purposes of the simple verb's nouns (لدخول الولايات المتحدة),
+/// the objects of plural verbs (أطلقوا عدة حملات) and who did what a
+/// relative clause tells (الذي وجهته الكتلة) took both down one more: of
+/// the eleven drafts new since then that match no keyed fact, ten were
+/// judged true and fair, one a fragment («ضمان حصولنا»).
 #[test]
 fn extraction_on_the_development_set_holds_its_floors() {
     let result = report("extract-dev", &SLUGS);
     assert_eq!(result.2.gold, 174, "the key has 174 facts");
-    holds("extract-dev", result, (0.89, 0.72));
+    holds("extract-dev", result, (0.89, 0.71));
 }
 
 #[test]
 fn extraction_on_the_holdout_set_holds_its_floors() {
     let result = report("extract-holdout", &HOLDOUT);
     assert_eq!(result.2.gold, 127, "the key has 127 facts");
-    holds("extract-holdout", result, (0.80, 0.69));
+    holds("extract-holdout", result, (0.80, 0.68));
 }
 
 #[test]
