@@ -793,10 +793,26 @@ fn name_at(
                 "ان" | "بان" | "انه" | "انها" | "بانه" | "بانها" | ":"
             )
         });
+    // «الفنان يوسو ندور،»: after a title that ends with the article, words
+    // without it cannot be its construct; they are a name in apposition
+    // (an object in the accusative, «عرضا», or a feminine noun, «ندوة»,
+    // is not).
+    let apposed = title_before
+        && start > 0
+        && doc.definite(start - 1)
+        && (start..end).all(|k| {
+            let w = &doc.tokens[k].plain;
+            !doc.definite(k) && !w.ends_with('ة') && !w.ends_with('ا')
+        })
+        && doc
+            .tokens
+            .get(end)
+            .is_none_or(|t| t.kind == TokenKind::Punct);
     let evidence = given.is_some()
         || honoured
         || set_off
         || before_speech
+        || apposed
         || shaped
         || recurs(doc, start..end);
     if !evidence || (given.is_none() && !honoured && !title_before) {
@@ -1188,5 +1204,23 @@ mod tests {
                 .any(|(ty, name, _)| ty == "role" && name == "والي تونس"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_name_in_apposition_to_a_definite_title_and_names_that_are_words() {
+        assert_eq!(
+            persons("وافتتح الحفل الفنان يوسو ندور، أحد الوجوه الوفية للمهرجان."),
+            ["يوسو ندور"]
+        );
+        // An object after the title is no name: feminine, or accusative.
+        assert!(persons("وعقد الوزير ندوة صحفية.").is_empty());
+        assert!(persons("وقدم الوزير عرضا مفصلا.").is_empty());
+        // Known given names from the Maghreb's press; a word that is one
+        // only with a title («أمل» is hope, «العربي» Arab, «آن» is «أن»).
+        assert_eq!(
+            persons("وقالت بشرى بلحاج حميدة إن القانون جاهز."),
+            ["بشرى بلحاج حميدة"]
+        );
+        assert!(persons("في بلدان المغرب العربي الكبير، أن الأمل كبير.").is_empty());
     }
 }
