@@ -393,9 +393,26 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                     answer_at(doc, p, after, sentence.end)
                 } else if first > after && second >= first + 2 {
                     Some(first..second)
-                } else if named.is_some() || (first > subject && subject > after) {
+                } else if named.is_some()
+                    || (first > subject && subject > after)
+                    || (first > after
+                        && doc.definite(first - 1)
+                        && doc.tokens.get(first).is_some_and(|x| {
+                            x.kind == TokenKind::Word
+                                && !doc.definite(first)
+                                && !p.stop.contains(&x.text)
+                                && !dangles(doc, first)
+                                && !x.text.starts_with(['ل', 'ب', 'و'])
+                                && !super::sources::ADVERBS.contains(&x.text.as_str())
+                        }))
+                {
                     // «نفى الغنوشي قيامه بـ…», «يعتبر هذا المشروع تمشيا
-                    // جهويا لفلاحة …»: the object after a sure subject.
+                    // جهويا لفلاحة …»: the object after a sure subject; a
+                    // word without the article after one with it starts
+                    // the object («وشهدت المدينة احتجاجات واسعة»), unless
+                    // it is a preposition («ستنتهي مشكلة البطالة في …»),
+                    // the next item of the object («وحدة الأمة ومصالحها»)
+                    // or an adverb («دائما»).
                     answer_at(doc, p, first, sentence.end).filter(|a| a.len() >= 2)
                 } else {
                     // The object alone; «دعت الحركة إلى …» is a subject and
@@ -1632,7 +1649,10 @@ mod tests {
     fn where_it_is_held_who_did_it_and_what_someone_stands_by() {
         assert_eq!(
             events("وتحتضن قلعة الأندلس سهرة انتخاب ملكة جمال الورد."),
-            [pair("قلعة الأندلس", "venue")]
+            [
+                pair("قلعة الأندلس", "venue"),
+                pair("سهرة انتخاب ملكة جمال الورد", "what happened")
+            ]
         );
         // One word is no place: «احتضن جناح …» is cut by a name after it.
         assert!(!events("احتضن جناح تونس لقاء حول السينما.").contains(&pair("جناح", "venue")));
@@ -1710,6 +1730,52 @@ mod tests {
         assert_eq!(
             events("وذلك لأسباب أمنية واحترازية."),
             [pair("أمنية واحترازية", "reason")]
+        );
+    }
+
+    #[test]
+    fn warnings_pledges_recommendations_accusations_and_inquiries() {
+        assert_eq!(
+            events("وحذر الوزير من انعكاسات الأزمة على الاقتصاد."),
+            [pair("انعكاسات الأزمة", "warning")]
+        );
+        assert_eq!(
+            events("وتعهد الرئيس بمواصلة الإصلاحات."),
+            [pair("مواصلة الإصلاحات", "pledge")]
+        );
+        assert!(
+            events("وأوصت اللجنة بإحداث هيكل جديد.")
+                .contains(&pair("إحداث هيكل جديد", "recommendation"))
+        );
+        assert!(
+            events("واتهمت الحركة الحكومة بالتقصير في حماية المواطنين.")
+                .contains(&pair("التقصير في حماية المواطنين", "accusation"))
+        );
+        assert_eq!(
+            events("وأشرف الوزير على افتتاح الدورة الجديدة."),
+            [pair("افتتاح الدورة الجديدة", "what happened")]
+        );
+        assert_eq!(
+            events("وفتحت النيابة تحقيقا في ملابسات الحادث."),
+            [pair("ملابسات الحادث", "topic")]
+        );
+    }
+
+    #[test]
+    fn a_word_without_the_article_after_a_subject_with_it_is_the_object() {
+        assert_eq!(
+            events("وقال إن تونس تعتبر اليوم نموذجا يمكن نقله إلى ليبيا."),
+            [pair("نموذجا يمكن نقله إلى ليبيا", "characterization")]
+        );
+        // An adverb or a preposition after the subject is no object.
+        assert!(
+            events("ويعتبر حفل الافتتاح دائما لحظة خاصة.")
+                .iter()
+                .all(|(a, _)| !a.starts_with("دائما"))
+        );
+        assert_eq!(
+            events("وستنتهي مشكلة البطالة في البلاد."),
+            [pair("مشكلة البطالة", "outcome")]
         );
     }
 }

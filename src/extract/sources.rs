@@ -724,7 +724,7 @@ fn who_did(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found> {
 }
 
 /// Adverbs in the accusative, no object: «وأغلقت السلطات مؤقتا …».
-const ADVERBS: [&str; 16] = [
+pub(super) const ADVERBS: [&str; 18] = [
     "موقتا",
     "موخرا",
     "نهاييا",
@@ -741,6 +741,8 @@ const ADVERBS: [&str; 16] = [
     "مبدييا",
     "فعليا",
     "اليوم",
+    "دايما",
+    "كذلك",
 ];
 
 /// Works of art and letters, named with their author after «ل».
