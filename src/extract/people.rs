@@ -740,7 +740,10 @@ fn name_at(
         let joined = (start..third)
             .any(|k| p.name_starts.contains(&doc.tokens[k].text) || doc.tokens[k].text == "بن");
         // A third word with the article only as a family name: «السبسي».
-        let family = !doc.definite(third) || doc.tokens[third].text.ends_with('ي');
+        // «محمد زين العابدين»: or the end of a compound given name.
+        let family = !doc.definite(third)
+            || doc.tokens[third].text.ends_with('ي')
+            || COMPOUND_ENDS.contains(&doc.tokens[third].text.as_str());
         if !(joined
             || (end - start == 3 && ends && family)
             || given_at(doc, p, start + 1).is_some()
@@ -1222,5 +1225,10 @@ mod tests {
             ["بشرى بلحاج حميدة"]
         );
         assert!(persons("في بلدان المغرب العربي الكبير، أن الأمل كبير.").is_empty());
+        // A compound given name ends a name of three words.
+        assert_eq!(
+            persons("وأوضح المدير الفني للمهرجان محمد زين العابدين أن البرمجة جاهزة."),
+            ["محمد زين العابدين"]
+        );
     }
 }
