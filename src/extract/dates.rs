@@ -341,10 +341,13 @@ pub fn find(doc: &Doc, date: Option<&str>, out: &mut Vec<Found>) {
         // weekday after, the weekday below reads it; «في أمسّ الحاجة» is
         // "most in need").
         let text = |k: usize| doc.tokens.get(k).map_or("", |x| x.text.as_str());
-        let relative = match (text(t), text(t + 1)) {
-            ("يوم", "غد") => Some((t + 2, 1)),
-            ("غدا", _) => Some((t + 1, 1)),
-            ("امس", next) if next != "الحاجه" => Some((t + 1, -1)),
+        // «أول أمس» and «أمس الأول» are the day before yesterday.
+        let relative = match (text(t), text(t + 1), text(t + 2)) {
+            ("يوم", "غد", _) => Some((t + 2, 1)),
+            ("غدا", _, _) => Some((t + 1, 1)),
+            ("اول", "امس", _) => Some((t + 2, -2)),
+            ("امس", "الاول", _) => Some((t + 2, -2)),
+            ("امس", next, _) if next != "الحاجه" => Some((t + 1, -1)),
             _ => None,
         };
         if let Some((end, shift)) = relative
@@ -690,6 +693,14 @@ mod tests {
                 ("أمس".to_owned(), "= 2017-06-03".to_owned()),
                 ("يوم غد".to_owned(), "= 2017-06-05".to_owned()),
                 ("غدا".to_owned(), "= 2017-06-05".to_owned()),
+            ]
+        );
+        let d = dates("وصل أول أمس وغادر أمس الأول.", Some("2017-06-04"));
+        assert_eq!(
+            d,
+            [
+                ("أول أمس".to_owned(), "= 2017-06-02".to_owned()),
+                ("أمس الأول".to_owned(), "= 2017-06-02".to_owned()),
             ]
         );
         // «أمسّ الحاجة» is "most in need"; with a weekday, the weekday reads it.

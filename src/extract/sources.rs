@@ -303,8 +303,9 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                     .is_some_and(|noun| p.data.contains(noun))
             })
         {
+            // «حسب الأرقام الرسمية» says too little: whose, or which.
             let end = doc.noun_phrase(t, sentence.end, 6);
-            if end > t + 1 && taken.insert(t) {
+            if end > t + 2 && taken.insert(t) {
                 out.push(Found::new(
                     Kind::Source,
                     "source",
@@ -323,11 +324,21 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         {
             out.push(Found::new(Kind::Source, "agency", t..end, t..end, "told to").clitic(1));
         }
-        // «أما حزب القطب فقد دعا إلى …»: a body named before what it did.
+        // «أما حزب القطب فقد دعا إلى …»: a body named before what it said
+        // («أما الجيش فقد قصف …» is no source).
         if doc.tokens[t].text == "اما" && doc.bare(t + 1).iter().any(|(b, _)| p.bodies.contains(b))
         {
             let end = doc.noun_phrase(t + 1, sentence.end, 5);
+            let said = (end..sentence.end.min(end + 3)).any(|k| {
+                let w = doc.tokens[k].text.as_str();
+                let w = w
+                    .strip_prefix("فقد")
+                    .or_else(|| w.strip_prefix('ف'))
+                    .unwrap_or(w);
+                p.saying.contains(w) || doc.bare(k).iter().any(|(b, _)| p.saying.contains(b))
+            });
             if end > t + 1
+                && said
                 && doc.tokens.get(end).is_some_and(|x| x.text.starts_with('ف'))
                 && taken.insert(t + 1)
             {
@@ -954,6 +965,16 @@ mod tests {
         assert_eq!(
             sources("أما حزب القطب فقد دعا إلى اتخاذ إجراءات."),
             [pair("حزب القطب", "source")]
+        );
+    }
+
+    #[test]
+    fn what_sources_are_not() {
+        assert!(sources("أما الجيش فقد قصف مواقع المسلحين.").is_empty());
+        assert!(sources("وذلك حسب الأرقام الرسمية.").is_empty());
+        assert_eq!(
+            sources("وقالت تقارير إعلامية فإن الانفجار وقع صباحا."),
+            [pair("تقارير إعلامية", "source")]
         );
     }
 }

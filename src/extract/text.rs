@@ -31,7 +31,7 @@ pub enum TokenKind {
 /// Words that never start or continue a noun phrase (normalised):
 /// prepositions, conjunctions, pronouns, particles and the commonest verbs
 /// of reporting.
-const FUNCTION_WORDS: [&str; 84] = [
+const FUNCTION_WORDS: [&str; 85] = [
     "في",
     "من",
     "علي",
@@ -116,6 +116,7 @@ const FUNCTION_WORDS: [&str; 84] = [
     "اي",
     "وفق",
     "حسب",
+    "فان",
 ];
 
 /// Nouns that make a preposition with «ب» (بسبب، بهدف، بشأن …): never a

@@ -244,11 +244,10 @@ fn holds(set: &str, (recall, precision, total): (f64, f64, Score), floors: (f64,
 /// ask, not every true statement): the purposes and the countries read
 /// since the last raise are such drafts, so the precision floors came down
 /// a point on the development set and two on the holdout set while recall
-/// went up; the purposes of the simple verb's nouns (لدخول الولايات المتحدة),
-/// the objects of plural verbs (أطلقوا عدة حملات) and who did what a
-/// relative clause tells (الذي وجهته الكتلة) took both down one more: of
-/// the eleven drafts new since then that match no keyed fact, ten were
-/// judged true and fair, one a fragment («ضمان حصولنا»).
+/// went up; the purposes of the simple verb's nouns (لدخول الولايات المتحدة)
+/// and the objects of plural verbs (أطلقوا عدة حملات) took both down one
+/// more: of the nine drafts new since then that match no keyed fact, eight
+/// were judged true and fair, one a fragment («ضمان حصولنا»).
 #[test]
 fn extraction_on_the_development_set_holds_its_floors() {
     let result = report("extract-dev", &SLUGS);
@@ -260,7 +259,7 @@ fn extraction_on_the_development_set_holds_its_floors() {
 fn extraction_on_the_holdout_set_holds_its_floors() {
     let result = report("extract-holdout", &HOLDOUT);
     assert_eq!(result.2.gold, 127, "the key has 127 facts");
-    holds("extract-holdout", result, (0.80, 0.68));
+    holds("extract-holdout", result, (0.80, 0.69));
 }
 
 #[test]
