@@ -105,12 +105,13 @@ impl Construction {
 }
 
 /// The forms of a verb given by its past (he did, as written, with its
-/// hamza): the past of she and they, and the present and
-/// future of he, she and they: «احتضن» gives «احتضنت، احتضنوا، يحتضن،
-/// تحتضن، يحتضنون، سيحتضن، ستحتضن». The present drops the «ا» of
-/// the derived forms (احتضن، استعرض) and the «أ» of the fourth (أصدر →
-/// يصدر). A verb whose past ends in a vowel (ألغى، دعا) gets its past
-/// forms only: its present is not regular enough to write from the past.
+/// hamza): the past of she and they, and the present and future of he, she
+/// and they: «احتضن» gives «احتضنت، احتضنوا، يحتضن، تحتضن، يحتضنون، سيحتضن،
+/// ستحتضن». The present drops the «ا» of the derived forms (احتضن، استعرض)
+/// and the «أ» of the fourth (أصدر → يصدر). A verb whose past ends in a
+/// vowel (ألغى، دعا) gets its past forms only: its present is not regular
+/// enough to write from the past. A form that is also a common word is
+/// left out of the table, not filtered here (أشاد → تشاد، أوقف → توقف).
 pub fn verb_forms(past: &str) -> Vec<String> {
     let mut out = vec![past.to_owned()];
     if let Some(stem) = past.strip_suffix(['ى', 'ا']) {
@@ -472,8 +473,8 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 answer_at(doc, p, after, sentence.end)
             };
             // «الإجراءات التي تم اتخاذها», «التي قامت بجمعها»: a verbal noun
-            // with a pronoun
-            // (written «ها», «ه», not «ة») points back to what it acts on.
+            // with a pronoun (written «ها», «ه», not «ة») points back to what
+            // it acts on.
             let answer = answer.filter(|a| {
                 !matches!(c.answer_type.as_str(), "action" | "what is done")
                     || !((doc.tokens[a.start].plain.ends_with('ه')
@@ -728,8 +729,8 @@ fn purposes(
 }
 
 /// Who did what a relative clause tells: «بالمبادرة التي أطلقها الاتحاد
-/// العام التونسي للشغل», «الحزب الذي يترأسه …». The verb carries a pronoun
-/// for the noun before it, and its subject, with the article, follows.
+/// العام التونسي للشغل». The verb carries a pronoun for the noun before it,
+/// and its subject, with the article, follows.
 fn relative_agents(
     doc: &Doc,
     p: &Prepared,
@@ -745,11 +746,10 @@ fn relative_agents(
         let Some(v) = doc.tokens.get(verb) else {
             continue;
         };
-        // A verb with «ه» or «ها» on it (not «ة»), and no preposition with
-        // a pronoun («التي فيها»).
-        // A past verb of four letters or more (أطلقها، وجهته): a present
-        // one says what something is (يعيشها، يمثلها، يعادله), a shorter
-        // word may be a noun (مقرها); «شهدتها المغرب» names a place.
+        // A past verb of four letters or more with «ه» or «ها» on it (not
+        // «ة»): أطلقها، وجهته. A present one says what something is
+        // (يعيشها، يمثلها، يعادله); a shorter word may be a noun (مقرها) or
+        // a preposition (فيها); «شهدتها المغرب» names a place.
         let carries = ["ها", "ه"]
             .iter()
             .find_map(|e| v.plain.strip_suffix(e))
@@ -757,7 +757,6 @@ fn relative_agents(
                 stem.chars().count() >= 4
                     && !stem.starts_with(['ي', 'ن'])
                     && !stem.starts_with("شهد")
-                    && !owned_noun_exceptions(stem)
             });
         // The subject with the article and nothing before it («للحفاظ» is
         // a purpose), and no time («اليوم»).

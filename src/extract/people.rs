@@ -788,9 +788,9 @@ fn name_at(
         COMPOUND_ENDS.contains(&w) || (w == "بن" && k > start && k + 1 < end)
     });
     // «وأكدت مديرة المهرجان بية ساسي أن …»: after a title, the words
-    // before what the person said are their name.
-    // Not a phrase with a preposition («لفرانس برس»، «بنبرة حادة»), the next
-    // item («وجميع لاعبيه») or a time («مرة أخرى»).
+    // before what the person said are their name; not a phrase with a
+    // preposition («لفرانس برس»، «بنبرة حادة»), the next item («وجميع
+    // لاعبيه») or a time («مرة أخرى»).
     let before_speech = title_before
         && doc.tokens.get(end).is_some_and(|t| {
             matches!(
