@@ -112,7 +112,7 @@ impl Construction {
 /// vowel (ألغى، دعا) gets its past forms only: its present is not regular
 /// enough to write from the past. A form that is also a common word is
 /// left out of the table, not filtered here (أشاد → تشاد، أوقف → توقف).
-pub fn verb_forms(past: &str) -> Vec<String> {
+fn verb_forms(past: &str) -> Vec<String> {
     let mut out = vec![past.to_owned()];
     if let Some(stem) = past.strip_suffix(['ى', 'ا']) {
         out.extend([format!("{stem}ت"), format!("{stem}وا")]);
@@ -312,10 +312,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 }
                 // A link that is one letter glued to the answer: «فاز الفيلم
                 // بجائزة …» (the answer leaves the letter out).
-                if link
-                    .last()
-                    .is_some_and(|w| super::text::glued_letter(w).is_some())
-                {
+                if letter.is_some() {
                     glued_at = Some(after);
                 }
             }
@@ -1159,23 +1156,18 @@ const TIME_NOUNS: [&str; 7] = ["سنه", "عام", "شهر", "يوم", "اسبو
 const NEGATIONS: [&str; 7] = ["ليس", "ليست", "لا", "لم", "لن", "غير", "دون"];
 
 /// A noun with its owner's pronoun, as written (ة is no pronoun): «دعمه»,
-/// «مساندتهم», «استعدادها»; not a preposition with one («عليه»), nor a
-/// word whose last letter is a root «ه» too short to carry one.
+/// «مساندتهم», «استعدادها»; not a preposition or particle with one
+/// («عليه», «بأنه», «لديها»), nor a word whose last letter is a root «ه» too
+/// short to carry one.
 fn owned_noun(plain: &str) -> bool {
-    ["هما", "هم", "ها", "ه"].iter().any(|pronoun| {
-        plain.strip_suffix(pronoun).is_some_and(|stem| {
-            stem.chars().count() >= 3 && !owned_noun_exceptions(stem) && !stem.starts_with("ال")
-        })
-    })
-}
-
-/// Three-letter prepositions and particles that take a pronoun: «عليه»,
-/// «بأنه», «لديها».
-fn owned_noun_exceptions(stem: &str) -> bool {
     const NOT_NOUNS: [&str; 12] = [
         "لدي", "لدى", "علي", "على", "إلي", "إلى", "بين", "عند", "بأن", "لأن", "كأن", "لكن",
     ];
-    NOT_NOUNS.contains(&stem)
+    ["هما", "هم", "ها", "ه"].iter().any(|pronoun| {
+        plain.strip_suffix(pronoun).is_some_and(|stem| {
+            stem.chars().count() >= 3 && !NOT_NOUNS.contains(&stem) && !stem.starts_with("ال")
+        })
+    })
 }
 
 /// Pronouns that stand between a verb and its object: «اقترحت عليه …».

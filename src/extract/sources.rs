@@ -179,9 +179,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         // An outlet's frame: «صحيفة "نودون سينمون"», «وكالة الأناضول»,
         // «صحيفة (التايمز)», «راديو هيئة الإذاعة البريطانية (بي.بي.سي)».
         let site = doc.bare(t).iter().any(|(b, _)| p.sites.contains(b));
-        let reported = t > 0
-            && (t.saturating_sub(2)..t)
-                .any(|k| longest_at(doc, k, &p.reporting).is_some_and(|(e, _)| e == t));
+        let reported = ends_at(doc, t, &p.reporting);
         let frame = outlet_type(doc, p, t).or_else(|| site.then_some("outlet"));
         if let Some(ty) = frame {
             if let Some((inside, end)) = quoted(doc, t + 1, 5) {
@@ -264,10 +262,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             out.push(found);
         }
         // «قالت مصادر أمنية أمريكية»: unnamed, but described.
-        if doc.bare(t).iter().any(|(b, _)| p.unnamed.contains(b))
-            && (t.saturating_sub(2)..t)
-                .any(|k| longest_at(doc, k, &p.reporting).is_some_and(|(e, _)| e == t))
-        {
+        if doc.bare(t).iter().any(|(b, _)| p.unnamed.contains(b)) && reported {
             let end = doc.noun_phrase(t, sentence.end, 5);
             if end > t + 1 && taken.insert(t) {
                 out.push(Found::new(
@@ -294,9 +289,7 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         }
         // «وفق المؤشرات النقدية والمالية اليومية للبنك», «حسب الأرقام
         // الرسمية»: the figures themselves, after an attribution.
-        let attributed = (t.saturating_sub(2)..t)
-            .any(|k| longest_at(doc, k, &p.attributions).is_some_and(|(e, _)| e == t));
-        if attributed
+        if ends_at(doc, t, &p.attributions)
             && doc.definite(t)
             && doc.bare(t).iter().any(|(b, _)| {
                 b.strip_prefix("ال")
@@ -329,14 +322,9 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         if doc.tokens[t].text == "اما" && doc.bare(t + 1).iter().any(|(b, _)| p.bodies.contains(b))
         {
             let end = doc.noun_phrase(t + 1, sentence.end, 5);
-            let said = (end..sentence.end.min(end + 3)).any(|k| {
-                let w = doc.tokens[k].text.as_str();
-                let w = w
-                    .strip_prefix("فقد")
-                    .or_else(|| w.strip_prefix('ف'))
-                    .unwrap_or(w);
-                p.saying.contains(w) || doc.bare(k).iter().any(|(b, _)| p.saying.contains(b))
-            });
+            // («فقد دعا», «فدعا»: the «ف» is a proclitic.)
+            let said = (end..sentence.end.min(end + 3))
+                .any(|k| doc.bare(k).iter().any(|(b, _)| p.saying.contains(b)));
             if end > t + 1
                 && said
                 && doc.tokens.get(end).is_some_and(|x| x.text.starts_with('ف'))
@@ -732,6 +720,12 @@ fn who_did(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found> {
     // A body alone («الحكومة») says too little: a name of two words or more.
     (end >= start + 2)
         .then(|| Found::new(Kind::Role, "organisation", start..end, t..end, "who did it"))
+}
+
+/// Whether a phrase of `list` ends right before token `t` (it starts one or
+/// two tokens back): «نقله موقع …», «وفق المؤشرات …».
+fn ends_at(doc: &Doc, t: usize, list: &[Vec<String>]) -> bool {
+    (t.saturating_sub(2)..t).any(|k| longest_at(doc, k, list).is_some_and(|(e, _)| e == t))
 }
 
 /// Adverbs in the accusative, no object: «وأغلقت السلطات مؤقتا …».
