@@ -145,11 +145,11 @@ async fn leaderboard_with_a_million_players(service: &Service) -> anyhow::Result
             conn.execute(
                 "INSERT INTO standings (scope, period, player_id, points, answered, correct)
                  SELECT 0, 0, id, (id * 7919) % 50000, 10, (id % 10) FROM players WHERE external_id LIKE 'million-%'",
-                [],
+                (),
             )?;
             let players: i64 = conn.query_row(
                 "SELECT COUNT(*) FROM standings WHERE scope = 0 AND period = 0",
-                [],
+                (),
                 |r| r.get(0),
             )?;
             let mut ids = Vec::new();
@@ -167,7 +167,7 @@ async fn leaderboard_with_a_million_players(service: &Service) -> anyhow::Result
                     "SELECT player_id FROM standings WHERE scope = 0 AND period = 0 ORDER BY points ASC LIMIT 1",
                 ),
             ] {
-                let id: i64 = conn.query_row(sql, [], |r| r.get(0))?;
+                let id: i64 = conn.query_row(sql, (), |r| r.get(0))?;
                 ids.push((label.to_owned(), id));
             }
             Ok((players, ids))

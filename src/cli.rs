@@ -44,7 +44,11 @@ Environment:
   FACTQUIZ_ROUND_SECONDS  time of a group question, 5-600 (default: 30)
   FACTQUIZ_SEND_LIMITS    telegram (default) or off: the bot's own pacing of messages
   FACTQUIZ_METRICS_ADDR   host:port for /metrics and /healthz (default: none)
-  DATABASE_URL            the SQLite file, a path or sqlite:// URL (default: sqlite://factquiz.db)
+  FACTQUIZ_WEBHOOK_URL    webhook mode: the public https URL given to setWebhook
+  FACTQUIZ_LISTEN         webhook mode: the host:port to serve it on
+  FACTQUIZ_WEBHOOK_SECRET webhook mode: the secret Telegram sends (default: derived from the token)
+  DATABASE_URL            an SQLite file (a path or sqlite:// URL) or a postgres:// URL
+                          (default: sqlite://factquiz.db)
   FACTQUIZ_QUESTIONS      the questions folder (default: questions)
   RUST_LOG                log filter (default: info)";
 

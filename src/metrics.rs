@@ -205,7 +205,7 @@ async fn healthz(State(probe): State<Probe>) -> impl IntoResponse {
         return (axum::http::StatusCode::OK, "ok\n");
     };
     let read = store.read(|conn| {
-        conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+        conn.query_row("SELECT 1", (), |r| r.get::<i64>(0))
             .map_err(anyhow::Error::from)
     });
     match tokio::time::timeout(Duration::from_secs(2), read).await {

@@ -15,10 +15,10 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::store::Connection;
 use anyhow::Context;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rusqlite::Connection;
 
 use crate::facts::Corpus;
 use crate::game;

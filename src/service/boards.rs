@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
+use crate::store::Connection;
 use anyhow::Context;
-use rusqlite::Connection;
 
 use super::{Clock, Leaderboard, Period, Scope, Standing, Stats};
 use crate::game;

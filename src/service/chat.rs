@@ -4,7 +4,7 @@
 //! language to say it in. The Telegram adapter parses commands into
 //! [`Action`]s and renders the views; it decides nothing.
 
-use rusqlite::Connection;
+use crate::store::Connection;
 
 use super::group::{self, GroupStart, GroupStop, Podium, Round};
 use super::schedule::ScheduleAsk;

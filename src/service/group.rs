@@ -9,8 +9,8 @@
 
 use std::collections::HashMap;
 
+use crate::store::Connection;
 use anyhow::Context;
-use rusqlite::Connection;
 
 use super::{ArticleInfo, Catalog, ChatRef, Question, Standing, save_chat, save_plan, snapshot};
 use crate::game::round::{self as rules, Close, GroupQuiz, Opened, Then, Vote};

@@ -3,9 +3,9 @@
 //! message is a person's check, counted once per claim, and the message's
 //! counts are edited in place a few seconds apart at most.
 
+use crate::store::Connection;
 use rand::RngExt;
 use rand::seq::SliceRandom;
-use rusqlite::Connection;
 
 use super::{ArticleInfo, Catalog, Service};
 use crate::arabic::normalize;

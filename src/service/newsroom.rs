@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::store::Connection;
 use anyhow::Context;
-use rusqlite::Connection;
 use serde::Serialize;
 
 use super::snapshot;
@@ -38,8 +38,10 @@ pub fn fact_stats(conn: &Connection, article: Option<&str>) -> anyhow::Result<Ve
     let mut stmt = conn.prepare_cached(
         "SELECT question_id, COUNT(*) FROM served WHERE served_at IS NOT NULL GROUP BY question_id",
     )?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
-        let (id, n) = row.context("cannot read what was asked")?;
+    let rows = stmt
+        .rows((), |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)))
+        .context("cannot read what was asked")?;
+    for (id, n) in rows {
         if matches(&id) {
             *asked.entry(id).or_default() += n;
         }
@@ -56,19 +58,19 @@ pub fn fact_stats(conn: &Connection, article: Option<&str>) -> anyhow::Result<Ve
         "SELECT sv.question_id, sv.id, sv.snapshot, a.choice, a.is_correct, a.elapsed_ms
          FROM answers a JOIN served sv ON sv.id = a.served_id",
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, bool>(4)?,
-            r.get::<_, i64>(5)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, served, json, choice, correct, elapsed) =
-            row.context("cannot read the answers")?;
+    let rows = stmt
+        .rows((), |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<i64>(1)?,
+                r.get::<String>(2)?,
+                r.get::<i64>(3)?,
+                r.get::<bool>(4)?,
+                r.get::<i64>(5)?,
+            ))
+        })
+        .context("cannot read the answers")?;
+    for (id, served, json, choice, correct, elapsed) in rows {
         if !matches(&id) {
             continue;
         }

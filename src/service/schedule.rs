@@ -3,9 +3,9 @@
 //! starts each group's daily quiz on the newest article when it is due
 //! ([`crate::game::schedule`] decides).
 
+use crate::store::Connection;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use rusqlite::Connection;
 
 use super::chat::{Reply, Said};
 use super::group::{self, GroupStart};

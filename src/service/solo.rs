@@ -1,8 +1,8 @@
 //! Solo quizzes: the store's quiz read into [`game::solo`]'s state, the
 //! rules applied, what changed written back.
 
+use crate::store::Connection;
 use anyhow::Context;
-use rusqlite::Connection;
 
 use super::{
     AnswerOutcome, Asked, Catalog, ChatRef, QuizSummary, Recorded, Step, save_chat, save_plan,

@@ -1,7 +1,7 @@
 //! Answers, and the running totals (standings) that leaderboards read.
 
+use super::sql::{Connection, OptionalExtension, Value, params};
 use anyhow::Context;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::game::scoring::Standing;
 
@@ -78,7 +78,7 @@ pub fn insert_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<bool> {
     conn.prepare_cached(
         "UPDATE players SET
              streak = CASE WHEN ?1 THEN streak + 1 ELSE 0 END,
-             best_streak = MAX(best_streak, CASE WHEN ?1 THEN streak + 1 ELSE 0 END)
+             best_streak = CASE WHEN ?1 AND streak + 1 > best_streak THEN streak + 1 ELSE best_streak END
          WHERE id = ?2",
     )?
     .execute(params![a.is_correct, a.player_id])
@@ -119,25 +119,25 @@ pub fn add_to_standings(conn: &Connection, answers: &[NewAnswer]) -> anyhow::Res
         let sql = format!(
             "INSERT INTO standings (scope, period, article, player_id, points, answered, correct) VALUES {values}
              ON CONFLICT (scope, period, article, player_id) DO UPDATE SET
-                 points = points + excluded.points,
-                 answered = answered + excluded.answered,
-                 correct = correct + excluded.correct"
+                 points = standings.points + excluded.points,
+                 answered = standings.answered + excluded.answered,
+                 correct = standings.correct + excluded.correct"
         );
         let params = chunk.iter().flat_map(
             |((scope, period, article, player), (points, answered, correct))| {
                 [
-                    rusqlite::types::Value::from(*scope),
-                    (*period).into(),
-                    (*article).to_owned().into(),
-                    (*player).into(),
-                    (*points).into(),
-                    (*answered).into(),
-                    (*correct).into(),
+                    Value::Int(*scope),
+                    Value::Int(*period),
+                    Value::Text(article),
+                    Value::Int(*player),
+                    Value::Int(*points),
+                    Value::Int(*answered),
+                    Value::Int(*correct),
                 ]
             },
         );
         conn.prepare_cached(&sql)?
-            .execute(rusqlite::params_from_iter(params))
+            .execute(params.collect::<Vec<_>>())
             .context("cannot update the standings")?;
     }
     Ok(())
@@ -164,13 +164,12 @@ pub fn quiz_scores(conn: &Connection, quiz_id: i64) -> anyhow::Result<Vec<Standi
             "SELECT a.player_id, p.display_name, SUM(a.points) AS points, COUNT(*), SUM(a.is_correct) AS correct
              FROM answers a JOIN players p ON p.id = a.player_id
              WHERE a.quiz_id = ?1
-             GROUP BY a.player_id
+             GROUP BY a.player_id, p.display_name
              ORDER BY points DESC, correct DESC, a.player_id",
         )?
-        .query_map([quiz_id], |r| {
+        .rows([quiz_id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?
-        .collect::<rusqlite::Result<_>>()
+        })
         .context("cannot read the quiz's scores")?;
     let mut out: Vec<Standing> = Vec::with_capacity(rows.len());
     for (i, (player_id, name, points, answered, correct)) in rows.into_iter().enumerate() {
@@ -202,8 +201,7 @@ pub fn solo_progress(
             "SELECT a.is_correct FROM answers a JOIN served s ON s.id = a.served_id
              WHERE a.quiz_id = ?1 AND a.player_id = ?2 ORDER BY s.position",
         )?
-        .query_map([quiz_id, player_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()
+        .rows([quiz_id, player_id], |r| r.get(0))
         .context("cannot read the quiz's answers")?;
     let streak = rows.iter().rev().take_while(|&&c| c).count();
     Ok((
@@ -270,7 +268,7 @@ pub fn top(conn: &Connection, board: Board<'_>, limit: i64) -> anyhow::Result<Ve
          ORDER BY s.points DESC, s.correct DESC, s.player_id
          LIMIT ?4",
     )?
-    .query_map(
+    .rows(
         params![board.scope, board.period, board.article, limit],
         |r| {
             Ok(Standing {
@@ -282,8 +280,7 @@ pub fn top(conn: &Connection, board: Board<'_>, limit: i64) -> anyhow::Result<Ve
                 rank: r.get(5)?,
             })
         },
-    )?
-    .collect::<rusqlite::Result<_>>()
+    )
     .context("cannot read the leaderboard")
 }
 
@@ -318,9 +315,10 @@ pub fn seen_by_chat(conn: &Connection, telegram_id: i64) -> anyhow::Result<crate
 fn seen(conn: &Connection, sql: &str, id: i64) -> anyhow::Result<crate::game::Seen> {
     let mut out = crate::game::Seen::new();
     let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-    for row in rows {
-        let (question, at) = row.context("cannot read what was asked before")?;
+    let rows = stmt
+        .rows([id], |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)))
+        .context("cannot read what was asked before")?;
+    for (question, at) in rows {
         // A fact asked as a claim and as a choice is one fact.
         let key = crate::game::plan::fact_key(&question).to_owned();
         let last = out.entry(key).or_insert(at);

@@ -2,8 +2,8 @@
 //! rounds waiting to be counted, where receiving stands, and the outbox of
 //! requests to send.
 
+use super::sql::{Connection, OptionalExtension, params};
 use anyhow::Context;
-use rusqlite::{Connection, OptionalExtension, params};
 
 /// An update to keep until it is handled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,16 +117,18 @@ fn keep(
 ) -> anyhow::Result<(Vec<i64>, usize)> {
     let mut ids = Vec::with_capacity(updates.len());
     let mut insert = conn.prepare_cached(
-        "INSERT INTO inbox (update_id, lane, received_at, payload) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO inbox (update_id, lane, received_at, payload) VALUES (?1, ?2, ?3, ?4) RETURNING id",
     )?;
     for u in updates {
-        insert
-            .execute(params![u.update_id, u.lane, now, u.payload])
-            .context("cannot keep an update")?;
-        ids.push(conn.last_insert_rowid());
+        ids.push(
+            insert
+                .query_row(params![u.update_id, u.lane, now, u.payload], |r| r.get(0))
+                .context("cannot keep an update")?,
+        );
     }
     let mut insert = conn.prepare_cached(
-        "INSERT OR IGNORE INTO votes (poll_id, user_id, name, lang, choice, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO votes (poll_id, user_id, name, lang, choice, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT DO NOTHING",
     )?;
     let mut new_votes = 0;
     for v in votes {
@@ -140,7 +142,7 @@ fn keep(
 /// The offset that confirms everything received, and when it was kept.
 pub fn next_offset(conn: &Connection) -> anyhow::Result<Option<(i64, i64)>> {
     conn.prepare_cached("SELECT next_offset, updated_at FROM receiver WHERE id = 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row((), |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()
         .context("cannot read the offset")
 }
@@ -166,7 +168,7 @@ pub fn lane(
         "SELECT id, update_id, lane, received_at, payload FROM inbox
          WHERE lane = ?1 AND id >= ?2 ORDER BY id LIMIT ?3",
     )?
-    .query_map(
+    .rows(
         params![lane, from, i64::try_from(limit).unwrap_or(i64::MAX)],
         |r| {
             Ok(InboxRow {
@@ -177,23 +179,21 @@ pub fn lane(
                 payload: r.get(4)?,
             })
         },
-    )?
-    .collect::<rusqlite::Result<_>>()
+    )
     .context("cannot read the inbox")
 }
 
 /// Every lane with updates waiting: (lane, first inbox id, last inbox id).
 pub fn lanes(conn: &Connection) -> anyhow::Result<Vec<(i64, i64, i64)>> {
     conn.prepare_cached("SELECT lane, MIN(id), MAX(id) FROM inbox GROUP BY lane ORDER BY MIN(id)")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()
+        .rows((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .context("cannot read the inbox")
 }
 
 /// How many updates and votes wait.
 pub fn depth(conn: &Connection) -> anyhow::Result<(i64, i64)> {
     conn.prepare_cached("SELECT (SELECT COUNT(*) FROM inbox), (SELECT COUNT(*) FROM votes)")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row((), |r| Ok((r.get(0)?, r.get(1)?)))
         .context("cannot measure the inbox")
 }
 
@@ -205,7 +205,7 @@ pub fn ready_votes(
     limit: usize,
 ) -> anyhow::Result<Vec<ReadyVote>> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let map = |r: &rusqlite::Row<'_>| {
+    let map = |r: &super::sql::Row<'_>| {
         Ok(ReadyVote {
             id: r.get(0)?,
             user_id: r.get(1)?,
@@ -223,15 +223,13 @@ pub fn ready_votes(
                 "SELECT {COLUMNS} FROM votes v JOIN served s ON s.poll_id = v.poll_id
                  WHERE v.poll_id = ?1 ORDER BY v.id LIMIT ?2"
             ))?
-            .query_map(params![poll, limit], map)?
-            .collect::<rusqlite::Result<_>>(),
+            .rows(params![poll, limit], map),
         None => conn
             .prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM votes v JOIN served s ON s.poll_id = v.poll_id
                  ORDER BY v.id LIMIT ?1"
             ))?
-            .query_map([limit], map)?
-            .collect::<rusqlite::Result<_>>(),
+            .rows([limit], map),
     }
     .context("cannot read the votes")
 }
@@ -241,12 +239,18 @@ pub fn votes_scored(conn: &Connection, vote_ids: &[i64]) -> anyhow::Result<()> {
     if vote_ids.is_empty() {
         return Ok(());
     }
-    let ids = serde_json::to_string(vote_ids).context("vote ids")?;
-    conn.prepare_cached("DELETE FROM votes WHERE id IN (SELECT value FROM json_each(?1))")?
-        .execute([ids])
-        .context("cannot mark the votes scored")?;
+    for chunk in vote_ids.chunks(VOTES_CHUNK) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        conn.prepare_cached(&format!("DELETE FROM votes WHERE id IN ({marks})"))?
+            .execute(chunk)
+            .context("cannot mark the votes scored")?;
+    }
     Ok(())
 }
+
+/// Votes deleted per statement: a list this long fits both databases'
+/// limits on parameters, and a full batch of votes is a few statements.
+const VOTES_CHUNK: usize = 500;
 
 /// Drops votes for polls that are not the bot's, received before `before`:
 /// a poll of the bot is known a moment after it is sent. Returns how many.
@@ -284,11 +288,14 @@ pub struct OutboxRow {
 /// Queues a request; returns its outbox id.
 pub fn push_request(conn: &Connection, r: &NewRequest<'_>, now: i64) -> anyhow::Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO outbox (chat_id, method, body, purpose, ref_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO outbox (chat_id, method, body, purpose, ref_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         RETURNING id",
     )?
-    .execute(params![r.chat_id, r.method, r.body, r.purpose, r.ref_id, now])
-    .context("cannot queue a message")?;
-    Ok(conn.last_insert_rowid())
+    .query_row(
+        params![r.chat_id, r.method, r.body, r.purpose, r.ref_id, now],
+        |row| row.get(0),
+    )
+    .context("cannot queue a message")
 }
 
 /// A request is sent (or given up): it leaves the outbox.
@@ -304,7 +311,7 @@ pub fn requests(conn: &Connection) -> anyhow::Result<Vec<OutboxRow>> {
     conn.prepare_cached(
         "SELECT id, chat_id, method, body, purpose, ref_id, created_at FROM outbox ORDER BY id",
     )?
-    .query_map([], |r| {
+    .rows((), |r| {
         Ok(OutboxRow {
             id: r.get(0)?,
             chat_id: r.get(1)?,
@@ -314,7 +321,6 @@ pub fn requests(conn: &Connection) -> anyhow::Result<Vec<OutboxRow>> {
             ref_id: r.get(5)?,
             created_at: r.get(6)?,
         })
-    })?
-    .collect::<rusqlite::Result<_>>()
+    })
     .context("cannot read the outbox")
 }

@@ -1,8 +1,8 @@
 //! Inline claim checks: the claims offered, who checked each (once), and
 //! the messages that show a claim's counts, edited a few seconds apart.
 
+use super::sql::{Connection, OptionalExtension, params};
 use anyhow::Context;
-use rusqlite::{Connection, OptionalExtension, params};
 
 /// A claim as offered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,11 +184,10 @@ pub fn take_inline_edits(
             "SELECT inline_message_id, claim_id FROM inline_messages
              WHERE dirty = 1 AND edited_at <= ?1 ORDER BY edited_at LIMIT ?2",
         )?
-        .query_map(
+        .rows(
             params![before, i64::try_from(limit).unwrap_or(i64::MAX)],
             |r| Ok((r.get(0)?, r.get(1)?)),
-        )?
-        .collect::<rusqlite::Result<_>>()
+        )
         .context("cannot read the inline messages due")?;
     let mut out = Vec::with_capacity(due.len());
     for (message, claim_id) in due {

@@ -1,7 +1,8 @@
-//! SQLite: opening and migrating the database, the one writer that commits
-//! many jobs per transaction, and the queries, a file per family: players
-//! and chats, quizzes and their questions, answers and standings, and the
-//! delivery queues (inbox, votes, outbox).
+//! The database, SQLite (the default) or PostgreSQL: opening and migrating
+//! it, the one writer that commits many jobs per transaction, and the
+//! queries, a file per family: players and chats, quizzes and their
+//! questions, answers and standings, and the delivery queues (inbox, votes,
+//! outbox). The queries are written once for both databases (`sql.rs`).
 //!
 //! Every use case is a job: a closure over the connection that reads, decides
 //! and writes, run by [`Store::write`] inside the writer's transaction. Rows
@@ -16,6 +17,7 @@ mod inline;
 mod players;
 mod quizzes;
 mod schedules;
+pub mod sql;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -23,9 +25,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::OpenFlags;
 use rusqlite_migration::{M, Migrations};
 use tokio::sync::mpsc;
+
+pub use sql::Connection;
 
 pub use answers::*;
 pub use delivery::*;
@@ -34,30 +38,7 @@ pub use players::*;
 pub use quizzes::*;
 pub use schedules::*;
 
-/// Stores enums by their names (`as_str`) and reads them back with
-/// `FromStr`: a name that is not one of the enum's is an error, not a guess.
-macro_rules! stored_by_name {
-    ($($ty:ty),+) => {$(
-        impl rusqlite::types::ToSql for $ty {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
-            }
-        }
-
-        impl rusqlite::types::FromSql for $ty {
-            fn column_result(
-                value: rusqlite::types::ValueRef<'_>,
-            ) -> rusqlite::types::FromSqlResult<Self> {
-                value
-                    .as_str()?
-                    .parse()
-                    .map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
-            }
-        }
-    )+};
-}
-
-stored_by_name!(
+sql::stored_by_name!(
     crate::game::QuizState,
     crate::game::Mode,
     crate::game::Origin,
@@ -67,25 +48,44 @@ stored_by_name!(
 /// The database when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE: &str = "sqlite://factquiz.db";
 
-/// The migrations, in order. A database remembers how many it has applied in
-/// `PRAGMA user_version`.
+/// The SQLite migrations, in order. A database remembers how many it has
+/// applied in `PRAGMA user_version`.
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
-        M::up(include_str!("../../migrations/20261129000001_init.sql")),
-        M::up(include_str!("../../migrations/20261201000001_delivery.sql")),
         M::up(include_str!(
-            "../../migrations/20261202000001_chat_lang.sql"
-        )),
-        M::up(include_str!("../../migrations/20261203000001_articles.sql")),
-        M::up(include_str!(
-            "../../migrations/20261203000002_schedules.sql"
+            "../../migrations/sqlite/20261129000001_init.sql"
         )),
         M::up(include_str!(
-            "../../migrations/20261203000003_inline_claims.sql"
+            "../../migrations/sqlite/20261201000001_delivery.sql"
         )),
-        M::up(include_str!("../../migrations/20261203000004_webhook.sql")),
+        M::up(include_str!(
+            "../../migrations/sqlite/20261202000001_chat_lang.sql"
+        )),
+        M::up(include_str!(
+            "../../migrations/sqlite/20261203000001_articles.sql"
+        )),
+        M::up(include_str!(
+            "../../migrations/sqlite/20261203000002_schedules.sql"
+        )),
+        M::up(include_str!(
+            "../../migrations/sqlite/20261203000003_inline_claims.sql"
+        )),
+        M::up(include_str!(
+            "../../migrations/sqlite/20261203000004_webhook.sql"
+        )),
     ])
 }
+
+/// The PostgreSQL migrations, in order: (version, SQL). A database
+/// remembers those it applied in `factquiz_migrations`.
+const PG_MIGRATIONS: &[(i64, &str)] = &[(
+    20261204000001,
+    include_str!("../../migrations/postgres/20261204000001_init.sql"),
+)];
+
+/// Any number that all factquiz processes agree on: the advisory lock under
+/// which one of them migrates a PostgreSQL database while the others wait.
+const PG_MIGRATION_LOCK: i64 = 0x6661_6374_7175_697a; // "factquiz"
 
 /// The database: a writer thread that commits jobs in batches.
 #[derive(Clone)]
@@ -94,7 +94,8 @@ pub struct Store {
 }
 
 struct Inner {
-    path: PathBuf,
+    /// The database, for messages (a PostgreSQL URL without its password).
+    name: String,
     jobs: mpsc::Sender<Box<dyn writer::Job>>,
     thread: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
 }
@@ -102,40 +103,46 @@ struct Inner {
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
-            .field("path", &self.inner.path)
+            .field("database", &self.inner.name)
             .finish_non_exhaustive()
     }
 }
 
 impl Store {
     /// Opens (creating if missing) and migrates the database at `url`: a
-    /// `sqlite:` URL or a plain file path.
+    /// `sqlite:` URL or a plain file path, or a `postgres://` URL.
     pub async fn open(url: &str) -> anyhow::Result<Store> {
-        let path = database_path(url)?;
+        let target = Target::parse(url)?;
+        // As the operator wrote it, less a PostgreSQL password.
+        let name = match &target {
+            Target::Sqlite(_) => url.trim().to_owned(),
+            Target::Postgres(_) => target.to_string(),
+        };
         let opened = {
-            let path = path.clone();
-            tokio::task::spawn_blocking(move || open_file(&path))
+            let target = target.clone();
+            tokio::task::spawn_blocking(move || target.connect())
                 .await
                 .context("the database could not be opened")?
         };
-        let conn = opened.with_context(|| format!("cannot open the database `{url}`"))?;
+        let conn = opened.with_context(|| format!("cannot open the database `{name}`"))?;
         let (jobs, receiver) = mpsc::channel(writer::QUEUE);
         let thread = std::thread::Builder::new()
             .name("factquiz-db".into())
-            .spawn(move || writer::run(conn, receiver))
+            .spawn(move || writer::run(conn, target, receiver))
             .context("cannot start the database thread")?;
         Ok(Store {
             inner: Arc::new(Inner {
-                path,
+                name,
                 jobs,
                 thread: std::sync::Mutex::new(Some(thread)),
             }),
         })
     }
 
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.inner.path
+    /// The database, for messages: a file, or a PostgreSQL URL without its
+    /// password.
+    pub fn name(&self) -> &str {
+        &self.inner.name
     }
 
     /// Runs `f` in the writer's next transaction and returns its result once
@@ -185,15 +192,70 @@ impl Store {
     }
 }
 
+/// A database a `DATABASE_URL` names.
+#[derive(Clone)]
+pub enum Target {
+    Sqlite(PathBuf),
+    Postgres(Box<postgres::Config>),
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Sqlite(path) => write!(f, "{}", path.display()),
+            Target::Postgres(config) => {
+                // Never the password.
+                let user = config.get_user().unwrap_or("");
+                let host = config
+                    .get_hosts()
+                    .first()
+                    .map_or(String::new(), |h| match h {
+                        postgres::config::Host::Tcp(h) => h.clone(),
+                        postgres::config::Host::Unix(p) => p.display().to_string(),
+                    });
+                let port = config.get_ports().first().copied().unwrap_or(5432);
+                let db = config.get_dbname().unwrap_or("");
+                write!(f, "postgres://{user}@{host}:{port}/{db}")
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+impl Target {
+    /// Reads a `DATABASE_URL`: a `postgres://` (or `postgresql://`) URL, or
+    /// an SQLite file ([`database_path`]).
+    pub fn parse(url: &str) -> anyhow::Result<Target> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let config: postgres::Config = url.parse().map_err(|e| {
+                anyhow::anyhow!("DATABASE_URL is not a PostgreSQL URL factquiz can read: {e}")
+            })?;
+            return Ok(Target::Postgres(Box::new(config)));
+        }
+        database_path(url).map(Target::Sqlite)
+    }
+
+    /// Connects, sets the database up and migrates it.
+    pub(crate) fn connect(&self) -> anyhow::Result<Connection> {
+        match self {
+            Target::Sqlite(path) => open_file(path).map(Connection::Sqlite),
+            Target::Postgres(config) => {
+                open_postgres(config).map(|pg| Connection::Postgres(Box::new(pg)))
+            }
+        }
+    }
+}
+
 /// The file a `DATABASE_URL` names: `sqlite://x.db`, `sqlite:x.db` or a
 /// plain path; anything after `?` is ignored.
 pub fn database_path(url: &str) -> anyhow::Result<PathBuf> {
     let url = url.trim();
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        anyhow::bail!(
-            "DATABASE_URL is a PostgreSQL URL: this version of factquiz stores its data in SQLite only. Use a file path or a `sqlite://` URL."
-        );
-    }
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
@@ -209,8 +271,50 @@ pub fn database_path(url: &str) -> anyhow::Result<PathBuf> {
     Ok(PathBuf::from(rest))
 }
 
+/// Connects to PostgreSQL and migrates the database, under an advisory
+/// lock: instances started together migrate it once.
+fn open_postgres(config: &postgres::Config) -> anyhow::Result<sql::Postgres> {
+    let mut client = config
+        .connect(postgres::NoTls)
+        .context("cannot connect to PostgreSQL")?;
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PG_MIGRATION_LOCK])?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS factquiz_migrations (
+             version    BIGINT PRIMARY KEY,
+             applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+         )",
+    )?;
+    let applied: Vec<i64> = tx
+        .query("SELECT version FROM factquiz_migrations", &[])?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    if let Some(newer) = applied
+        .iter()
+        .find(|v| !PG_MIGRATIONS.iter().any(|(known, _)| known == *v))
+    {
+        anyhow::bail!(
+            "the database was migrated by a newer factquiz (migration {newer} is not one this version knows)"
+        );
+    }
+    for (version, sql) in PG_MIGRATIONS {
+        if applied.contains(version) {
+            continue;
+        }
+        tx.batch_execute(sql)
+            .with_context(|| format!("cannot apply migration {version}"))?;
+        tx.execute(
+            "INSERT INTO factquiz_migrations (version) VALUES ($1)",
+            &[version],
+        )?;
+    }
+    tx.commit().context("cannot migrate the database")?;
+    Ok(sql::Postgres::new(client))
+}
+
 /// Opens the file, sets it up and migrates it; errors in words.
-fn open_file(path: &Path) -> anyhow::Result<Connection> {
+fn open_file(path: &Path) -> anyhow::Result<rusqlite::Connection> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
         && !dir.is_dir()
     {
@@ -219,10 +323,18 @@ fn open_file(path: &Path) -> anyhow::Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| explain(path, e))?;
+    let conn = rusqlite::Connection::open_with_flags(path, flags).map_err(|e| explain(path, e))?;
     conn.busy_timeout(Duration::from_secs(10))?;
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(|e| explain(path, e))?;
+    // Turning a new file to WAL takes its lock without waiting for it: a
+    // process that opens the file at the same moment as another waits here.
+    let started = std::time::Instant::now();
+    while let Err(e) = conn.pragma_update(None, "journal_mode", "WAL") {
+        let busy = e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy);
+        if !busy || started.elapsed() > Duration::from_secs(10) {
+            return Err(explain(path, e));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Statement journals and sorts in memory, not in temporary files; a
@@ -232,15 +344,24 @@ fn open_file(path: &Path) -> anyhow::Result<Connection> {
     conn.set_prepared_statement_cache_capacity(128);
     adopt_sqlx_history(&conn)?;
     let mut conn = conn;
-    migrations()
-        .to_latest(&mut conn)
-        .map_err(|e| anyhow::anyhow!("cannot migrate the database: {e}"))?;
+    // Processes opening a new file at once: each migration transaction
+    // takes the write lock first (the others wait for it), and one that
+    // finds its work done by another (it read the version before waiting)
+    // checks that nothing is left to do.
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+    let migrations = migrations();
+    if let Err(e) = migrations.to_latest(&mut conn)
+        && migrations.pending_migrations(&conn).ok() != Some(0)
+    {
+        anyhow::bail!("cannot migrate the database: {e}");
+    }
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Deferred);
     Ok(conn)
 }
 
 /// A database made by an earlier factquiz (sqlx kept its own table of
 /// migrations): what it applied counts as applied.
-fn adopt_sqlx_history(conn: &Connection) -> anyhow::Result<()> {
+fn adopt_sqlx_history(conn: &rusqlite::Connection) -> anyhow::Result<()> {
     let has_table: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')",
         [],
@@ -283,14 +404,14 @@ mod tests {
 
     #[test]
     fn every_migration_file_is_applied() {
-        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))
             .expect("the migrations folder")
             .filter(|e| {
                 e.as_ref()
                     .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))
             })
             .count();
-        let mut conn = Connection::open_in_memory().expect("memory");
+        let mut conn = rusqlite::Connection::open_in_memory().expect("memory");
         migrations().to_latest(&mut conn).expect("migrates");
         let applied: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -299,6 +420,37 @@ mod tests {
             usize::try_from(applied).ok(),
             Some(files),
             "a file in migrations/ that is not listed"
+        );
+    }
+
+    #[test]
+    fn every_postgres_migration_file_is_listed_in_order() {
+        let mut files: Vec<String> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres"))
+                .expect("the migrations folder")
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|name| name.ends_with(".sql"))
+                .collect();
+        files.sort();
+        let listed: Vec<String> = PG_MIGRATIONS
+            .iter()
+            .map(|(version, sql)| {
+                let name = files
+                    .iter()
+                    .find(|f| f.starts_with(&version.to_string()))
+                    .unwrap_or_else(|| panic!("no file for migration {version}"));
+                let text = std::fs::read_to_string(format!(
+                    "{}/migrations/postgres/{name}",
+                    env!("CARGO_MANIFEST_DIR")
+                ))
+                .expect("readable");
+                assert_eq!(&text, sql, "{name}");
+                name.clone()
+            })
+            .collect();
+        assert_eq!(
+            listed, files,
+            "a file in migrations/postgres/ that is not listed"
         );
     }
 
@@ -316,8 +468,11 @@ mod tests {
             database_path("data/x.db").expect("ok"),
             PathBuf::from("data/x.db")
         );
-        for bad in ["postgres://u@h/db", "mysql://h/db", "sqlite::memory:", ""] {
-            assert!(database_path(bad).is_err(), "{bad}");
+        for bad in ["mysql://h/db", "sqlite::memory:", ""] {
+            assert!(Target::parse(bad).is_err(), "{bad}");
         }
+        let pg = Target::parse("postgres://quiz:secret@db.internal:5433/factquiz").expect("ok");
+        assert_eq!(pg.to_string(), "postgres://quiz@db.internal:5433/factquiz");
+        assert!(Target::parse("postgres://h/db?sslmode=bogus").is_err());
     }
 }

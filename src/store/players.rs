@@ -1,7 +1,7 @@
 //! Players and chats.
 
+use super::sql::{Connection, OptionalExtension, Row, ToSql, params};
 use anyhow::Context;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::game::Origin;
 use crate::i18n::Lang;
@@ -19,7 +19,7 @@ pub struct PlayerRow {
 
 const PLAYER_COLUMNS: &str = "id, display_name, lang, lang_chosen, streak, best_streak";
 
-fn player_row(row: &Row<'_>) -> rusqlite::Result<PlayerRow> {
+fn player_row(row: &Row<'_>) -> super::sql::Result<PlayerRow> {
     Ok(PlayerRow {
         id: row.get(0)?,
         display_name: row.get(1)?,
@@ -108,24 +108,25 @@ pub fn upsert_telegram_players(
              ON CONFLICT (origin, external_id) DO UPDATE SET
                  display_name = excluded.display_name,
                  lang = CASE WHEN players.lang_chosen = 1 THEN players.lang ELSE excluded.lang END
-             WHERE players.display_name IS NOT excluded.display_name
-                OR (players.lang_chosen = 0 AND players.lang IS NOT excluded.lang)
+             WHERE players.display_name IS DISTINCT FROM excluded.display_name
+                OR (players.lang_chosen = 0 AND players.lang IS DISTINCT FROM excluded.lang)
              RETURNING external_id, id"
         );
-        let params: Vec<&dyn rusqlite::ToSql> = chunk
+        let params: Vec<&dyn ToSql> = chunk
             .iter()
-            .flat_map(|(user, name, lang)| [user as &dyn rusqlite::ToSql, name, lang, &now])
+            .flat_map(|(user, name, lang)| [user as &dyn ToSql, name, lang, &now])
             .collect();
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut returned = stmt
-            .query(params.as_slice())
+        let returned = conn
+            .prepare_cached(&sql)?
+            .rows(params.as_slice(), |r| {
+                Ok((r.get::<String>(0)?, r.get::<i64>(1)?))
+            })
             .context("cannot save the players")?;
-        while let Some(r) = returned.next()? {
-            let external: String = r.get(0)?;
-            if let Ok(user) = external.parse() {
-                ids.insert(user, r.get(1)?);
-            }
-        }
+        ids.extend(
+            returned
+                .into_iter()
+                .filter_map(|(external, id)| Some((external.parse().ok()?, id))),
+        );
         let missing: Vec<&String> = chunk
             .iter()
             .map(|(user, _, _)| user)
@@ -138,16 +139,15 @@ pub fn upsert_telegram_players(
         let sql = format!(
             "SELECT external_id, id FROM players WHERE origin = 'telegram' AND external_id IN ({marks})"
         );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut found = stmt
-            .query(rusqlite::params_from_iter(missing))
+        let found = conn
+            .prepare_cached(&sql)?
+            .rows(missing, |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)))
             .context("cannot read the players")?;
-        while let Some(r) = found.next()? {
-            let external: String = r.get(0)?;
-            if let Ok(user) = external.parse() {
-                ids.insert(user, r.get(1)?);
-            }
-        }
+        ids.extend(
+            found
+                .into_iter()
+                .filter_map(|(external, id)| Some((external.parse().ok()?, id))),
+        );
     }
     Ok(ids)
 }
@@ -235,7 +235,7 @@ pub fn forget_player(conn: &Connection, player_id: i64, now: i64) -> anyhow::Res
     let Some((origin, external_id)) = conn
         .prepare_cached("SELECT origin, external_id FROM players WHERE id = ?1")?
         .query_row([player_id], |r| {
-            Ok((r.get::<_, Origin>(0)?, r.get::<_, String>(1)?))
+            Ok((r.get::<Origin>(0)?, r.get::<String>(1)?))
         })
         .optional()
         .context("cannot read the player")?

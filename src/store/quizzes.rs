@@ -1,7 +1,7 @@
 //! Quizzes and the questions they serve.
 
+use super::sql::{Connection, OptionalExtension, Row, params};
 use anyhow::Context;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::game::{Mode, QuizState};
 
@@ -21,12 +21,12 @@ pub struct QuizRow {
 const QUIZ_COLUMNS: &str =
     "q.id, q.mode, q.chat_id, q.started_by, q.state, q.total, q.round_seconds, q.started_at";
 
-fn quiz_row(row: &Row<'_>) -> rusqlite::Result<QuizRow> {
+fn quiz_row(row: &Row<'_>) -> super::sql::Result<QuizRow> {
     quiz_row_at(row, 0)
 }
 
 /// A quiz read from `QUIZ_COLUMNS` starting at column `at`.
-fn quiz_row_at(row: &Row<'_>, at: usize) -> rusqlite::Result<QuizRow> {
+fn quiz_row_at(row: &Row<'_>, at: usize) -> super::sql::Result<QuizRow> {
     Ok(QuizRow {
         id: row.get(at)?,
         mode: row.get(at + 1)?,
@@ -57,7 +57,7 @@ const SERVED_COLUMNS: &str = "s.id, s.quiz_id, s.position, s.snapshot, s.correct
 /// How many columns `SERVED_COLUMNS` has.
 const SERVED_WIDTH: usize = 9;
 
-fn served_row(row: &Row<'_>) -> rusqlite::Result<ServedRow> {
+fn served_row(row: &Row<'_>) -> super::sql::Result<ServedRow> {
     Ok(ServedRow {
         id: row.get(0)?,
         quiz_id: row.get(1)?,
@@ -124,7 +124,7 @@ pub fn insert_served(
 fn one_quiz(
     conn: &Connection,
     filter: &str,
-    args: impl rusqlite::Params,
+    args: impl super::sql::Params,
 ) -> anyhow::Result<Option<QuizRow>> {
     conn.prepare_cached(&format!(
         "SELECT {QUIZ_COLUMNS} FROM quizzes q WHERE {filter}"
@@ -202,8 +202,7 @@ pub fn served_of_quiz(conn: &Connection, quiz_id: i64) -> anyhow::Result<Vec<Ser
     conn.prepare_cached(&format!(
         "SELECT {SERVED_COLUMNS} FROM served s WHERE s.quiz_id = ?1 ORDER BY s.position"
     ))?
-    .query_map([quiz_id], served_row)?
-    .collect::<rusqlite::Result<_>>()
+    .rows([quiz_id], served_row)
     .context("cannot read the questions of the quiz")
 }
 
@@ -272,8 +271,7 @@ pub fn open_rounds(conn: &Connection) -> anyhow::Result<Vec<(i64, i64)>> {
          WHERE q.mode = 'group' AND s.closes_at IS NOT NULL AND s.closed_at IS NULL
          ORDER BY s.closes_at",
     )?
-    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-    .collect::<rusqlite::Result<_>>()
+    .rows((), |r| Ok((r.get(0)?, r.get(1)?)))
     .context("cannot read the open rounds")
 }
 
@@ -337,8 +335,7 @@ pub fn running_group_chats(conn: &Connection) -> anyhow::Result<Vec<(i64, i64)>>
         "SELECT q.id, c.telegram_id FROM quizzes q JOIN chats c ON c.id = q.chat_id
          WHERE q.mode = 'group' AND q.state = 'running' ORDER BY q.id",
     )?
-    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-    .collect::<rusqlite::Result<_>>()
+    .rows((), |r| Ok((r.get(0)?, r.get(1)?)))
     .context("cannot read the running group quizzes")
 }
 

@@ -1,8 +1,8 @@
 //! Groups' daily quizzes: when, in which time zone, and the last local day
 //! each started one (or let pass).
 
+use super::sql::{Connection, OptionalExtension, params};
 use anyhow::Context;
-use rusqlite::{Connection, OptionalExtension, params};
 
 /// A group's schedule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub struct ScheduleRow {
 
 const COLUMNS: &str = "s.chat_id, c.telegram_id, s.minutes, s.tz, s.set_by, s.last_day";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ScheduleRow> {
+fn row(r: &super::sql::Row<'_>) -> super::sql::Result<ScheduleRow> {
     Ok(ScheduleRow {
         chat_id: r.get(0)?,
         telegram_id: r.get(1)?,
@@ -47,8 +47,7 @@ pub fn schedules_on(conn: &Connection) -> anyhow::Result<Vec<ScheduleRow>> {
     conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM schedules s JOIN chats c ON c.id = s.chat_id WHERE s.minutes IS NOT NULL"
     ))?
-    .query_map([], row)?
-    .collect::<rusqlite::Result<_>>()
+    .rows((), row)
     .context("cannot read the schedules")
 }
 

@@ -1,5 +1,6 @@
-//! The one writer: a thread that owns the SQLite connection and commits
-//! many jobs per transaction (group commit).
+//! The one writer: a thread that owns the database connection and commits
+//! many jobs per transaction (group commit), on SQLite and on PostgreSQL
+//! alike.
 //!
 //! A job is a closure over the connection. The writer takes every job that
 //! is waiting (up to [`MAX_BATCH`]), runs them in one `BEGIN IMMEDIATE` …
@@ -11,13 +12,18 @@
 //! SQLite worker is a round trip between threads, about 50 µs of CPU on
 //! these machines, while a statement run in place costs well under 1 µs. A
 //! job crosses threads once, and when many are waiting, not even that: the
-//! writer drains the queue without sleeping.
+//! writer drains the queue without sleeping. On PostgreSQL the same batching
+//! turns a commit (a round trip and a flush of the server's log) per job
+//! into one per batch.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rusqlite::Connection;
+use anyhow::Context;
+
+use super::Target;
+use super::sql::Connection;
 use tokio::sync::{mpsc, oneshot};
 
 /// At most this many jobs share one transaction.
@@ -111,9 +117,10 @@ where
     }
 }
 
-/// Runs the writer until every sender is gone, then checkpoints the WAL into
-/// the database file, so that the file alone holds everything.
-pub(super) fn run(conn: Connection, mut jobs: mpsc::Receiver<Box<dyn Job>>) {
+/// Runs the writer until every sender is gone, then checkpoints SQLite's WAL
+/// into the database file, so that the file alone holds everything. A
+/// PostgreSQL connection that broke is made again before the next batch.
+pub(super) fn run(mut conn: Connection, target: Target, mut jobs: mpsc::Receiver<Box<dyn Job>>) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(MAX_BATCH);
     let mut stop = false;
     while !stop && let Some(first) = jobs.blocking_recv() {
@@ -128,7 +135,9 @@ pub(super) fn run(conn: Connection, mut jobs: mpsc::Receiver<Box<dyn Job>>) {
                 Err(_) => break,
             }
         }
-        let committed = run_batch(&conn, &mut batch).map_err(Arc::new);
+        let committed = begin(&mut conn, &target)
+            .and_then(|()| run_batch(&conn, &mut batch))
+            .map_err(Arc::new);
         for job in batch.drain(..) {
             job.finish(committed.clone());
         }
@@ -138,16 +147,51 @@ pub(super) fn run(conn: Connection, mut jobs: mpsc::Receiver<Box<dyn Job>>) {
     while let Ok(job) = jobs.try_recv() {
         job.finish(Err(Arc::new(anyhow::anyhow!("the database is closed"))));
     }
-    if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
-        tracing::warn!(error = %e, "could not checkpoint the database on the way out");
-    }
-    if let Err((_, e)) = conn.close() {
-        tracing::warn!(error = %e, "could not close the database");
+    if let Connection::Sqlite(sqlite) = conn {
+        if let Err(e) = sqlite.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
+            tracing::warn!(error = %e, "could not checkpoint the database on the way out");
+        }
+        if let Err((_, e)) = sqlite.close() {
+            tracing::warn!(error = %e, "could not close the database");
+        }
     }
 }
 
+/// Starts the batch's transaction. On PostgreSQL, a connection found broken
+/// (the server restarted, a proxy dropped it) is made again first, before
+/// any job of the batch ran, so that the batch loses nothing; if it cannot
+/// be, the batch fails and the next one tries again. On SQLite, `BEGIN
+/// IMMEDIATE`, waiting while another process holds the database (its busy
+/// timeout runs out after ten seconds; then once more, then an error).
+fn begin(conn: &mut Connection, target: &Target) -> anyhow::Result<()> {
+    if let Connection::Postgres(pg) = conn {
+        let began = (!pg.is_closed()).then(|| exec(conn, "BEGIN"));
+        return match began {
+            Some(Ok(())) => Ok(()),
+            Some(Err(e)) if !conn.is_broken() => {
+                Err(anyhow::Error::new(e).context("cannot start a transaction"))
+            }
+            _ => {
+                tracing::warn!("the connection to PostgreSQL broke; connecting again");
+                *conn = target.connect()?;
+                exec(conn, "BEGIN").context("cannot start a transaction")
+            }
+        };
+    }
+    let started = Instant::now();
+    loop {
+        match exec(conn, "BEGIN IMMEDIATE") {
+            Ok(()) => return Ok(()),
+            Err(e) if is_busy(&e) && started.elapsed() < Duration::from_secs(20) => {
+                tracing::warn!("the database is held by another process; waiting");
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("cannot start a transaction")),
+        }
+    }
+}
+
+/// Runs the jobs in the transaction [`begin`] started, and commits.
 fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> anyhow::Result<()> {
-    begin(conn)?;
     if let [job] = batch {
         // Alone in its transaction, a job needs no savepoint (which would
         // copy every page it changes into a statement journal): if it
@@ -178,27 +222,23 @@ fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> anyhow::Result<()
     Ok(())
 }
 
-/// Runs a statement of the writer's own, prepared once.
-fn exec(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached(sql)?.execute([]).map(|_| ())
-}
-
-/// `BEGIN IMMEDIATE`, waiting while another process holds the database (its
-/// busy timeout runs out after ten seconds; then once more, then an error).
-fn begin(conn: &Connection) -> anyhow::Result<()> {
-    let started = Instant::now();
-    loop {
-        match exec(conn, "BEGIN IMMEDIATE") {
-            Ok(()) => return Ok(()),
-            Err(e) if is_busy(&e) && started.elapsed() < Duration::from_secs(20) => {
-                tracing::warn!("the database is held by another process; waiting");
-            }
-            Err(e) => return Err(anyhow::Error::new(e).context("cannot start a transaction")),
-        }
+/// Runs a statement of the writer's own: prepared once on SQLite, in the
+/// simple protocol (one round trip, nothing to prepare) on PostgreSQL.
+fn exec(conn: &Connection, sql: &str) -> super::sql::Result<()> {
+    match conn {
+        Connection::Sqlite(c) => c
+            .prepare_cached(sql)?
+            .execute([])
+            .map(|_| ())
+            .map_err(Into::into),
+        Connection::Postgres(_) => conn.execute_batch(sql),
     }
 }
 
-fn is_busy(e: &rusqlite::Error) -> bool {
+fn is_busy(e: &super::sql::Error) -> bool {
+    let super::sql::Error::Sqlite(e) = e else {
+        return false;
+    };
     matches!(
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)

@@ -27,8 +27,8 @@ pub mod webhook;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::store::Connection;
 use futures::future::BoxFuture;
-use rusqlite::Connection;
 use teloxide::types::{Update, UpdateKind};
 use tokio::sync::{Notify, mpsc};
 use tokio::time::Instant;

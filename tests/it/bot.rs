@@ -1,7 +1,6 @@
 //! The Telegram bot in private chats, end to end over HTTP: the real stages
 //! and handlers against the loopback Bot API server.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,7 +15,7 @@ use crate::helpers::service_on;
 /// The bot running in this process against a loopback server.
 pub struct Running {
     pub api: Arc<BotApi>,
-    pub db: PathBuf,
+    pub db: crate::helpers::TestDb,
     shutdown: CancellationToken,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _dir: Arc<tempfile::TempDir>,
@@ -50,13 +49,13 @@ impl Running {
         metrics: Option<String>,
     ) -> Running {
         let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
-        let db = dir.path().join("bot.db");
+        let db = crate::helpers::TestDb::fresh(dir.path(), "bot.db");
         Self::start_on(Arc::new(api), db, dir, limits, round_seconds, metrics).await
     }
 
     async fn start_on(
         api: Arc<BotApi>,
-        db: PathBuf,
+        db: crate::helpers::TestDb,
         dir: Arc<tempfile::TempDir>,
         limits: SendLimits,
         round_seconds: u32,
@@ -75,7 +74,7 @@ impl Running {
     /// Starts on a clock of the test's (a manual one, for schedules).
     pub async fn start_clocked(
         api: Arc<BotApi>,
-        db: PathBuf,
+        db: crate::helpers::TestDb,
         dir: Arc<tempfile::TempDir>,
         (limits, round_seconds, metrics): (SendLimits, u32, Option<String>),
         clock: Arc<dyn factquiz::service::Clock>,
@@ -87,7 +86,7 @@ impl Running {
     /// Starts with these settings (webhook mode, say).
     pub async fn start_configured(
         api: Arc<BotApi>,
-        db: PathBuf,
+        db: crate::helpers::TestDb,
         dir: Arc<tempfile::TempDir>,
         config: BotConfig,
     ) -> Running {
@@ -96,14 +95,12 @@ impl Running {
 
     async fn launch(
         api: Arc<BotApi>,
-        db: PathBuf,
+        db: crate::helpers::TestDb,
         dir: Arc<tempfile::TempDir>,
         config: BotConfig,
         clock: Arc<dyn factquiz::service::Clock>,
     ) -> Running {
-        let store = Store::open(db.to_str().expect("path"))
-            .await
-            .expect("store");
+        let store = Store::open(db.url()).await.expect("store");
         let service = service_on(store, clock);
         if std::env::var_os("TEST_LOG").is_some() {
             let _ = tracing_subscriber::fmt()
@@ -135,7 +132,11 @@ impl Running {
     }
 
     /// Starts again on the same database and server.
-    pub async fn restart(api: Arc<BotApi>, db: PathBuf, dir: Arc<tempfile::TempDir>) -> Running {
+    pub async fn restart(
+        api: Arc<BotApi>,
+        db: crate::helpers::TestDb,
+        dir: Arc<tempfile::TempDir>,
+    ) -> Running {
         Self::start_on(api, db, dir, SendLimits::Off, 30, None).await
     }
 }
@@ -155,7 +156,7 @@ pub fn right_option(bot: &Running, message: &Call) -> usize {
 }
 
 /// [`right_option`] for the bot's database at `db`.
-pub fn right_option_in(db: &std::path::Path, message: &Call) -> usize {
+pub fn right_option_in(db: &crate::helpers::TestDb, message: &Call) -> usize {
     let served = served_of(message);
     let correct: i64 =
         crate::helpers::query_with(db, "SELECT correct FROM served WHERE id = ?1", [served]);

@@ -19,7 +19,7 @@ fn free_port() -> u16 {
 
 fn spawn_bot(
     api: &BotApi,
-    db: &std::path::Path,
+    db: &crate::helpers::TestDb,
     log: std::path::PathBuf,
     metrics: Option<u16>,
 ) -> BotProcess {
@@ -31,7 +31,7 @@ fn spawn_bot(
     spawn(api, db, log, &env)
 }
 
-async fn count(db: &std::path::Path, sql: &'static str) -> i64 {
+async fn count(db: &crate::helpers::TestDb, sql: &'static str) -> i64 {
     crate::helpers::query(db, sql)
 }
 
@@ -39,7 +39,7 @@ async fn count(db: &std::path::Path, sql: &'static str) -> i64 {
 async fn the_binary_plays_survives_sigkill_and_stops_on_sigterm_without_leaking_the_token() {
     let api = Arc::new(BotApi::start().await);
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("bot.db");
+    let db = crate::helpers::TestDb::fresh(dir.path(), "bot.db");
     let port = free_port();
     let user = User::new(601, "Salma", "ar");
     let chat = Chat::private(&user);
@@ -148,7 +148,7 @@ fn without_a_token_the_bot_says_how_to_get_one() {
 async fn the_binary_in_webhook_mode_plays_survives_sigkill_and_keeps_its_secret_out_of_the_logs() {
     let api = Arc::new(BotApi::start().await);
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("bot.db");
+    let db = crate::helpers::TestDb::fresh(dir.path(), "bot.db");
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let url = format!("http://{listen}/hook");

@@ -4,7 +4,6 @@
 //! sent twice beyond the documented window, and no press is told it failed.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -19,7 +18,7 @@ use crate::process::spawn;
 /// after a crash) is not pressed twice. Returns the final card.
 async fn play(
     api: Arc<BotApi>,
-    db: &Path,
+    db: &crate::helpers::TestDb,
     user: User,
     n: usize,
     presses: Arc<AtomicUsize>,
@@ -66,7 +65,7 @@ async fn sigkill_amid_a_hundred_private_players_loses_nothing_and_counts_nothing
     const QUESTIONS: usize = 5;
     let api = Arc::new(BotApi::start().await);
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("bot.db");
+    let db = crate::helpers::TestDb::fresh(dir.path(), "bot.db");
     let bot = spawn(&api, &db, dir.path().join("first.log"), &[]);
     let presses = Arc::new(AtomicUsize::new(0));
     let mut players = Vec::new();
@@ -103,12 +102,12 @@ async fn sigkill_amid_a_hundred_private_players_loses_nothing_and_counts_nothing
     assert_eq!(answers, (PLAYERS as usize * QUESTIONS) as i64);
     let most: i64 = query(
         &db,
-        "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM answers GROUP BY player_id)",
+        "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM answers GROUP BY player_id) AS per_player",
     );
     assert_eq!(most, QUESTIONS as i64);
     let answered: i64 = query(
         &db,
-        "SELECT SUM(answered) FROM standings WHERE scope = 0 AND period = 0 AND article = ''",
+        "SELECT CAST(SUM(answered) AS BIGINT) FROM standings WHERE scope = 0 AND period = 0 AND article = ''",
     );
     assert_eq!(answered, answers, "the standings agree");
     // One message per quiz and one edit per answer, but for the documented
@@ -156,7 +155,7 @@ async fn sigkill_amid_a_burst_of_five_thousand_votes_counts_each_once() {
     let api = Arc::new(BotApi::start().await);
     api.keep_polls_open();
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("bot.db");
+    let db = crate::helpers::TestDb::fresh(dir.path(), "bot.db");
     let env = [("FACTQUIZ_ROUND_SECONDS", "600")];
     let bot = spawn(&api, &db, dir.path().join("first.log"), &env);
     let group = Chat::supergroup(-100_321);
@@ -223,7 +222,7 @@ async fn presses_a_crash_left_past_the_deadline_still_count_with_no_refusal_and_
     const PLAYERS: u64 = 5;
     let api = Arc::new(BotApi::start().await);
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("bot.db");
+    let db = crate::helpers::TestDb::fresh(dir.path(), "bot.db");
     let bot = spawn(&api, &db, dir.path().join("first.log"), &[]);
     let mut shown = Vec::new();
     for i in 0..PLAYERS {
@@ -302,7 +301,7 @@ async fn presses_a_crash_left_past_the_deadline_still_count_with_no_refusal_and_
 async fn a_group_quiz_goes_on_after_a_sigkill_with_the_answers_before_it() {
     let api = Arc::new(BotApi::start().await);
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("bot.db");
+    let db = crate::helpers::TestDb::fresh(dir.path(), "bot.db");
     let env = [("FACTQUIZ_ROUND_SECONDS", "5")];
     let bot = spawn(&api, &db, dir.path().join("first.log"), &env);
     let group = Chat::supergroup(-100_999);
@@ -354,7 +353,7 @@ async fn sigterm_during_a_flood_exits_within_five_seconds_and_loses_nothing() {
     const FLOOD: u64 = 60;
     let api = Arc::new(BotApi::start().await);
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("bot.db");
+    let db = crate::helpers::TestDb::fresh(dir.path(), "bot.db");
     let bot = spawn(
         &api,
         &db,

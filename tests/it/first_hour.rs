@@ -124,7 +124,10 @@ fn database_errors_say_what_is_wrong_once() {
     let cases = [
         ("/nonexistent/dir/x.db".to_owned(), "does not exist"),
         (garbage.display().to_string(), "is not an SQLite database"),
-        ("postgres://u@localhost/db".to_owned(), "SQLite only"),
+        (
+            "postgres://u:hunter2@127.0.0.1:1/db".to_owned(),
+            "cannot connect to PostgreSQL",
+        ),
     ];
     for (url, words) in cases {
         let (code, _, err) = run(factquiz()
@@ -134,6 +137,7 @@ fn database_errors_say_what_is_wrong_once() {
         assert_ne!(code, 0, "{url}");
         assert_eq!(err.matches(words).count(), 1, "{url}: {err}");
         assert!(!err.contains("code: "), "raw SQLite codes: {err}");
+        assert!(!err.contains("hunter2"), "a password in a message: {err}");
     }
 }
 

@@ -265,12 +265,10 @@ async fn a_groups_language_is_chosen_by_its_admins_and_every_group_message_uses_
 async fn a_quiz_left_running_long_ago_is_closed_cleanly_at_start() {
     let api = BotApi::start().await;
     let dir = std::sync::Arc::new(tempfile::tempdir().expect("tempdir"));
-    let db = dir.path().join("bot.db");
+    let db = crate::helpers::TestDb::fresh(dir.path(), "bot.db");
     {
         // A quiz whose first round was shown an hour ago, by a process long gone.
-        let store = Store::open(db.to_str().expect("path"))
-            .await
-            .expect("store");
+        let store = Store::open(db.url()).await.expect("store");
         let service =
             crate::helpers::service_on(store, std::sync::Arc::new(factquiz::service::SystemClock));
         let p = service
@@ -298,7 +296,7 @@ async fn a_quiz_left_running_long_ago_is_closed_cleanly_at_start() {
                 factquiz::service::group::start(conn, 1000, &chat, p.id, &plan, ROUND, None)?;
                 conn.execute(
                     "UPDATE served SET served_at = 1000, closes_at = 6000, poll_id = 'gone' WHERE position = 0",
-                    [],
+                    (),
                 )?;
                 Ok(())
             })
@@ -401,7 +399,7 @@ async fn answers_that_arrive_after_the_period_all_count_before_the_round_message
     assert_eq!(answers, 42);
     let late_points: i64 = crate::helpers::query(
         &bot.db,
-        "SELECT MIN(points) FROM answers a JOIN players p ON p.id = a.player_id WHERE p.display_name = 'late' AND a.is_correct",
+        "SELECT MIN(points) FROM answers a JOIN players p ON p.id = a.player_id WHERE p.display_name = 'late' AND a.is_correct = 1",
     );
     assert_eq!(
         late_points, 100,

@@ -3,6 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use factquiz::store::Connection;
+use factquiz::store::sql::{FromSql, Params};
+
 /// The repository's own questions folder.
 pub fn questions_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("questions")
@@ -116,7 +119,7 @@ use rand_chacha::ChaCha8Rng;
 pub struct TestApp {
     pub service: Service,
     pub clock: Arc<ManualClock>,
-    pub db: PathBuf,
+    pub db: TestDb,
     _dir: tempfile::TempDir,
 }
 
@@ -126,10 +129,8 @@ pub const T0: i64 = 1_718_701_200_000;
 impl TestApp {
     pub async fn new() -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
-        let db = dir.path().join("test.db");
-        let store = Store::open(db.to_str().expect("utf-8 path"))
-            .await
-            .expect("store opens");
+        let db = TestDb::fresh(dir.path(), "test.db");
+        let store = Store::open(db.url()).await.expect("store opens");
         let clock = Arc::new(ManualClock::new(T0));
         let service = service_on(store, clock.clone());
         TestApp {
@@ -166,54 +167,137 @@ pub fn service_on(store: Store, clock: Arc<dyn factquiz::service::Clock>) -> Ser
     Service::new(store, &corpus, bank, clock, Some(7))
 }
 
+/// The database a test runs on: a file in the test's folder or, when
+/// `FACTQUIZ_TEST_POSTGRES` names a PostgreSQL server (`.ci/with-postgres`
+/// starts one), a database of the test's own on it.
+#[derive(Debug, Clone)]
+pub struct TestDb {
+    url: String,
+    file: Option<PathBuf>,
+}
+
+impl TestDb {
+    /// A new, empty database: `name` in `dir`, or on the test server.
+    pub fn fresh(dir: &Path, name: &str) -> TestDb {
+        match std::env::var("FACTQUIZ_TEST_POSTGRES") {
+            Ok(server) if !server.is_empty() => TestDb::postgres(&server),
+            _ => TestDb::sqlite(dir.join(name)),
+        }
+    }
+
+    /// An SQLite file, whatever the test server (for what only SQLite has).
+    pub fn sqlite(file: PathBuf) -> TestDb {
+        TestDb {
+            url: file.to_str().expect("a UTF-8 path").to_owned(),
+            file: Some(file),
+        }
+    }
+
+    /// A new database on the PostgreSQL server at `server`.
+    fn postgres(server: &str) -> TestDb {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let name = format!("factquiz_test_{}_{n}", std::process::id());
+        let server = server.to_owned();
+        let create = format!("CREATE DATABASE {name}");
+        on_thread(move || {
+            let mut admin = postgres::Client::connect(&server, postgres::NoTls)
+                .expect("the test PostgreSQL server answers");
+            admin
+                .batch_execute(&create)
+                .expect("a database for the test");
+        });
+        let mut url = url::Url::parse(&std::env::var("FACTQUIZ_TEST_POSTGRES").expect("server"))
+            .expect("a PostgreSQL URL");
+        url.set_path(&name);
+        TestDb {
+            url: url.to_string(),
+            file: None,
+        }
+    }
+
+    /// The `DATABASE_URL` of this database.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The SQLite file, if it is one.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
+
+    /// Whether this database is on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.file.is_none()
+    }
+
+    /// Runs `f` on a connection of its own (as another process would), on
+    /// a thread of its own (the PostgreSQL client blocks).
+    pub fn with<T: Send>(&self, f: impl FnOnce(&Connection) -> T + Send) -> T {
+        let url = self.url.clone();
+        let file = self.file.clone();
+        on_thread(move || {
+            let conn = match file {
+                Some(file) => {
+                    let conn = rusqlite::Connection::open(file).expect("the test database opens");
+                    conn.busy_timeout(std::time::Duration::from_secs(10))
+                        .expect("busy timeout");
+                    Connection::Sqlite(conn)
+                }
+                None => Connection::Postgres(Box::new(factquiz::store::sql::Postgres::new(
+                    postgres::Client::connect(&url, postgres::NoTls)
+                        .expect("the test database answers"),
+                ))),
+            };
+            f(&conn)
+        })
+    }
+}
+
+fn on_thread<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| s.spawn(f).join().expect("the database thread"))
+}
+
 /// Reads one value from a test database, through a connection of its own
 /// (as another process would).
-pub fn query<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> T {
-    query_with(db, sql, [])
+pub fn query<T: FromSql + Send>(db: &TestDb, sql: &str) -> T {
+    query_with(db, sql, ())
 }
 
 /// [`query`] with parameters.
-pub fn query_with<T: rusqlite::types::FromSql>(
-    db: &Path,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> T {
-    let conn = rusqlite::Connection::open(db).expect("the test database opens");
-    conn.busy_timeout(std::time::Duration::from_secs(10))
-        .expect("busy timeout");
-    conn.query_row(sql, params, |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+pub fn query_with<T: FromSql + Send>(db: &TestDb, sql: &str, params: impl Params + Send) -> T {
+    db.with(|conn| {
+        conn.query_row(sql, params, |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    })
 }
 
 /// Every value of the first column of a query.
-pub fn query_all<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> Vec<T> {
-    let conn = rusqlite::Connection::open(db).expect("the test database opens");
-    conn.busy_timeout(std::time::Duration::from_secs(10))
-        .expect("busy timeout");
-    let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
-    stmt.query_map([], |r| r.get(0))
-        .and_then(Iterator::collect)
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+pub fn query_all<T: FromSql + Send>(db: &TestDb, sql: &str) -> Vec<T> {
+    db.with(|conn| {
+        conn.prepare_cached(sql)
+            .and_then(|mut s| s.rows((), |r| r.get(0)))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    })
 }
 
 /// Changes a test database behind the bot's back (as another process would).
-pub fn execute(db: &Path, sql: &str, params: impl rusqlite::Params) {
-    let conn = rusqlite::Connection::open(db).expect("the test database opens");
-    conn.busy_timeout(std::time::Duration::from_secs(10))
-        .expect("busy timeout");
-    conn.execute(sql, params)
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+pub fn execute(db: &TestDb, sql: &str, params: impl Params + Send) {
+    db.with(|conn| {
+        conn.execute(sql, params)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    });
 }
 
 /// The per-score counts the triggers keep agree with the standings.
-pub fn assert_score_counts_agree(db: &std::path::Path) {
+pub fn assert_score_counts_agree(db: &TestDb) {
     let wrong: i64 = query(
         db,
         "SELECT COUNT(*) FROM (
              SELECT scope, period, article, points, COUNT(*) AS n FROM standings
              GROUP BY scope, period, article, points
          ) s FULL OUTER JOIN standing_points p USING (scope, period, article, points)
-         WHERE s.n IS NOT p.players",
+         WHERE s.n IS DISTINCT FROM p.players",
     );
     assert_eq!(wrong, 0, "standing_points disagrees with standings");
 }

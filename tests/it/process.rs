@@ -2,7 +2,7 @@
 //! loopback Bot API server: what a crash test kills with SIGKILL, so that
 //! nothing of the bot survives it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
@@ -17,12 +17,17 @@ pub struct BotProcess {
 
 /// Starts `factquiz bot` on the database `db`, logging to `log`, with
 /// `FACTQUIZ_SEND_LIMITS=off` unless `env` says otherwise.
-pub fn spawn(api: &BotApi, db: &Path, log: PathBuf, env: &[(&str, &str)]) -> BotProcess {
+pub fn spawn(
+    api: &BotApi,
+    db: &crate::helpers::TestDb,
+    log: PathBuf,
+    env: &[(&str, &str)],
+) -> BotProcess {
     let mut cmd = factquiz();
     cmd.arg("bot")
         .env("TELOXIDE_TOKEN", TOKEN)
         .env("TELOXIDE_API_URL", &api.url)
-        .env("DATABASE_URL", db)
+        .env("DATABASE_URL", db.url())
         .env("FACTQUIZ_QUESTIONS", questions_dir())
         .env("FACTQUIZ_SEND_LIMITS", "off")
         .env("RUST_LOG", "info")

@@ -1,6 +1,6 @@
-//! Storage and the service on real SQLite files: migrations, solo quizzes,
-//! stats, leaderboards with ties, weeks and chats, and answers under
-//! concurrency.
+//! Storage and the service on a real database (an SQLite file, or
+//! PostgreSQL under `.ci/with-postgres`): migrations, solo quizzes, stats,
+//! leaderboards with ties, weeks and chats, and answers under concurrency.
 
 use std::sync::Arc;
 
@@ -54,11 +54,21 @@ async fn play(app: &TestApp, player: i64, chat: Option<&ChatRef>, answers: &[boo
 #[tokio::test]
 async fn migrations_apply_to_an_empty_and_to_a_migrated_database() {
     let app = TestApp::new().await;
-    let url = app.db.to_str().expect("path").to_owned();
-    let tables: Vec<String> = query_all(
-        &app.db,
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-    );
+    let url = app.db.url().to_owned();
+    let (tables, version) = if app.db.is_postgres() {
+        (
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_name <> 'factquiz_migrations'
+             ORDER BY table_name",
+            "SELECT COUNT(*) FROM factquiz_migrations",
+        )
+    } else {
+        (
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            "PRAGMA user_version",
+        )
+    };
+    let tables: Vec<String> = query_all(&app.db, tables);
     assert_eq!(
         tables,
         [
@@ -82,33 +92,93 @@ async fn migrations_apply_to_an_empty_and_to_a_migrated_database() {
     );
     let player = app.player("Salma").await;
     app.service.store().close().await;
-    let applied: i64 = query(&app.db, "PRAGMA user_version");
-    assert!(applied >= 1, "migrations counted in user_version");
+    let applied: i64 = query(&app.db, version);
+    assert!(applied >= 1, "migrations counted");
 
     // Open the same file again: nothing is applied twice and nothing is lost.
     let store = Store::open(&url).await.expect("reopens");
     store.close().await;
-    assert_eq!(query::<i64>(&app.db, "PRAGMA user_version"), applied);
+    assert_eq!(query::<i64>(&app.db, version), applied);
     let name: String = query_with(
         &app.db,
         "SELECT display_name FROM players WHERE id = ?1",
         [player.id],
     );
     assert_eq!(name, "Salma");
-    let mode: String = query(&app.db, "PRAGMA journal_mode");
-    assert_eq!(mode, "wal");
+    if !app.db.is_postgres() {
+        let mode: String = query(&app.db, "PRAGMA journal_mode");
+        assert_eq!(mode, "wal");
+    }
+}
+
+/// Instances started together (a deployment of several) open and migrate
+/// one database once, and all of them can use it.
+#[tokio::test]
+async fn several_stores_open_one_new_database_at_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = crate::helpers::TestDb::fresh(dir.path(), "shared.db");
+    let opened = futures::future::join_all((0..4).map(|_| Store::open(db.url()))).await;
+    let stores: Vec<Store> = opened
+        .into_iter()
+        .map(|s| s.expect("every instance opens the database"))
+        .collect();
+    for (i, store) in stores.iter().enumerate() {
+        let id = store
+            .write(move |conn| {
+                factquiz::store::upsert_player(
+                    conn,
+                    factquiz::service::Origin::Terminal,
+                    &format!("p{i}"),
+                    "P",
+                    factquiz::i18n::Lang::Ar,
+                    T0,
+                )
+            })
+            .await
+            .expect("each writes")
+            .id;
+        assert!(id > 0);
+    }
+    for store in &stores {
+        store.close().await;
+    }
+    assert_eq!(query::<i64>(&db, "SELECT COUNT(*) FROM players"), 4);
+}
+
+/// PostgreSQL: a connection the server drops (a restart, a proxy) is made
+/// again before the next batch, which then loses nothing.
+#[tokio::test]
+async fn a_dropped_postgres_connection_is_made_again() {
+    let app = TestApp::new().await;
+    if !app.db.is_postgres() {
+        eprintln!("on PostgreSQL only (.ci/with-postgres)");
+        return;
+    }
+    let before = app.player("Before").await;
+    let dropped: i64 = query(
+        &app.db,
+        "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()) AS t",
+    );
+    assert_eq!(dropped, 1, "the store's one connection");
+    let after = app.player("After").await;
+    assert_ne!(before.id, after.id);
+    let names: Vec<String> = query_all(&app.db, "SELECT display_name FROM players ORDER BY id");
+    assert_eq!(names, ["Before", "After"]);
 }
 
 #[tokio::test]
 async fn a_database_made_by_the_sqlx_version_is_adopted_as_it_is() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("old.db");
+    let db = crate::helpers::TestDb::sqlite(dir.path().join("old.db"));
     {
         // What factquiz 0.1 with sqlx left behind: the first migration and
         // sqlx's own record of it, and a player.
-        let conn = rusqlite::Connection::open(&db).expect("open");
-        conn.execute_batch(include_str!("../../migrations/20261129000001_init.sql"))
-            .expect("old schema");
+        let conn = rusqlite::Connection::open(db.file().expect("a file")).expect("open");
+        conn.execute_batch(include_str!(
+            "../../migrations/sqlite/20261129000001_init.sql"
+        ))
+        .expect("old schema");
         conn.execute_batch(
             "CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL,
                  installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, success BOOLEAN NOT NULL,
@@ -118,9 +188,7 @@ async fn a_database_made_by_the_sqlx_version_is_adopted_as_it_is() {
         )
         .expect("old rows");
     }
-    let store = Store::open(db.to_str().expect("path"))
-        .await
-        .expect("adopted");
+    let store = Store::open(db.url()).await.expect("adopted");
     store.close().await;
     let name: String = query(&db, "SELECT display_name FROM players");
     assert_eq!(name, "Old", "nothing lost");
@@ -133,14 +201,22 @@ async fn a_database_made_by_the_sqlx_version_is_adopted_as_it_is() {
 }
 
 #[tokio::test]
-async fn a_url_that_is_not_sqlite_is_a_clear_error() {
-    let err = Store::open("postgres://localhost/x")
+async fn a_database_that_cannot_be_opened_is_a_clear_error() {
+    // Nothing listens on port 1; the password is never shown.
+    let err = Store::open("postgres://quiz:hunter2@127.0.0.1:1/x")
         .await
-        .expect_err("not sqlite");
+        .expect_err("no server");
+    let said = format!("{err:#}");
     assert!(
-        format!("{err:#}").contains("PostgreSQL") && format!("{err:#}").contains("SQLite only"),
-        "{err:#}"
+        said.starts_with(
+            "cannot open the database `postgres://quiz@127.0.0.1:1/x`: cannot connect to PostgreSQL: "
+        ) && !said.contains("hunter2"),
+        "{said}"
     );
+    let err = Store::open("mysql://localhost/x")
+        .await
+        .expect_err("not a database factquiz uses");
+    assert!(format!("{err:#}").contains("`mysql://`"), "{err:#}");
     let err = Store::open("sqlite:///nonexistent-dir/x/y.db")
         .await
         .expect_err("no such folder");
@@ -494,7 +570,7 @@ async fn concurrent_answers_with_duplicates_count_exactly_once() {
     assert_eq!(answers, i64::try_from(recorded).expect("small"));
     let answered: i64 = query(
         &app.db,
-        "SELECT SUM(answered) FROM standings WHERE scope = 0 AND period = 0 AND article = ''",
+        "SELECT CAST(SUM(answered) AS BIGINT) FROM standings WHERE scope = 0 AND period = 0 AND article = ''",
     );
     assert_eq!(answered, answers, "the standings agree with the answers");
     crate::helpers::assert_score_counts_agree(&app.db);

@@ -9,11 +9,16 @@ use factquiz::store::Store;
 
 use crate::helpers::{factquiz, questions_dir, run, run_with_input};
 
-fn play(db: &std::path::Path, name: &str, questions: &str, input: &str) -> (i32, String, String) {
+fn play(
+    db: &crate::helpers::TestDb,
+    name: &str,
+    questions: &str,
+    input: &str,
+) -> (i32, String, String) {
     run_with_input(
         factquiz()
             .args(["play", "--name", name, "--questions", questions])
-            .env("DATABASE_URL", db)
+            .env("DATABASE_URL", db.url())
             .env("FACTQUIZ_QUESTIONS", questions_dir()),
         input,
     )
@@ -28,7 +33,7 @@ fn verdicts(out: &str) -> usize {
 #[test]
 fn a_piped_quiz_asks_again_on_junk_and_finishes_with_score_and_rank() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let db = tmp.path().join("play.db");
+    let db = crate::helpers::TestDb::fresh(tmp.path(), "play.db");
     // Valid for a claim (2 options) and a choice (4) alike.
     let (code, out, err) = play(&db, "Layla", "3", "x\n0\n5\n1\n٢\n2\n");
     assert_eq!(code, 0, "{err}");
@@ -57,13 +62,16 @@ fn a_piped_quiz_asks_again_on_junk_and_finishes_with_score_and_rank() {
             "a verbatim quote: {quote}"
         );
     }
-    assert!(db.exists(), "the database file is created");
+    assert!(
+        db.file().is_none_or(std::path::Path::exists),
+        "the database file is created"
+    );
 }
 
 #[test]
 fn the_end_of_input_ends_the_quiz_and_keeps_what_was_answered() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let db = tmp.path().join("play.db");
+    let db = crate::helpers::TestDb::fresh(tmp.path(), "play.db");
     let (code, out, err) = play(&db, "Sami", "5", "2\n1\n");
     assert_eq!(code, 0, "{err}");
     assert_eq!(verdicts(&out), 2, "{out}");
@@ -75,7 +83,7 @@ fn the_end_of_input_ends_the_quiz_and_keeps_what_was_answered() {
 
     let (code, board, err) = run(factquiz()
         .args(["leaderboard", "--lang", "en"])
-        .env("DATABASE_URL", &db)
+        .env("DATABASE_URL", db.url())
         .env("FACTQUIZ_QUESTIONS", questions_dir()));
     assert_eq!(code, 0, "{err}");
     assert!(
@@ -88,10 +96,10 @@ fn the_end_of_input_ends_the_quiz_and_keeps_what_was_answered() {
 #[test]
 fn an_english_player_sees_the_gloss() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let db = tmp.path().join("play.db");
+    let db = crate::helpers::TestDb::fresh(tmp.path(), "play.db");
     let mut cmd = factquiz();
     cmd.args(["play", "--name", "Ann", "--questions", "1", "--lang", "en"])
-        .env("DATABASE_URL", &db)
+        .env("DATABASE_URL", db.url())
         .env("FACTQUIZ_QUESTIONS", questions_dir());
     let (code, out, err) = run(cmd.stdin(Stdio::null()));
     assert_eq!(code, 0, "{err}");
@@ -124,10 +132,10 @@ fn bad_arguments_are_refused_before_anything_runs() {
 #[tokio::test]
 async fn an_acknowledged_answer_survives_sigkill() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let db = tmp.path().join("kill.db");
+    let db = crate::helpers::TestDb::fresh(tmp.path(), "kill.db");
     let mut child = factquiz()
         .args(["play", "--name", "Killed", "--questions", "5"])
-        .env("DATABASE_URL", &db)
+        .env("DATABASE_URL", db.url())
         .env("FACTQUIZ_QUESTIONS", questions_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -157,7 +165,7 @@ async fn an_acknowledged_answer_survives_sigkill() {
     assert!(started.elapsed() < Duration::from_secs(5));
 
     // The database opens after a kill: nothing is half-written.
-    Store::open(db.to_str().expect("path"))
+    Store::open(db.url())
         .await
         .expect("reopens after a kill")
         .close()

@@ -27,7 +27,7 @@ fn free_port() -> u16 {
 async fn start_webhook() -> (Running, Arc<tempfile::TempDir>) {
     let api = Arc::new(BotApi::start().await);
     let dir = Arc::new(tempfile::tempdir().expect("tempdir"));
-    let db = dir.path().join("bot.db");
+    let db = crate::helpers::TestDb::fresh(dir.path(), "bot.db");
     let port = free_port();
     let mut settings = config(&api, SendLimits::Off, 30, None);
     settings.webhook = Some(Webhook {

@@ -1,0 +1,599 @@
+//! One way to run SQL on SQLite and on PostgreSQL.
+//!
+//! The store's queries are written once, in the SQL both databases accept
+//! (`?1`-style parameters, `ON CONFLICT`, `RETURNING`, integers for flags),
+//! and run through this module: [`Connection::prepare_cached`], then
+//! [`Statement::execute`], [`Statement::query_row`] or [`Statement::rows`].
+//! On SQLite every call goes straight to rusqlite, in place. On PostgreSQL
+//! the parameters are renumbered (`?1` → `$1`), the statement is prepared
+//! once per connection, and values are converted to the column types the
+//! server infers (an integer to `smallint`, `integer`, `bigint` or
+//! `boolean`), so that the same `i64`s and `bool`s bind on both.
+//!
+//! Why not sqlx's `Any` driver: its SQLite side is the round trip between
+//! threads that the writer exists to avoid (see `writer.rs`), and a query
+//! would still need two dialects. Why not a trait per backend: the queries
+//! are the same text; only binding and reading differ, and that is here.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// What went wrong running a statement or reading a value.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    /// The server's own words when it refused a statement (postgres's
+    /// `Display` says only "db error").
+    #[error("{}", described(.0))]
+    Postgres(postgres::Error),
+    #[error("the query returned no row")]
+    NoRows,
+    #[error("column {column}: {message}")]
+    Column { column: usize, message: String },
+}
+
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Error {
+        Error::Postgres(e)
+    }
+}
+
+fn described(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {} ({})", db.severity(), db.message(), db.code().code()),
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        },
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A value bound to a statement or read from a row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(&'a str),
+}
+
+/// What can be bound as a parameter.
+pub trait ToSql {
+    fn value(&self) -> Value<'_>;
+}
+
+/// What can be read from a column.
+pub trait FromSql: Sized {
+    fn from_value(value: Value<'_>) -> Result<Self, String>;
+}
+
+impl ToSql for Value<'_> {
+    fn value(&self) -> Value<'_> {
+        *self
+    }
+}
+
+impl ToSql for i64 {
+    fn value(&self) -> Value<'_> {
+        Value::Int(*self)
+    }
+}
+
+impl ToSql for u16 {
+    fn value(&self) -> Value<'_> {
+        Value::Int(i64::from(*self))
+    }
+}
+
+impl ToSql for bool {
+    fn value(&self) -> Value<'_> {
+        Value::Int(i64::from(*self))
+    }
+}
+
+impl ToSql for f64 {
+    fn value(&self) -> Value<'_> {
+        Value::Real(*self)
+    }
+}
+
+impl ToSql for str {
+    fn value(&self) -> Value<'_> {
+        Value::Text(self)
+    }
+}
+
+impl ToSql for String {
+    fn value(&self) -> Value<'_> {
+        Value::Text(self)
+    }
+}
+
+impl<T: ToSql + ?Sized> ToSql for &T {
+    fn value(&self) -> Value<'_> {
+        (**self).value()
+    }
+}
+
+impl<T: ToSql> ToSql for Option<T> {
+    fn value(&self) -> Value<'_> {
+        self.as_ref().map_or(Value::Null, ToSql::value)
+    }
+}
+
+impl FromSql for i64 {
+    fn from_value(value: Value<'_>) -> Result<Self, String> {
+        match value {
+            Value::Int(v) => Ok(v),
+            other => Err(format!("expected an integer, found {other:?}")),
+        }
+    }
+}
+
+impl FromSql for u16 {
+    fn from_value(value: Value<'_>) -> Result<Self, String> {
+        let v = i64::from_value(value)?;
+        u16::try_from(v).map_err(|_| format!("{v} is out of range"))
+    }
+}
+
+impl FromSql for bool {
+    fn from_value(value: Value<'_>) -> Result<Self, String> {
+        Ok(i64::from_value(value)? != 0)
+    }
+}
+
+impl FromSql for f64 {
+    fn from_value(value: Value<'_>) -> Result<Self, String> {
+        match value {
+            Value::Real(v) => Ok(v),
+            // An integer read as a real: exact up to 2^53, far past any count.
+            #[allow(clippy::cast_precision_loss)]
+            Value::Int(v) => Ok(v as f64),
+            other => Err(format!("expected a number, found {other:?}")),
+        }
+    }
+}
+
+impl FromSql for String {
+    fn from_value(value: Value<'_>) -> Result<Self, String> {
+        match value {
+            Value::Text(s) => Ok(s.to_owned()),
+            other => Err(format!("expected text, found {other:?}")),
+        }
+    }
+}
+
+impl<T: FromSql> FromSql for Option<T> {
+    fn from_value(value: Value<'_>) -> Result<Self, String> {
+        match value {
+            Value::Null => Ok(None),
+            v => T::from_value(v).map(Some),
+        }
+    }
+}
+
+/// Stores enums by their names (`as_str`) and reads them back with
+/// `FromStr`: a name that is not one of the enum's is an error, not a guess.
+macro_rules! stored_by_name {
+    ($($ty:ty),+) => {$(
+        impl $crate::store::sql::ToSql for $ty {
+            fn value(&self) -> $crate::store::sql::Value<'_> {
+                $crate::store::sql::Value::Text(self.as_str())
+            }
+        }
+
+        impl $crate::store::sql::FromSql for $ty {
+            fn from_value(value: $crate::store::sql::Value<'_>) -> Result<Self, String> {
+                match value {
+                    $crate::store::sql::Value::Text(s) => s.parse().map_err(|e| format!("{e}")),
+                    other => Err(format!("expected a name, found {other:?}")),
+                }
+            }
+        }
+    )+};
+}
+pub(crate) use stored_by_name;
+
+/// The parameters of one execution.
+pub trait Params {
+    fn values(&self) -> Vec<Value<'_>>;
+}
+
+impl Params for () {
+    fn values(&self) -> Vec<Value<'_>> {
+        Vec::new()
+    }
+}
+
+impl<T: ToSql, const N: usize> Params for [T; N] {
+    fn values(&self) -> Vec<Value<'_>> {
+        self.iter().map(ToSql::value).collect()
+    }
+}
+
+impl<T: ToSql> Params for [T] {
+    fn values(&self) -> Vec<Value<'_>> {
+        self.iter().map(ToSql::value).collect()
+    }
+}
+
+impl<T: ToSql> Params for Vec<T> {
+    fn values(&self) -> Vec<Value<'_>> {
+        self.iter().map(ToSql::value).collect()
+    }
+}
+
+impl<P: Params + ?Sized> Params for &P {
+    fn values(&self) -> Vec<Value<'_>> {
+        (**self).values()
+    }
+}
+
+/// Parameters of different types: `params![id, name, lang]`.
+macro_rules! params {
+    ($($p:expr),* $(,)?) => {
+        &[$(&$p as &dyn $crate::store::sql::ToSql),*][..]
+    };
+}
+pub(crate) use params;
+
+/// `Ok(None)` for a query that found no row.
+pub trait OptionalExtension<T> {
+    fn optional(self) -> Result<Option<T>>;
+}
+
+impl<T> OptionalExtension<T> for Result<T> {
+    fn optional(self) -> Result<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(Error::NoRows | Error::Sqlite(rusqlite::Error::QueryReturnedNoRows)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A connection to either database, owned by the store's writer.
+pub enum Connection {
+    Sqlite(rusqlite::Connection),
+    Postgres(Box<Postgres>),
+}
+
+/// A PostgreSQL connection and the statements prepared on it.
+pub struct Postgres {
+    client: RefCell<postgres::Client>,
+    prepared: RefCell<HashMap<String, postgres::Statement>>,
+}
+
+/// Statements kept prepared per PostgreSQL connection; past this the cache
+/// starts afresh (the store has about 120 distinct statements, and a few
+/// more for lists of different lengths).
+const PREPARED: usize = 512;
+
+impl Postgres {
+    pub fn new(client: postgres::Client) -> Postgres {
+        Postgres {
+            client: RefCell::new(client),
+            prepared: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Whether the server went away (the writer then connects again).
+    pub fn is_closed(&self) -> bool {
+        self.client.borrow().is_closed()
+    }
+}
+
+impl Connection {
+    /// Prepares `sql` (once per connection) for running.
+    pub fn prepare_cached(&self, sql: &str) -> Result<Statement<'_>> {
+        match self {
+            Connection::Sqlite(c) => Ok(Statement::Sqlite(c.prepare_cached(sql)?)),
+            Connection::Postgres(pg) => {
+                if let Some(stmt) = pg.prepared.borrow().get(sql) {
+                    return Ok(Statement::Postgres(pg, stmt.clone()));
+                }
+                let stmt = pg.client.borrow_mut().prepare(&numbered(sql))?;
+                let mut prepared = pg.prepared.borrow_mut();
+                if prepared.len() >= PREPARED {
+                    prepared.clear();
+                }
+                prepared.insert(sql.to_owned(), stmt.clone());
+                Ok(Statement::Postgres(pg, stmt))
+            }
+        }
+    }
+
+    /// Runs `sql` once and reads its first row.
+    pub fn query_row<T, P, F>(&self, sql: &str, params: P, f: F) -> Result<T>
+    where
+        P: Params,
+        F: FnOnce(&Row<'_>) -> Result<T>,
+    {
+        self.prepare_cached(sql)?.query_row(params, f)
+    }
+
+    /// Runs `sql` once; returns how many rows it changed.
+    pub fn execute<P: Params>(&self, sql: &str, params: P) -> Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    /// Runs statements without parameters or results (transaction control,
+    /// migrations), in one round trip.
+    pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Connection::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Connection::Postgres(pg) => Ok(pg.client.borrow_mut().batch_execute(sql)?),
+        }
+    }
+
+    /// Whether this is a PostgreSQL connection that broke.
+    pub fn is_broken(&self) -> bool {
+        matches!(self, Connection::Postgres(pg) if pg.is_closed())
+    }
+}
+
+/// A prepared statement.
+pub enum Statement<'c> {
+    Sqlite(rusqlite::CachedStatement<'c>),
+    Postgres(&'c Postgres, postgres::Statement),
+}
+
+impl Statement<'_> {
+    /// Runs the statement; returns how many rows it changed.
+    pub fn execute<P: Params>(&mut self, params: P) -> Result<usize> {
+        let values = params.values();
+        match self {
+            Statement::Sqlite(s) => Ok(s.execute(rusqlite::params_from_iter(values.iter()))?),
+            Statement::Postgres(pg, s) => {
+                let n = pg.client.borrow_mut().execute(&*s, &pg_params(&values))?;
+                Ok(usize::try_from(n).unwrap_or(usize::MAX))
+            }
+        }
+    }
+
+    /// Runs the statement and reads its first row; [`Error::NoRows`] if it
+    /// returned none.
+    pub fn query_row<T, P, F>(&mut self, params: P, f: F) -> Result<T>
+    where
+        P: Params,
+        F: FnOnce(&Row<'_>) -> Result<T>,
+    {
+        let values = params.values();
+        match self {
+            Statement::Sqlite(s) => {
+                let mut rows = s.query(rusqlite::params_from_iter(values.iter()))?;
+                match rows.next()? {
+                    Some(row) => f(&Row::Sqlite(row)),
+                    None => Err(Error::NoRows),
+                }
+            }
+            Statement::Postgres(pg, s) => {
+                let rows = pg.client.borrow_mut().query(&*s, &pg_params(&values))?;
+                match rows.first() {
+                    Some(row) => f(&Row::Postgres(row)),
+                    None => Err(Error::NoRows),
+                }
+            }
+        }
+    }
+
+    /// Runs the statement and reads every row with `f`.
+    pub fn rows<T, P, F>(&mut self, params: P, mut f: F) -> Result<Vec<T>>
+    where
+        P: Params,
+        F: FnMut(&Row<'_>) -> Result<T>,
+    {
+        let values = params.values();
+        match self {
+            Statement::Sqlite(s) => {
+                let mut rows = s.query(rusqlite::params_from_iter(values.iter()))?;
+                let mut out = Vec::new();
+                while let Some(row) = rows.next()? {
+                    out.push(f(&Row::Sqlite(row))?);
+                }
+                Ok(out)
+            }
+            Statement::Postgres(pg, s) => {
+                let rows = pg.client.borrow_mut().query(&*s, &pg_params(&values))?;
+                rows.iter().map(|row| f(&Row::Postgres(row))).collect()
+            }
+        }
+    }
+}
+
+/// A row being read.
+pub enum Row<'r> {
+    Sqlite(&'r rusqlite::Row<'r>),
+    Postgres(&'r postgres::Row),
+}
+
+impl Row<'_> {
+    /// The value of column `column` (from 0).
+    pub fn get<T: FromSql>(&self, column: usize) -> Result<T> {
+        let fail = |message: String| Error::Column { column, message };
+        match self {
+            Row::Sqlite(r) => {
+                use rusqlite::types::ValueRef;
+                let value = match r.get_ref(column)? {
+                    ValueRef::Null => Value::Null,
+                    ValueRef::Integer(v) => Value::Int(v),
+                    ValueRef::Real(v) => Value::Real(v),
+                    ValueRef::Text(t) => {
+                        Value::Text(std::str::from_utf8(t).map_err(|e| fail(e.to_string()))?)
+                    }
+                    ValueRef::Blob(_) => return Err(fail("a blob where a value belongs".into())),
+                };
+                T::from_value(value).map_err(fail)
+            }
+            Row::Postgres(r) => T::from_value(pg_value(r, column)?).map_err(fail),
+        }
+    }
+}
+
+/// Reads a PostgreSQL column by its type.
+fn pg_value<'r>(row: &'r postgres::Row, column: usize) -> Result<Value<'r>> {
+    use postgres::types::Type;
+    let Some(col) = row.columns().get(column) else {
+        return Err(Error::Column {
+            column,
+            message: "no such column".into(),
+        });
+    };
+    let ty = col.type_();
+    let value = if *ty == Type::INT8 {
+        row.try_get::<_, Option<i64>>(column)?.map(Value::Int)
+    } else if *ty == Type::INT4 {
+        row.try_get::<_, Option<i32>>(column)?
+            .map(|v| Value::Int(v.into()))
+    } else if *ty == Type::INT2 {
+        row.try_get::<_, Option<i16>>(column)?
+            .map(|v| Value::Int(v.into()))
+    } else if *ty == Type::BOOL {
+        row.try_get::<_, Option<bool>>(column)?
+            .map(|v| Value::Int(v.into()))
+    } else if *ty == Type::FLOAT8 {
+        row.try_get::<_, Option<f64>>(column)?.map(Value::Real)
+    } else if *ty == Type::FLOAT4 {
+        row.try_get::<_, Option<f32>>(column)?
+            .map(|v| Value::Real(v.into()))
+    } else if <&str as postgres::types::FromSql>::accepts(ty) {
+        row.try_get::<_, Option<&str>>(column)?.map(Value::Text)
+    } else {
+        return Err(Error::Column {
+            column,
+            message: format!("a value of type {ty} (cast it in the query)"),
+        });
+    };
+    Ok(value.unwrap_or(Value::Null))
+}
+
+fn pg_params<'a>(values: &'a [Value<'a>]) -> Vec<&'a (dyn postgres::types::ToSql + Sync)> {
+    values
+        .iter()
+        .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+        .collect()
+}
+
+impl rusqlite::ToSql for Value<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match *self {
+            Value::Null => ValueRef::Null,
+            Value::Int(v) => ValueRef::Integer(v),
+            Value::Real(v) => ValueRef::Real(v),
+            Value::Text(s) => ValueRef::Text(s.as_bytes()),
+        }))
+    }
+}
+
+impl postgres::types::ToSql for Value<'_> {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::{IsNull, Type};
+        match *self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(v) if *ty == Type::INT8 => v.to_sql(ty, out),
+            Value::Int(v) if *ty == Type::INT4 => i32::try_from(v)?.to_sql(ty, out),
+            Value::Int(v) if *ty == Type::INT2 => i16::try_from(v)?.to_sql(ty, out),
+            Value::Int(v) if *ty == Type::BOOL => (v != 0).to_sql(ty, out),
+            Value::Real(v) if *ty == Type::FLOAT8 => v.to_sql(ty, out),
+            Value::Text(s) if <&str as postgres::types::ToSql>::accepts(ty) => s.to_sql(ty, out),
+            other => Err(format!("cannot bind {other:?} as {ty}").into()),
+        }
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// `?1`-style (and bare `?`) parameters as PostgreSQL's `$1`, outside
+/// quoted text.
+pub fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut next = 1;
+    let mut quote: Option<char> = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            (Some(_), c) => out.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                out.push(c);
+            }
+            (None, '?') => {
+                out.push('$');
+                if chars.peek().is_some_and(char::is_ascii_digit) {
+                    while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                        out.push(d);
+                    }
+                } else {
+                    out.push_str(&next.to_string());
+                    next += 1;
+                }
+            }
+            (None, c) => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_numbered_for_postgres() {
+        assert_eq!(
+            numbered("SELECT ?1, ?2 WHERE a = ?1"),
+            "SELECT $1, $2 WHERE a = $1"
+        );
+        assert_eq!(
+            numbered("VALUES (?, ?), (?, ?)"),
+            "VALUES ($1, $2), ($3, $4)"
+        );
+        assert_eq!(
+            numbered("SELECT '?' || ?1, \"a?\""),
+            "SELECT '?' || $1, \"a?\""
+        );
+    }
+
+    #[test]
+    fn sqlite_reads_and_binds_through_the_same_calls() {
+        let conn = Connection::Sqlite(rusqlite::Connection::open_in_memory().expect("memory"));
+        conn.execute_batch("CREATE TABLE t (a INTEGER, b TEXT, c INTEGER)")
+            .expect("table");
+        let n = conn
+            .prepare_cached("INSERT INTO t (a, b, c) VALUES (?1, ?2, ?3)")
+            .expect("prepared")
+            .execute(params![7_i64, "نص", true])
+            .expect("inserted");
+        assert_eq!(n, 1);
+        let row: (i64, String, bool, Option<i64>) = conn
+            .query_row("SELECT a, b, c, NULL FROM t", (), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .expect("read");
+        assert_eq!(row, (7, "نص".to_owned(), true, None));
+        let none = conn
+            .query_row("SELECT a FROM t WHERE a = ?1", [8_i64], |r| r.get::<i64>(0))
+            .optional()
+            .expect("read");
+        assert_eq!(none, None);
+        let wrong = conn.query_row("SELECT b FROM t", (), |r| r.get::<i64>(0));
+        assert!(matches!(wrong, Err(Error::Column { column: 0, .. })));
+    }
+}
