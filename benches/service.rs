@@ -1,7 +1,9 @@
-//! Throughput of the service on a real SQLite file, and the cost of a
-//! leaderboard with the caller's rank among a million players.
+//! Throughput of the service on a real SQLite file (or the PostgreSQL
+//! database `BENCH_DATABASE_URL` names, which must be empty), and the cost
+//! of a leaderboard with the caller's rank among a million players.
 //!
-//! `cargo bench --bench service` (release build). Figures are printed, not
+//! `cargo bench --bench service` (release build); `BENCH=answers` runs one
+//! part. Figures are printed, not
 //! asserted: these machines are shared, so compare runs, not thresholds.
 
 #![allow(
@@ -31,7 +33,9 @@ const MILLION: i64 = 1_000_000;
 async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("bench.db");
-    let service = Arc::new(service(db.to_str().expect("utf-8 path")).await?);
+    let url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| db.to_str().expect("utf-8 path").to_owned());
+    let service = Arc::new(service(&url).await?);
 
     let only = std::env::var("BENCH").unwrap_or_default();
     if only.is_empty() || only.contains("votes") {
@@ -143,8 +147,8 @@ async fn leaderboard_with_a_million_players(service: &Service) -> anyhow::Result
             )?;
             // Points spread over 0..50,000 with many ties, as real boards have.
             conn.execute(
-                "INSERT INTO standings (scope, period, player_id, points, answered, correct)
-                 SELECT 0, 0, id, (id * 7919) % 50000, 10, (id % 10) FROM players WHERE external_id LIKE 'million-%'",
+                "INSERT INTO standings (scope, period, article, player_id, points, answered, correct)
+                 SELECT 0, 0, '', id, (id * 7919) % 50000, 10, (id % 10) FROM players WHERE external_id LIKE 'million-%'",
                 (),
             )?;
             let players: i64 = conn.query_row(

@@ -96,6 +96,11 @@ pub enum Command {
         #[arg(long, default_value = "ar", value_parser = parse_lang)]
         lang: Lang,
     },
+    /// Work on the database itself.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// How readers did on each fact: times asked, the share answered right,
     /// the wrong option chosen most, the median answer time.
     Stats {
@@ -108,6 +113,22 @@ pub enum Command {
         /// Language of the headings: ar or en.
         #[arg(long, default_value = "ar", value_parser = parse_lang)]
         lang: Lang,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy everything one database holds into another, empty one (SQLite
+    /// to PostgreSQL, or back). Stop the bot first.
+    Copy {
+        /// The database to copy: an SQLite file or sqlite:// URL, or a
+        /// postgres:// URL.
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The database to copy into, created and migrated if need be; it
+        /// must hold nothing yet.
+        #[arg(long, value_name = "URL")]
+        to: String,
     },
 }
 
@@ -158,6 +179,40 @@ fn parse_date(s: &str) -> Result<String, String> {
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::parse(s).ok_or_else(|| format!("`{s}` is not a language: use ar or en"))
+}
+
+/// `factquiz db copy`: copies `from` into `to` and says what it copied.
+pub async fn db_copy(from: &str, to: &str, out: &mut impl Write) -> anyhow::Result<()> {
+    // Opening makes a missing SQLite file: a mistyped source would copy
+    // nothing, and say so only by its counts.
+    if let crate::store::Target::Sqlite(path) = crate::store::Target::parse(from)?
+        && !path.exists()
+    {
+        anyhow::bail!("`{}` does not exist: nothing to copy", path.display());
+    }
+    let source = Store::open(from).await?;
+    let target = match Store::open(to).await {
+        Ok(target) => target,
+        Err(e) => {
+            source.close().await;
+            return Err(e);
+        }
+    };
+    let copied = crate::store::copy::copy(&source, &target).await;
+    source.close().await;
+    target.close().await;
+    let copied = copied?;
+    let rows: usize = copied.iter().map(|(_, n)| n).sum();
+    writeln!(
+        out,
+        "copied {rows} rows from {} to {}:",
+        source.name(),
+        target.name()
+    )?;
+    for (table, n) in copied {
+        writeln!(out, "  {table:<16} {n}")?;
+    }
+    Ok(())
 }
 
 /// Opens the database and the question bank: what `play` and `bot` run

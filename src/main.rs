@@ -118,6 +118,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             played?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Db {
+            command: cli::DbCommand::Copy { from, to },
+        } => {
+            cli::db_copy(&from, &to, &mut out).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Stats {
             article,
             json,

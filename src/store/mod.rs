@@ -12,6 +12,7 @@
 //! above the store sees a string where an enum belongs.
 
 mod answers;
+pub mod copy;
 mod delivery;
 mod inline;
 mod players;

@@ -604,3 +604,79 @@ async fn healthz_says_ready_only_while_the_database_answers() {
     assert_eq!(status, 503, "{text}");
     server.abort();
 }
+
+/// `factquiz db copy` moves an SQLite database (to PostgreSQL under
+/// `.ci/with-postgres`): the boards read the same, play goes on where it
+/// was, and a database that holds anything is never copied into.
+#[test]
+fn db_copy_moves_everything_into_an_empty_database() {
+    use crate::helpers::{TestDb, factquiz, questions_dir, run, run_with_input};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = TestDb::sqlite(dir.path().join("source.db"));
+    let target = TestDb::fresh(dir.path(), "target.db");
+    let play = |db: &TestDb, name: &str, input: &str| {
+        let (code, _, err) = run_with_input(
+            factquiz()
+                .args(["play", "--name", name, "--questions", "3"])
+                .env("DATABASE_URL", db.url())
+                .env("FACTQUIZ_QUESTIONS", questions_dir()),
+            input,
+        );
+        assert_eq!(code, 0, "{err}");
+    };
+    play(&source, "Amal", "1\n2\n1\n");
+    play(&source, "Bilal", "2\n2\n2\n");
+    let board = |db: &TestDb| {
+        let (code, out, err) = run(factquiz().arg("leaderboard").env("DATABASE_URL", db.url()));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+
+    let (code, out, err) =
+        run(factquiz().args(["db", "copy", "--from", source.url(), "--to", target.url()]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("answers") && out.contains(" 6"), "{out}");
+    assert_eq!(board(&target), board(&source));
+    for table in [
+        "players",
+        "quizzes",
+        "served",
+        "answers",
+        "standings",
+        "standing_points",
+    ] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        assert_eq!(
+            query::<i64>(&target, &sql),
+            query::<i64>(&source, &sql),
+            "{table}"
+        );
+    }
+    crate::helpers::assert_score_counts_agree(&target);
+
+    // New rows continue after the ids copied.
+    play(&target, "Amal", "1\n1\n1\n");
+    assert_eq!(query::<i64>(&target, "SELECT COUNT(*) FROM answers"), 9);
+    assert_eq!(query::<i64>(&target, "SELECT COUNT(*) FROM players"), 2);
+
+    // Never into a database that holds anything.
+    let (code, _, err) =
+        run(factquiz().args(["db", "copy", "--from", source.url(), "--to", target.url()]));
+    assert_eq!(code, 1);
+    assert!(err.contains("is not empty"), "{err}");
+    assert_eq!(query::<i64>(&target, "SELECT COUNT(*) FROM answers"), 9);
+
+    // A mistyped source is not made empty and copied.
+    let typo = dir.path().join("sourse.db");
+    let (code, _, err) = run(factquiz().args([
+        "db",
+        "copy",
+        "--from",
+        typo.to_str().expect("path"),
+        "--to",
+        dir.path().join("other.db").to_str().expect("path"),
+    ]));
+    assert_eq!(code, 1);
+    assert!(err.contains("does not exist"), "{err}");
+    assert!(!typo.exists());
+}
