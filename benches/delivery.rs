@@ -19,7 +19,13 @@
 //!   message) and press → `answerCallbackQuery`, messages per answer, CPU
 //!   per 1000 answers, peak RSS;
 //! - isolation: 20 players × 5 answers under Telegram's limits, without and
-//!   then with one chat sending 60 messages at once: the others' p99.
+//!   then with one chat sending 60 messages at once: the others' p99;
+//! - instances (only when asked: `BENCH=instances`, under
+//!   `.ci/with-postgres`): private play and the burst in webhook mode
+//!   (Telegram posting on up to 40 connections at once) on SQLite, on
+//!   PostgreSQL with one instance, and with three behind a round-robin
+//!   balancer: answers/s, p99, CPU per 1000 answers of the bots and the
+//!   database server together.
 //!
 //! `cargo bench --bench delivery`. Figures are printed, not asserted.
 
@@ -106,6 +112,13 @@ async fn main() -> anyhow::Result<()> {
                 f.peak_mib
             );
         }
+    }
+    if which.contains("instances") {
+        instances::run(
+            env_number("BENCH_PLAYERS", 300),
+            env_number("BENCH_VOTES", 20_000),
+        )
+        .await?;
     }
     if which.contains("isolation") {
         println!(
@@ -602,5 +615,299 @@ mod wall {
                 }
             }
         }
+    }
+}
+
+/// Several instances on PostgreSQL, next to SQLite, all in webhook mode.
+mod instances {
+    use std::net::SocketAddr;
+    use std::path::Path;
+    use std::process::{Child, Command, Stdio};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::{Duration, Instant};
+
+    use tokio::net::{TcpListener, TcpStream};
+
+    use super::botapi::{BotApi, Chat, TOKEN, User};
+    use super::{counter, free_port, percentile, play, stop, usage};
+
+    #[derive(Debug, Clone, Copy)]
+    enum Setup {
+        Sqlite,
+        Postgres(usize),
+    }
+
+    impl Setup {
+        fn name(self) -> String {
+            match self {
+                Setup::Sqlite => "SQLite, 1 instance".into(),
+                Setup::Postgres(n) => {
+                    format!("PostgreSQL, {n} instance{}", if n > 1 { "s" } else { "" })
+                }
+            }
+        }
+    }
+
+    pub async fn run(players: u64, votes: u64) -> anyhow::Result<()> {
+        let Ok(server) = std::env::var("FACTQUIZ_TEST_POSTGRES") else {
+            println!(
+                "\n## instances: needs PostgreSQL (.ci/with-postgres cargo bench --bench delivery)"
+            );
+            return Ok(());
+        };
+        let setups = [Setup::Sqlite, Setup::Postgres(1), Setup::Postgres(3)];
+        println!(
+            "\n## instances, private: {players} players × 10 answers at once, webhook mode, FACTQUIZ_SEND_LIMITS=off"
+        );
+        for (round, setup) in setups.iter().enumerate() {
+            let bots = Bots::start(*setup, &server, round).await?;
+            let cpu_before = bots.cpu()?;
+            let started = Instant::now();
+            let tasks: Vec<_> = (0..players)
+                .map(|i| {
+                    let api = bots.api.clone();
+                    tokio::spawn(async move { play(&api, 10_000 + i, 10).await })
+                })
+                .collect();
+            let mut feedback = Vec::new();
+            let mut missing = 0;
+            for t in tasks {
+                let (got, lost) = t.await?;
+                feedback.extend(got);
+                missing += lost;
+            }
+            let took = started.elapsed().as_secs_f64();
+            let cpu = bots.cpu()? - cpu_before;
+            let answers = feedback.len();
+            println!(
+                "{:<24} {answers} answers in {took:.2} s ({:.0}/s) · press→feedback p50 {:.0} ms p99 {:.0} ms · CPU {:.3} s per 1000 (bots + PostgreSQL) · without feedback: {missing}",
+                setup.name(),
+                answers as f64 / took,
+                percentile(&mut feedback, 0.5),
+                percentile(&mut feedback, 0.99),
+                cpu * 1000.0 / answers.max(1) as f64,
+            );
+            bots.stop();
+        }
+        println!("\n## instances, burst: {votes} poll answers in one 5 s round, webhook mode");
+        for (round, setup) in setups.iter().enumerate() {
+            let bots = Bots::start(*setup, &server, 10 + round).await?;
+            let api = &bots.api;
+            api.message(
+                &Chat::supergroup(-100_123_456),
+                &User::new(1, "Starter", "ar"),
+                "/quiz 1",
+            );
+            let poll = api
+                .wait_for(0, "the poll", |c| c.method == "sendpoll")
+                .await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let poll_id = api.poll_id_of(&poll);
+            api.hold_updates(true);
+            for i in 0..votes {
+                let member = User::new(1_000_000 + i, "m", "ar");
+                api.poll_answer(&poll_id, &member, usize::try_from(i % 2).unwrap_or(0));
+            }
+            let cpu_before = bots.cpu()?;
+            let started = Instant::now();
+            api.hold_updates(false);
+            let mut recorded = 0;
+            let mut at = started.elapsed();
+            let mut still = Instant::now();
+            while recorded < votes && still.elapsed() < Duration::from_secs(20) {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                let mut now = 0;
+                for port in &bots.metrics {
+                    now += counter(*port, "factquiz_answers_recorded_total")
+                        .await
+                        .unwrap_or(0);
+                }
+                if now > recorded {
+                    recorded = now;
+                    at = started.elapsed();
+                    still = Instant::now();
+                }
+            }
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while bots.waiting_votes() > 0 && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let cpu = bots.cpu()? - cpu_before;
+            println!(
+                "{:<24} recorded {recorded} of {votes} · {:.0} answers/s · CPU {:.3} s per 1000 to all scored (bots + PostgreSQL)",
+                setup.name(),
+                recorded as f64 / at.as_secs_f64(),
+                cpu * 1000.0 / recorded.max(1) as f64,
+            );
+            bots.stop();
+        }
+        Ok(())
+    }
+
+    /// The instances of one setup, their Bot API server and their database.
+    struct Bots {
+        api: Arc<BotApi>,
+        children: Vec<Child>,
+        metrics: Vec<u16>,
+        database: String,
+        postgres: bool,
+        _dir: tempfile::TempDir,
+    }
+
+    impl Bots {
+        async fn start(setup: Setup, server: &str, round: usize) -> anyhow::Result<Bots> {
+            let api = Arc::new(BotApi::start().await);
+            api.webhook_connections(40);
+            let dir = tempfile::tempdir()?;
+            let (database, n) = match setup {
+                Setup::Sqlite => (dir.path().join("bench.db").display().to_string(), 1),
+                Setup::Postgres(n) => (fresh_database(server, round)?, n),
+            };
+            let listens: Vec<SocketAddr> = (0..n)
+                .map(|_| Ok(SocketAddr::from(([127, 0, 0, 1], free_port()?))))
+                .collect::<anyhow::Result<_>>()?;
+            let front = balancer(listens.clone()).await?;
+            let url = format!("http://{front}/hook");
+            let mut children = Vec::new();
+            let mut metrics = Vec::new();
+            for (i, listen) in listens.iter().enumerate() {
+                let port = free_port()?;
+                metrics.push(port);
+                children.push(
+                    Command::new(env!("CARGO_BIN_EXE_factquiz"))
+                        .arg("bot")
+                        .env("TELOXIDE_TOKEN", TOKEN)
+                        .env("TELOXIDE_API_URL", &api.url)
+                        .env("DATABASE_URL", &database)
+                        .env(
+                            "FACTQUIZ_QUESTIONS",
+                            Path::new(env!("CARGO_MANIFEST_DIR")).join("questions"),
+                        )
+                        .env("FACTQUIZ_SEND_LIMITS", "off")
+                        .env("FACTQUIZ_ROUND_SECONDS", "5")
+                        .env("FACTQUIZ_WEBHOOK_URL", &url)
+                        .env("FACTQUIZ_LISTEN", listen.to_string())
+                        .env("FACTQUIZ_METRICS_ADDR", format!("127.0.0.1:{port}"))
+                        .env("RUST_LOG", "warn")
+                        .stdin(Stdio::null())
+                        .stdout(Stdio::null())
+                        .stderr(std::fs::File::create(
+                            dir.path().join(format!("bot-{i}.log")),
+                        )?)
+                        .spawn()?,
+                );
+                // The first one leads: the others stand by from the start.
+                if i == 0 {
+                    let deadline = Instant::now() + Duration::from_secs(30);
+                    while api.calls_to("setWebhook").is_empty() {
+                        anyhow::ensure!(Instant::now() < deadline, "the bot never set its webhook");
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+            }
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while api.calls_to("setWebhook").len() < n {
+                anyhow::ensure!(
+                    Instant::now() < deadline,
+                    "an instance never set the webhook"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Ok(Bots {
+                api,
+                children,
+                metrics,
+                database,
+                postgres: matches!(setup, Setup::Postgres(_)),
+                _dir: dir,
+            })
+        }
+
+        /// CPU seconds of the instances and of the PostgreSQL server's
+        /// processes (every process called `postgres` on the machine).
+        fn cpu(&self) -> anyhow::Result<f64> {
+            let mut total = 0.0;
+            for c in &self.children {
+                total += usage(c.id())?.0;
+            }
+            if self.postgres {
+                for entry in std::fs::read_dir("/proc")?.flatten() {
+                    let Some(pid) = entry
+                        .file_name()
+                        .to_str()
+                        .and_then(|p| p.parse::<u32>().ok())
+                    else {
+                        continue;
+                    };
+                    let comm =
+                        std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+                    if comm.trim() == "postgres" {
+                        total += usage(pid).map_or(0.0, |u| u.0);
+                    }
+                }
+            }
+            Ok(total)
+        }
+
+        fn waiting_votes(&self) -> i64 {
+            if !self.postgres {
+                return super::waiting_votes(Path::new(&self.database));
+            }
+            let url = self.database.clone();
+            std::thread::spawn(move || {
+                postgres::Client::connect(&url, postgres::NoTls)
+                    .and_then(|mut c| c.query_one("SELECT COUNT(*) FROM votes", &[]))
+                    .map_or(0, |r| r.get::<_, i64>(0))
+            })
+            .join()
+            .unwrap_or(0)
+        }
+
+        fn stop(self) {
+            for c in self.children {
+                stop(c);
+            }
+        }
+    }
+
+    /// A new database on the server, for one setup.
+    fn fresh_database(server: &str, round: usize) -> anyhow::Result<String> {
+        let name = format!("factquiz_bench_{}_{round}", std::process::id());
+        let admin = server.to_owned();
+        let create = format!("CREATE DATABASE {name}");
+        std::thread::spawn(move || {
+            postgres::Client::connect(&admin, postgres::NoTls)?.batch_execute(&create)
+        })
+        .join()
+        .map_err(|_| anyhow::anyhow!("the database thread panicked"))??;
+        let mut url = url::Url::parse(server)?;
+        url.set_path(&name);
+        Ok(url.to_string())
+    }
+
+    /// A round-robin TCP balancer on loopback.
+    async fn balancer(backends: Vec<SocketAddr>) -> anyhow::Result<SocketAddr> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        tokio::spawn(async move {
+            let next = AtomicUsize::new(0);
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let start = next.fetch_add(1, Ordering::Relaxed);
+                let backends = backends.clone();
+                tokio::spawn(async move {
+                    for k in 0..backends.len() {
+                        let b = backends[(start + k) % backends.len()];
+                        if let Ok(mut outbound) = TcpStream::connect(b).await {
+                            let _ =
+                                tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Ok(addr)
     }
 }

@@ -107,6 +107,10 @@ pub fn prune_pushed(conn: &Connection, now: i64) -> anyhow::Result<usize> {
         .context("cannot prune the updates remembered")
 }
 
+/// The number all factquiz processes agree on for keeping updates (see
+/// [`keep`]).
+const INBOX_LOCK: i64 = 0x0066_7169_6e62_6f78; // "fqinbox"
+
 /// Keeps updates in the inbox and votes; returns the updates' inbox ids
 /// and how many votes were new.
 fn keep(
@@ -116,6 +120,14 @@ fn keep(
     now: i64,
 ) -> anyhow::Result<(Vec<i64>, usize)> {
     let mut ids = Vec::with_capacity(updates.len());
+    if !updates.is_empty()
+        && let Connection::Postgres(_) = conn
+    {
+        // Processes sharing the database keep updates one transaction at a
+        // time, so that the inbox's ids are in the order of commit: whoever
+        // reads the inbox and sees an update has seen every one before it.
+        conn.query_row("SELECT pg_advisory_xact_lock(?1)", [INBOX_LOCK], |_| Ok(()))?;
+    }
     let mut insert = conn.prepare_cached(
         "INSERT INTO inbox (update_id, lane, received_at, payload) VALUES (?1, ?2, ?3, ?4) RETURNING id",
     )?;

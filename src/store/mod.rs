@@ -31,6 +31,7 @@ use rusqlite_migration::{M, Migrations};
 use tokio::sync::mpsc;
 
 pub use sql::Connection;
+pub use writer::LEAD_LOCK;
 
 pub use answers::*;
 pub use delivery::*;
@@ -97,6 +98,11 @@ pub struct Store {
 struct Inner {
     /// The database, for messages (a PostgreSQL URL without its password).
     name: String,
+    /// On PostgreSQL several processes may share the database.
+    shared: bool,
+    /// Set, and notified, when this process lost the lead (see
+    /// [`Store::lead`]): every job fails from then on.
+    deposed: Arc<writer::Deposed>,
     jobs: mpsc::Sender<Box<dyn writer::Job>>,
     thread: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
 }
@@ -126,14 +132,21 @@ impl Store {
                 .context("the database could not be opened")?
         };
         let conn = opened.with_context(|| format!("cannot open the database `{name}`"))?;
+        let shared = matches!(target, Target::Postgres(_));
+        let deposed = Arc::new(writer::Deposed::default());
         let (jobs, receiver) = mpsc::channel(writer::QUEUE);
-        let thread = std::thread::Builder::new()
-            .name("factquiz-db".into())
-            .spawn(move || writer::run(conn, target, receiver))
-            .context("cannot start the database thread")?;
+        let thread = {
+            let deposed = deposed.clone();
+            std::thread::Builder::new()
+                .name("factquiz-db".into())
+                .spawn(move || writer::run(conn, target, receiver, &deposed))
+                .context("cannot start the database thread")?
+        };
         Ok(Store {
             inner: Arc::new(Inner {
                 name,
+                shared,
+                deposed,
                 jobs,
                 thread: std::sync::Mutex::new(Some(thread)),
             }),
@@ -174,6 +187,58 @@ impl Store {
         self.write(f).await
     }
 
+    /// Whether other processes may use this database at the same time
+    /// (PostgreSQL): then only the one that [leads](Store::lead) handles
+    /// updates and sends.
+    pub fn is_shared(&self) -> bool {
+        self.inner.shared
+    }
+
+    /// Makes this process the one that handles updates, sends and keeps
+    /// time (group rounds, schedules) for the bot, waiting while another
+    /// does; returns false if `stop` came first. On SQLite (one process)
+    /// it returns at once.
+    ///
+    /// The lead is a PostgreSQL advisory lock held by the writer's own
+    /// connection, so every job of a leader runs on the connection that
+    /// holds it: a leader whose connection drops has lost it, and the
+    /// writer takes it again with its new connection before any job runs;
+    /// if another process took it meanwhile, this one is
+    /// [deposed](Store::deposed) and every later job fails, so that two
+    /// processes never handle at once. A leader that dies releases it with
+    /// its connection, and a process waiting here takes over within
+    /// [`LEAD_RETRY`].
+    pub async fn lead(&self, stop: &tokio_util::sync::CancellationToken) -> anyhow::Result<bool> {
+        if !self.inner.shared {
+            return Ok(true);
+        }
+        let mut said = false;
+        loop {
+            if self.write(writer::try_lead).await? {
+                return Ok(true);
+            }
+            if !said {
+                tracing::info!("another instance leads: standing by (receiving only)");
+                said = true;
+            }
+            tokio::select! {
+                () = stop.cancelled() => return Ok(false),
+                () = tokio::time::sleep(LEAD_RETRY) => {}
+            }
+        }
+    }
+
+    /// Resolves once this process lost the lead it held (see
+    /// [`Store::lead`]); never on SQLite.
+    pub async fn deposed(&self) {
+        self.inner.deposed.wait().await;
+    }
+
+    /// Whether this process lost the lead it held.
+    pub fn is_deposed(&self) -> bool {
+        self.inner.deposed.is_set()
+    }
+
     /// Runs the jobs queued, checkpoints the WAL into the database file (so
     /// that copying the file alone copies everything) and closes it. Writing
     /// fails after this.
@@ -192,6 +257,9 @@ impl Store {
         }
     }
 }
+
+/// How often a process standing by tries to take the lead.
+pub const LEAD_RETRY: Duration = Duration::from_millis(500);
 
 /// A database a `DATABASE_URL` names.
 #[derive(Clone)]

@@ -266,6 +266,9 @@ pub enum Connection {
 pub struct Postgres {
     client: RefCell<postgres::Client>,
     prepared: RefCell<HashMap<String, postgres::Statement>>,
+    /// This connection holds the bot's lock: its process leads (see
+    /// `Store::lead`).
+    pub(super) leading: std::cell::Cell<bool>,
 }
 
 /// Statements kept prepared per PostgreSQL connection; past this the cache
@@ -278,6 +281,7 @@ impl Postgres {
         Postgres {
             client: RefCell::new(client),
             prepared: RefCell::new(HashMap::new()),
+            leading: std::cell::Cell::new(false),
         }
     }
 

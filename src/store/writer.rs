@@ -110,17 +110,69 @@ where
             (Ok(()), Some(r)) => r,
             (Err(e), Some(Ok(_))) => Err(anyhow::anyhow!("the transaction did not commit: {e:#}")),
             (_, Some(Err(e))) => Err(e),
-            (_, None) => Err(anyhow::anyhow!("the job never ran")),
+            (Err(e), None) => Err(anyhow::anyhow!("{e:#}")),
+            (Ok(()), None) => Err(anyhow::anyhow!("the job never ran")),
         };
         // The caller may have stopped waiting: the work is done all the same.
         let _ = self.reply.send(result);
     }
 }
 
+/// The number all factquiz processes agree on for the bot's lead (see
+/// `Store::lead`): a PostgreSQL advisory lock.
+pub const LEAD_LOCK: i64 = 0x6671_6c65_6164; // "fqlead"
+
+/// Takes the lead if no other process holds it; true if this connection
+/// holds it (now or already). Always true on SQLite.
+pub(super) fn try_lead(conn: &Connection) -> anyhow::Result<bool> {
+    let Connection::Postgres(pg) = conn else {
+        return Ok(true);
+    };
+    if pg.leading.get() {
+        return Ok(true);
+    }
+    let got: bool = conn.query_row("SELECT pg_try_advisory_lock(?1)", [LEAD_LOCK], |r| r.get(0))?;
+    pg.leading.set(got);
+    Ok(got)
+}
+
+/// Whether this process lost the lead, and who waits to hear it.
+#[derive(Debug, Default)]
+pub(super) struct Deposed {
+    set: std::sync::atomic::AtomicBool,
+    notify: tokio::sync::Notify,
+}
+
+impl Deposed {
+    fn depose(&self) {
+        self.set.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    pub(super) fn is_set(&self) -> bool {
+        self.set.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub(super) async fn wait(&self) {
+        loop {
+            let notified = self.notify.notified();
+            if self.is_set() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
 /// Runs the writer until every sender is gone, then checkpoints SQLite's WAL
 /// into the database file, so that the file alone holds everything. A
 /// PostgreSQL connection that broke is made again before the next batch.
-pub(super) fn run(mut conn: Connection, target: Target, mut jobs: mpsc::Receiver<Box<dyn Job>>) {
+pub(super) fn run(
+    mut conn: Connection,
+    target: Target,
+    mut jobs: mpsc::Receiver<Box<dyn Job>>,
+    deposed: &Deposed,
+) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(MAX_BATCH);
     let mut stop = false;
     while !stop && let Some(first) = jobs.blocking_recv() {
@@ -135,9 +187,15 @@ pub(super) fn run(mut conn: Connection, target: Target, mut jobs: mpsc::Receiver
                 Err(_) => break,
             }
         }
-        let committed = begin(&mut conn, &target)
-            .and_then(|()| run_batch(&conn, &mut batch))
-            .map_err(Arc::new);
+        let committed = if deposed.is_set() {
+            Err(Arc::new(anyhow::anyhow!(
+                "another instance took the lead: this one handles nothing more"
+            )))
+        } else {
+            begin(&mut conn, &target, deposed)
+                .and_then(|()| run_batch(&conn, &mut batch))
+                .map_err(Arc::new)
+        };
         for job in batch.drain(..) {
             job.finish(committed.clone());
         }
@@ -159,12 +217,14 @@ pub(super) fn run(mut conn: Connection, target: Target, mut jobs: mpsc::Receiver
 
 /// Starts the batch's transaction. On PostgreSQL, a connection found broken
 /// (the server restarted, a proxy dropped it) is made again first, before
-/// any job of the batch ran, so that the batch loses nothing; if it cannot
-/// be, the batch fails and the next one tries again. On SQLite, `BEGIN
+/// any job of the batch ran, so that the batch loses nothing (a leader
+/// takes its lead again, or is deposed); if it cannot be, the batch fails
+/// and the next one tries again. On SQLite, `BEGIN
 /// IMMEDIATE`, waiting while another process holds the database (its busy
 /// timeout runs out after ten seconds; then once more, then an error).
-fn begin(conn: &mut Connection, target: &Target) -> anyhow::Result<()> {
+fn begin(conn: &mut Connection, target: &Target, deposed: &Deposed) -> anyhow::Result<()> {
     if let Connection::Postgres(pg) = conn {
+        let leading = pg.leading.get();
         let began = (!pg.is_closed()).then(|| exec(conn, "BEGIN"));
         return match began {
             Some(Ok(())) => Ok(()),
@@ -174,6 +234,13 @@ fn begin(conn: &mut Connection, target: &Target) -> anyhow::Result<()> {
             _ => {
                 tracing::warn!("the connection to PostgreSQL broke; connecting again");
                 *conn = target.connect()?;
+                // The lead went with the old connection: take it again
+                // before any job runs, or stop leading for good.
+                if leading && !try_lead(conn)? {
+                    tracing::error!("another instance took the lead while the connection was down");
+                    deposed.depose();
+                    anyhow::bail!("another instance took the lead: this one handles nothing more");
+                }
                 exec(conn, "BEGIN").context("cannot start a transaction")
             }
         };

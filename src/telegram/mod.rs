@@ -589,6 +589,58 @@ pub async fn run(
 
     let (completions, mut sent) = mpsc::unbounded_channel();
     let (dispatcher, dispatch) = Dispatcher::new(metrics.clone());
+    let store = service.store().clone();
+    let receiving: Arc<receive::Receiving> = Arc::default();
+    let votes = Arc::new(Notify::new());
+    // Processes on one PostgreSQL database in webhook mode all receive;
+    // the one that leads handles.
+    let shared_inbox =
+        (store.is_shared() && config.webhook.is_some()).then(|| Arc::new(Notify::new()));
+    let receiver = receive::Receiver {
+        api: api.clone(),
+        store: store.clone(),
+        dispatcher: dispatcher.clone(),
+        votes: votes.clone(),
+        metrics: metrics.clone(),
+        clock: service.clock(),
+        receiving: receiving.clone(),
+        shared: shared_inbox.clone(),
+    };
+    let (receiving_task, receiver) = match &config.webhook {
+        Some(hook) => {
+            // Listening first: Telegram may post as soon as it is set.
+            let server = webhook::serve(hook, receiver, shutdown.clone()).await?;
+            if let Err(e) = webhook::set(&api, hook).await {
+                server.abort();
+                return Err(e);
+            }
+            (Some(server), None)
+        }
+        None => (None, Some(receiver)),
+    };
+    if !store.lead(&shutdown).await? {
+        tracing::info!("stopped while standing by");
+        if let Some(server) = receiving_task {
+            let _ = tokio::time::timeout(SHUTDOWN, server).await;
+        }
+        if let Some(server) = metrics_server {
+            let _ = tokio::time::timeout(Duration::from_millis(200), server).await;
+        }
+        store.close().await;
+        return Ok(());
+    }
+    if store.is_shared() {
+        tracing::info!("leading: handling and sending for the bot");
+    }
+    let deposed = {
+        let store = store.clone();
+        let stop = shutdown.clone();
+        tokio::spawn(async move {
+            store.deposed().await;
+            tracing::error!("another instance took the lead: stopping");
+            stop.cancel();
+        })
+    };
     let sender = {
         let dispatcher = dispatcher.clone();
         Sender::spawn(
@@ -607,8 +659,8 @@ pub async fn run(
         round_seconds: config.round_seconds,
         username,
         sender,
-        votes: Arc::new(Notify::new()),
-        receiving: Arc::default(),
+        votes,
+        receiving,
     });
     let recorder = {
         let app = app.clone();
@@ -671,26 +723,17 @@ pub async fn run(
 
     pick_up(&app, &dispatcher).await?;
     dispatch.start(Arc::new(AppLanes(app.clone())));
-    let receiver = receive::Receiver {
-        api,
-        store: app.service.store().clone(),
-        dispatcher: dispatcher.clone(),
-        votes: app.votes.clone(),
-        metrics,
-        clock: app.service.clock(),
-        receiving: app.receiving.clone(),
-    };
-    let receiving = match &config.webhook {
-        Some(hook) => {
-            // Listening first: Telegram may post as soon as it is set.
-            let server = webhook::serve(hook, receiver, shutdown.clone()).await?;
-            if let Err(e) = webhook::set(&app.api, hook).await {
-                server.abort();
-                return Err(e);
-            }
-            server
-        }
-        None => tokio::spawn(receiver.run(shutdown.clone())),
+    let inbox_reader = shared_inbox.map(|inbox| {
+        tokio::spawn(read_shared_inbox(
+            app.clone(),
+            dispatcher.clone(),
+            inbox,
+            shutdown.clone(),
+        ))
+    });
+    let receiving = match receiver {
+        Some(receiver) => tokio::spawn(receiver.run(shutdown.clone())),
+        None => receiving_task.unwrap_or_else(|| tokio::spawn(async {})),
     };
     shutdown.cancelled().await;
 
@@ -706,12 +749,23 @@ pub async fn run(
     counter.abort();
     scheduler.abort();
     claim_cards.abort();
+    deposed.abort();
+    if let Some(reader) = inbox_reader {
+        reader.abort();
+    }
     // The recorder ends once the sender is gone and it has recorded the last.
     let _ = tokio::time::timeout(Duration::from_millis(500), recorder).await;
     if let Some(server) = metrics_server {
         let _ = tokio::time::timeout(Duration::from_millis(200), server).await;
     }
+    let deposed = app.service.store().is_deposed();
     app.service.store().close().await;
+    if deposed {
+        // Not a clean stop: a supervisor starts it again, to stand by.
+        anyhow::bail!(
+            "another instance took the lead while this one's database connection was down"
+        );
+    }
     Ok(())
 }
 
@@ -721,6 +775,45 @@ pub async fn run(
 pub fn deep_link(bot: &str, payload: &str, group: bool) -> String {
     let key = if group { "startgroup" } else { "start" };
     format!("https://t.me/{bot}?{key}={payload}")
+}
+
+/// How often the leader looks at an inbox it shares for what other
+/// processes kept (its own are announced at once).
+const SHARED_INBOX_TICK: Duration = Duration::from_millis(50);
+
+/// The leader's reading of a shared inbox: on each announcement, and every
+/// [`SHARED_INBOX_TICK`], the lanes with updates waiting go to the
+/// dispatcher (which reads each lane on from what it has already taken),
+/// and votes waiting wake the counter.
+async fn read_shared_inbox(
+    app: Arc<App>,
+    dispatcher: Dispatcher,
+    inbox: Arc<Notify>,
+    stop: CancellationToken,
+) {
+    let mut tick = tokio::time::interval(SHARED_INBOX_TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = inbox.notified() => {}
+            _ = tick.tick() => {}
+        }
+        let waiting = app
+            .service
+            .store()
+            .read(|conn| Ok((store::lanes(conn)?, store::depth(conn)?.1)))
+            .await;
+        match waiting {
+            Ok((lanes, votes)) => {
+                dispatcher.on_disk(lanes);
+                if votes > 0 {
+                    app.votes.notify_one();
+                }
+            }
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "cannot read the shared inbox"),
+        }
+    }
 }
 
 /// How often the groups' daily schedules are looked at.

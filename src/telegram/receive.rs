@@ -77,6 +77,11 @@ pub struct Receiver {
     pub metrics: Arc<Metrics>,
     pub clock: Arc<dyn Clock>,
     pub receiving: Arc<Receiving>,
+    /// Processes share the inbox (PostgreSQL, webhook mode): what is kept
+    /// is not handed to this process's dispatcher but announced here, and
+    /// the one that leads reads it back from the inbox, in the inbox's
+    /// order, whoever kept it.
+    pub shared: Option<Arc<tokio::sync::Notify>>,
 }
 
 /// How receiving goes, for the stages that give it way.
@@ -298,7 +303,7 @@ impl Receiver {
 
     /// Updates and votes are durable: the votes are counted as recorded
     /// and the counter woken (`votes`: how many were new, if any came), and
-    /// the updates go to the dispatcher.
+    /// the updates go to the dispatcher (or, shared, are announced).
     fn kept(&self, ids: Vec<i64>, updates: Vec<NewUpdate>, votes: Option<usize>, now: i64) {
         self.receiving.last_kept.store(now, Ordering::Relaxed);
         if let Some(new_votes) = votes {
@@ -306,6 +311,12 @@ impl Receiver {
             // time it came; scoring it is the counter's work.
             self.metrics.answers_recorded.inc_by(new_votes as u64);
             self.votes.notify_one();
+        }
+        if let Some(inbox) = &self.shared {
+            if !ids.is_empty() {
+                inbox.notify_one();
+            }
+            return;
         }
         let received = ids
             .into_iter()

@@ -106,6 +106,8 @@ struct State {
     webhook: Option<(String, Option<String>)>,
     /// Each post of an update to the webhook: its id and the status answered.
     webhook_posts: Vec<(u64, u16)>,
+    /// Posts to the webhook at once (1 unless a benchmark asks for more).
+    webhook_connections: usize,
     /// inline message id → the message sent through the bot, as last edited.
     inline_messages: HashMap<String, Value>,
     next_inline: u64,
@@ -265,6 +267,14 @@ impl BotApi {
         }));
         self.lock().callback_updates.insert(query, update);
         update
+    }
+
+    /// Posts to the webhook up to `n` updates at once, as Telegram does with
+    /// `max_connections` (one at a time, in order, by default).
+    #[allow(dead_code, reason = "used by the delivery benchmark")]
+    pub fn webhook_connections(&self, n: usize) {
+        self.lock().webhook_connections = n;
+        self.changed.notify_waiters();
     }
 
     /// Holds updates back (`true`) or lets them go.
@@ -644,50 +654,79 @@ fn push_update(state: &Mutex<State>, changed: &Notify, kind: Value) -> u64 {
     id
 }
 
-/// While a webhook is set, posts the queued updates to it one at a time,
-/// in order, as Telegram does: an update leaves the queue on a 2xx answer
-/// and is posted again after any other (or none).
+/// While a webhook is set, posts the queued updates to it, in order, as
+/// Telegram does: one at a time by default, up to `webhook_connections` at
+/// once if a benchmark asks (Telegram's `max_connections`). An update
+/// leaves the queue when it is posted and comes back to its front after any
+/// answer but a 2xx (or none), to be posted again.
 async fn push_to_webhook(state: Arc<Mutex<State>>, changed: Arc<Notify>) {
-    let client = reqwest::Client::new();
+    // A connection per post, so that a balancer in front of several
+    // instances spreads the posts (it balances connections).
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("an HTTP client");
+    let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     loop {
         let notified = changed.notified();
         let next = {
-            let st = state
+            let mut st = state
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            match (&st.webhook, st.updates.front()) {
-                (Some((url, secret)), Some(update)) if !st.held => {
-                    Some((url.clone(), secret.clone(), update.clone()))
+            let at_once = st.webhook_connections.max(1);
+            let room = in_flight.load(std::sync::atomic::Ordering::SeqCst) < at_once;
+            match &st.webhook {
+                Some((url, secret)) if !st.held && room => {
+                    let (url, secret) = (url.clone(), secret.clone());
+                    st.updates.pop_front().map(|u| (url, secret, u, at_once))
                 }
                 _ => None,
             }
         };
-        let Some((url, secret, update)) = next else {
+        let Some((url, secret, update, at_once)) = next else {
             let _ = tokio::time::timeout(Duration::from_millis(200), notified).await;
             continue;
         };
-        let id = update["update_id"].as_u64().unwrap_or(0);
-        let mut post = client.post(&url).json(&update);
-        if let Some(secret) = &secret {
-            post = post.header("X-Telegram-Bot-Api-Secret-Token", secret);
-        }
-        let status = post.send().await.map_or(0, |r| r.status().as_u16());
-        {
-            let mut st = state
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            st.webhook_posts.push((id, status));
-            st.delivered.entry(id).or_insert_with(Instant::now);
-            if (200..300).contains(&status) {
-                if st.updates.front().and_then(|u| u["update_id"].as_u64()) == Some(id) {
-                    st.updates.pop_front();
+        in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let post = {
+            let (state, changed, client, in_flight) = (
+                state.clone(),
+                changed.clone(),
+                client.clone(),
+                in_flight.clone(),
+            );
+            async move {
+                let id = update["update_id"].as_u64().unwrap_or(0);
+                let mut post = client.post(&url).json(&update);
+                if let Some(secret) = &secret {
+                    post = post.header("X-Telegram-Bot-Api-Secret-Token", secret);
                 }
-                st.confirmed = st.confirmed.max(id + 1);
+                let status = post.send().await.map_or(0, |r| r.status().as_u16());
+                let ok = (200..300).contains(&status);
+                {
+                    let mut st = state
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    st.webhook_posts.push((id, status));
+                    st.delivered.entry(id).or_insert_with(Instant::now);
+                    if ok {
+                        st.confirmed = st.confirmed.max(id + 1);
+                    } else {
+                        st.updates.push_front(update);
+                    }
+                }
+                if !ok {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                changed.notify_waiters();
             }
-        }
-        changed.notify_waiters();
-        if !(200..300).contains(&status) {
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        // One at a time, the post is awaited here: the order is the queue's.
+        if at_once == 1 {
+            post.await;
+        } else {
+            tokio::spawn(post);
         }
     }
 }

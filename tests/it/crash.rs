@@ -16,7 +16,7 @@ use crate::process::spawn;
 /// Plays a solo quiz of `n` to its end, pressing the right option of each
 /// question as soon as it shows; a question shown again (a send repeated
 /// after a crash) is not pressed twice. Returns the final card.
-async fn play(
+pub async fn play(
     api: Arc<BotApi>,
     db: &crate::helpers::TestDb,
     user: User,
@@ -51,7 +51,7 @@ async fn play(
     }
 }
 
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
+pub async fn until(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !done() {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");

@@ -23,6 +23,7 @@ mod first_hour;
 mod group;
 mod helpers;
 mod inline;
+mod instances;
 mod process;
 mod schedule;
 mod storage;

@@ -167,6 +167,58 @@ async fn a_dropped_postgres_connection_is_made_again() {
     assert_eq!(names, ["Before", "After"]);
 }
 
+/// PostgreSQL: a leader whose connection dropped, and whose lead another
+/// process took meanwhile, is deposed: it does nothing more, even once the
+/// lead is free again, so that two processes never handle at once.
+#[tokio::test]
+async fn a_leader_that_lost_its_lead_is_deposed_and_does_nothing_more() {
+    let app = TestApp::new().await;
+    if !app.db.is_postgres() {
+        eprintln!("on PostgreSQL only (.ci/with-postgres)");
+        return;
+    }
+    let store = app.service.store().clone();
+    let stop = tokio_util::sync::CancellationToken::new();
+    assert!(store.lead(&stop).await.expect("leads"));
+    app.player("Before").await;
+    // Another process drops the leader's connection and takes the lead.
+    let (taken, taken_rx) = std::sync::mpsc::channel::<bool>();
+    let (release, release_rx) = std::sync::mpsc::channel::<()>();
+    let url = app.db.url().to_owned();
+    let other = std::thread::spawn(move || {
+        let mut conn =
+            postgres::Client::connect(&url, postgres::NoTls).expect("another process connects");
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .expect("drops the leader's connection");
+        let got: bool = conn
+            .query_one(
+                "SELECT pg_try_advisory_lock($1)",
+                &[&factquiz::store::LEAD_LOCK],
+            )
+            .expect("tries the lead")
+            .get(0);
+        taken.send(got).expect("said");
+        let _ = release_rx.recv();
+    });
+    assert!(taken_rx.recv().expect("heard"), "the other process leads");
+    let err = store
+        .write(|_| Ok(()))
+        .await
+        .expect_err("a deposed leader writes nothing");
+    assert!(format!("{err:#}").contains("took the lead"), "{err:#}");
+    tokio::time::timeout(std::time::Duration::from_secs(5), store.deposed())
+        .await
+        .expect("deposed is said");
+    release.send(()).expect("released");
+    other.join().expect("the other process ends");
+    assert!(store.write(|_| Ok(())).await.is_err(), "deposed for good");
+    assert!(store.is_deposed());
+}
+
 #[tokio::test]
 async fn a_database_made_by_the_sqlx_version_is_adopted_as_it_is() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -1,0 +1,254 @@
+//! Several `factquiz bot` processes in webhook mode on one PostgreSQL
+//! database, behind a round-robin balancer, behave as one bot (issue 15):
+//! all of them receive, the one that leads handles and sends, and when it
+//! is killed another takes over with nothing lost and nothing done twice.
+//! PostgreSQL only (`.ci/with-postgres`): SQLite is one process's database.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::bot::served_of;
+use crate::botapi::{BotApi, Chat, User};
+use crate::crash::{play, until};
+use crate::helpers::{TestDb, query};
+use crate::process::{BotProcess, spawn};
+
+/// A TCP balancer on loopback: each connection goes to the next backend in
+/// turn, or the one after if that one does not answer (a dead instance).
+/// Returns its address and the connections each backend took.
+async fn balancer(backends: Vec<SocketAddr>) -> (SocketAddr, Arc<Vec<AtomicUsize>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let taken: Arc<Vec<AtomicUsize>> =
+        Arc::new(backends.iter().map(|_| AtomicUsize::new(0)).collect());
+    let counts = taken.clone();
+    tokio::spawn(async move {
+        let next = AtomicUsize::new(0);
+        loop {
+            let Ok((mut inbound, _)) = listener.accept().await else {
+                return;
+            };
+            let start = next.fetch_add(1, Ordering::Relaxed);
+            let (backends, counts) = (backends.clone(), counts.clone());
+            tokio::spawn(async move {
+                for k in 0..backends.len() {
+                    let i = (start + k) % backends.len();
+                    if let Ok(mut outbound) = TcpStream::connect(backends[i]).await {
+                        counts[i].fetch_add(1, Ordering::Relaxed);
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (addr, taken)
+}
+
+fn free_addr() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+}
+
+fn log_of(dir: &std::path::Path, i: usize) -> std::path::PathBuf {
+    dir.join(format!("instance-{i}.log"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_instances_behind_a_balancer_play_as_one_bot_through_a_sigkill() {
+    const PLAYERS: u64 = 100;
+    const QUESTIONS: usize = 5;
+    const ROUNDS: usize = 3;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = TestDb::fresh(dir.path(), "bot.db");
+    if !db.is_postgres() {
+        eprintln!("on PostgreSQL only (.ci/with-postgres)");
+        return;
+    }
+    let api = Arc::new(BotApi::start().await);
+    let listens: Vec<SocketAddr> = (0..3).map(|_| free_addr()).collect();
+    let (front, taken) = balancer(listens.clone()).await;
+    let url = format!("http://{front}/telegram/hook");
+    let mut instances: Vec<Option<BotProcess>> = listens
+        .iter()
+        .enumerate()
+        .map(|(i, listen)| {
+            let listen = listen.to_string();
+            Some(spawn(
+                &api,
+                &db,
+                log_of(dir.path(), i),
+                &[
+                    ("FACTQUIZ_WEBHOOK_URL", url.as_str()),
+                    ("FACTQUIZ_LISTEN", listen.as_str()),
+                    ("FACTQUIZ_ROUND_SECONDS", "5"),
+                ],
+            ))
+        })
+        .collect();
+
+    // A group quiz, its three members answering every round right.
+    let group = Chat::supergroup(-100_777);
+    let members: Vec<User> = (0..3).map(|i| User::new(31_000 + i, "m", "ar")).collect();
+    let group_quiz = {
+        let api = api.clone();
+        let (members, group) = (members.clone(), group.clone());
+        tokio::spawn(async move {
+            let mark = api.mark();
+            api.message(&group, &members[0], &format!("/quiz {ROUNDS}"));
+            let mut after = mark;
+            for _ in 0..ROUNDS {
+                let poll = api
+                    .wait_for(after, "a round's poll", |c| {
+                        c.method == "sendpoll" && c.chat() == group.id
+                    })
+                    .await;
+                after = poll.seq + 1;
+                let right = usize::try_from(
+                    poll.body["correct_option_id"]
+                        .as_u64()
+                        .expect("a quiz poll"),
+                )
+                .expect("an index");
+                for m in &members {
+                    api.poll_answer(&api.poll_id_of(&poll), m, right);
+                }
+            }
+            api.wait_for(after, "the podium", |c| {
+                c.chat() == group.id && c.text().contains("النتيجة النهائية")
+            })
+            .await
+        })
+    };
+    // A hundred private players at once.
+    let presses = Arc::new(AtomicUsize::new(0));
+    let players: Vec<_> = (0..PLAYERS)
+        .map(|i| {
+            let (api, db, presses) = (api.clone(), db.clone(), presses.clone());
+            tokio::spawn(async move {
+                play(
+                    api,
+                    &db,
+                    User::new(30_000 + i, "p", "ar"),
+                    QUESTIONS,
+                    presses,
+                )
+                .await
+            })
+        })
+        .collect();
+
+    // Mid-run, the leader dies.
+    until("a third of the presses", || {
+        presses.load(Ordering::SeqCst) >= (PLAYERS as usize) * QUESTIONS / 3
+    })
+    .await;
+    let leader = (0..3)
+        .find(|&i| {
+            std::fs::read_to_string(log_of(dir.path(), i))
+                .is_ok_and(|log| log.contains("leading: handling and sending"))
+        })
+        .expect("one instance leads");
+    let killed_log = instances[leader].take().expect("running").kill().await;
+
+    for p in players {
+        let end = p.await.expect("a player finished");
+        assert!(
+            end.text()
+                .contains(&format!("الإجابات الصحيحة: {QUESTIONS} من {QUESTIONS}")),
+            "every answer counted once: {}",
+            end.text()
+        );
+    }
+    let podium = group_quiz.await.expect("the group quiz finished");
+    let took_over = (0..3)
+        .filter(|&i| i != leader)
+        .filter(|&i| {
+            std::fs::read_to_string(log_of(dir.path(), i))
+                .is_ok_and(|log| log.contains("leading: handling and sending"))
+        })
+        .count();
+    assert_eq!(took_over, 1, "one instance took the lead over");
+    assert!(
+        podium.text().contains("النتيجة النهائية"),
+        "{}",
+        podium.text()
+    );
+
+    // Every answer counted exactly once.
+    let solo: i64 = query(
+        &db,
+        "SELECT COUNT(*) FROM answers a JOIN quizzes q ON q.id = a.quiz_id WHERE q.mode = 'solo'",
+    );
+    assert_eq!(solo, (PLAYERS as usize * QUESTIONS) as i64);
+    let in_group: i64 = query(
+        &db,
+        "SELECT COUNT(*) FROM answers a JOIN quizzes q ON q.id = a.quiz_id WHERE q.mode = 'group'",
+    );
+    assert_eq!(in_group, (ROUNDS * members.len()) as i64);
+    let most: i64 = query(
+        &db,
+        "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM answers GROUP BY served_id, player_id) AS each",
+    );
+    assert_eq!(most, 1);
+    // Every quiz finished; every round closed, and announced, once.
+    assert_eq!(
+        query::<i64>(
+            &db,
+            "SELECT COUNT(*) FROM quizzes WHERE state <> 'finished'"
+        ),
+        0
+    );
+    let calls = api.calls();
+    for round in 1..=ROUNDS {
+        let said = calls
+            .iter()
+            .filter(|c| {
+                c.method == "sendmessage"
+                    && c.chat() == group.id
+                    && c.text()
+                        .contains(&format!("انتهى السؤال {round} من {ROUNDS}"))
+            })
+            .count();
+        assert_eq!(said, 1, "round {round} announced {said} times");
+    }
+    // No chat's messages out of order: each private chat's questions come
+    // in the order of its quiz (a request in flight when the leader died
+    // may come twice, never before one it follows).
+    let mut last_served: HashMap<i64, i64> = HashMap::new();
+    for c in calls
+        .iter()
+        .filter(|c| c.chat() > 0 && !c.buttons().is_empty())
+    {
+        let served = served_of(c);
+        let last = last_served.entry(c.chat()).or_default();
+        assert!(
+            served >= *last,
+            "chat {}: question {served} after {last}",
+            c.chat()
+        );
+        *last = served;
+    }
+    // The balancer spread the posts over the three, and no update was
+    // refused for good.
+    let spread: Vec<usize> = taken.iter().map(|n| n.load(Ordering::Relaxed)).collect();
+    assert!(
+        spread.iter().all(|&n| n > 0),
+        "posts per instance: {spread:?}"
+    );
+    println!("posts per instance {spread:?}; instance {leader} (the leader) killed mid-run");
+
+    for bot in instances.iter_mut().filter_map(Option::take) {
+        bot.signal("-TERM");
+        let (code, log) = bot.wait().await;
+        assert_eq!(code, 0, "{log}");
+        assert!(!log.contains("panicked"), "{log}");
+    }
+    assert!(!killed_log.contains("panicked"));
+    api.assert_valid();
+}
