@@ -624,12 +624,9 @@ mod instances {
     use std::path::Path;
     use std::process::{Child, Command, Stdio};
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::{Duration, Instant};
 
-    use tokio::net::{TcpListener, TcpStream};
-
-    use super::botapi::{BotApi, Chat, TOKEN, User};
+    use super::botapi::{BotApi, Chat, TOKEN, User, balancer};
     use super::{counter, free_port, percentile, play, stop, usage};
 
     #[derive(Debug, Clone, Copy)]
@@ -767,7 +764,7 @@ mod instances {
             let listens: Vec<SocketAddr> = (0..n)
                 .map(|_| Ok(SocketAddr::from(([127, 0, 0, 1], free_port()?))))
                 .collect::<anyhow::Result<_>>()?;
-            let front = balancer(listens.clone()).await?;
+            let (front, _) = balancer(listens.clone()).await;
             let url = format!("http://{front}/hook");
             let mut children = Vec::new();
             let mut metrics = Vec::new();
@@ -885,29 +882,5 @@ mod instances {
         let mut url = url::Url::parse(server)?;
         url.set_path(&name);
         Ok(url.to_string())
-    }
-
-    /// A round-robin TCP balancer on loopback.
-    async fn balancer(backends: Vec<SocketAddr>) -> anyhow::Result<SocketAddr> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        tokio::spawn(async move {
-            let next = AtomicUsize::new(0);
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                let start = next.fetch_add(1, Ordering::Relaxed);
-                let backends = backends.clone();
-                tokio::spawn(async move {
-                    for k in 0..backends.len() {
-                        let b = backends[(start + k) % backends.len()];
-                        if let Ok(mut outbound) = TcpStream::connect(b).await {
-                            let _ =
-                                tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                            return;
-                        }
-                    }
-                });
-            }
-        });
-        Ok(addr)
     }
 }

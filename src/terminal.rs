@@ -26,7 +26,7 @@ pub fn player_name(given: Option<&str>) -> anyhow::Result<String> {
     let login = ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .or_else(|| whoami::fallible::username().ok());
+        .or_else(|| whoami::username().ok());
     Ok(login
         .and_then(|n| parse_name(&n).ok())
         .unwrap_or_else(|| "player".to_owned()))

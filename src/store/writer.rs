@@ -267,6 +267,28 @@ fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> anyhow::Result<()
             let _ = exec(conn, "ROLLBACK");
             return Ok(());
         }
+    } else if let Connection::Postgres(_) = conn {
+        // Each statement is a round trip to the server: ending one job's
+        // savepoint and opening the next go together, and the last one is
+        // ended by the commit.
+        let mut open = "SAVEPOINT job";
+        for job in batch.iter_mut() {
+            if let Err(e) = exec(conn, open) {
+                let _ = exec(conn, "ROLLBACK");
+                return Err(anyhow::Error::new(e).context("a savepoint failed"));
+            }
+            open = if job.run(conn) {
+                "RELEASE job; SAVEPOINT job"
+            } else {
+                "ROLLBACK TO job; RELEASE job; SAVEPOINT job"
+            };
+        }
+        if open.starts_with("ROLLBACK")
+            && let Err(e) = exec(conn, "ROLLBACK TO job")
+        {
+            let _ = exec(conn, "ROLLBACK");
+            return Err(anyhow::Error::new(e).context("a savepoint failed"));
+        }
     } else {
         for job in batch.iter_mut() {
             let step = exec(conn, "SAVEPOINT job").and_then(|()| {

@@ -678,7 +678,13 @@ async fn push_to_webhook(state: Arc<Mutex<State>>, changed: Arc<Notify>) {
             match &st.webhook {
                 Some((url, secret)) if !st.held && room => {
                     let (url, secret) = (url.clone(), secret.clone());
-                    st.updates.pop_front().map(|u| (url, secret, u, at_once))
+                    let update = st.updates.pop_front();
+                    // Delivered when it is posted: the bot may act on it
+                    // before its answer to the post comes back.
+                    if let Some(id) = update.as_ref().and_then(|u| u["update_id"].as_u64()) {
+                        st.delivered.entry(id).or_insert_with(Instant::now);
+                    }
+                    update.map(|u| (url, secret, u, at_once))
                 }
                 _ => None,
             }
@@ -1364,6 +1370,48 @@ fn balanced_html(html: &str) -> bool {
             .any(|e| html[i..].starts_with(e))
     });
     stack.is_empty() && amps_ok
+}
+
+/// A TCP balancer on loopback, in front of several instances of the bot as
+/// a proxy would be: each connection goes to the next backend in turn, or
+/// the one after if that one does not answer (a dead instance). Returns its
+/// address and how many connections each backend took.
+#[allow(
+    dead_code,
+    reason = "used by the instances test and the delivery benchmark"
+)]
+pub async fn balancer(
+    backends: Vec<std::net::SocketAddr>,
+) -> (
+    std::net::SocketAddr,
+    Arc<Vec<std::sync::atomic::AtomicUsize>>,
+) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("addr");
+    let taken: Arc<Vec<AtomicUsize>> =
+        Arc::new(backends.iter().map(|_| AtomicUsize::new(0)).collect());
+    let counts = taken.clone();
+    tokio::spawn(async move {
+        let next = AtomicUsize::new(0);
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            let start = next.fetch_add(1, Ordering::Relaxed);
+            let (backends, counts) = (backends.clone(), counts.clone());
+            tokio::spawn(async move {
+                for k in 0..backends.len() {
+                    let i = (start + k) % backends.len();
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(backends[i]).await {
+                        counts[i].fetch_add(1, Ordering::Relaxed);
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (addr, taken)
 }
 
 #[cfg(test)]

@@ -296,7 +296,7 @@ fn help_lists_the_environment_and_names_fall_back_to_the_login() {
         &[("USER", ""), ("LOGNAME", ""), ("USERNAME", "")],
     );
     assert_eq!(code, 0, "{err}");
-    let login = whoami::fallible::username().expect("a login name");
+    let login = whoami::username().expect("a login name");
     let (_, board, _) = run(factquiz().arg("leaderboard").current_dir(dir.path()));
     assert!(board.contains(&login), "{login} not on {board}");
 }

@@ -9,45 +9,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use tokio::net::{TcpListener, TcpStream};
-
 use crate::bot::served_of;
-use crate::botapi::{BotApi, Chat, User};
+use crate::botapi::{BotApi, Chat, User, balancer};
 use crate::crash::{play, until};
 use crate::helpers::{TestDb, query};
 use crate::process::{BotProcess, spawn};
-
-/// A TCP balancer on loopback: each connection goes to the next backend in
-/// turn, or the one after if that one does not answer (a dead instance).
-/// Returns its address and the connections each backend took.
-async fn balancer(backends: Vec<SocketAddr>) -> (SocketAddr, Arc<Vec<AtomicUsize>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let taken: Arc<Vec<AtomicUsize>> =
-        Arc::new(backends.iter().map(|_| AtomicUsize::new(0)).collect());
-    let counts = taken.clone();
-    tokio::spawn(async move {
-        let next = AtomicUsize::new(0);
-        loop {
-            let Ok((mut inbound, _)) = listener.accept().await else {
-                return;
-            };
-            let start = next.fetch_add(1, Ordering::Relaxed);
-            let (backends, counts) = (backends.clone(), counts.clone());
-            tokio::spawn(async move {
-                for k in 0..backends.len() {
-                    let i = (start + k) % backends.len();
-                    if let Ok(mut outbound) = TcpStream::connect(backends[i]).await {
-                        counts[i].fetch_add(1, Ordering::Relaxed);
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (addr, taken)
-}
 
 fn free_addr() -> SocketAddr {
     std::net::TcpListener::bind("127.0.0.1:0")

@@ -111,6 +111,42 @@ async fn migrations_apply_to_an_empty_and_to_a_migrated_database() {
     }
 }
 
+/// Jobs that share the writer's transaction: one that fails after writing
+/// undoes only what it wrote, on either database.
+#[tokio::test]
+async fn a_failing_job_undoes_only_itself() {
+    let app = TestApp::new().await;
+    let store = app.service.store().clone();
+    let jobs = (0..40).map(|i| {
+        let store = store.clone();
+        async move {
+            store
+                .write(move |conn| {
+                    factquiz::store::upsert_player(
+                        conn,
+                        factquiz::service::Origin::Terminal,
+                        &format!("job-{i}"),
+                        "J",
+                        factquiz::i18n::Lang::Ar,
+                        T0,
+                    )?;
+                    anyhow::ensure!(i % 2 == 0, "job {i} fails after writing");
+                    Ok(())
+                })
+                .await
+        }
+    });
+    let results = futures::future::join_all(jobs).await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 20);
+    let kept: Vec<String> = query_all(
+        &app.db,
+        "SELECT external_id FROM players WHERE external_id LIKE 'job-%' ORDER BY external_id",
+    );
+    let mut expected: Vec<String> = (0..40).step_by(2).map(|i| format!("job-{i}")).collect();
+    expected.sort();
+    assert_eq!(kept, expected);
+}
+
 /// Instances started together (a deployment of several) open and migrate
 /// one database once, and all of them can use it.
 #[tokio::test]
