@@ -42,6 +42,9 @@ pub struct Metrics {
     pub handling_now: Gauge,
     /// Telegram's `429 Too Many Requests` answers.
     pub too_many_requests: Counter,
+    /// 1 while this instance leads (handles and sends), 0 while it stands
+    /// by (it only receives; PostgreSQL with several instances).
+    pub leading: Gauge,
 }
 
 impl Default for Metrics {
@@ -64,6 +67,12 @@ impl Metrics {
         let sends_waiting_on_limits = Gauge::default();
         let handling_now = Gauge::default();
         let too_many_requests = Counter::default();
+        let leading = Gauge::default();
+        registry.register(
+            "factquiz_leading",
+            "1 while this instance handles and sends, 0 while it stands by",
+            leading.clone(),
+        );
         registry.register(
             "factquiz_updates",
             "Updates received from Telegram",
@@ -126,6 +135,7 @@ impl Metrics {
             sends_waiting_on_limits,
             handling_now,
             too_many_requests,
+            leading,
         }
     }
 

@@ -629,6 +629,7 @@ pub async fn run(
         store.close().await;
         return Ok(());
     }
+    metrics.leading.set(1);
     if store.is_shared() {
         tracing::info!("leading: handling and sending for the bot");
     }

@@ -113,7 +113,7 @@ async fn the_binary_plays_survives_sigkill_and_stops_on_sigterm_without_leaking_
     api.assert_valid();
 }
 
-async fn http_get(port: u16, path: &str) -> String {
+pub async fn http_get(port: u16, path: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await

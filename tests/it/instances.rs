@@ -38,13 +38,14 @@ async fn three_instances_behind_a_balancer_play_as_one_bot_through_a_sigkill() {
     }
     let api = Arc::new(BotApi::start().await);
     let listens: Vec<SocketAddr> = (0..3).map(|_| free_addr()).collect();
+    let metrics: Vec<SocketAddr> = (0..3).map(|_| free_addr()).collect();
     let (front, taken) = balancer(listens.clone()).await;
     let url = format!("http://{front}/telegram/hook");
     let mut instances: Vec<Option<BotProcess>> = listens
         .iter()
         .enumerate()
         .map(|(i, listen)| {
-            let listen = listen.to_string();
+            let (listen, metrics) = (listen.to_string(), metrics[i].to_string());
             Some(spawn(
                 &api,
                 &db,
@@ -52,6 +53,7 @@ async fn three_instances_behind_a_balancer_play_as_one_bot_through_a_sigkill() {
                 &[
                     ("FACTQUIZ_WEBHOOK_URL", url.as_str()),
                     ("FACTQUIZ_LISTEN", listen.as_str()),
+                    ("FACTQUIZ_METRICS_ADDR", metrics.as_str()),
                     ("FACTQUIZ_ROUND_SECONDS", "5"),
                 ],
             ))
@@ -140,6 +142,20 @@ async fn three_instances_behind_a_balancer_play_as_one_bot_through_a_sigkill() {
         })
         .count();
     assert_eq!(took_over, 1, "one instance took the lead over");
+    // And says so: of the two left, one leads and one stands by.
+    let mut leading = Vec::new();
+    for (i, addr) in metrics.iter().enumerate().filter(|&(i, _)| i != leader) {
+        let text = crate::bot_binary::http_get(addr.port(), "/metrics").await;
+        let value = text
+            .lines()
+            .find_map(|l| l.strip_prefix("factquiz_leading "))
+            .unwrap_or_else(|| panic!("instance {i} has no factquiz_leading: {text}"))
+            .trim()
+            .to_owned();
+        leading.push(value);
+    }
+    leading.sort();
+    assert_eq!(leading, ["0", "1"]);
     assert!(
         podium.text().contains("النتيجة النهائية"),
         "{}",
