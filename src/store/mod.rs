@@ -302,9 +302,22 @@ impl Target {
     pub fn parse(url: &str) -> anyhow::Result<Target> {
         let url = url.trim();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let config: postgres::Config = url.parse().map_err(|e| {
+            let mut config: postgres::Config = url.parse().map_err(|e| {
                 anyhow::anyhow!("DATABASE_URL is not a PostgreSQL URL factquiz can read: {e}")
             })?;
+            // A server that does not answer must not hold the writer (and
+            // every job behind it) for the minutes a TCP connect can take;
+            // and a peer gone silent is noticed within a minute or so, not
+            // after the system's two hours.
+            if config.get_connect_timeout().is_none() {
+                config.connect_timeout(Duration::from_secs(5));
+            }
+            if !url.contains("keepalives_idle") {
+                config.keepalives_idle(Duration::from_secs(30));
+            }
+            if config.get_application_name().is_none() {
+                config.application_name("factquiz");
+            }
             return Ok(Target::Postgres(Box::new(config)));
         }
         database_path(url).map(Target::Sqlite)
@@ -543,5 +556,15 @@ mod tests {
         let pg = Target::parse("postgres://quiz:secret@db.internal:5433/factquiz").expect("ok");
         assert_eq!(pg.to_string(), "postgres://quiz@db.internal:5433/factquiz");
         assert!(Target::parse("postgres://h/db?sslmode=bogus").is_err());
+        let timeout = |url: &str| match Target::parse(url) {
+            Ok(Target::Postgres(c)) => c.get_connect_timeout().copied(),
+            _ => None,
+        };
+        assert_eq!(timeout("postgres://h/db"), Some(Duration::from_secs(5)));
+        assert_eq!(
+            timeout("postgres://h/db?connect_timeout=2"),
+            Some(Duration::from_secs(2)),
+            "the operator's own wins"
+        );
     }
 }
