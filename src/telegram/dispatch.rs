@@ -90,7 +90,8 @@ pub struct Dispatcher {
 
 enum Event {
     Received(Vec<Received>),
-    /// Lanes with updates on disk at start: (lane, first id, last id).
+    /// Lanes with updates on disk (at start, or kept by another process):
+    /// (lane, first id, last id).
     OnDisk(Vec<(i64, i64, i64)>),
     Done {
         lane: i64,
@@ -237,6 +238,11 @@ impl Task {
                 Event::OnDisk(lanes) => {
                     for (lane, first, last) in lanes {
                         let l = self.state.entry(lane).or_default();
+                        if last <= l.last_id {
+                            // Nothing it does not hold or has not handled
+                            // (a shared inbox is read again and again).
+                            continue;
+                        }
                         l.on_disk = true;
                         l.last_id = l.last_id.max(first - 1);
                         l.last_on_disk = l.last_on_disk.max(last);
@@ -527,6 +533,8 @@ mod tests {
         /// Inbox ids that fail (and how: a panic for odd ids).
         failing: Vec<i64>,
         backlog: Mutex<HashMap<i64, usize>>,
+        /// Reads from disk so far.
+        reads: std::sync::atomic::AtomicUsize,
     }
 
     impl Lanes for Arc<Fake> {
@@ -563,6 +571,7 @@ mod tests {
             from: i64,
             limit: usize,
         ) -> BoxFuture<'static, anyhow::Result<Vec<Received>>> {
+            self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let rows: Vec<Received> = self
                 .disk
                 .lock()
@@ -708,6 +717,65 @@ mod tests {
             .map(|(_, id)| *id)
             .collect();
         assert_eq!(ids, (1..=11).collect::<Vec<_>>());
+    }
+
+    /// A shared inbox (several processes keep updates; the leader reads
+    /// what waits every few milliseconds): every update once, in order,
+    /// and no lane read in a loop.
+    #[tokio::test(start_paused = true)]
+    async fn a_shared_inbox_read_over_and_over_hands_each_update_once_in_order() {
+        let fake = Arc::new(Fake {
+            slow: vec![5],
+            ..Fake::default()
+        });
+        let dispatcher = start(&fake);
+        let lanes_waiting = |fake: &Fake| {
+            let disk = fake.disk.lock().expect("lock");
+            let mut lanes: HashMap<i64, (i64, i64)> = HashMap::new();
+            for u in disk.iter() {
+                let e = lanes.entry(u.lane).or_insert((u.id, u.id));
+                e.0 = e.0.min(u.id);
+                e.1 = e.1.max(u.id);
+            }
+            lanes
+                .into_iter()
+                .map(|(lane, (first, last))| (lane, first, last))
+                .collect::<Vec<_>>()
+        };
+        // Another process keeps two updates of lane 5 every tick; the
+        // reader tells the dispatcher what waits, every tick, while lane 5's
+        // handler takes its time.
+        for tick in 0..20 {
+            fake.disk
+                .lock()
+                .expect("lock")
+                .extend([update(tick * 2 + 1, 5), update(tick * 2 + 2, 5)]);
+            for _ in 0..3 {
+                dispatcher.on_disk(lanes_waiting(&fake));
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            fake.gate.notify_one();
+        }
+        for _ in 0..60 {
+            dispatcher.on_disk(lanes_waiting(&fake));
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            fake.gate.notify_one();
+        }
+        settle(&fake, 40).await;
+        let ids: Vec<i64> = fake
+            .handled
+            .lock()
+            .expect("lock")
+            .iter()
+            .map(|(_, id)| *id)
+            .collect();
+        assert_eq!(ids, (1..=40).collect::<Vec<_>>());
+        let reads = fake.reads.load(std::sync::atomic::Ordering::SeqCst);
+        // No read loop: a read per few updates, not per telling.
+        assert!(
+            reads <= 25,
+            "{reads} reads for 40 updates told of 120 times"
+        );
     }
 
     #[tokio::test(start_paused = true)]
