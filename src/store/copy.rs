@@ -233,40 +233,50 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Vec<(&'static str,
         to.name(),
         held.join(", ")
     );
-    let mut copied = Vec::with_capacity(TABLES.len());
-    for (i, table) in TABLES.iter().enumerate() {
-        let mut after: Option<Vec<Owned>> = None;
-        let mut n = 0;
-        loop {
-            let rows = from.read(move |conn| read_chunk(conn, i, after)).await?;
-            let Some(last) = rows.last() else { break };
-            after = Some(last[..table.key.len()].to_vec());
-            n += rows.len();
-            let full = rows.len() == CHUNK;
-            to.write(move |conn| write_chunk(conn, i, &rows))
-                .await
-                .with_context(|| format!("cannot copy the rows of `{}`", table.name))?;
-            if !full {
-                break;
+    let copying = async {
+        let mut copied = Vec::with_capacity(TABLES.len());
+        for (i, table) in TABLES.iter().enumerate() {
+            let mut after: Option<Vec<Owned>> = None;
+            let mut n = 0;
+            loop {
+                let rows = from.read(move |conn| read_chunk(conn, i, after)).await?;
+                let Some(last) = rows.last() else { break };
+                after = Some(last[..table.key.len()].to_vec());
+                n += rows.len();
+                let full = rows.len() == CHUNK;
+                to.write(move |conn| write_chunk(conn, i, &rows))
+                    .await
+                    .with_context(|| format!("cannot copy the rows of `{}`", table.name))?;
+                if !full {
+                    break;
+                }
             }
+            copied.push((table.name, n));
         }
-        copied.push((table.name, n));
-    }
-    to.write(|conn| {
-        if let Connection::Postgres(_) = conn {
-            for table in TABLES.iter().filter(|t| t.identity) {
-                let sql = format!(
-                    "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {0}",
-                    table.name
-                );
-                conn.query_row(&sql, (), |r| r.get::<i64>(0))?;
+        to.write(|conn| {
+            if let Connection::Postgres(_) = conn {
+                for table in TABLES.iter().filter(|t| t.identity) {
+                    let sql = format!(
+                        "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {0}",
+                        table.name
+                    );
+                    conn.query_row(&sql, (), |r| r.get::<i64>(0))?;
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
+        .await
+        .context("cannot set where the ids continue")?;
+        anyhow::Ok(copied)
+    };
+    // One transaction per chunk: a copy that stops part way (an error, a
+    // kill) leaves part of it behind, and says so.
+    copying.await.with_context(|| {
+        format!(
+            "the copy stopped part way: `{}` holds part of it; drop it and create it empty before copying again",
+            to.name()
+        )
     })
-    .await
-    .context("cannot set where the ids continue")?;
-    Ok(copied)
 }
 
 /// Up to [`CHUNK`] rows of table `i` whose key comes after `after`.

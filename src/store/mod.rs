@@ -214,8 +214,15 @@ impl Store {
         }
         let mut said = false;
         loop {
-            if self.write(writer::try_lead).await? {
-                return Ok(true);
+            match self.write(writer::try_lead).await {
+                Ok(true) => return Ok(true),
+                Ok(false) => {}
+                // The database away for a moment (a restart, a failover):
+                // stand by until it is back, as before.
+                Err(e) if !self.is_deposed() => {
+                    tracing::warn!(error = %format!("{e:#}"), "cannot reach the database to take the lead; trying again");
+                }
+                Err(e) => return Err(e),
             }
             if !said {
                 tracing::info!("another instance leads: standing by (receiving only)");
@@ -301,8 +308,21 @@ impl Target {
     /// an SQLite file ([`database_path`]).
     pub fn parse(url: &str) -> anyhow::Result<Target> {
         let url = url.trim();
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let mut config: postgres::Config = url.parse().map_err(|e| {
+        let scheme = url
+            .split_once("://")
+            .map(|(scheme, _)| scheme.to_ascii_lowercase());
+        // libpq's other form, `host=… user=… password=… dbname=…`, is a
+        // PostgreSQL database too, never the name of an SQLite file.
+        let key_value = scheme.is_none()
+            && ["host=", "dbname=", "user=", "password="]
+                .iter()
+                .any(|k| url.contains(k));
+        if key_value || matches!(scheme.as_deref(), Some("postgres" | "postgresql")) {
+            let normalized = match (&scheme, url.split_once("://")) {
+                (Some(scheme), Some((_, rest))) => format!("{scheme}://{rest}"),
+                _ => url.to_owned(),
+            };
+            let mut config: postgres::Config = normalized.parse().map_err(|e| {
                 anyhow::anyhow!("DATABASE_URL is not a PostgreSQL URL factquiz can read: {e}")
             })?;
             // A server that does not answer must not hold the writer (and
@@ -344,7 +364,10 @@ pub fn database_path(url: &str) -> anyhow::Result<PathBuf> {
         .unwrap_or(url);
     let rest = rest.split_once('?').map_or(rest, |(path, _)| path);
     if let Some((scheme, _)) = rest.split_once("://") {
-        anyhow::bail!("DATABASE_URL `{url}`: `{scheme}://` is not a database factquiz can use");
+        // Only the scheme: the rest may hold a password.
+        anyhow::bail!(
+            "DATABASE_URL: `{scheme}://` is not a database factquiz can use (a file path, sqlite://… or postgres://…)"
+        );
     }
     anyhow::ensure!(
         !rest.is_empty() && rest != ":memory:",
@@ -555,6 +578,18 @@ mod tests {
         }
         let pg = Target::parse("postgres://quiz:secret@db.internal:5433/factquiz").expect("ok");
         assert_eq!(pg.to_string(), "postgres://quiz@db.internal:5433/factquiz");
+        // Any case of the scheme, and libpq's key=value form, are PostgreSQL;
+        // an unknown scheme is refused without showing the rest.
+        for url in [
+            "POSTGRES://quiz:hunter2@db.internal/factquiz",
+            "host=db.internal user=quiz password=hunter2 dbname=factquiz",
+        ] {
+            let target = Target::parse(url).expect("PostgreSQL");
+            assert!(matches!(target, Target::Postgres(_)), "{url}");
+            assert!(!target.to_string().contains("hunter2"));
+        }
+        let err = Target::parse("pg://quiz:hunter2@db/x").expect_err("unknown");
+        assert!(!format!("{err:#}").contains("hunter2"), "{err:#}");
         assert!(Target::parse("postgres://h/db?sslmode=bogus").is_err());
         let timeout = |url: &str| match Target::parse(url) {
             Ok(Target::Postgres(c)) => c.get_connect_timeout().copied(),

@@ -235,11 +235,30 @@ fn begin(conn: &mut Connection, target: &Target, deposed: &Deposed) -> anyhow::R
                 tracing::warn!("the connection to PostgreSQL broke; connecting again");
                 *conn = target.connect()?;
                 // The lead went with the old connection: take it again
-                // before any job runs, or stop leading for good.
-                if leading && !try_lead(conn)? {
-                    tracing::error!("another instance took the lead while the connection was down");
-                    deposed.depose();
-                    anyhow::bail!("another instance took the lead: this one handles nothing more");
+                // before any job runs, or stop leading for good. A retake
+                // that fails for any reason counts as lost: the new
+                // connection does not hold the lock, and no later batch
+                // would know it should.
+                if leading {
+                    match try_lead(conn) {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            tracing::error!(
+                                "another instance took the lead while the connection was down"
+                            );
+                            deposed.depose();
+                            anyhow::bail!(
+                                "another instance took the lead: this one handles nothing more"
+                            );
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %format!("{e:#}"), "cannot take the lead again");
+                            deposed.depose();
+                            anyhow::bail!(
+                                "the lead could not be taken again: this one handles nothing more"
+                            );
+                        }
+                    }
                 }
                 exec(conn, "BEGIN").context("cannot start a transaction")
             }

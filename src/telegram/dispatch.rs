@@ -189,6 +189,8 @@ struct Lane {
     queued: bool,
     /// Its chat has too much to send: nothing starts until it goes.
     blocked: bool,
+    /// In `starved` because the inbox was read (see `Event::OnDisk`).
+    told: bool,
     /// Some of its updates are on disk only.
     on_disk: bool,
     /// A read from disk is under way.
@@ -246,7 +248,12 @@ impl Task {
                         l.on_disk = true;
                         l.last_id = l.last_id.max(first - 1);
                         l.last_on_disk = l.last_on_disk.max(last);
-                        self.starved.push_back(lane);
+                        // Told again and again (a shared inbox), it waits
+                        // in `starved` once.
+                        if !l.told {
+                            l.told = true;
+                            self.starved.push_back(lane);
+                        }
                     }
                 }
                 Event::Done { lane, outcome } => {
@@ -457,6 +464,7 @@ impl Task {
             let Some(l) = self.state.get_mut(&lane) else {
                 continue;
             };
+            l.told = false;
             if l.reading || l.running || l.blocked || !l.queue.is_empty() || !l.on_disk {
                 continue;
             }

@@ -742,10 +742,17 @@ pub async fn run(
     // what it kept while handling and sending finish what they can.
     tracing::info!("stopping: finishing what is in hand");
     let deadline = Instant::now() + SHUTDOWN;
+    // Deposed, it sends nothing more: what it holds is the new leader's to
+    // send (from the outbox), and sending it here would send it twice.
+    let sending_until = if app.service.store().is_deposed() {
+        Instant::now()
+    } else {
+        deadline
+    };
     let (_, _, _) = tokio::join!(
         tokio::time::timeout_at(deadline, receiving),
         dispatcher.stop(deadline),
-        app.sender.drain(deadline),
+        app.sender.drain(sending_until),
     );
     counter.abort();
     scheduler.abort();

@@ -214,6 +214,13 @@ impl Task {
     async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Event>) {
         let mut drain: Option<(Instant, oneshot::Sender<()>)> = None;
         loop {
+            // Past the drain's deadline nothing new starts (a deposed
+            // leader drains with a deadline of now).
+            if let Some((deadline, _)) = &drain
+                && Instant::now() >= *deadline
+            {
+                break;
+            }
             self.wake_due();
             self.launch();
             self.metrics

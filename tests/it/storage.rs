@@ -742,6 +742,14 @@ fn db_copy_moves_everything_into_an_empty_database() {
     }
     crate::helpers::assert_score_counts_agree(&target);
 
+    // And back (from PostgreSQL to SQLite in CI's second pass).
+    let back = TestDb::sqlite(dir.path().join("back.db"));
+    let (code, _, err) =
+        run(factquiz().args(["db", "copy", "--from", target.url(), "--to", back.url()]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(board(&back), board(&source));
+    crate::helpers::assert_score_counts_agree(&back);
+
     // New rows continue after the ids copied.
     play(&target, "Amal", "1\n1\n1\n");
     assert_eq!(query::<i64>(&target, "SELECT COUNT(*) FROM answers"), 9);
