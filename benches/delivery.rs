@@ -245,27 +245,9 @@ async fn burst(c: &Contestant, votes: u64) -> anyhow::Result<Burst> {
     ready(&api).await?;
     let poll_id = match c {
         Contestant::Wall => "wall-poll".to_owned(),
-        Contestant::Bot(..) => {
-            api.message(
-                &Chat::supergroup(-100_123_456),
-                &User::new(1, "Starter", "ar"),
-                "/quiz 1",
-            );
-            let poll = api
-                .wait_for(0, "the poll", |c| c.method == "sendpoll")
-                .await;
-            // The round opens once its poll is recorded: a moment.
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            api.poll_id_of(&poll)
-        }
+        Contestant::Bot(..) => open_round(&api).await,
     };
-    // The burst is queued whole, then let go at once.
-    api.hold_updates(true);
-    let mut last = 0;
-    for i in 0..votes {
-        let member = User::new(1_000_000 + i, "m", "ar");
-        last = api.poll_answer(&poll_id, &member, usize::try_from(i % 2).unwrap_or(0));
-    }
+    let last = queue_burst(&api, &poll_id, votes);
     let (cpu_before, _) = usage(pid)?;
     let started = Instant::now();
     api.hold_updates(false);
@@ -275,23 +257,7 @@ async fn burst(c: &Contestant, votes: u64) -> anyhow::Result<Burst> {
             api.wait_confirmed(last).await;
             (votes, started.elapsed())
         }
-        Contestant::Bot(..) => {
-            let mut recorded = 0;
-            let mut at = started.elapsed();
-            let mut still = Instant::now();
-            while recorded < votes && still.elapsed() < Duration::from_secs(15) {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                let now = counter(port, "factquiz_answers_recorded_total")
-                    .await
-                    .unwrap_or(recorded);
-                if now > recorded {
-                    recorded = now;
-                    at = started.elapsed();
-                    still = Instant::now();
-                }
-            }
-            (recorded, at)
-        }
+        Contestant::Bot(..) => recorded_by(&[port], votes, started).await,
     };
     let (cpu_recorded, _) = usage(pid)?;
     // A bot may score what it recorded later: its CPU is counted until
@@ -444,6 +410,58 @@ async fn play(api: &BotApi, id: u64, questions: usize) -> (Vec<Duration>, usize)
         }
     }
     (feedback, 0)
+}
+
+/// Starts a one-question group quiz and returns its round's poll, once
+/// the round is open.
+async fn open_round(api: &BotApi) -> String {
+    api.message(
+        &Chat::supergroup(-100_123_456),
+        &User::new(1, "Starter", "ar"),
+        "/quiz 1",
+    );
+    let poll = api
+        .wait_for(0, "the poll", |c| c.method == "sendpoll")
+        .await;
+    // The round opens once its poll is recorded: a moment.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    api.poll_id_of(&poll)
+}
+
+/// Queues `votes` answers to the poll from distinct members, held back
+/// until the caller lets them go; returns the last update's id.
+fn queue_burst(api: &BotApi, poll_id: &str, votes: u64) -> u64 {
+    api.hold_updates(true);
+    let mut last = 0;
+    for i in 0..votes {
+        let member = User::new(1_000_000 + i, "m", "ar");
+        last = api.poll_answer(poll_id, &member, usize::try_from(i % 2).unwrap_or(0));
+    }
+    last
+}
+
+/// Waits until the bots at these metrics ports have recorded `votes`
+/// answers between them (or nothing more comes for 15 s); returns how many
+/// and when the last came, from `started`.
+async fn recorded_by(ports: &[u16], votes: u64, started: Instant) -> (u64, Duration) {
+    let mut recorded = 0;
+    let mut at = started.elapsed();
+    let mut still = Instant::now();
+    while recorded < votes && still.elapsed() < Duration::from_secs(15) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let mut now = 0;
+        for port in ports {
+            now += counter(*port, "factquiz_answers_recorded_total")
+                .await
+                .unwrap_or(0);
+        }
+        if now > recorded {
+            recorded = now;
+            at = started.elapsed();
+            still = Instant::now();
+        }
+    }
+    (recorded, at)
 }
 
 fn percentile(values: &mut [Duration], p: f64) -> f64 {
@@ -626,8 +644,8 @@ mod instances {
     use std::sync::Arc;
     use std::time::{Duration, Instant};
 
-    use super::botapi::{BotApi, Chat, TOKEN, User, balancer};
-    use super::{counter, free_port, percentile, play, stop, usage};
+    use super::botapi::{BotApi, TOKEN, balancer};
+    use super::{free_port, open_round, percentile, play, queue_burst, recorded_by, stop, usage};
 
     #[derive(Debug, Clone, Copy)]
     enum Setup {
@@ -691,41 +709,12 @@ mod instances {
         for (round, setup) in setups.iter().enumerate() {
             let bots = Bots::start(*setup, &server, 10 + round).await?;
             let api = &bots.api;
-            api.message(
-                &Chat::supergroup(-100_123_456),
-                &User::new(1, "Starter", "ar"),
-                "/quiz 1",
-            );
-            let poll = api
-                .wait_for(0, "the poll", |c| c.method == "sendpoll")
-                .await;
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            let poll_id = api.poll_id_of(&poll);
-            api.hold_updates(true);
-            for i in 0..votes {
-                let member = User::new(1_000_000 + i, "m", "ar");
-                api.poll_answer(&poll_id, &member, usize::try_from(i % 2).unwrap_or(0));
-            }
+            let poll_id = open_round(api).await;
+            queue_burst(api, &poll_id, votes);
             let cpu_before = bots.cpu()?;
             let started = Instant::now();
             api.hold_updates(false);
-            let mut recorded = 0;
-            let mut at = started.elapsed();
-            let mut still = Instant::now();
-            while recorded < votes && still.elapsed() < Duration::from_secs(20) {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                let mut now = 0;
-                for port in &bots.metrics {
-                    now += counter(*port, "factquiz_answers_recorded_total")
-                        .await
-                        .unwrap_or(0);
-                }
-                if now > recorded {
-                    recorded = now;
-                    at = started.elapsed();
-                    still = Instant::now();
-                }
-            }
+            let (recorded, at) = recorded_by(&bots.metrics, votes, started).await;
             let deadline = Instant::now() + Duration::from_secs(60);
             while bots.waiting_votes() > 0 && Instant::now() < deadline {
                 tokio::time::sleep(Duration::from_millis(20)).await;

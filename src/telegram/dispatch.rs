@@ -637,6 +637,16 @@ mod tests {
         );
     }
 
+    /// The inbox ids handled, in the order handled.
+    fn handled_ids(fake: &Fake) -> Vec<i64> {
+        fake.handled
+            .lock()
+            .expect("lock")
+            .iter()
+            .map(|(_, id)| *id)
+            .collect()
+    }
+
     fn start(fake: &Arc<Fake>) -> Dispatcher {
         let (dispatcher, pending) = Dispatcher::new(Arc::new(Metrics::new()));
         pending.start(Arc::new(fake.clone()));
@@ -690,13 +700,7 @@ mod tests {
             (1..=n).map(|id| update(id, 7)).collect(),
         );
         settle(&fake, usize::try_from(n).expect("small")).await;
-        let ids: Vec<i64> = fake
-            .handled
-            .lock()
-            .expect("lock")
-            .iter()
-            .map(|(_, id)| *id)
-            .collect();
+        let ids = handled_ids(&fake);
         assert_eq!(
             ids,
             (1..=n).collect::<Vec<_>>(),
@@ -717,13 +721,7 @@ mod tests {
         pending.start(Arc::new(fake.clone()));
         receive(&fake, &dispatcher, vec![update(11, 3)]);
         settle(&fake, 11).await;
-        let ids: Vec<i64> = fake
-            .handled
-            .lock()
-            .expect("lock")
-            .iter()
-            .map(|(_, id)| *id)
-            .collect();
+        let ids = handled_ids(&fake);
         assert_eq!(ids, (1..=11).collect::<Vec<_>>());
     }
 
@@ -770,13 +768,7 @@ mod tests {
             fake.gate.notify_one();
         }
         settle(&fake, 40).await;
-        let ids: Vec<i64> = fake
-            .handled
-            .lock()
-            .expect("lock")
-            .iter()
-            .map(|(_, id)| *id)
-            .collect();
+        let ids = handled_ids(&fake);
         assert_eq!(ids, (1..=40).collect::<Vec<_>>());
         let reads = fake.reads.load(std::sync::atomic::Ordering::SeqCst);
         // No read loop: a read per few updates, not per telling.
@@ -799,13 +791,7 @@ mod tests {
             (1..=4).map(|id| update(id, 5)).collect(),
         );
         settle(&fake, 4).await;
-        let ids: Vec<i64> = fake
-            .handled
-            .lock()
-            .expect("lock")
-            .iter()
-            .map(|(_, id)| *id)
-            .collect();
+        let ids = handled_ids(&fake);
         assert_eq!(ids, [1, 4], "the others go on");
         assert_eq!(*fake.given_up.lock().expect("lock"), [2, 3]);
     }
