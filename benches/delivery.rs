@@ -25,7 +25,7 @@
 //!   (Telegram posting on up to 40 connections at once) on SQLite, on
 //!   PostgreSQL with one instance, and with three behind a round-robin
 //!   balancer: answers/s, p99, CPU per 1000 answers of the bots and the
-//!   database server together.
+//!   database server together (`BENCH_SETUPS=sqlite,pg1,pg3` picks some).
 //!
 //! `cargo bench --bench delivery`. Figures are printed, not asserted.
 
@@ -114,9 +114,17 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     if which.contains("instances") {
+        let bots: Vec<(&str, &Path)> = contestants
+            .iter()
+            .filter_map(|c| match c {
+                Contestant::Bot(name, path) => Some((*name, path.as_path())),
+                Contestant::Wall => None,
+            })
+            .collect();
         instances::run(
             env_number("BENCH_PLAYERS", 300),
             env_number("BENCH_VOTES", 20_000),
+            &bots,
         )
         .await?;
     }
@@ -664,20 +672,36 @@ mod instances {
         }
     }
 
-    pub async fn run(players: u64, votes: u64) -> anyhow::Result<()> {
+    /// Each setup with each binary (`bots`: the baseline, if any, and this
+    /// tree's), one after the other.
+    pub async fn run(players: u64, votes: u64, bots: &[(&str, &Path)]) -> anyhow::Result<()> {
         let Ok(server) = std::env::var("FACTQUIZ_TEST_POSTGRES") else {
             println!(
                 "\n## instances: needs PostgreSQL (.ci/with-postgres cargo bench --bench delivery)"
             );
             return Ok(());
         };
-        let setups = [Setup::Sqlite, Setup::Postgres(1), Setup::Postgres(3)];
+        // BENCH_SETUPS=sqlite,pg1,pg3 (all by default) runs some of them.
+        let only = std::env::var("BENCH_SETUPS").unwrap_or_default();
+        let setups: Vec<Setup> = [
+            ("sqlite", Setup::Sqlite),
+            ("pg1", Setup::Postgres(1)),
+            ("pg3", Setup::Postgres(3)),
+        ]
+        .into_iter()
+        .filter(|(name, _)| only.is_empty() || only.split(',').any(|o| o.trim() == *name))
+        .map(|(_, setup)| setup)
+        .collect();
         println!(
             "\n## instances, private: {players} players × 10 answers at once, webhook mode, FACTQUIZ_SEND_LIMITS=off"
         );
-        for (round, setup) in setups.iter().enumerate() {
-            let bots = Bots::start(*setup, &server, round).await?;
-            let cpu_before = bots.cpu()?;
+        let runs: Vec<(Setup, &str, &Path)> = setups
+            .iter()
+            .flat_map(|setup| bots.iter().map(move |(name, bin)| (*setup, *name, *bin)))
+            .collect();
+        for (round, (setup, name, bin)) in runs.iter().enumerate() {
+            let bots = Bots::start(*setup, bin, &server, round).await?;
+            let cpu_before = bots.cpu_split()?;
             let started = Instant::now();
             let tasks: Vec<_> = (0..players)
                 .map(|i| {
@@ -693,21 +717,27 @@ mod instances {
                 missing += lost;
             }
             let took = started.elapsed().as_secs_f64();
-            let cpu = bots.cpu()? - cpu_before;
+            let cpu_after = bots.cpu_split()?;
+            let per_1000 =
+                |before: f64, after: f64| (after - before) * 1000.0 / feedback.len().max(1) as f64;
+            let (in_bots, in_server) = (
+                per_1000(cpu_before.0, cpu_after.0),
+                per_1000(cpu_before.1, cpu_after.1),
+            );
             let answers = feedback.len();
             println!(
-                "{:<24} {answers} answers in {took:.2} s ({:.0}/s) · press→feedback p50 {:.0} ms p99 {:.0} ms · CPU {:.3} s per 1000 (bots + PostgreSQL) · without feedback: {missing}",
+                "{:<24} {name:<9} {answers} answers in {took:.2} s ({:.0}/s) · press→feedback p50 {:.0} ms p99 {:.0} ms · CPU {:.3} s per 1000 (bots {in_bots:.3} + PostgreSQL {in_server:.3}) · without feedback: {missing}",
                 setup.name(),
                 answers as f64 / took,
                 percentile(&mut feedback, 0.5),
                 percentile(&mut feedback, 0.99),
-                cpu * 1000.0 / answers.max(1) as f64,
+                in_bots + in_server,
             );
             bots.stop();
         }
         println!("\n## instances, burst: {votes} poll answers in one 5 s round, webhook mode");
-        for (round, setup) in setups.iter().enumerate() {
-            let bots = Bots::start(*setup, &server, 10 + round).await?;
+        for (round, (setup, name, bin)) in runs.iter().enumerate() {
+            let bots = Bots::start(*setup, bin, &server, 100 + round).await?;
             let api = &bots.api;
             let poll_id = open_round(api).await;
             queue_burst(api, &poll_id, votes);
@@ -721,7 +751,7 @@ mod instances {
             }
             let cpu = bots.cpu()? - cpu_before;
             println!(
-                "{:<24} recorded {recorded} of {votes} · {:.0} answers/s · CPU {:.3} s per 1000 to all scored (bots + PostgreSQL)",
+                "{:<24} {name:<9} recorded {recorded} of {votes} · {:.0} answers/s · CPU {:.3} s per 1000 to all scored (bots + PostgreSQL)",
                 setup.name(),
                 recorded as f64 / at.as_secs_f64(),
                 cpu * 1000.0 / recorded.max(1) as f64,
@@ -742,7 +772,12 @@ mod instances {
     }
 
     impl Bots {
-        async fn start(setup: Setup, server: &str, round: usize) -> anyhow::Result<Bots> {
+        async fn start(
+            setup: Setup,
+            bin: &Path,
+            server: &str,
+            round: usize,
+        ) -> anyhow::Result<Bots> {
             let api = Arc::new(BotApi::start().await);
             api.webhook_connections(40);
             let dir = tempfile::tempdir()?;
@@ -761,7 +796,7 @@ mod instances {
                 let port = free_port()?;
                 metrics.push(port);
                 children.push(
-                    Command::new(env!("CARGO_BIN_EXE_factquiz"))
+                    Command::new(bin)
                         .arg("bot")
                         .env("TELOXIDE_TOKEN", TOKEN)
                         .env("TELOXIDE_API_URL", &api.url)
@@ -814,10 +849,16 @@ mod instances {
         /// CPU seconds of the instances and of the PostgreSQL server's
         /// processes (every process called `postgres` on the machine).
         fn cpu(&self) -> anyhow::Result<f64> {
-            let mut total = 0.0;
+            self.cpu_split().map(|(bots, server)| bots + server)
+        }
+
+        /// CPU seconds so far: the bots', the database server's.
+        fn cpu_split(&self) -> anyhow::Result<(f64, f64)> {
+            let mut bots = 0.0;
             for c in &self.children {
-                total += usage(c.id())?.0;
+                bots += usage(c.id())?.0;
             }
+            let mut total = 0.0;
             if self.postgres {
                 for entry in std::fs::read_dir("/proc")?.flatten() {
                     let Some(pid) = entry
@@ -834,7 +875,7 @@ mod instances {
                     }
                 }
             }
-            Ok(total)
+            Ok((bots, total))
         }
 
         fn waiting_votes(&self) -> i64 {

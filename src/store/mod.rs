@@ -80,10 +80,16 @@ fn migrations() -> Migrations<'static> {
 
 /// The PostgreSQL migrations, in order: (version, SQL). A database
 /// remembers those it applied in `factquiz_migrations`.
-const PG_MIGRATIONS: &[(i64, &str)] = &[(
-    20261204000001,
-    include_str!("../../migrations/postgres/20261204000001_init.sql"),
-)];
+const PG_MIGRATIONS: &[(i64, &str)] = &[
+    (
+        20261204000001,
+        include_str!("../../migrations/postgres/20261204000001_init.sql"),
+    ),
+    (
+        20261205000001,
+        include_str!("../../migrations/postgres/20261205000001_standings_by_statement.sql"),
+    ),
+];
 
 /// Any number that all factquiz processes agree on: the advisory lock under
 /// which one of them migrates a PostgreSQL database while the others wait.
@@ -103,8 +109,65 @@ struct Inner {
     /// Set, and notified, when this process lost the lead (see
     /// [`Store::lead`]): every job fails from then on.
     deposed: Arc<writer::Deposed>,
+    /// The writer: every job but the keeping of received updates.
+    writer: Writer,
+    /// On PostgreSQL, a second writer on a connection of its own that only
+    /// keeps received updates (see [`Store::keep`]).
+    intake: Option<Writer>,
+}
+
+/// A writer thread and its queue of jobs.
+struct Writer {
     jobs: mpsc::Sender<Box<dyn writer::Job>>,
     thread: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+impl Writer {
+    fn start(
+        conn: Connection,
+        target: Target,
+        deposed: Arc<writer::Deposed>,
+        name: &str,
+    ) -> anyhow::Result<Writer> {
+        let (jobs, receiver) = mpsc::channel(writer::QUEUE);
+        let thread = std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || writer::run(conn, target, receiver, &deposed))
+            .context("cannot start the database thread")?;
+        Ok(Writer {
+            jobs,
+            thread: std::sync::Mutex::new(Some(thread)),
+        })
+    }
+
+    async fn run<T, F>(&self, f: F) -> anyhow::Result<T>
+    where
+        F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (task, done) = writer::Task::new(f);
+        self.jobs
+            .send(Box::new(task))
+            .await
+            .map_err(|_| anyhow::anyhow!("the database is closed"))?;
+        done.await
+            .map_err(|_| anyhow::anyhow!("the database stopped before the job ran"))?
+    }
+
+    /// Runs the jobs queued, then stops the thread and waits for it.
+    async fn close(&self) {
+        if self.jobs.send(Box::new(writer::Stop)).await.is_err() {
+            return;
+        }
+        let thread = self
+            .thread
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(thread) = thread {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -133,22 +196,32 @@ impl Store {
         };
         let conn = opened.with_context(|| format!("cannot open the database `{name}`"))?;
         let shared = matches!(target, Target::Postgres(_));
-        let deposed = Arc::new(writer::Deposed::default());
-        let (jobs, receiver) = mpsc::channel(writer::QUEUE);
-        let thread = {
-            let deposed = deposed.clone();
-            std::thread::Builder::new()
-                .name("factquiz-db".into())
-                .spawn(move || writer::run(conn, target, receiver, &deposed))
-                .context("cannot start the database thread")?
+        let intake = if shared {
+            let again = target.clone();
+            let conn = tokio::task::spawn_blocking(move || again.connect())
+                .await
+                .context("the database could not be opened")?
+                .with_context(|| format!("cannot open the database `{name}`"))?;
+            // Its own flag: the intake never leads, so is never deposed.
+            let never = Arc::new(writer::Deposed::default());
+            Some(Writer::start(
+                conn,
+                target.clone(),
+                never,
+                "factquiz-db-in",
+            )?)
+        } else {
+            None
         };
+        let deposed = Arc::new(writer::Deposed::default());
+        let writer = Writer::start(conn, target, deposed.clone(), "factquiz-db")?;
         Ok(Store {
             inner: Arc::new(Inner {
                 name,
                 shared,
                 deposed,
-                jobs,
-                thread: std::sync::Mutex::new(Some(thread)),
+                writer,
+                intake,
             }),
         })
     }
@@ -167,14 +240,26 @@ impl Store {
         F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
         T: Send + 'static,
     {
-        let (task, done) = writer::Task::new(f);
-        self.inner
-            .jobs
-            .send(Box::new(task))
-            .await
-            .map_err(|_| anyhow::anyhow!("the database is closed"))?;
-        done.await
-            .map_err(|_| anyhow::anyhow!("the database stopped before the job ran"))?
+        self.inner.writer.run(f).await
+    }
+
+    /// Runs `f`, which keeps received updates, the way [`Store::write`]
+    /// does. On PostgreSQL it runs on a connection of its own, so that
+    /// receiving never waits behind handling, nor handling behind receiving
+    /// (each statement is a round trip to the server; SQLite, which has one
+    /// writer and statements that cost no round trip, runs it on the
+    /// writer). It is committed before it returns, so that whatever runs on
+    /// the writer afterwards sees it; it sees what the writer committed
+    /// before it was called.
+    pub async fn keep<T, F>(&self, f: F) -> anyhow::Result<T>
+    where
+        F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        match &self.inner.intake {
+            Some(intake) => intake.run(f).await,
+            None => self.inner.writer.run(f).await,
+        }
     }
 
     /// Runs a read-only `f`, in the writer's order: it sees every write
@@ -250,18 +335,10 @@ impl Store {
     /// that copying the file alone copies everything) and closes it. Writing
     /// fails after this.
     pub async fn close(&self) {
-        if self.inner.jobs.send(Box::new(writer::Stop)).await.is_err() {
-            return;
+        if let Some(intake) = &self.inner.intake {
+            intake.close().await;
         }
-        let thread = self
-            .inner
-            .thread
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        if let Some(thread) = thread {
-            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
-        }
+        self.inner.writer.close().await;
     }
 }
 
@@ -415,6 +492,15 @@ fn open_postgres(config: &postgres::Config) -> anyhow::Result<sql::Postgres> {
         )?;
     }
     tx.commit().context("cannot migrate the database")?;
+    // Every statement is prepared once per connection and run thousands of
+    // times with keys that all select a row or a few: planning it again for
+    // each run's values (PostgreSQL's first five runs, and after them
+    // whenever it guesses a custom plan cheaper) cost a fifth of the
+    // database's time per answer. Servers before 12 have no such setting
+    // and plan as they always did.
+    if let Err(e) = client.batch_execute("SET plan_cache_mode = force_generic_plan") {
+        tracing::debug!("PostgreSQL plans each run of a statement: {e}");
+    }
     Ok(sql::Postgres::new(client))
 }
 

@@ -247,7 +247,7 @@ impl Receiver {
         let had_votes = !votes.is_empty();
         let ((ids, new_votes), updates) = self
             .store
-            .write(move |conn| {
+            .keep(move |conn| {
                 let kept = store::receive(conn, &updates, &votes, next, now)?;
                 Ok((kept, updates))
             })
@@ -280,7 +280,7 @@ impl Receiver {
         let had_vote = vote.is_some();
         let (kept, update) = self
             .store
-            .write(move |conn| {
+            .keep(move |conn| {
                 let kept =
                     store::receive_pushed(conn, update_id, update.as_ref(), vote.as_ref(), now)?;
                 Ok((kept, update))

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use anyhow::Context;
+
 use factquiz::service::{AnswerOutcome, ChatRef, Period, Scope, Service, Step};
 use factquiz::store::Store;
 
@@ -196,11 +198,79 @@ async fn a_dropped_postgres_connection_is_made_again() {
         "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
          WHERE datname = current_database() AND pid <> pg_backend_pid()) AS t",
     );
-    assert_eq!(dropped, 1, "the store's one connection");
+    assert_eq!(
+        dropped, 2,
+        "the store's two connections: the writer's and the intake's"
+    );
     let after = app.player("After").await;
     assert_ne!(before.id, after.id);
+    let kept = app
+        .service
+        .store()
+        .keep(|conn| {
+            factquiz::store::upsert_player(
+                conn,
+                factquiz::service::Origin::Terminal,
+                "kept",
+                "Kept",
+                factquiz::i18n::Lang::Ar,
+                T0,
+            )
+        })
+        .await
+        .expect("the intake connects again too");
+    assert_ne!(kept.id, after.id);
     let names: Vec<String> = query_all(&app.db, "SELECT display_name FROM players ORDER BY id");
-    assert_eq!(names, ["Before", "After"]);
+    assert_eq!(names, ["Before", "After", "Kept"]);
+}
+
+/// PostgreSQL: received updates are kept on a connection of their own, so
+/// that receiving goes on while the writer is busy (and the writer then
+/// sees what was kept); on SQLite they share the one writer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keeping_does_not_wait_behind_the_writer_on_postgres() {
+    let app = TestApp::new().await;
+    if !app.db.is_postgres() {
+        eprintln!("on PostgreSQL only (.ci/with-postgres)");
+        return;
+    }
+    let store = app.service.store().clone();
+    let (started, started_rx) = tokio::sync::oneshot::channel::<()>();
+    let (go, go_rx) = std::sync::mpsc::channel::<()>();
+    let busy = tokio::spawn({
+        let store = store.clone();
+        async move {
+            store
+                .write(move |conn| {
+                    let _ = started.send(());
+                    // Held until the update below is kept.
+                    go_rx.recv().context("released")?;
+                    factquiz::store::next_offset(conn)
+                })
+                .await
+        }
+    });
+    started_rx.await.expect("the writer runs the busy job");
+    let update = factquiz::store::NewUpdate {
+        update_id: 7,
+        lane: 42,
+        payload: "{}".into(),
+    };
+    let kept = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        store.keep(move |conn| factquiz::store::receive_pushed(conn, 7, Some(&update), None, T0)),
+    )
+    .await
+    .expect("kept while the writer is busy")
+    .expect("kept")
+    .expect("new");
+    go.send(()).expect("release the writer");
+    busy.await.expect("joined").expect("the busy job");
+    let now = store
+        .read(factquiz::store::lanes)
+        .await
+        .expect("the writer reads");
+    assert_eq!(now, [(42, kept.0[0], kept.0[0])]);
 }
 
 /// PostgreSQL: a leader whose connection dropped, and whose lead another
