@@ -115,6 +115,7 @@ pub fn answer(
         served: row,
         quiz,
         answered,
+        progress: (done, streak),
     }) = store::answer_context(conn, served_id, player_id)?
     else {
         return Ok(AnswerOutcome::Unknown);
@@ -130,7 +131,6 @@ pub fn answer(
         return Ok(refusal(refused, quiz.id));
     }
     let question = snapshot(&row.snapshot)?;
-    let (done, streak) = store::solo_progress(conn, quiz.id, quiz.started_by)?;
     let state = SoloQuiz {
         owner: quiz.started_by,
         state: quiz.state,

@@ -310,13 +310,29 @@ pub fn push_request(conn: &Connection, r: &NewRequest<'_>, now: i64) -> anyhow::
     .context("cannot queue a message")
 }
 
-/// A request is sent (or given up): it leaves the outbox.
-pub fn request_done(conn: &Connection, outbox_id: i64) -> anyhow::Result<()> {
-    conn.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
-        .execute([outbox_id])
-        .context("cannot mark a message sent")?;
+/// Requests are sent (or given up): they leave the outbox, in one
+/// statement for up to [`DONE_CHUNK`] of them (each statement is a round
+/// trip on PostgreSQL). The lists are padded to a power of two with their
+/// last id, so that a handful of statements is prepared, not one per count.
+pub fn requests_done(conn: &Connection, outbox_ids: &[i64]) -> anyhow::Result<()> {
+    for chunk in outbox_ids.chunks(DONE_CHUNK) {
+        let Some(&last) = chunk.last() else { continue };
+        let width = chunk.len().next_power_of_two();
+        let marks = vec!["?"; width].join(", ");
+        let ids: Vec<i64> = chunk
+            .iter()
+            .copied()
+            .chain(std::iter::repeat_n(last, width - chunk.len()))
+            .collect();
+        conn.prepare_cached(&format!("DELETE FROM outbox WHERE id IN ({marks})"))?
+            .execute(ids)
+            .context("cannot mark a message sent")?;
+    }
     Ok(())
 }
+
+/// Ids per statement of [`requests_done`].
+const DONE_CHUNK: usize = 256;
 
 /// Every request waiting, in order.
 pub fn requests(conn: &Connection) -> anyhow::Result<Vec<OutboxRow>> {
@@ -335,4 +351,53 @@ pub fn requests(conn: &Connection) -> anyhow::Result<Vec<OutboxRow>> {
         })
     })
     .context("cannot read the outbox")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outbox(n: usize) -> (Connection, Vec<i64>) {
+        let mut raw = rusqlite::Connection::open_in_memory().expect("memory");
+        super::super::migrations()
+            .to_latest(&mut raw)
+            .expect("migrates");
+        let conn = Connection::Sqlite(raw);
+        let ids = (0..n)
+            .map(|i| {
+                push_request(
+                    &conn,
+                    &NewRequest {
+                        chat_id: 1,
+                        method: "sendMessage",
+                        body: "{}",
+                        purpose: 0,
+                        ref_id: Some(i64::try_from(i).expect("small")),
+                    },
+                    0,
+                )
+                .expect("queued")
+            })
+            .collect();
+        (conn, ids)
+    }
+
+    fn left(conn: &Connection) -> Vec<i64> {
+        requests(conn)
+            .expect("read")
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+    }
+
+    #[test]
+    fn requests_done_removes_exactly_those_named_whatever_their_number() {
+        // Counts around the padding (3 → 4) and the chunks (256 a statement).
+        for n in [0, 1, 3, 4, 255, 256, 257, 600] {
+            let (conn, ids) = outbox(n + 5);
+            let (done, kept) = ids.split_at(n);
+            requests_done(&conn, done).expect("done");
+            assert_eq!(left(&conn), kept, "{n} done");
+        }
+    }
 }

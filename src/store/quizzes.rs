@@ -299,12 +299,16 @@ pub fn served_with_quiz(
 }
 
 /// What judging an answer needs, read in one query: the served question,
-/// its quiz, and whether the player answered it already.
+/// its quiz, whether the player answered it already, and how far the
+/// quiz's starter is (for a solo quiz).
 #[derive(Debug, Clone)]
 pub struct AnswerContext {
     pub served: ServedRow,
     pub quiz: QuizRow,
     pub answered: bool,
+    /// The starter's answers in this quiz, and their streak of right ones
+    /// at the end: what [`super::solo_progress`] says for the starter.
+    pub progress: (u32, u32),
 }
 
 /// The context of an answer to served question `served_id`.
@@ -313,16 +317,28 @@ pub fn answer_context(
     served_id: i64,
     player_id: i64,
 ) -> anyhow::Result<Option<AnswerContext>> {
+    // One round trip instead of two (on PostgreSQL each is one).
     conn.prepare_cached(&format!(
         "SELECT {SERVED_COLUMNS}, {QUIZ_COLUMNS},
-                EXISTS (SELECT 1 FROM answers a WHERE a.served_id = s.id AND a.player_id = ?2)
+                EXISTS (SELECT 1 FROM answers a WHERE a.served_id = s.id AND a.player_id = ?2),
+                (SELECT COUNT(*) FROM answers a WHERE a.quiz_id = q.id AND a.player_id = q.started_by),
+                (SELECT COUNT(*) FROM answers a JOIN served x ON x.id = a.served_id
+                 WHERE a.quiz_id = q.id AND a.player_id = q.started_by
+                   AND x.position > COALESCE(
+                       (SELECT MAX(y.position) FROM answers b JOIN served y ON y.id = b.served_id
+                        WHERE b.quiz_id = q.id AND b.player_id = q.started_by AND b.is_correct = 0),
+                       -1))
          FROM served s JOIN quizzes q ON q.id = s.quiz_id WHERE s.id = ?1"
     ))?
     .query_row([served_id, player_id], |r| {
+        let count = |i: usize| -> Result<u32, _> {
+            r.get::<i64>(i).map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+        };
         Ok(AnswerContext {
             served: served_row(r)?,
             quiz: quiz_row_at(r, SERVED_WIDTH)?,
             answered: r.get(SERVED_WIDTH + 8)?,
+            progress: (count(SERVED_WIDTH + 9)?, count(SERVED_WIDTH + 10)?),
         })
     })
     .optional()

@@ -465,8 +465,9 @@ impl App {
             .apply(move |conn, now| {
                 let mut opened = Vec::new();
                 let mut requests = Vec::new();
+                let done: Vec<i64> = sent.iter().map(|s| s.id).collect();
+                store::requests_done(conn, &done)?;
                 for s in &sent {
-                    store::request_done(conn, s.id)?;
                     let Purpose::RoundPoll { served_id } = s.request.purpose else {
                         continue;
                     };

@@ -15,10 +15,14 @@ use crate::crash::{play, until};
 use crate::helpers::{TestDb, query};
 use crate::process::{BotProcess, spawn};
 
-fn free_addr() -> SocketAddr {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
+/// `n` free addresses, all different (each held until all are found).
+fn free_addrs(n: usize) -> Vec<SocketAddr> {
+    let held: Vec<std::net::TcpListener> = (0..n)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("a free port"))
+        .collect();
+    held.iter()
+        .map(|l| l.local_addr().expect("its address"))
+        .collect()
 }
 
 fn log_of(dir: &std::path::Path, i: usize) -> std::path::PathBuf {
@@ -37,8 +41,8 @@ async fn three_instances_behind_a_balancer_play_as_one_bot_through_a_sigkill() {
         return;
     }
     let api = Arc::new(BotApi::start().await);
-    let listens: Vec<SocketAddr> = (0..3).map(|_| free_addr()).collect();
-    let metrics: Vec<SocketAddr> = (0..3).map(|_| free_addr()).collect();
+    let mut listens = free_addrs(6);
+    let metrics = listens.split_off(3);
     let (front, taken) = balancer(listens.clone()).await;
     let url = format!("http://{front}/telegram/hook");
     let mut instances: Vec<Option<BotProcess>> = listens
