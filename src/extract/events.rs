@@ -1269,6 +1269,36 @@ mod tests {
     }
 
     #[test]
+    fn targets_contents_pretexts_and_questions() {
+        let found = events("واستنكرت الإدارة الحملة التي تستهدف الفنانة التونسية.");
+        assert!(
+            found.contains(&("الفنانة التونسية".into(), "target".into())),
+            "{found:?}"
+        );
+        let found = events("وأطلق المشروع والمتمثل في تركيز التبريد على مستوى الضيعة.");
+        assert!(
+            found
+                .iter()
+                .any(|f| f.1 == "content" && f.0.starts_with("تركيز التبريد")),
+            "{found:?}"
+        );
+        let found = events("وقال إن السياسيين يتعللون بالعادات والتقاليد.");
+        assert!(
+            found
+                .iter()
+                .any(|f| f.1 == "reason" && f.0.starts_with("العادات")),
+            "{found:?}"
+        );
+        let found = events("وتساءلت إدارة المسرح عن سبب طرح هذا الموضوع الآن.");
+        assert!(
+            found
+                .iter()
+                .any(|f| f.1 == "question" && f.0.starts_with("سبب طرح")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn each_construction_gives_its_short_answer() {
         assert_eq!(
             events("أن كتلته النيابية قررت سحب مساندتها للحكومة بسبب تراجعها."),

@@ -238,12 +238,17 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 before(1),
                 Some("الي" | "امام" | "مع" | "بصفته" | "بصفتها" | "لدي")
             ) || (before(1) == Some("من") && before(2) == Some("كل"));
+            // «(وهو رئيس المجلس الوطني للثقافة)»: what someone named
+            // before is.
+            let is_one = matches!(before(1), Some("وهو" | "وهي" | "هو" | "هي"));
             let rule = if said {
                 "a title that speaks"
+            } else if is_one {
+                "what someone is"
             } else {
                 "a title addressed"
             };
-            let said = said || addressed;
+            let said = said || addressed || is_one;
             if said && !a_name && title.end - title.start >= 2 {
                 out.push(
                     Found::new(
@@ -664,6 +669,7 @@ fn name_at(
             && next.is_none_or(|n| {
                 n.kind == TokenKind::Punct
                     || p.stop.contains(&n.text)
+                    || glued_article(&n.plain)
                     || (given.is_some() && (n.text.starts_with('و') || !doc.definite(end + 1)))
             })
             && longest_at(doc, end, &p.heads).is_none();
@@ -715,13 +721,7 @@ fn name_at(
         }
         // «بالمبادرة», «والشيخ»: a word with a proclitic and the article, or an
         // honorific, is never inside a name.
-        let plain = tok.plain.as_str();
-        if end > start
-            && (["بال", "لل", "كال", "فال", "وال"]
-                .iter()
-                .any(|c| plain.starts_with(c))
-                || honorific_at(doc, p, end).is_some())
-        {
+        if end > start && (glued_article(&tok.plain) || honorific_at(doc, p, end).is_some()) {
             break;
         }
         end += 1;
@@ -818,6 +818,15 @@ fn name_at(
         tokens: start..end,
         clitic,
     })
+}
+
+/// A word with a proclitic and the article («بالأطراف», «للحكومة»,
+/// «والشيخ»): never a part of a name, so a name ends before it («عقده
+/// رئيس الحكومة يوسف الشاهد بالأطراف الموقعة»).
+fn glued_article(plain: &str) -> bool {
+    ["بال", "لل", "كال", "فال", "وال"]
+        .iter()
+        .any(|c| plain.starts_with(c))
 }
 
 /// The second words of compound given names (normalised): «زين العابدين»,
@@ -941,6 +950,30 @@ mod tests {
             .filter(|p| p.0 == "person")
             .map(|p| p.1)
             .collect()
+    }
+
+    #[test]
+    fn a_name_ends_before_a_word_with_a_proclitic_and_the_article() {
+        assert_eq!(
+            persons("خلال الاجتماع الذي عقده رئيس الحكومة يوسف الشاهد بالأطراف الموقعة على الوثيقة."),
+            ["يوسف الشاهد"]
+        );
+        // And never takes that word in.
+        assert_eq!(
+            persons("والتقى وزير الخارجية خميس الجهيناوي بالسفير الفرنسي."),
+            ["خميس الجهيناوي"]
+        );
+    }
+
+    #[test]
+    fn a_title_after_he_is_says_what_someone_is() {
+        let found = people("واتهم النائب الوزير (وهو رئيس المجلس الوطني للثقافة والفنون والآداب).");
+        assert!(
+            found
+                .iter()
+                .any(|f| f.0 == "role" && f.1 == "رئيس المجلس الوطني للثقافة والفنون والآداب"),
+            "{found:?}"
+        );
     }
 
     #[test]

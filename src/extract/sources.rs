@@ -30,6 +30,10 @@ pub struct Table {
     pub statements: Vec<String>,
     pub published: Vec<String>,
     pub gazettes: Vec<String>,
+    #[serde(default)]
+    pub media: Vec<String>,
+    #[serde(default)]
+    pub platforms: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +59,8 @@ struct Prepared {
     statements: HashSet<String>,
     published: HashSet<String>,
     gazettes: Vec<Vec<String>>,
+    media: HashSet<String>,
+    platforms: Vec<Vec<String>>,
     /// people.rs's given names and title heads: a subject that starts with
     /// one is a person, people.rs's to read.
     given: HashSet<String>,
@@ -86,6 +92,8 @@ fn prepared(tables: &Tables) -> &'static Prepared {
             statements: set(&t.statements),
             published: set(&t.published),
             gazettes: phrases(&t.gazettes),
+            media: set(&t.media),
+            platforms: phrases(&t.platforms),
             given: set(&tables.people.given),
             heads: set(&tables.people.heads),
             participles: PARTICIPLES.iter().map(|w| arabic::normalize(w)).collect(),
@@ -97,6 +105,60 @@ fn prepared(tables: &Tables) -> &'static Prepared {
                 .collect(),
         }
     })
+}
+
+/// Where something was said or shown, on a platform: «في تغريدة على
+/// تويتر», «في تسجيل مصور على تويتر», «عبر تدوينة على فيسبوك». The answer
+/// runs from the medium to the platform.
+fn medium_at(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found> {
+    let before = t.checked_sub(1).map(|b| doc.tokens[b].text.as_str());
+    if !matches!(before, Some("في" | "عبر" | "ضمن")) || !p.media.contains(&doc.tokens[t].text)
+    {
+        return None;
+    }
+    // The medium and up to two words describing it, then «على» or «عبر».
+    let on = (t + 1..limit.min(t + 4))
+        .find(|&k| matches!(doc.tokens[k].text.as_str(), "علي" | "عبر" | "في"))?;
+    if (t + 1..on).any(|k| doc.tokens[k].kind != TokenKind::Word) {
+        return None;
+    }
+    let (end, _) = longest_at(doc, on + 1, &p.platforms)?;
+    Some(Found::new(
+        Kind::Source,
+        "medium",
+        t..end,
+        t - 1..end,
+        "medium on a platform",
+    ))
+}
+
+/// A person named right after an attribution, set off by punctuation:
+/// «وأقر الاجتماع، حسب سمير الطيب، عددا …» (a known given name and one or
+/// two words more), or «حسب الطيب،» (the family name of someone the
+/// article names in full).
+fn person_after(
+    doc: &Doc,
+    p: &Prepared,
+    at: usize,
+    limit: usize,
+) -> Option<std::ops::Range<usize>> {
+    let word = |k: usize| {
+        doc.tokens
+            .get(k)
+            .filter(|x| k < limit && x.kind == TokenKind::Word && !p.stop.contains(&x.text))
+    };
+    let set_off = |k: usize| doc.tokens.get(k).is_none_or(|x| x.kind == TokenKind::Punct);
+    let first = word(at)?;
+    if p.given.contains(&first.text)
+        && let Some(last) = (at + 1..at + 3).take_while(|&k| word(k).is_some()).last()
+    {
+        return set_off(last + 1).then_some(at..last + 1);
+    }
+    // A family name alone: the same word after a known given name elsewhere.
+    let full_elsewhere = (1..doc.tokens.len()).any(|k| {
+        k != at && doc.tokens[k].text == first.text && p.given.contains(&doc.tokens[k - 1].text)
+    });
+    (set_off(at + 1) && doc.definite(at) && full_elsewhere).then_some(at..at + 1)
 }
 
 /// A quoted run at `t` (the opening mark): the tokens inside and the token
@@ -124,8 +186,26 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     let mut taken: HashSet<usize> = HashSet::new();
     for t in 0..doc.tokens.len() {
         let sentence = doc.sentence_of(t);
+        if let Some(found) = medium_at(doc, p, t, sentence.end) {
+            if taken.insert(found.answer.start) {
+                out.push(found);
+            }
+            continue;
+        }
         // An attribution, then (within a few words) a quoted or known source.
         if let Some((after, _)) = longest_at(doc, t, &p.attributions) {
+            if let Some(name) = person_after(doc, p, after, sentence.end) {
+                if taken.insert(name.start) {
+                    out.push(Found::new(
+                        Kind::Source,
+                        "person",
+                        name.clone(),
+                        t..name.end,
+                        "attribution to a person",
+                    ));
+                }
+                continue;
+            }
             for k in after..sentence.end.min(after + 8) {
                 // «وكالة تسنيم»: the name is what follows the frame.
                 if outlet_type(doc, p, k).is_some() && longest_at(doc, k + 1, &p.agencies).is_some()
@@ -800,6 +880,31 @@ mod tests {
 
     fn pair(a: &str, b: &str) -> (String, String) {
         (a.to_owned(), b.to_owned())
+    }
+
+    #[test]
+    fn a_medium_on_a_platform_and_a_person_after_an_attribution() {
+        assert_eq!(
+            sources("ونشرت الشبكة القرار في تغريدة على تويتر."),
+            [pair("تغريدة على تويتر", "medium")]
+        );
+        assert_eq!(
+            sources("واعتذرت في تسجيل مصور على تويتر مساء أمس."),
+            [pair("تسجيل مصور على تويتر", "medium")]
+        );
+        // A medium with no platform is no source.
+        assert!(sources("وجاء ذلك في رسالة إلى الوزير.").is_empty());
+        // A person named in full, set off; then by the family name alone.
+        assert_eq!(
+            sources("وأقر الاجتماع، حسب سمير الطيب، عددا من الإجراءات. واتفق، حسب الطيب، على ذلك."),
+            [pair("سمير الطيب", "person"), pair("الطيب", "person")]
+        );
+        // A family name no one in the article bears is not taken for one.
+        assert!(
+            !sources("وارتفعت الأسعار، حسب الخبراء، بنسبة كبيرة.")
+                .iter()
+                .any(|s| s.1 == "person")
+        );
     }
 
     #[test]
