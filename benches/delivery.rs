@@ -335,9 +335,9 @@ async fn private(
     let mut feedback = Vec::new();
     let mut missing = 0;
     for t in tasks {
-        let (got, lost) = t.await?;
-        feedback.extend(got);
-        missing += lost;
+        let played = t.await?;
+        feedback.extend(played.delivered);
+        missing += played.lost;
     }
     let took = started.elapsed().as_secs_f64();
     let (cpu_after, peak_kib) = usage(pid)?;
@@ -378,32 +378,50 @@ async fn private(
 
 /// One player: `/quiz n`, then a press as soon as each question shows.
 /// Returns press → feedback for each answer, and how many got none in 20 s.
-async fn play(api: &BotApi, id: u64, questions: usize) -> (Vec<Duration>, usize) {
+/// What a player saw: press → feedback from when the press was posted to
+/// the bot, and from when the player pressed (which also counts the time
+/// Telegram holds a press the bot has not taken yet); answers without
+/// feedback.
+struct Played {
+    delivered: Vec<Duration>,
+    pressed: Vec<Duration>,
+    lost: usize,
+}
+
+async fn play(api: &BotApi, id: u64, questions: usize) -> Played {
     let user = User::new(id, "p", "ar");
     let chat = Chat::private(&user);
     let mut calls = api.subscribe(chat.id);
     api.message(&chat, &user, &format!("/quiz {questions}"));
     let mut feedback = Vec::new();
-    let mut pressed: Option<(i64, u64)> = None;
+    let mut from_press = Vec::new();
+    let mut pressed: Option<(i64, u64, Instant)> = None;
     let mut seen: Vec<String> = Vec::new();
     let mut answered = 0;
     while answered < questions {
         let call = match tokio::time::timeout(Duration::from_secs(20), calls.recv()).await {
             Ok(Some(call)) => call,
-            _ => return (feedback, questions - answered),
+            _ => {
+                return Played {
+                    delivered: feedback,
+                    pressed: from_press,
+                    lost: questions - answered,
+                };
+            }
         };
         if !matches!(call.method.as_str(), "sendmessage" | "editmessagetext") {
             continue;
         }
         let message = api.message_id_of(&call);
         // The edit of the pressed message is its feedback.
-        if let Some((target, update)) = pressed
+        if let Some((target, update, at_press)) = pressed
             && call.method == "editmessagetext"
             && message == target
         {
             if let Some(at) = api.delivered_at(update) {
                 feedback.push(call.at.duration_since(at));
             }
+            from_press.push(call.at.duration_since(at_press));
             pressed = None;
             answered += 1;
         }
@@ -414,10 +432,15 @@ async fn play(api: &BotApi, id: u64, questions: usize) -> (Vec<Duration>, usize)
             && !seen.contains(first)
         {
             seen.push(first.clone());
-            pressed = Some((message, api.press(&user, &call, first)));
+            let at = Instant::now();
+            pressed = Some((message, api.press(&user, &call, first), at));
         }
     }
-    (feedback, 0)
+    Played {
+        delivered: feedback,
+        pressed: from_press,
+        lost: 0,
+    }
 }
 
 /// Starts a one-question group quiz and returns its round's poll, once
@@ -710,11 +733,13 @@ mod instances {
                 })
                 .collect();
             let mut feedback = Vec::new();
+            let mut from_press = Vec::new();
             let mut missing = 0;
             for t in tasks {
-                let (got, lost) = t.await?;
-                feedback.extend(got);
-                missing += lost;
+                let played = t.await?;
+                feedback.extend(played.delivered);
+                from_press.extend(played.pressed);
+                missing += played.lost;
             }
             let took = started.elapsed().as_secs_f64();
             let cpu_after = bots.cpu_split()?;
@@ -726,11 +751,13 @@ mod instances {
             );
             let answers = feedback.len();
             println!(
-                "{:<24} {name:<9} {answers} answers in {took:.2} s ({:.0}/s) · press→feedback p50 {:.0} ms p99 {:.0} ms · CPU {:.3} s per 1000 (bots {in_bots:.3} + PostgreSQL {in_server:.3}) · without feedback: {missing}",
+                "{:<24} {name:<9} {answers} answers in {took:.2} s ({:.0}/s) · posted→feedback p50 {:.0} ms p99 {:.0} ms · pressed→feedback p50 {:.0} ms p99 {:.0} ms · CPU {:.3} s per 1000 (bots {in_bots:.3} + PostgreSQL {in_server:.3}) · without feedback: {missing}",
                 setup.name(),
                 answers as f64 / took,
                 percentile(&mut feedback, 0.5),
                 percentile(&mut feedback, 0.99),
+                percentile(&mut from_press, 0.5),
+                percentile(&mut from_press, 0.99),
                 in_bots + in_server,
             );
             bots.stop();

@@ -1,6 +1,7 @@
-//! The one writer: a thread that owns the database connection and commits
-//! many jobs per transaction (group commit), on SQLite and on PostgreSQL
-//! alike.
+//! The writer: a thread that owns a database connection and commits many
+//! jobs per transaction (group commit), on SQLite and on PostgreSQL alike.
+//! A store has one; on PostgreSQL a second one, on a connection of its own,
+//! keeps received updates (see [`super::Store::keep`]).
 //!
 //! A job is a closure over the connection. The writer takes every job that
 //! is waiting (up to [`MAX_BATCH`]), runs them in one `BEGIN IMMEDIATE` …
