@@ -209,15 +209,19 @@ async fn serve_metrics(State(probe): State<Probe>) -> impl IntoResponse {
 }
 
 /// Ready (`200 ok`) only when the database answers a read within two
-/// seconds; `503` otherwise.
+/// seconds, on the writer's connection and on the one that keeps received
+/// updates; `503` otherwise.
 async fn healthz(State(probe): State<Probe>) -> impl IntoResponse {
     let Some(store) = probe.store else {
         return (axum::http::StatusCode::OK, "ok\n");
     };
-    let read = store.read(|conn| {
+    fn ping(conn: &crate::store::Connection) -> anyhow::Result<i64> {
         conn.query_row("SELECT 1", (), |r| r.get::<i64>(0))
             .map_err(anyhow::Error::from)
-    });
+    }
+    // Both ways in: the writer's, and (on PostgreSQL) the connection that
+    // keeps what Telegram posts.
+    let read = async { tokio::try_join!(store.read(ping), store.keep(ping)) };
     match tokio::time::timeout(Duration::from_secs(2), read).await {
         Ok(Ok(_)) => (axum::http::StatusCode::OK, "ok\n"),
         _ => (

@@ -246,23 +246,35 @@ pub fn ready_votes(
     .context("cannot read the votes")
 }
 
-/// Votes are scored (or refused): they leave the queue, in one statement.
+/// Votes are scored (or refused): they leave the queue (see
+/// [`delete_ids`]).
 pub fn votes_scored(conn: &Connection, vote_ids: &[i64]) -> anyhow::Result<()> {
-    if vote_ids.is_empty() {
-        return Ok(());
-    }
-    for chunk in vote_ids.chunks(VOTES_CHUNK) {
-        let marks = vec!["?"; chunk.len()].join(", ");
-        conn.prepare_cached(&format!("DELETE FROM votes WHERE id IN ({marks})"))?
-            .execute(chunk)
-            .context("cannot mark the votes scored")?;
+    delete_ids(conn, "votes", vote_ids).context("cannot mark the votes scored")
+}
+
+/// Deletes the rows of `table` with these ids, in one statement for up to
+/// [`IDS_CHUNK`] of them (each statement is a round trip on PostgreSQL).
+/// The lists are padded to a power of two with their last id, so that a
+/// handful of statements is prepared and planned, not one per count.
+fn delete_ids(conn: &Connection, table: &str, ids: &[i64]) -> anyhow::Result<()> {
+    for chunk in ids.chunks(IDS_CHUNK) {
+        let Some(&last) = chunk.last() else { continue };
+        let width = chunk.len().next_power_of_two();
+        let marks = vec!["?"; width].join(", ");
+        let padded: Vec<i64> = chunk
+            .iter()
+            .copied()
+            .chain(std::iter::repeat_n(last, width - chunk.len()))
+            .collect();
+        conn.prepare_cached(&format!("DELETE FROM {table} WHERE id IN ({marks})"))?
+            .execute(padded)?;
     }
     Ok(())
 }
 
-/// Votes deleted per statement: a list this long fits both databases'
-/// limits on parameters, and a full batch of votes is a few statements.
-const VOTES_CHUNK: usize = 500;
+/// Ids per statement of [`delete_ids`]: within both databases' limits on
+/// parameters.
+const IDS_CHUNK: usize = 256;
 
 /// Drops votes for polls that are not the bot's, received before `before`:
 /// a poll of the bot is known a moment after it is sent. Returns how many.
@@ -310,29 +322,11 @@ pub fn push_request(conn: &Connection, r: &NewRequest<'_>, now: i64) -> anyhow::
     .context("cannot queue a message")
 }
 
-/// Requests are sent (or given up): they leave the outbox, in one
-/// statement for up to [`DONE_CHUNK`] of them (each statement is a round
-/// trip on PostgreSQL). The lists are padded to a power of two with their
-/// last id, so that a handful of statements is prepared, not one per count.
+/// Requests are sent (or given up): they leave the outbox (see
+/// [`delete_ids`]).
 pub fn requests_done(conn: &Connection, outbox_ids: &[i64]) -> anyhow::Result<()> {
-    for chunk in outbox_ids.chunks(DONE_CHUNK) {
-        let Some(&last) = chunk.last() else { continue };
-        let width = chunk.len().next_power_of_two();
-        let marks = vec!["?"; width].join(", ");
-        let ids: Vec<i64> = chunk
-            .iter()
-            .copied()
-            .chain(std::iter::repeat_n(last, width - chunk.len()))
-            .collect();
-        conn.prepare_cached(&format!("DELETE FROM outbox WHERE id IN ({marks})"))?
-            .execute(ids)
-            .context("cannot mark a message sent")?;
-    }
-    Ok(())
+    delete_ids(conn, "outbox", outbox_ids).context("cannot mark a message sent")
 }
-
-/// Ids per statement of [`requests_done`].
-const DONE_CHUNK: usize = 256;
 
 /// Every request waiting, in order.
 pub fn requests(conn: &Connection) -> anyhow::Result<Vec<OutboxRow>> {

@@ -196,24 +196,25 @@ impl Store {
         };
         let conn = opened.with_context(|| format!("cannot open the database `{name}`"))?;
         let shared = matches!(target, Target::Postgres(_));
+        let deposed = Arc::new(writer::Deposed::default());
         let intake = if shared {
             let again = target.clone();
             let conn = tokio::task::spawn_blocking(move || again.connect())
                 .await
                 .context("the database could not be opened")?
                 .with_context(|| format!("cannot open the database `{name}`"))?;
-            // Its own flag: the intake never leads, so is never deposed.
-            let never = Arc::new(writer::Deposed::default());
+            // The intake holds no lead (it keeps for any process), but a
+            // process that lost the lead keeps nothing more either: what
+            // it would take from Telegram goes to the one that leads.
             Some(Writer::start(
                 conn,
                 target.clone(),
-                never,
+                deposed.clone(),
                 "factquiz-db-in",
             )?)
         } else {
             None
         };
-        let deposed = Arc::new(writer::Deposed::default());
         let writer = Writer::start(conn, target, deposed.clone(), "factquiz-db")?;
         Ok(Store {
             inner: Arc::new(Inner {
@@ -250,7 +251,8 @@ impl Store {
     /// writer and statements that cost no round trip, runs it on the
     /// writer). It is committed before it returns, so that whatever runs on
     /// the writer afterwards sees it; it sees what the writer committed
-    /// before it was called.
+    /// before it was called. Like every job, it fails once this process is
+    /// [deposed](Store::deposed).
     pub async fn keep<T, F>(&self, f: F) -> anyhow::Result<T>
     where
         F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,

@@ -594,9 +594,10 @@ pub async fn run(
     let receiving: Arc<receive::Receiving> = Arc::default();
     let votes = Arc::new(Notify::new());
     // Processes on one PostgreSQL database in webhook mode all receive;
-    // the one that leads handles.
-    let shared_inbox =
-        (store.is_shared() && config.webhook.is_some()).then(|| Arc::new(Notify::new()));
+    // the one that leads handles, and reads what any of them kept. Polling
+    // leaders read the inbox the same way: updates a leader kept in the
+    // moment before it learnt it had lost the lead are in it too.
+    let shared_inbox = store.is_shared().then(|| Arc::new(Notify::new()));
     let receiver = receive::Receiver {
         api: api.clone(),
         store: store.clone(),

@@ -323,6 +323,19 @@ async fn a_leader_that_lost_its_lead_is_deposed_and_does_nothing_more() {
     other.join().expect("the other process ends");
     assert!(store.write(|_| Ok(())).await.is_err(), "deposed for good");
     assert!(store.is_deposed());
+    // Nor does it keep what it receives: that goes to the one that leads.
+    let kept = store
+        .keep(|conn| {
+            let update = factquiz::store::NewUpdate {
+                update_id: 1,
+                lane: 1,
+                payload: "{}".into(),
+            };
+            factquiz::store::receive(conn, &[update], &[], 2, T0)
+        })
+        .await;
+    assert!(kept.is_err(), "a deposed process keeps nothing: {kept:?}");
+    assert_eq!(query::<i64>(&app.db, "SELECT COUNT(*) FROM inbox"), 0);
 }
 
 #[tokio::test]
