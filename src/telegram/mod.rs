@@ -598,6 +598,7 @@ pub async fn run(
     // leaders read the inbox the same way: updates a leader kept in the
     // moment before it learnt it had lost the lead are in it too.
     let shared_inbox = store.is_shared().then(|| Arc::new(Notify::new()));
+    let webhook = config.webhook.is_some();
     let receiver = receive::Receiver {
         api: api.clone(),
         store: store.clone(),
@@ -731,6 +732,11 @@ pub async fn run(
             app.clone(),
             dispatcher.clone(),
             inbox,
+            if webhook {
+                SHARED_INBOX_TICK
+            } else {
+                POLLING_INBOX_TICK
+            },
             shutdown.clone(),
         ))
     });
@@ -788,20 +794,25 @@ pub fn deep_link(bot: &str, payload: &str, group: bool) -> String {
 }
 
 /// How often the leader looks at an inbox it shares for what other
-/// processes kept (its own are announced at once).
+/// processes kept (its own are announced at once): in webhook mode, where
+/// every instance receives; in long-polling mode, where only a former
+/// leader may have kept something in the moment before it learnt it had
+/// lost the lead, far less often.
 const SHARED_INBOX_TICK: Duration = Duration::from_millis(50);
+const POLLING_INBOX_TICK: Duration = Duration::from_secs(1);
 
 /// The leader's reading of a shared inbox: on each announcement, and every
-/// [`SHARED_INBOX_TICK`], the lanes with updates waiting go to the
-/// dispatcher (which reads each lane on from what it has already taken),
-/// and votes waiting wake the counter.
+/// `every` ([`SHARED_INBOX_TICK`] or [`POLLING_INBOX_TICK`]), the lanes
+/// with updates waiting go to the dispatcher (which reads each lane on from
+/// what it has already taken), and votes waiting wake the counter.
 async fn read_shared_inbox(
     app: Arc<App>,
     dispatcher: Dispatcher,
     inbox: Arc<Notify>,
+    every: Duration,
     stop: CancellationToken,
 ) {
-    let mut tick = tokio::time::interval(SHARED_INBOX_TICK);
+    let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
