@@ -497,7 +497,7 @@ fn open_postgres(config: &postgres::Config) -> anyhow::Result<sql::Postgres> {
     // Every statement is prepared once per connection and run thousands of
     // times with keys that all select a row or a few: planning it again for
     // each run's values (PostgreSQL's first five runs, and after them
-    // whenever it guesses a custom plan cheaper) cost a fifth of the
+    // whenever it guesses a custom plan cheaper) cost about a tenth of the
     // database's time per answer. Servers before 12 have no such setting
     // and plan as they always did.
     if let Err(e) = client.batch_execute("SET plan_cache_mode = force_generic_plan") {
