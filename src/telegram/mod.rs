@@ -593,10 +593,12 @@ pub async fn run(
     let store = service.store().clone();
     let receiving: Arc<receive::Receiving> = Arc::default();
     let votes = Arc::new(Notify::new());
-    // Processes on one PostgreSQL database in webhook mode all receive;
-    // the one that leads handles, and reads what any of them kept. Polling
-    // leaders read the inbox the same way: updates a leader kept in the
-    // moment before it learnt it had lost the lead are in it too.
+    // Processes on one PostgreSQL database in webhook mode all receive and
+    // announce what they keep; the one that leads handles, and reads what
+    // any of them kept. A polling leader receives alone and hands what it
+    // keeps to its dispatcher at once, but reads the inbox too, now and
+    // then: updates a former leader kept in the moment before it learnt it
+    // had lost the lead are in it.
     let shared_inbox = store.is_shared().then(|| Arc::new(Notify::new()));
     let webhook = config.webhook.is_some();
     let receiver = receive::Receiver {
@@ -607,7 +609,7 @@ pub async fn run(
         metrics: metrics.clone(),
         clock: service.clock(),
         receiving: receiving.clone(),
-        shared: shared_inbox.clone(),
+        shared: shared_inbox.clone().filter(|_| webhook),
     };
     let (receiving_task, receiver) = match &config.webhook {
         Some(hook) => {

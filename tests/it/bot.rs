@@ -681,3 +681,60 @@ async fn an_update_that_cannot_be_handled_gets_an_apology_and_the_bot_goes_on() 
     api.assert_valid();
     bot.stop().await;
 }
+
+/// PostgreSQL, long polling: an update in the inbox that no receiver of
+/// this process kept (a former leader kept it in the moment before it
+/// learnt it had lost the lead) is read from the inbox and handled.
+#[tokio::test]
+async fn a_polling_leader_handles_what_another_process_left_in_the_inbox() {
+    let bot = Running::start().await;
+    if !bot.db.is_postgres() {
+        eprintln!("on PostgreSQL only (.ci/with-postgres)");
+        bot.stop().await;
+        return;
+    }
+    let api = &bot.api;
+    // The bot runs (it answered someone), then the update appears.
+    let user = User::new(514, "Sami", "ar");
+    let chat = Chat::private(&user);
+    let mark = api.mark();
+    api.message(&chat, &user, "/help");
+    api.wait_for(mark, "the first reply", |c| c.method == "sendmessage")
+        .await;
+    let orphan = User::new(515, "Orphan", "ar");
+    let lane = i64::try_from(orphan.id).expect("small");
+    let payload = serde_json::json!({
+        "update_id": 900_001,
+        "message": {
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "chat": {"id": orphan.id, "type": "private", "first_name": "Orphan"},
+            "from": {"id": orphan.id, "is_bot": false, "first_name": "Orphan", "language_code": "ar"},
+            "text": "/help"
+        }
+    })
+    .to_string();
+    let mark = api.mark();
+    crate::helpers::execute(
+        &bot.db,
+        "INSERT INTO inbox (update_id, lane, received_at, payload) VALUES (?1, ?2, ?3, ?4)",
+        [
+            factquiz::store::sql::Value::Int(900_001),
+            factquiz::store::sql::Value::Int(lane),
+            factquiz::store::sql::Value::Int(0),
+            factquiz::store::sql::Value::Text(&payload),
+        ],
+    );
+    let reply = api
+        .wait_for(mark, "the reply to the update left in the inbox", |c| {
+            c.method == "sendmessage" && c.chat() == lane
+        })
+        .await;
+    assert!(reply.text().contains("/quiz"), "{}", reply.text());
+    assert_eq!(
+        crate::helpers::query::<i64>(&bot.db, "SELECT COUNT(*) FROM inbox"),
+        0,
+        "handled, it leaves the inbox"
+    );
+    bot.stop().await;
+}
