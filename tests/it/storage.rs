@@ -300,13 +300,22 @@ async fn a_leader_that_lost_its_lead_is_deposed_and_does_nothing_more() {
             &[],
         )
         .expect("drops the leader's connection");
-        let got: bool = conn
-            .query_one(
-                "SELECT pg_try_advisory_lock($1)",
-                &[&factquiz::store::LEAD_LOCK],
-            )
-            .expect("tries the lead")
-            .get(0);
+        // A terminated backend lets its locks go as it exits, a moment
+        // after it was told to.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let got = loop {
+            let got: bool = conn
+                .query_one(
+                    "SELECT pg_try_advisory_lock($1)",
+                    &[&factquiz::store::LEAD_LOCK],
+                )
+                .expect("tries the lead")
+                .get(0);
+            if got || std::time::Instant::now() > deadline {
+                break got;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
         taken.send(got).expect("said");
         let _ = release_rx.recv();
     });
