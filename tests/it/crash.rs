@@ -59,6 +59,70 @@ pub async fn until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// Private players, each playing a solo quiz to its end at once (see
+/// [`play`]).
+pub struct Players {
+    presses: Arc<AtomicUsize>,
+    games: Vec<tokio::task::JoinHandle<Call>>,
+    questions: usize,
+}
+
+impl Players {
+    /// `n` players, Telegram ids from `first` on, `questions` each.
+    pub fn start(
+        api: &Arc<BotApi>,
+        db: &crate::helpers::TestDb,
+        first: u64,
+        n: u64,
+        questions: usize,
+    ) -> Players {
+        let presses = Arc::new(AtomicUsize::new(0));
+        let games = (0..n)
+            .map(|i| {
+                let (api, db, presses) = (api.clone(), db.clone(), presses.clone());
+                tokio::spawn(async move {
+                    play(
+                        api,
+                        &db,
+                        User::new(first + i, "p", "ar"),
+                        questions,
+                        presses,
+                    )
+                    .await
+                })
+            })
+            .collect();
+        Players {
+            presses,
+            games,
+            questions,
+        }
+    }
+
+    /// Returns once about a third of all their presses are made.
+    pub async fn a_third_pressed(&self) {
+        let third = self.games.len() * self.questions / 3;
+        until("a third of the presses", || {
+            self.presses.load(Ordering::SeqCst) >= third
+        })
+        .await;
+    }
+
+    /// Waits for every player's last card, which must count every answer
+    /// of theirs right, once.
+    pub async fn finish(self) {
+        let q = self.questions;
+        for game in self.games {
+            let end = game.await.expect("a player finished");
+            assert!(
+                end.text().contains(&format!("الإجابات الصحيحة: {q} من {q}")),
+                "every answer counted once: {}",
+                end.text()
+            );
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_amid_a_hundred_private_players_loses_nothing_and_counts_nothing_twice() {
     const PLAYERS: u64 = 100;
@@ -67,37 +131,12 @@ async fn sigkill_amid_a_hundred_private_players_loses_nothing_and_counts_nothing
     let dir = tempfile::tempdir().expect("tempdir");
     let db = crate::helpers::TestDb::fresh(dir.path(), "bot.db");
     let bot = spawn(&api, &db, dir.path().join("first.log"), &[]);
-    let presses = Arc::new(AtomicUsize::new(0));
-    let mut players = Vec::new();
-    for i in 0..PLAYERS {
-        let (api, db, presses) = (api.clone(), db.clone(), presses.clone());
-        players.push(tokio::spawn(async move {
-            play(
-                api,
-                &db,
-                User::new(20_000 + i, "p", "ar"),
-                QUESTIONS,
-                presses,
-            )
-            .await
-        }));
-    }
+    let players = Players::start(&api, &db, 20_000, PLAYERS, QUESTIONS);
     // Mid-game: about a third of the presses made.
-    until("a third of the presses", || {
-        presses.load(Ordering::SeqCst) >= (PLAYERS as usize) * QUESTIONS / 3
-    })
-    .await;
+    players.a_third_pressed().await;
     let first_log = bot.kill().await;
     let bot = spawn(&api, &db, dir.path().join("second.log"), &[]);
-    for p in players {
-        let end = p.await.expect("a player finished");
-        assert!(
-            end.text()
-                .contains(&format!("الإجابات الصحيحة: {QUESTIONS} من {QUESTIONS}")),
-            "every answer counted once: {}",
-            end.text()
-        );
-    }
+    players.finish().await;
     let answers: i64 = query(&db, "SELECT COUNT(*) FROM answers");
     assert_eq!(answers, (PLAYERS as usize * QUESTIONS) as i64);
     let most: i64 = query(

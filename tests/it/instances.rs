@@ -7,11 +7,11 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use crate::bot::served_of;
 use crate::botapi::{BotApi, Chat, User, balancer};
-use crate::crash::{play, until};
+use crate::crash::Players;
 use crate::helpers::{TestDb, query};
 use crate::process::{BotProcess, spawn};
 
@@ -98,28 +98,10 @@ async fn three_instances_behind_a_balancer_play_as_one_bot_through_a_sigkill() {
         })
     };
     // A hundred private players at once.
-    let presses = Arc::new(AtomicUsize::new(0));
-    let players: Vec<_> = (0..PLAYERS)
-        .map(|i| {
-            let (api, db, presses) = (api.clone(), db.clone(), presses.clone());
-            tokio::spawn(async move {
-                play(
-                    api,
-                    &db,
-                    User::new(30_000 + i, "p", "ar"),
-                    QUESTIONS,
-                    presses,
-                )
-                .await
-            })
-        })
-        .collect();
+    let players = Players::start(&api, &db, 30_000, PLAYERS, QUESTIONS);
 
     // Mid-run, the leader dies.
-    until("a third of the presses", || {
-        presses.load(Ordering::SeqCst) >= (PLAYERS as usize) * QUESTIONS / 3
-    })
-    .await;
+    players.a_third_pressed().await;
     let leader = (0..3)
         .find(|&i| {
             std::fs::read_to_string(log_of(dir.path(), i))
@@ -128,15 +110,7 @@ async fn three_instances_behind_a_balancer_play_as_one_bot_through_a_sigkill() {
         .expect("one instance leads");
     let killed_log = instances[leader].take().expect("running").kill().await;
 
-    for p in players {
-        let end = p.await.expect("a player finished");
-        assert!(
-            end.text()
-                .contains(&format!("الإجابات الصحيحة: {QUESTIONS} من {QUESTIONS}")),
-            "every answer counted once: {}",
-            end.text()
-        );
-    }
+    players.finish().await;
     let podium = group_quiz.await.expect("the group quiz finished");
     let took_over = (0..3)
         .filter(|&i| i != leader)
