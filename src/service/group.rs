@@ -82,7 +82,8 @@ pub enum After {
 pub struct Podium {
     /// This quiz's standings, best first.
     pub standings: Vec<Standing>,
-    /// For each player of the quiz: (player, rank on the group's all-time board).
+    /// For each of the first [`PODIUM_ROWS`] players of the quiz: (player,
+    /// rank on the group's all-time board).
     pub group_ranks: Vec<(i64, i64)>,
     /// The group's all-time board after the quiz, its top five.
     pub group_board: Vec<Standing>,
@@ -90,6 +91,11 @@ pub struct Podium {
     /// The group's language.
     pub lang: Lang,
 }
+
+/// The players a podium shows, and ranks on the group's board: a quiz of
+/// twenty thousand players ranks ten, not twenty thousand (two queries
+/// each, in the writer's transaction, while every chat waits).
+pub const PODIUM_ROWS: usize = 10;
 
 /// Result of `/stop` in a group.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -397,7 +403,7 @@ pub fn end(conn: &Connection, now: i64, quiz_id: i64, state: QuizState) -> anyho
     let mut group_board = Vec::new();
     let mut lang = Lang::default();
     if let Some(chat) = quiz.chat_id {
-        for s in &standings {
+        for s in standings.iter().take(PODIUM_ROWS) {
             let board = store::Board {
                 scope: chat,
                 ..store::Board::GLOBAL

@@ -12,6 +12,7 @@ use super::commands;
 use super::request::{Request, RoundPoll};
 use crate::i18n::Lang;
 use crate::quiz::{Form, Question};
+use crate::service::group::PODIUM_ROWS;
 use crate::service::inline::{ClaimCard, ClaimCheck, Offered};
 use crate::service::{
     After, AnswerOutcome, ArticleEntry, ArticleInfo, ArticleLine, Asked, Closed, Leaderboard,
@@ -357,7 +358,7 @@ pub fn podium(p: &Podium) -> String {
         text.push_str(lang.nobody_answered());
         return text;
     }
-    for row in p.standings.iter().take(10) {
+    for row in p.standings.iter().take(PODIUM_ROWS) {
         text.push_str(&standing_line(lang, row, false));
         if let Some((_, rank)) = p.group_ranks.iter().find(|(id, _)| *id == row.player_id) {
             text.push_str(&lang.group_place(*rank));

@@ -408,3 +408,46 @@ async fn answers_that_arrive_after_the_period_all_count_before_the_round_message
     api.assert_valid();
     bot.stop().await;
 }
+
+/// A podium shows the first ten players, each with a place on the group's
+/// board; the others are counted but not listed (nor ranked).
+#[tokio::test]
+async fn a_podium_lists_the_first_ten_with_their_places_on_the_group_board() {
+    let bot = start().await;
+    let api = &bot.api;
+    let group = Chat::supergroup(-100_888);
+    let members: Vec<User> = (0..12)
+        .map(|i| User::new(900 + i, &format!("Member{i:02}"), "en"))
+        .collect();
+    let mark = api.mark();
+    api.message(&group, &members[0], &format!("/quiz@{BOT_USERNAME} 1"));
+    let p = poll(api, mark, group.id).await;
+    let id = api.poll_id_of(&p);
+    let right = right_of(&p);
+    // One after the other: the earlier, the more points.
+    for m in &members {
+        api.poll_answer(&id, m, right);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    let podium = group_message(api, p.seq, group.id, "النتيجة النهائية").await;
+    let text = podium.text();
+    let placed: Vec<&str> = text.lines().filter(|l| l.contains("في المجموعة")).collect();
+    assert_eq!(placed.len(), 10, "{text}");
+    for (i, line) in placed.iter().enumerate() {
+        assert!(
+            line.contains(&format!("Member{i:02}")),
+            "row {i} is Member{i:02}: {text}"
+        );
+        assert!(
+            line.contains(&format!("المركز {} في المجموعة", i + 1)),
+            "Member{i:02} is #{} in the group: {text}",
+            i + 1
+        );
+    }
+    assert!(
+        !text.contains("Member10") && !text.contains("Member11"),
+        "{text}"
+    );
+    api.assert_valid();
+    bot.stop().await;
+}
