@@ -499,7 +499,12 @@ fn open_postgres(config: &postgres::Config) -> anyhow::Result<sql::Postgres> {
     // each run's values (PostgreSQL's first five runs, and after them
     // whenever it guesses a custom plan cheaper) cost about a tenth of the
     // database's time per answer. Servers before 12 have no such setting
-    // and plan as they always did.
+    // and plan as they always did. The price: a plan made while a table
+    // is nearly empty stays until the table is analyzed (autovacuum does,
+    // a minute or so after it fills), and may pick a poorer index until
+    // then (a player's row in `standings` read through the ranking index,
+    // 300 pages instead of 3 among 20,000 players): queries here read one
+    // row or a few, never one per player of a quiz.
     if let Err(e) = client.batch_execute("SET plan_cache_mode = force_generic_plan") {
         tracing::debug!("PostgreSQL plans each run of a statement: {e}");
     }
