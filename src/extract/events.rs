@@ -194,6 +194,7 @@ fn prepared(tables: &Tables) -> &'static Prepared {
         let all: Vec<String> = t
             .construction
             .iter()
+            .filter(|c| !c.keep_opener)
             .flat_map(Construction::all_openers)
             .collect();
         let set = |l: &[String]| l.iter().map(|w| arabic::normalize(w)).collect();
@@ -1269,6 +1270,51 @@ mod tests {
     }
 
     #[test]
+    fn concessions_leaders_deadlines_decisions_organisers_and_whom_it_was_told() {
+        assert_eq!(
+            events("وذلك رغم انخراط قطر في حرب التحالف العربي."),
+            [pair("انخراط قطر", "concession")]
+        );
+        assert_eq!(
+            events("وصل وفد برئاسة وزير الخارجية التونسي."),
+            [pair("وزير الخارجية التونسي", "leader")]
+        );
+        assert_eq!(
+            events("سيبقى رئيسا للكتلة الى حين تحديد موعد المؤتمر."),
+            [pair("تحديد موعد المؤتمر", "until")]
+        );
+        assert_eq!(
+            events("وقال إن ذلك لا يعد سوى سوء فهم لتصريحاته."),
+            [pair("سوء فهم لتصريحاته", "characterization")]
+        );
+        assert_eq!(
+            events("وراء قرارها المفاجئ لقطع العلاقات مع قطر."),
+            [pair("قطع العلاقات", "decision")]
+        );
+        // «قرار» alone starts nothing, and ends nothing it is inside.
+        assert_eq!(
+            events("وأعرب أوباما في بيان عن أسفه بشأن قرار ترامب."),
+            [pair("أسفه بشأن قرار ترامب", "statement")]
+        );
+        assert_eq!(
+            events("المهرجان الذي تنظمه المندوبية الجهوية للثقافة."),
+            [pair("المندوبية الجهوية للثقافة", "organiser")]
+        );
+        assert_eq!(
+            events("وقال المرموري لمراسل الجوهرة أف أم إن الدورة ناجحة."),
+            [pair("الجوهرة أف أم", "told to"), pair("ناجحة", "statement")]
+        );
+        assert!(
+            events("وشهد القطاع بوادر تحسن لا سيما السياحة والانتاج الصناعي.")
+                .contains(&pair("السياحة والانتاج الصناعي", "example")),
+        );
+        assert!(
+            events("وتم الترفيع فيها باعتبار الحاجيات المستعجلة التي تتطلبها المستشفيات.")
+                .contains(&pair("الحاجيات المستعجلة", "reason")),
+        );
+    }
+
+    #[test]
     fn targets_contents_pretexts_and_questions() {
         let found = events("واستنكرت الإدارة الحملة التي تستهدف الفنانة التونسية.");
         assert!(
@@ -1454,7 +1500,10 @@ mod tests {
     fn what_was_made_known_and_what_is_needed() {
         assert_eq!(
             events("وكشف المدير العام للبنك عن برنامج لاعادة هيكلة الديون."),
-            [pair("برنامج لاعادة هيكلة الديون", "announcement")]
+            [
+                pair("برنامج لاعادة هيكلة الديون", "announcement"),
+                pair("اعادة هيكلة الديون", "measure")
+            ]
         );
         assert_eq!(
             events("وشدد على ضرورة اتخاذ اجراءات طارئة."),
@@ -1731,7 +1780,10 @@ mod tests {
         assert!(!events("احتضن جناح تونس لقاء حول السينما.").contains(&pair("جناح", "venue")));
         assert_eq!(
             events("وبلغ حجم إعادة التمويل من طرف البنك المركزي التونسي مستوى قياسيا."),
-            [pair("البنك المركزي التونسي", "agent")]
+            [
+                pair("إعادة التمويل", "measure"),
+                pair("البنك المركزي التونسي", "agent")
+            ]
         );
         // «من قبل» is also "before": only a definite name is who did it.
         assert!(events("كانت تعرفه من قبل وأنا متأكدة").is_empty());

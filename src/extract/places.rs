@@ -26,6 +26,7 @@ pub struct Table {
     pub from: Vec<String>,
     pub returned: Vec<String>,
     pub speeches: Vec<String>,
+    pub named_for: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -46,6 +47,12 @@ struct Prepared {
     from: Vec<Vec<String>>,
     returned: HashSet<String>,
     speeches: HashSet<String>,
+    named_for: HashSet<String>,
+    /// The adjectives of the countries' people (normalised): «المغربي»,
+    /// «التونسيه».
+    nationalities: HashSet<String>,
+    /// Titles and professions with the article: «الشاعر», «الرئيس».
+    people: HashSet<String>,
 }
 
 fn prepared(tables: &Tables) -> &'static Prepared {
@@ -81,8 +88,39 @@ fn prepared(tables: &Tables) -> &'static Prepared {
             from: phrases(&t.from),
             returned: set(&t.returned),
             speeches: set(&t.speeches),
+            named_for: set(&t.named_for),
+            nationalities: t
+                .countries
+                .iter()
+                .filter(|c| !c.contains(' '))
+                .flat_map(|c| nationality(&arabic::normalize(c)))
+                .collect(),
+            people: tables
+                .people
+                .heads
+                .iter()
+                .map(|h| arabic::normalize(h))
+                .filter(|h| h.starts_with("ال") && !h.contains(' '))
+                .collect(),
         }
     })
+}
+
+/// The adjective of a country's people, normalised, both genders:
+/// «المغرب» → «المغربي», «المغربيه»; «فرنسا» → «الفرنسي»; «السعوديه» →
+/// «السعودي».
+fn nationality(country: &str) -> Vec<String> {
+    let stem = country.strip_prefix("ال").unwrap_or(country);
+    let stem = stem
+        .strip_suffix("يا")
+        .or_else(|| stem.strip_suffix("يه"))
+        .or_else(|| stem.strip_suffix('ا'))
+        .or_else(|| stem.strip_suffix('ه'))
+        .unwrap_or(stem);
+    if stem.chars().count() < 2 {
+        return Vec::new();
+    }
+    vec![format!("ال{stem}ي"), format!("ال{stem}يه")]
 }
 
 /// The place at token `t`: (end, proclitic chars, type).
@@ -121,6 +159,8 @@ fn place_like(
 pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     let p = prepared(tables);
     let mut taken: HashSet<usize> = HashSet::new();
+    // (title, nationality) asked once: «الرئيس الأمريكي» twice is one fact.
+    let mut nationals: HashSet<(String, String)> = HashSet::new();
     for t in 0..doc.tokens.len() {
         let bare: Vec<String> = doc.bare(t).iter().map(|b| b.0.clone()).collect();
         let clause = doc.clauses[doc.clause_of(t)].clone();
@@ -243,6 +283,62 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
                 out.push(Found::new(Kind::Place, ty, k..end, t..end, "where from").clitic(clitic));
             }
         }
+        // «الشاعر المغربي محمد بنيس»: a person's country, by the adjective
+        // after their title.
+        if let Some(title) = bare.iter().find(|b| p.people.contains(*b))
+            && let Some(adjective) = doc
+                .tokens
+                .get(t + 1)
+                .filter(|x| p.nationalities.contains(&x.text))
+            && nationals.insert((title.clone(), adjective.text.clone()))
+            && taken.insert(t + 1)
+        {
+            let end = (t + 2..sentence.end.min(t + 6))
+                .find(|k| doc.tokens[*k].kind == TokenKind::Punct)
+                .unwrap_or(sentence.end.min(t + 6));
+            out.push(Found::new(
+                Kind::Place,
+                "nationality",
+                t + 1..t + 2,
+                t..end,
+                "a nationality",
+            ));
+        }
+        // «كما أقر ذلك مؤتمر سوسة»: where a meeting named for its place
+        // was held.
+        if bare.iter().any(|b| p.named_for.contains(b))
+            && let Some((end, 0, ty)) = place_at(doc, p, t + 1)
+            && taken.insert(t + 1)
+        {
+            out.push(Found::new(
+                Kind::Place,
+                ty,
+                t + 1..end,
+                t..end,
+                "named for its place",
+            ));
+        }
+        // «بروين حبيب (من البحرين)»: where someone comes from, in brackets.
+        if doc.tokens[t].text == "("
+            && doc.tokens.get(t + 1).is_some_and(|x| x.text == "من")
+            && let Some((end, clitic, ty)) = place_at(doc, p, t + 2)
+            && doc.tokens.get(end).is_some_and(|x| x.text == ")")
+            && taken.insert(t + 2)
+        {
+            let start = t.saturating_sub(3).max(sentence.start);
+            out.push(
+                Found::new(Kind::Place, ty, t + 2..end, start..end + 1, "where from")
+                    .clitic(clitic),
+            );
+        }
+        // «(تونس، المغرب، الجزائر …)»: the places a list in brackets names.
+        if doc.tokens[t].text == "("
+            && let Some(close) =
+                (t + 1..sentence.end.min(t + 40)).find(|k| doc.tokens[*k].text == ")")
+            && let Some(found) = bracketed_places(doc, p, t + 1..close, &taken)
+        {
+            out.push(found);
+        }
         // «من أصل ليبي»: an origin.
         if doc.tokens[t].text == "اصل"
             && t > 0
@@ -310,6 +406,45 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             out.push(f);
         }
     }
+}
+
+/// Three places or more between brackets, with at most one word in four
+/// the tables do not know (a spelling of their own: «موريطانيا»): one
+/// finding, the whole list (a question asks which countries took part).
+fn bracketed_places(
+    doc: &Doc,
+    p: &Prepared,
+    inside: std::ops::Range<usize>,
+    taken: &HashSet<usize>,
+) -> Option<Found> {
+    let (mut known, mut unknown) = (0, 0);
+    let mut k = inside.start;
+    while k < inside.end {
+        if let Some((end, _, _)) = place_at(doc, p, k) {
+            if taken.contains(&k) {
+                return None;
+            }
+            known += 1;
+            k = end;
+        } else if doc.tokens[k].kind == TokenKind::Word {
+            unknown += 1;
+            k += 1;
+        } else {
+            return None;
+        }
+        while k < inside.end && matches!(doc.tokens[k].text.as_str(), "،" | ",") {
+            k += 1;
+        }
+    }
+    (known >= 3 && unknown * 4 <= known).then(|| {
+        Found::new(
+            Kind::Place,
+            "list",
+            inside.clone(),
+            inside.start - 1..inside.end + 1,
+            "places in brackets",
+        )
+    })
 }
 
 /// Words that govern «ب» (the verb also with «ت»): a place after them is
@@ -430,6 +565,45 @@ mod tests {
     }
 
     #[test]
+    fn nationalities_origins_lists_in_brackets_and_meetings_named_for_a_place() {
+        let found = places("وصل الرئيس الروسي فلاديمير بوتين إلى كوريا الشمالية.");
+        assert!(
+            found.contains(&("الروسي".to_owned(), "nationality".to_owned())),
+            "{found:?}"
+        );
+        // Once per title and country.
+        let found = places("قال الرئيس الأمريكي إن … وأضاف الرئيس الأمريكي أن …");
+        assert_eq!(found.iter().filter(|f| f.1 == "nationality").count(), 1);
+        // Not after a word that is no person: «البنك المركزي التونسي».
+        assert!(
+            places("وقال البنك المركزي التونسي إن النمو ضعيف.")
+                .iter()
+                .all(|f| f.1 != "nationality")
+        );
+        assert_eq!(
+            places("وصفت الناقدة بروين حبيب (من البحرين) المهرجان."),
+            [("البحرين".to_owned(), "country".to_owned())]
+        );
+        let found = places("بمشاركة شعراء من (تونس، المغرب، الجزائر، موريطانيا، لبنان والعراق).");
+        assert!(
+            found.contains(&(
+                "تونس، المغرب، الجزائر، موريطانيا، لبنان والعراق".to_owned(),
+                "list".to_owned()
+            )),
+            "{found:?}"
+        );
+        // Two places are no list, and brackets of words are none at all.
+        assert!(places("(تونس والمغرب)").iter().all(|f| f.1 != "list"));
+        assert!(places("(في إطار الدورة الأولى للمهرجان)").is_empty());
+        assert_eq!(
+            places("كما أقر ذلك مؤتمر سوسة."),
+            [("سوسة".to_owned(), "city".to_owned())]
+        );
+        // An agreement's name says nothing of where it was signed.
+        assert!(places("ستنسحب الولايات المتحدة من اتفاقية باريس للمناخ.").is_empty());
+    }
+
+    #[test]
     fn travel_visits_and_events() {
         assert_eq!(
             places(
@@ -442,7 +616,10 @@ mod tests {
         );
         assert_eq!(
             places("وصل الرئيس الروسي فلاديمير بوتين إلى كوريا الشمالية، الثلاثاء."),
-            [("كوريا الشمالية".to_owned(), "country".to_owned())]
+            [
+                ("كوريا الشمالية".to_owned(), "country".to_owned()),
+                ("الروسي".to_owned(), "nationality".to_owned())
+            ]
         );
         assert_eq!(
             places("يشرع الوزير في زيارات عمل إلى كل من إيطاليا، وصربيا، وألمانيا."),

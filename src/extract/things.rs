@@ -710,6 +710,23 @@ mod tests {
             answers("في الدورة الحادية والعشرين للمعرض."),
             [pair("الدورة الحادية والعشرين", "edition")]
         );
+        // The edition of something named before: «مهرجان الشعر في دورته الأولى».
+        assert_eq!(
+            answers("انطلق مهرجان الشعر العربي في دورته الأولى."),
+            [pair("دورته الأولى", "edition")]
+        );
+        // Millions of dinars as the Tunisian press abbreviates them, and a
+        // party's bylaws.
+        assert!(
+            answers("ارتفع الاقتراض الخارجي الى 3970 م د.")
+                .iter()
+                .any(|(a, _)| a == "3970 م د"),
+        );
+        assert!(
+            answers("اجتمعوا للبت في النظام الداخلي للحزب.")
+                .iter()
+                .any(|(a, _)| a.starts_with("النظام الداخلي")),
+        );
         // A number with what it counts is a count, not an edition.
         assert_eq!(
             answers("وتضم البطولة 16 فريقا."),

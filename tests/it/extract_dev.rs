@@ -247,7 +247,13 @@ fn holds(set: &str, (recall, precision, total): (f64, f64, Score), floors: (f64,
 /// went up; the purposes of the simple verb's nouns (لدخول الولايات المتحدة)
 /// and the objects of plural verbs (أطلقوا عدة حملات) took both down one
 /// more: of the nine drafts new since then that match no keyed fact, eight
-/// were judged true and fair, one a fragment («ضمان حصولنا»).
+/// were judged true and fair, one a fragment («ضمان حصولنا»). The
+/// concessions, nationalities, restructurings («إعادة هيكلة …») and
+/// meetings named for a place raised holdout recall three points and took
+/// its precision floor down two: of the seven new drafts that match no
+/// keyed fact, six were judged true and fair (four restructurings, «الصحفي
+/// المغربي», «الرئيس الإيطالي»), one says too little («اعادة هيكلة» cut
+/// before «هذه الديون»).
 #[test]
 fn extraction_on_the_development_set_holds_its_floors() {
     let result = report("extract-dev", &SLUGS);
@@ -259,7 +265,7 @@ fn extraction_on_the_development_set_holds_its_floors() {
 fn extraction_on_the_holdout_set_holds_its_floors() {
     let result = report("extract-holdout", &HOLDOUT);
     assert_eq!(result.2.gold, 127, "the key has 127 facts");
-    holds("extract-holdout", result, (0.80, 0.69));
+    holds("extract-holdout", result, (0.83, 0.67));
 }
 
 #[test]
