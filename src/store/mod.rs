@@ -503,8 +503,8 @@ fn open_postgres(config: &postgres::Config) -> anyhow::Result<sql::Postgres> {
     // is nearly empty stays until the table is analyzed (autovacuum does,
     // a minute or so after it fills), and may pick a poorer index until
     // then (a player's row in `standings` read through the ranking index,
-    // 300 pages instead of 3 among 20,000 players): queries here read one
-    // row or a few, never one per player of a quiz.
+    // 300 pages instead of 3 among 20,000 players), which costs most where
+    // a query runs once per player (a podium ranks ten, not every player).
     if let Err(e) = client.batch_execute("SET plan_cache_mode = force_generic_plan") {
         tracing::debug!("PostgreSQL plans each run of a statement: {e}");
     }
