@@ -293,9 +293,9 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             && nationals.insert((title.clone(), adjective.text.clone()))
             && taken.insert(t + 1)
         {
-            let end = (t + 2..sentence.end.min(t + 6))
-                .find(|k| doc.tokens[*k].kind == TokenKind::Punct)
-                .unwrap_or(sentence.end.min(t + 6));
+            // The quote runs on to the person's name, if one follows (the
+            // question asks after them by it).
+            let end = name_after(doc, t + 2, sentence.end).map_or(t + 2, |name| name.end);
             out.push(Found::new(
                 Kind::Place,
                 "nationality",
@@ -436,15 +436,47 @@ fn bracketed_places(
             k += 1;
         }
     }
+    // Quoted from the start of its clause: the brackets alone say nothing
+    // of what the places are a list of.
+    let start = doc.clauses[doc.clause_of(inside.start)]
+        .start
+        .min(inside.start - 1);
     (known >= 3 && unknown * 4 <= known).then(|| {
         Found::new(
             Kind::Place,
             "list",
             inside.clone(),
-            inside.start - 1..inside.end + 1,
+            start..inside.end + 1,
             "places in brackets",
         )
     })
+}
+
+/// A person's name from token `k` on, before `limit`, past adjectives with
+/// the article and quotation marks: «الكبير "محمد بنيس"» → «محمد بنيس»; one
+/// to three words without the article, none of them a word that cannot be
+/// part of a name (`people.toml`'s `stop`: «أن», «يوم», «أمس» …).
+pub(super) fn name_after(doc: &Doc, mut k: usize, limit: usize) -> Option<std::ops::Range<usize>> {
+    let stop = &prepared(Tables::get()).stop;
+    let quote_mark = |k: usize| matches!(doc.tokens[k].text.as_str(), "\"" | "«" | "»");
+    while k < limit && (quote_mark(k) || (doc.tokens[k].kind == TokenKind::Word && doc.definite(k)))
+    {
+        k += 1;
+    }
+    let start = k;
+    while k < limit
+        && k < start + 3
+        && doc.tokens[k].kind == TokenKind::Word
+        && !doc.definite(k)
+        && !stop.contains(&doc.tokens[k].text)
+        // «وفنانين مغاربة»: what «و» joins is someone else (a name that
+        // starts with the letter, «وليد», is missed: the draft then asks to
+        // fill in the blank).
+        && !doc.tokens[k].text.starts_with('و')
+    {
+        k += 1;
+    }
+    (k > start).then_some(start..k)
 }
 
 /// Words that govern «ب» (the verb also with «ت»): a place after them is

@@ -57,6 +57,7 @@ pub fn template(doc: &Doc, f: &Found, quote: Range<usize>) -> Option<String> {
     let base = f.answer_type.split('.').next().unwrap_or_default();
     match base {
         "person" => person(f),
+        "nationality" => nationality(doc, f, quote),
         "date" | "time" => around(doc, f, quote, "متى"),
         "city" | "country" | "region" | "venue" => {
             let lead = lead_in(doc, f.answer.start, quote.start);
@@ -88,6 +89,22 @@ fn person(f: &Found) -> Option<String> {
     let head = title.split_whitespace().next()?;
     let pronoun = if head.ends_with('ة') { "هي" } else { "هو" };
     Some(format!("من {pronoun} {title}؟"))
+}
+
+/// «ما جنسية الشاعر محمد بنيس؟»: a nationality asked by the title before
+/// it and the name after it in the quote (a title alone may stand for two
+/// people of two countries: «الرئيس الأمريكي», «الرئيس الفرنسي»).
+fn nationality(doc: &Doc, f: &Found, quote: Range<usize>) -> Option<String> {
+    let t = f.answer.start.checked_sub(1)?;
+    // The title without a letter glued to it: «بالشاعر» → «الشاعر».
+    let clitic = doc
+        .bare(t)
+        .iter()
+        .find(|(b, c)| b.starts_with("ال") && *c != super::text::MERGED)?
+        .1;
+    let title: String = words(doc, t..t + 1).chars().skip(clitic).collect();
+    let name = super::places::name_after(doc, f.answer.end, quote.end)?;
+    Some(format!("ما جنسية {title} {}؟", words(doc, name)))
 }
 
 /// The normalised word before token `t` inside the quote, if it leads in.
@@ -251,6 +268,28 @@ mod tests {
                 "تيريزا ماي"
             ),
             "من هي رئيسة الوزراء؟"
+        );
+    }
+
+    #[test]
+    fn a_nationality_is_asked_by_the_title_and_the_name() {
+        assert_eq!(
+            question_for(
+                "وسيتم تكريم الشاعر المغربي الكبير\" محمد بنيس\" في الدورة.",
+                "المغربي"
+            ),
+            "ما جنسية الشاعر محمد بنيس؟"
+        );
+        assert_eq!(
+            question_for("والتقينا بالشاعرة التونسية آمال موسى أمس.", "التونسية"),
+            "ما جنسية الشاعرة آمال موسى؟"
+        );
+        // No name after the title: a blank to fill.
+        assert!(question_for("وأضاف الصحفي المغربي أن المواد أتلفت.", "المغربي").contains("____"));
+        // What «و» joins after it is someone else.
+        assert!(
+            question_for("تميز الحفل بأداء المغني الفرنسي وفنانين مغاربة.", "الفرنسي")
+                .contains("____")
         );
     }
 
