@@ -405,9 +405,9 @@ impl Service {
     }
 
     /// Runs `f` with the current time in one transaction of its own.
-    async fn run<T, F>(&self, f: F) -> anyhow::Result<T>
+    async fn run<T, F>(&self, mut f: F) -> anyhow::Result<T>
     where
-        F: FnOnce(&Connection, i64) -> anyhow::Result<T> + Send + 'static,
+        F: FnMut(&Connection, i64) -> anyhow::Result<T> + Send + 'static,
         T: Send + 'static,
     {
         let clock = self.clock.clone();

@@ -239,7 +239,9 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Vec<(&'static str,
             let mut after: Option<Vec<Owned>> = None;
             let mut n = 0;
             loop {
-                let rows = from.read(move |conn| read_chunk(conn, i, after)).await?;
+                let rows = from
+                    .read(move |conn| read_chunk(conn, i, after.as_deref()))
+                    .await?;
                 let Some(last) = rows.last() else { break };
                 after = Some(last[..table.key.len()].to_vec());
                 n += rows.len();
@@ -283,7 +285,7 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Vec<(&'static str,
 fn read_chunk(
     conn: &Connection,
     i: usize,
-    after: Option<Vec<Owned>>,
+    after: Option<&[Owned]>,
 ) -> anyhow::Result<Vec<Vec<Owned>>> {
     let table = &TABLES[i];
     let key = table.key.join(", ");
@@ -300,7 +302,7 @@ fn read_chunk(
         "SELECT {all} FROM {} {filter} ORDER BY {key} LIMIT {CHUNK}",
         table.name
     );
-    let params: Vec<Owned> = after.unwrap_or_default();
+    let params: &[Owned] = after.unwrap_or_default();
     conn.prepare_cached(&sql)?
         .rows(params, |r| {
             (0..columns).map(|c| r.get::<Owned>(c)).collect()

@@ -120,13 +120,11 @@ fn keep(
     now: i64,
 ) -> anyhow::Result<(Vec<i64>, usize)> {
     let mut ids = Vec::with_capacity(updates.len());
-    if !updates.is_empty()
-        && let Connection::Postgres(_) = conn
-    {
+    if !updates.is_empty() {
         // Processes sharing the database keep updates one transaction at a
         // time, so that the inbox's ids are in the order of commit: whoever
         // reads the inbox and sees an update has seen every one before it.
-        conn.query_row("SELECT pg_advisory_xact_lock(?1)", [INBOX_LOCK], |_| Ok(()))?;
+        conn.lock_for_transaction(INBOX_LOCK)?;
     }
     let mut insert = conn.prepare_cached(
         "INSERT INTO inbox (update_id, lane, received_at, payload) VALUES (?1, ?2, ?3, ?4) RETURNING id",

@@ -89,6 +89,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         20261205000001,
         include_str!("../../migrations/postgres/20261205000001_standings_by_statement.sql"),
     ),
+    (
+        20261206000001,
+        include_str!("../../migrations/postgres/20261206000001_standings_moves_without_join.sql"),
+    ),
 ];
 
 /// Any number that all factquiz processes agree on: the advisory lock under
@@ -142,7 +146,7 @@ impl Writer {
 
     async fn run<T, F>(&self, f: F) -> anyhow::Result<T>
     where
-        F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+        F: FnMut(&Connection) -> anyhow::Result<T> + Send + 'static,
         T: Send + 'static,
     {
         let (task, done) = writer::Task::new(f);
@@ -236,9 +240,15 @@ impl Store {
     /// Runs `f` in the writer's next transaction and returns its result once
     /// that transaction is committed. If `f` fails, nothing it wrote is kept;
     /// the other jobs of the batch are not affected.
+    ///
+    /// `f` may run more than once: on PostgreSQL, when another job of its
+    /// batch fails, the batch is rolled back and run again (see
+    /// `writer::run_transaction`). Whatever it does besides running SQL on
+    /// the connection it is given must be harmless to repeat; what it
+    /// returns is that of its last run.
     pub async fn write<T, F>(&self, f: F) -> anyhow::Result<T>
     where
-        F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+        F: FnMut(&Connection) -> anyhow::Result<T> + Send + 'static,
         T: Send + 'static,
     {
         self.inner.writer.run(f).await
@@ -255,7 +265,7 @@ impl Store {
     /// [deposed](Store::deposed).
     pub async fn keep<T, F>(&self, f: F) -> anyhow::Result<T>
     where
-        F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+        F: FnMut(&Connection) -> anyhow::Result<T> + Send + 'static,
         T: Send + 'static,
     {
         match &self.inner.intake {
@@ -268,7 +278,7 @@ impl Store {
     /// committed before it.
     pub async fn read<T, F>(&self, f: F) -> anyhow::Result<T>
     where
-        F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+        F: FnMut(&Connection) -> anyhow::Result<T> + Send + 'static,
         T: Send + 'static,
     {
         self.write(f).await

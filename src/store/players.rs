@@ -246,6 +246,8 @@ pub fn forget_player(conn: &Connection, player_id: i64, now: i64) -> anyhow::Res
     if stand_in == player_id {
         return Ok(());
     }
+    // Standings still waiting to be written would bring the player back.
+    super::answers::flush_standings(conn)?;
     for sql in [
         "DELETE FROM standings WHERE player_id = ?1",
         "DELETE FROM answers WHERE player_id = ?1",

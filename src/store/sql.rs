@@ -269,6 +269,12 @@ pub struct Postgres {
     /// This connection holds the bot's lock: its process leads (see
     /// `Store::lead`).
     pub(super) leading: std::cell::Cell<bool>,
+    /// Standings added in this transaction and not written yet (see
+    /// `answers::add_to_standings`).
+    pub(super) standings: RefCell<super::answers::Pending>,
+    /// The transaction-level advisory locks this transaction holds (see
+    /// [`Connection::lock_for_transaction`]).
+    locks: RefCell<Vec<i64>>,
 }
 
 /// Statements kept prepared per PostgreSQL connection; past this the cache
@@ -282,6 +288,8 @@ impl Postgres {
             client: RefCell::new(client),
             prepared: RefCell::new(HashMap::new()),
             leading: std::cell::Cell::new(false),
+            standings: RefCell::default(),
+            locks: RefCell::default(),
         }
     }
 
@@ -331,6 +339,44 @@ impl Connection {
         match self {
             Connection::Sqlite(c) => Ok(c.execute_batch(sql)?),
             Connection::Postgres(pg) => Ok(pg.client.borrow_mut().batch_execute(sql)?),
+        }
+    }
+
+    /// Takes PostgreSQL's transaction-level advisory lock `key`, waiting
+    /// while another transaction holds it, unless this transaction took it
+    /// already (a round trip saved for every job of a batch but the
+    /// first). Nothing on SQLite, whose writer holds the whole database.
+    pub fn lock_for_transaction(&self, key: i64) -> Result<()> {
+        let Connection::Postgres(pg) = self else {
+            return Ok(());
+        };
+        if pg.locks.borrow().contains(&key) {
+            return Ok(());
+        }
+        self.query_row("SELECT pg_advisory_xact_lock(?1)", [key], |_| Ok(()))?;
+        pg.locks.borrow_mut().push(key);
+        Ok(())
+    }
+
+    /// The writer began a transaction: nothing of the last one is held or
+    /// waiting.
+    pub(super) fn transaction_begun(&self) {
+        if let Connection::Postgres(pg) = self {
+            pg.locks.borrow_mut().clear();
+            pg.standings.borrow_mut().clear();
+        }
+    }
+
+    /// The writer's job ended, kept (`ok`) or rolled back to its savepoint,
+    /// which releases the locks it took (which they are is not tracked:
+    /// all are taken again when next needed) and takes back the standings
+    /// it added.
+    pub(super) fn job_done(&self, ok: bool) {
+        if let Connection::Postgres(pg) = self {
+            if !ok {
+                pg.locks.borrow_mut().clear();
+            }
+            pg.standings.borrow_mut().job_done(ok);
         }
     }
 

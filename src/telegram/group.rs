@@ -57,7 +57,7 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
             &who,
             &here,
             origin,
-            action,
+            action.clone(),
             is_admin,
             round_seconds,
         )?;

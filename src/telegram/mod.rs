@@ -99,9 +99,9 @@ impl App {
     /// Once committed, the requests go to the sender. `None` (and `f` is not
     /// run) if the update had left the inbox already: handled before, by a
     /// try that failed only after its commit.
-    pub async fn commit<T, F>(&self, update: &Received, f: F) -> anyhow::Result<Option<T>>
+    pub async fn commit<T, F>(&self, update: &Received, mut f: F) -> anyhow::Result<Option<T>>
     where
-        F: FnOnce(&Connection, i64) -> anyhow::Result<(T, Vec<Request>)> + Send + 'static,
+        F: FnMut(&Connection, i64) -> anyhow::Result<(T, Vec<Request>)> + Send + 'static,
         T: Send + 'static,
     {
         let inbox_id = update.id;
@@ -130,7 +130,7 @@ impl App {
         f: F,
     ) -> anyhow::Result<()>
     where
-        F: FnOnce(&Connection, i64) -> anyhow::Result<((String, bool), Vec<Request>)>
+        F: FnMut(&Connection, i64) -> anyhow::Result<((String, bool), Vec<Request>)>
             + Send
             + 'static,
     {
@@ -154,9 +154,9 @@ impl App {
 
     /// Runs `f` in one transaction with the requests it returns queued in
     /// the outbox; once committed, they go to the sender.
-    pub async fn apply<T, F>(&self, f: F) -> anyhow::Result<T>
+    pub async fn apply<T, F>(&self, mut f: F) -> anyhow::Result<T>
     where
-        F: FnOnce(&Connection, i64) -> anyhow::Result<(T, Vec<Request>)> + Send + 'static,
+        F: FnMut(&Connection, i64) -> anyhow::Result<(T, Vec<Request>)> + Send + 'static,
         T: Send + 'static,
     {
         let clock = self.service.clock();

@@ -29,7 +29,9 @@ pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyh
     let app2 = app.clone();
     let bot = app.username.clone();
     app.commit(update, move |conn, now| {
-        let reply = app2.service.private(conn, now, &who, origin, action)?;
+        let reply = app2
+            .service
+            .private(conn, now, &who, origin, action.clone())?;
         Ok(((), render::private_reply(chat, &reply, &bot)))
     })
     .await
@@ -57,7 +59,7 @@ pub async fn on_press(app: &Arc<App>, update: &Received, q: CallbackQuery) -> an
             .commit_press(update, &q.id, move |conn, now| {
                 let reply = app2
                     .service
-                    .private(conn, now, &who, (chat, None), action)?;
+                    .private(conn, now, &who, (chat, None), action.clone())?;
                 Ok((
                     (String::new(), false),
                     render::private_reply(chat, &reply, &bot),

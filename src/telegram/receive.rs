@@ -249,7 +249,9 @@ impl Receiver {
             .store
             .keep(move |conn| {
                 let kept = store::receive(conn, &updates, &votes, next, now)?;
-                Ok((kept, updates))
+                // A job may run twice (see `Store::write`): it hands back a
+                // copy.
+                Ok((kept, updates.clone()))
             })
             .await
             .map_err(Failure::Store)?;
@@ -283,7 +285,7 @@ impl Receiver {
             .keep(move |conn| {
                 let kept =
                     store::receive_pushed(conn, update_id, update.as_ref(), vote.as_ref(), now)?;
-                Ok((kept, update))
+                Ok((kept, update.clone()))
             })
             .await
             .map_err(PushError::Store)?;

@@ -149,6 +149,82 @@ async fn a_failing_job_undoes_only_itself() {
     assert_eq!(kept, expected);
 }
 
+/// Standings wait on a PostgreSQL connection until the batch commits (or
+/// something reads them): a job that fails takes back exactly what it
+/// added, even when a read inside it wrote what earlier jobs had added,
+/// and the per-score counts agree with the rows.
+#[tokio::test]
+async fn a_failing_job_takes_back_its_standings_only() {
+    use factquiz::store::{self, Board, NewAnswer};
+    let app = TestApp::new().await;
+    let store_ = app.service.store().clone();
+    let jobs = (0..40_i64).map(|i| {
+        let store_ = store_.clone();
+        async move {
+            store_
+                .write(move |conn| {
+                    let player = store::upsert_player(
+                        conn,
+                        factquiz::service::Origin::Terminal,
+                        &format!("s-{i}"),
+                        "S",
+                        factquiz::i18n::Lang::Ar,
+                        T0,
+                    )?;
+                    let answer = NewAnswer {
+                        served_id: 0,
+                        player_id: player.id,
+                        quiz_id: 0,
+                        chat_id: None,
+                        choice: 0,
+                        is_correct: true,
+                        points: 10 + i,
+                        answered_at: T0,
+                        elapsed_ms: 0,
+                        week: 1,
+                        article: "a".into(),
+                    };
+                    store::add_to_standings(conn, std::slice::from_ref(&answer))?;
+                    if i % 3 == 0 {
+                        // Reads write what is waiting, this job's and the
+                        // jobs' before it in the batch.
+                        let (points, _, _) = store::standing(conn, Board::GLOBAL, player.id)?
+                            .context("the job's own standing")?;
+                        anyhow::ensure!(points == 10 + i, "read {points}");
+                    }
+                    anyhow::ensure!(i % 2 == 0, "job {i} fails after adding its standings");
+                    Ok(())
+                })
+                .await
+        }
+    });
+    let results = futures::future::join_all(jobs).await;
+    for (i, r) in results.iter().enumerate() {
+        assert_eq!(r.is_ok(), i % 2 == 0, "job {i}: {r:?}");
+    }
+    let points: Vec<i64> = query_all(
+        &app.db,
+        "SELECT s.points FROM standings s JOIN players p ON p.id = s.player_id
+         WHERE s.scope = 0 AND s.period = 0 AND s.article = '' AND p.external_id LIKE 's-%'
+         ORDER BY s.points",
+    );
+    let expected: Vec<i64> = (0..40).step_by(2).map(|i| 10 + i).collect();
+    assert_eq!(points, expected);
+    // Four boards per answer (all time and the week, every article and
+    // its own), nothing for the failed jobs.
+    assert_eq!(query::<i64>(&app.db, "SELECT COUNT(*) FROM standings"), 80);
+    let counted = store_
+        .read(|conn| {
+            Ok((
+                store::players_in(conn, Board::GLOBAL)?,
+                store::rank_of(conn, Board::GLOBAL, 10)?,
+            ))
+        })
+        .await
+        .expect("reads");
+    assert_eq!(counted, (20, 20), "20 players; 19 above the lowest score");
+}
+
 /// Instances started together (a deployment of several) open and migrate
 /// one database once, and all of them can use it.
 #[tokio::test]
@@ -235,14 +311,14 @@ async fn keeping_does_not_wait_behind_the_writer_on_postgres() {
         return;
     }
     let store = app.service.store().clone();
-    let (started, started_rx) = tokio::sync::oneshot::channel::<()>();
+    let (started, mut started_rx) = tokio::sync::mpsc::channel::<()>(1);
     let (go, go_rx) = std::sync::mpsc::channel::<()>();
     let busy = tokio::spawn({
         let store = store.clone();
         async move {
             store
                 .write(move |conn| {
-                    let _ = started.send(());
+                    let _ = started.try_send(());
                     // Held until the update below is kept.
                     go_rx.recv().context("released")?;
                     factquiz::store::next_offset(conn)
@@ -250,7 +326,10 @@ async fn keeping_does_not_wait_behind_the_writer_on_postgres() {
                 .await
         }
     });
-    started_rx.await.expect("the writer runs the busy job");
+    started_rx
+        .recv()
+        .await
+        .expect("the writer runs the busy job");
     let update = factquiz::store::NewUpdate {
         update_id: 7,
         lane: 42,
