@@ -39,6 +39,23 @@ impl From<postgres::Error> for Error {
     }
 }
 
+impl Error {
+    /// Whether the server ended the connection: it went away, or said so
+    /// before closing (an administrator ended the session, the server is
+    /// shutting down). The client may hand over that last word before it
+    /// sees the connection closed.
+    pub fn is_disconnection(&self) -> bool {
+        let Error::Postgres(e) = self else {
+            return false;
+        };
+        e.is_closed()
+            || e.code().is_some_and(|code| {
+                let code = code.code();
+                code.starts_with("08") || code.starts_with("57P")
+            })
+    }
+}
+
 fn described(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => format!("{}: {} ({})", db.severity(), db.message(), db.code().code()),

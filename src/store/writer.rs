@@ -229,7 +229,7 @@ fn begin(conn: &mut Connection, target: &Target, deposed: &Deposed) -> anyhow::R
         let began = (!pg.is_closed()).then(|| exec(conn, "BEGIN"));
         return match began {
             Some(Ok(())) => Ok(()),
-            Some(Err(e)) if !conn.is_broken() => {
+            Some(Err(e)) if !conn.is_broken() && !e.is_disconnection() => {
                 Err(anyhow::Error::new(e).context("cannot start a transaction"))
             }
             _ => {
