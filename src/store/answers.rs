@@ -112,12 +112,23 @@ pub fn add_to_standings(conn: &Connection, answers: &[NewAnswer]) -> anyhow::Res
 
 /// Writes the standings waiting on a PostgreSQL connection (see
 /// [`add_to_standings`]); nothing on SQLite. Whatever reads or deletes
-/// standings calls this first, and the writer before it commits.
+/// standings calls this first (the writer, before it commits, calls
+/// [`write_waiting_standings`]).
 pub fn flush_standings(conn: &Connection) -> anyhow::Result<()> {
     let Connection::Postgres(pg) = conn else {
         return Ok(());
     };
     let totals = pg.standings.borrow_mut().take();
+    write_standings(conn, totals)
+}
+
+/// Writes every standing waiting on a PostgreSQL connection as its
+/// transaction ends (no job runs: nothing to take back any more).
+pub(super) fn write_waiting_standings(conn: &Connection) -> anyhow::Result<()> {
+    let Connection::Postgres(pg) = conn else {
+        return Ok(());
+    };
+    let totals = std::mem::take(&mut *pg.standings.borrow_mut()).all();
     write_standings(conn, totals)
 }
 
@@ -171,7 +182,13 @@ impl Pending {
         add(&mut self.job, answers);
     }
 
-    /// Everything waiting, to write now (inside the running job, if any).
+    /// Everything waiting, to write at the transaction's end.
+    fn all(mut self) -> Totals {
+        merge(&mut self.batch, self.job);
+        self.batch
+    }
+
+    /// Everything waiting, to write now, inside the running job.
     fn take(&mut self) -> Totals {
         let mut all = std::mem::take(&mut self.batch);
         merge(&mut self.written_by_job, all.clone());

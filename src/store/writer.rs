@@ -64,7 +64,7 @@ impl Job for Stop {
 
 /// A closure and where its result goes.
 pub(super) struct Task<F, T> {
-    f: Option<F>,
+    f: F,
     result: Option<anyhow::Result<T>>,
     reply: oneshot::Sender<anyhow::Result<T>>,
 }
@@ -78,7 +78,7 @@ where
         let (reply, rx) = oneshot::channel();
         (
             Task {
-                f: Some(f),
+                f,
                 result: None,
                 reply,
             },
@@ -93,9 +93,7 @@ where
     T: Send,
 {
     fn run(&mut self, conn: &Connection) -> bool {
-        let Some(f) = self.f.as_mut() else {
-            return false;
-        };
+        let f = &mut self.f;
         let result = match catch_unwind(AssertUnwindSafe(|| f(conn))) {
             Ok(r) => r,
             Err(panic) => Err(anyhow::anyhow!(
@@ -109,7 +107,11 @@ where
     }
 
     fn finish(self: Box<Self>, committed: Result<(), Arc<anyhow::Error>>) {
-        let result = match (committed, self.result) {
+        let Task { f, result, reply } = *self;
+        // What the closure holds is let go before the caller hears back, so
+        // that the caller finds itself the only owner of what it shared.
+        drop(f);
+        let result = match (committed, result) {
             (Ok(()), Some(r)) => r,
             (Err(e), Some(Ok(_))) => Err(anyhow::anyhow!("the transaction did not commit: {e:#}")),
             (_, Some(Err(e))) => Err(e),
@@ -117,7 +119,7 @@ where
             (Ok(()), None) => Err(anyhow::anyhow!("the job never ran")),
         };
         // The caller may have stopped waiting: the work is done all the same.
-        let _ = self.reply.send(result);
+        let _ = reply.send(result);
     }
 }
 
@@ -224,6 +226,14 @@ pub(super) fn run(
 /// IMMEDIATE`, waiting while another process holds the database (its busy
 /// timeout runs out after ten seconds; then once more, then an error).
 fn begin(conn: &mut Connection, target: &Target, deposed: &Deposed) -> anyhow::Result<()> {
+    start(conn, target, deposed)?;
+    conn.transaction_begun();
+    Ok(())
+}
+
+/// Starts the transaction as [`begin`] says; `begin` then forgets what the
+/// last transaction left on the connection.
+fn start(conn: &mut Connection, target: &Target, deposed: &Deposed) -> anyhow::Result<()> {
     if let Connection::Postgres(pg) = conn {
         let leading = pg.leading.get();
         let began = (!pg.is_closed()).then(|| exec(conn, "BEGIN"));
@@ -294,7 +304,6 @@ fn run_transaction(
 ) -> anyhow::Result<()> {
     begin(conn, target, deposed)?;
     if batch.len() > 1 && matches!(conn, Connection::Postgres(_)) {
-        conn.transaction_begun();
         let all_ran = batch.iter_mut().all(|job| {
             let ok = job.run(conn);
             conn.job_done(ok);
@@ -312,7 +321,6 @@ fn run_transaction(
 /// Runs the jobs in the transaction [`begin`] started, each in a savepoint
 /// of its own when there are several, and commits.
 fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> anyhow::Result<()> {
-    conn.transaction_begun();
     if let [job] = batch {
         // Alone in its transaction, a job needs no savepoint (which would
         // copy every page it changes into a statement journal): if it
@@ -369,7 +377,7 @@ fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> anyhow::Result<()
 /// `answers::add_to_standings`), and commits. Should the standings fail,
 /// no job of the batch is kept: which one's rows broke them cannot be told.
 fn commit(conn: &Connection) -> anyhow::Result<()> {
-    if let Err(e) = super::answers::flush_standings(conn) {
+    if let Err(e) = super::answers::write_waiting_standings(conn) {
         let _ = exec(conn, "ROLLBACK");
         return Err(e.context("cannot write the standings of the batch"));
     }

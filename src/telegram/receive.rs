@@ -245,16 +245,18 @@ impl Receiver {
         }
         let now = self.clock.now_ms();
         let had_votes = !votes.is_empty();
-        let ((ids, new_votes), updates) = self
+        let updates = Arc::new(updates);
+        let (ids, new_votes) = self
             .store
-            .keep(move |conn| {
-                let kept = store::receive(conn, &updates, &votes, next, now)?;
-                // A job may run twice (see `Store::write`): it hands back a
-                // copy.
-                Ok((kept, updates.clone()))
+            .keep({
+                // A job may run twice (see `Store::write`): it borrows the
+                // updates and hands them back through the `Arc`.
+                let updates = updates.clone();
+                move |conn| store::receive(conn, &updates, &votes, next, now)
             })
             .await
             .map_err(Failure::Store)?;
+        let updates = Arc::unwrap_or_clone(updates);
         self.kept(ids, updates, had_votes.then_some(new_votes), now);
         Ok(Some(next))
     }
@@ -280,15 +282,24 @@ impl Receiver {
         };
         let now = self.clock.now_ms();
         let had_vote = vote.is_some();
-        let (kept, update) = self
+        let update = Arc::new(update);
+        let kept = self
             .store
-            .keep(move |conn| {
-                let kept =
-                    store::receive_pushed(conn, update_id, update.as_ref(), vote.as_ref(), now)?;
-                Ok((kept, update.clone()))
+            .keep({
+                let update = update.clone();
+                move |conn| {
+                    store::receive_pushed(
+                        conn,
+                        update_id,
+                        update.as_ref().as_ref(),
+                        vote.as_ref(),
+                        now,
+                    )
+                }
             })
             .await
             .map_err(PushError::Store)?;
+        let update = Arc::unwrap_or_clone(update);
         match kept {
             Some((ids, new_votes)) => {
                 self.kept(

@@ -113,6 +113,22 @@ async fn migrations_apply_to_an_empty_and_to_a_migrated_database() {
     }
 }
 
+/// A terminal player `external_id`, made in a job of the test's own.
+fn terminal_player(
+    conn: &factquiz::store::Connection,
+    external_id: &str,
+    name: &str,
+) -> anyhow::Result<factquiz::store::PlayerRow> {
+    factquiz::store::upsert_player(
+        conn,
+        factquiz::service::Origin::Terminal,
+        external_id,
+        name,
+        factquiz::i18n::Lang::Ar,
+        T0,
+    )
+}
+
 /// Jobs that share the writer's transaction: one that fails after writing
 /// undoes only what it wrote, on either database.
 #[tokio::test]
@@ -124,14 +140,7 @@ async fn a_failing_job_undoes_only_itself() {
         async move {
             store
                 .write(move |conn| {
-                    factquiz::store::upsert_player(
-                        conn,
-                        factquiz::service::Origin::Terminal,
-                        &format!("job-{i}"),
-                        "J",
-                        factquiz::i18n::Lang::Ar,
-                        T0,
-                    )?;
+                    terminal_player(conn, &format!("job-{i}"), "J")?;
                     anyhow::ensure!(i % 2 == 0, "job {i} fails after writing");
                     Ok(())
                 })
@@ -163,14 +172,7 @@ async fn a_failing_job_takes_back_its_standings_only() {
         async move {
             store_
                 .write(move |conn| {
-                    let player = store::upsert_player(
-                        conn,
-                        factquiz::service::Origin::Terminal,
-                        &format!("s-{i}"),
-                        "S",
-                        factquiz::i18n::Lang::Ar,
-                        T0,
-                    )?;
+                    let player = terminal_player(conn, &format!("s-{i}"), "S")?;
                     let answer = NewAnswer {
                         served_id: 0,
                         player_id: player.id,
@@ -238,16 +240,7 @@ async fn several_stores_open_one_new_database_at_once() {
         .collect();
     for (i, store) in stores.iter().enumerate() {
         let id = store
-            .write(move |conn| {
-                factquiz::store::upsert_player(
-                    conn,
-                    factquiz::service::Origin::Terminal,
-                    &format!("p{i}"),
-                    "P",
-                    factquiz::i18n::Lang::Ar,
-                    T0,
-                )
-            })
+            .write(move |conn| terminal_player(conn, &format!("p{i}"), "P"))
             .await
             .expect("each writes")
             .id;
@@ -283,16 +276,7 @@ async fn a_dropped_postgres_connection_is_made_again() {
     let kept = app
         .service
         .store()
-        .keep(|conn| {
-            factquiz::store::upsert_player(
-                conn,
-                factquiz::service::Origin::Terminal,
-                "kept",
-                "Kept",
-                factquiz::i18n::Lang::Ar,
-                T0,
-            )
-        })
+        .keep(|conn| terminal_player(conn, "kept", "Kept"))
         .await
         .expect("the intake connects again too");
     assert_ne!(kept.id, after.id);
