@@ -75,13 +75,13 @@ pub fn insert_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<bool> {
     if inserted == 0 {
         return Ok(false);
     }
-    conn.prepare_cached(
+    conn.defer(
         "UPDATE players SET
              streak = CASE WHEN ?1 THEN streak + 1 ELSE 0 END,
              best_streak = CASE WHEN ?1 AND streak + 1 > best_streak THEN streak + 1 ELSE best_streak END
          WHERE id = ?2",
-    )?
-    .execute(params![a.is_correct, a.player_id])
+        params![a.is_correct, a.player_id],
+    )
     .context("cannot update the streak")?;
     Ok(true)
 }
@@ -249,8 +249,9 @@ fn write_standings(conn: &Connection, totals: Totals) -> anyhow::Result<()> {
                 ]
             },
         );
-        conn.prepare_cached(&sql)?
-            .execute(params.collect::<Vec<_>>())
+        // Nothing is read from it: on PostgreSQL its answer comes with the
+        // next statement or the commit.
+        conn.defer(&sql, params.collect::<Vec<_>>())
             .context("cannot update the standings")?;
     }
     Ok(())

@@ -2,7 +2,7 @@
 //! rounds waiting to be counted, where receiving stands, and the outbox of
 //! requests to send.
 
-use super::sql::{Connection, OptionalExtension, params};
+use super::sql::{Connection, Later, OptionalExtension, params};
 use anyhow::Context;
 
 /// An update to keep until it is handled.
@@ -47,21 +47,22 @@ pub struct ReadyVote {
 }
 
 /// Makes a batch of received updates and votes durable, with the offset
-/// that confirms them; returns the inbox ids of `updates`, in order, and
-/// how many votes were new (a member's second vote to a poll is ignored).
+/// that confirms them; returns the inbox ids of `updates`, in order (known
+/// once the job is committed: see [`Later`]), and how many votes were new
+/// (a member's second vote to a poll is ignored).
 pub fn receive(
     conn: &Connection,
     updates: &[NewUpdate],
     votes: &[NewVote],
     next_offset: i64,
     now: i64,
-) -> anyhow::Result<(Vec<i64>, usize)> {
+) -> anyhow::Result<(Vec<Later<i64>>, usize)> {
     let kept = keep(conn, updates, votes, now)?;
-    conn.prepare_cached(
+    conn.defer(
         "INSERT INTO receiver (id, next_offset, updated_at) VALUES (1, ?1, ?2)
          ON CONFLICT (id) DO UPDATE SET next_offset = excluded.next_offset, updated_at = excluded.updated_at",
-    )?
-    .execute(params![next_offset, now])
+        params![next_offset, now],
+    )
     .context("cannot keep the offset")?;
     Ok(kept)
 }
@@ -79,7 +80,7 @@ pub fn receive_pushed(
     update: Option<&NewUpdate>,
     vote: Option<&NewVote>,
     now: i64,
-) -> anyhow::Result<Option<(Vec<i64>, usize)>> {
+) -> anyhow::Result<Option<(Vec<Later<i64>>, usize)>> {
     let new = conn
         .prepare_cached(
             "INSERT INTO pushed_updates (update_id, received_at) VALUES (?1, ?2)
@@ -112,13 +113,13 @@ pub fn prune_pushed(conn: &Connection, now: i64) -> anyhow::Result<usize> {
 const INBOX_LOCK: i64 = 0x0066_7169_6e62_6f78; // "fqinbox"
 
 /// Keeps updates in the inbox and votes; returns the updates' inbox ids
-/// and how many votes were new.
+/// (deferred) and how many votes were new.
 fn keep(
     conn: &Connection,
     updates: &[NewUpdate],
     votes: &[NewVote],
     now: i64,
-) -> anyhow::Result<(Vec<i64>, usize)> {
+) -> anyhow::Result<(Vec<Later<i64>>, usize)> {
     let mut ids = Vec::with_capacity(updates.len());
     if !updates.is_empty() {
         // Processes sharing the database keep updates one transaction at a
@@ -126,14 +127,14 @@ fn keep(
         // reads the inbox and sees an update has seen every one before it.
         conn.lock_for_transaction(INBOX_LOCK)?;
     }
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO inbox (update_id, lane, received_at, payload) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-    )?;
     for u in updates {
         ids.push(
-            insert
-                .query_row(params![u.update_id, u.lane, now, u.payload], |r| r.get(0))
-                .context("cannot keep an update")?,
+            conn.defer_query_row(
+                "INSERT INTO inbox (update_id, lane, received_at, payload) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                params![u.update_id, u.lane, now, u.payload],
+                |r| r.get(0),
+            )
+            .context("cannot keep an update")?,
         );
     }
     let mut insert = conn.prepare_cached(
@@ -157,14 +158,32 @@ pub fn next_offset(conn: &Connection) -> anyhow::Result<Option<(i64, i64)>> {
         .context("cannot read the offset")
 }
 
-/// An update is handled: it leaves the inbox (in the transaction that holds
-/// its effects). False if it had left already.
-pub fn handled(conn: &Connection, inbox_id: i64) -> anyhow::Result<bool> {
-    let n = conn
-        .prepare_cached("DELETE FROM inbox WHERE id = ?1")?
-        .execute([inbox_id])
-        .context("cannot mark the update handled")?;
-    Ok(n == 1)
+/// An update is handled: it leaves the inbox, in the transaction that
+/// holds its effects. If it had left already (handled before, by a try
+/// that failed only after its commit), the job fails with an error that
+/// [`handled_before`] recognises, at once on SQLite, and on PostgreSQL by
+/// the job's end: the statement is deferred, answered with the job's next
+/// one.
+pub fn handled(conn: &Connection, inbox_id: i64) -> anyhow::Result<()> {
+    conn.defer_expecting(
+        "DELETE FROM inbox WHERE id = ?1",
+        [inbox_id],
+        1,
+        HANDLED_BEFORE,
+    )
+    .context("cannot mark the update handled")
+}
+
+const HANDLED_BEFORE: &str = "the update was handled before";
+
+/// Whether `e` says that an update was handled before (see [`handled`]).
+pub fn handled_before(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<super::sql::Error>(),
+            Some(super::sql::Error::Unexpected(what)) if *what == HANDLED_BEFORE
+        )
+    })
 }
 
 /// Up to `limit` updates of a lane from inbox id `from` on, in order.
@@ -307,13 +326,12 @@ pub struct OutboxRow {
     pub created_at: i64,
 }
 
-/// Queues a request; returns its outbox id.
-pub fn push_request(conn: &Connection, r: &NewRequest<'_>, now: i64) -> anyhow::Result<i64> {
-    conn.prepare_cached(
+/// Queues a request; its outbox id is known once the job is committed
+/// (the statement is deferred: see `Connection::defer_query_row`).
+pub fn push_request(conn: &Connection, r: &NewRequest<'_>, now: i64) -> anyhow::Result<Later<i64>> {
+    conn.defer_query_row(
         "INSERT INTO outbox (chat_id, method, body, purpose, ref_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          RETURNING id",
-    )?
-    .query_row(
         params![r.chat_id, r.method, r.body, r.purpose, r.ref_id, now],
         |row| row.get(0),
     )
@@ -369,6 +387,9 @@ mod tests {
                     0,
                 )
                 .expect("queued")
+                .get()
+                .copied()
+                .expect("answered at once on SQLite")
             })
             .collect();
         (conn, ids)

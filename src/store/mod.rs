@@ -30,7 +30,7 @@ use rusqlite::OpenFlags;
 use rusqlite_migration::{M, Migrations};
 use tokio::sync::mpsc;
 
-pub use sql::Connection;
+pub use sql::{Connection, Later};
 pub use writer::LEAD_LOCK;
 
 pub use answers::*;
@@ -361,7 +361,7 @@ pub const LEAD_RETRY: Duration = Duration::from_millis(500);
 #[derive(Clone)]
 pub enum Target {
     Sqlite(PathBuf),
-    Postgres(Box<postgres::Config>),
+    Postgres(Box<tokio_postgres::Config>),
 }
 
 impl std::fmt::Display for Target {
@@ -375,8 +375,8 @@ impl std::fmt::Display for Target {
                     .get_hosts()
                     .first()
                     .map_or(String::new(), |h| match h {
-                        postgres::config::Host::Tcp(h) => h.clone(),
-                        postgres::config::Host::Unix(p) => p.display().to_string(),
+                        tokio_postgres::config::Host::Tcp(h) => h.clone(),
+                        tokio_postgres::config::Host::Unix(p) => p.display().to_string(),
                     });
                 let port = config.get_ports().first().copied().unwrap_or(5432);
                 let db = config.get_dbname().unwrap_or("");
@@ -411,7 +411,7 @@ impl Target {
                 (Some(scheme), Some((_, rest))) => format!("{scheme}://{rest}"),
                 _ => url.to_owned(),
             };
-            let mut config: postgres::Config = normalized.parse().map_err(|e| {
+            let mut config: tokio_postgres::Config = normalized.parse().map_err(|e| {
                 anyhow::anyhow!("DATABASE_URL is not a PostgreSQL URL factquiz can read: {e}")
             })?;
             // A server that does not answer must not hold the writer (and
@@ -436,9 +436,7 @@ impl Target {
     pub(crate) fn connect(&self) -> anyhow::Result<Connection> {
         match self {
             Target::Sqlite(path) => open_file(path).map(Connection::Sqlite),
-            Target::Postgres(config) => {
-                open_postgres(config).map(|pg| Connection::Postgres(Box::new(pg)))
-            }
+            Target::Postgres(config) => open_postgres(config),
         }
     }
 }
@@ -467,23 +465,52 @@ pub fn database_path(url: &str) -> anyhow::Result<PathBuf> {
 
 /// Connects to PostgreSQL and migrates the database, under an advisory
 /// lock: instances started together migrate it once.
-fn open_postgres(config: &postgres::Config) -> anyhow::Result<sql::Postgres> {
-    let mut client = config
-        .connect(postgres::NoTls)
-        .context("cannot connect to PostgreSQL")?;
-    let mut tx = client.transaction()?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PG_MIGRATION_LOCK])?;
-    tx.batch_execute(
+fn open_postgres(config: &tokio_postgres::Config) -> anyhow::Result<Connection> {
+    let pg = sql::Postgres::connect(config).context("cannot connect to PostgreSQL")?;
+    let conn = Connection::Postgres(Box::new(pg));
+    conn.execute_batch("BEGIN")?;
+    let migrated = migrate_postgres(&conn).and_then(|()| {
+        conn.execute_batch("COMMIT")
+            .context("cannot migrate the database")
+    });
+    if let Err(e) = migrated {
+        let _ = conn.execute_batch("ROLLBACK");
+        return Err(e);
+    }
+    // Every statement is prepared once per connection and run thousands of
+    // times with keys that all select a row or a few: planning it again for
+    // each run's values (PostgreSQL's first five runs, and after them
+    // whenever it guesses a custom plan cheaper) cost about a tenth of the
+    // database's time per answer. Servers before 12 have no such setting
+    // and plan as they always did. The price: a plan made while a table
+    // is nearly empty stays until the table is analyzed (autovacuum does,
+    // a minute or so after it fills), and may pick a poorer index until
+    // then (a player's row in `standings` read through the ranking index,
+    // 300 pages instead of 3 among 20,000 players), which costs most where
+    // a query runs once per player (a podium ranks ten, not every player).
+    if let Err(e) = conn.execute_batch("SET plan_cache_mode = force_generic_plan") {
+        tracing::debug!("PostgreSQL plans each run of a statement: {e}");
+    }
+    Ok(conn)
+}
+
+/// Applies the migrations `factquiz_migrations` does not list, in the
+/// transaction the caller began.
+fn migrate_postgres(conn: &Connection) -> anyhow::Result<()> {
+    conn.query_row(
+        "SELECT pg_advisory_xact_lock(?1)",
+        [PG_MIGRATION_LOCK],
+        |_| Ok(()),
+    )?;
+    conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS factquiz_migrations (
              version    BIGINT PRIMARY KEY,
              applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
          )",
     )?;
-    let applied: Vec<i64> = tx
-        .query("SELECT version FROM factquiz_migrations", &[])?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let applied: Vec<i64> = conn
+        .prepare_cached("SELECT version FROM factquiz_migrations")?
+        .rows((), |r| r.get(0))?;
     if let Some(newer) = applied
         .iter()
         .find(|v| !PG_MIGRATIONS.iter().any(|(known, _)| known == *v))
@@ -496,29 +523,14 @@ fn open_postgres(config: &postgres::Config) -> anyhow::Result<sql::Postgres> {
         if applied.contains(version) {
             continue;
         }
-        tx.batch_execute(sql)
+        conn.execute_batch(sql)
             .with_context(|| format!("cannot apply migration {version}"))?;
-        tx.execute(
-            "INSERT INTO factquiz_migrations (version) VALUES ($1)",
-            &[version],
+        conn.execute(
+            "INSERT INTO factquiz_migrations (version) VALUES (?1)",
+            [*version],
         )?;
     }
-    tx.commit().context("cannot migrate the database")?;
-    // Every statement is prepared once per connection and run thousands of
-    // times with keys that all select a row or a few: planning it again for
-    // each run's values (PostgreSQL's first five runs, and after them
-    // whenever it guesses a custom plan cheaper) cost about a tenth of the
-    // database's time per answer. Servers before 12 have no such setting
-    // and plan as they always did. The price: a plan made while a table
-    // is nearly empty stays until the table is analyzed (autovacuum does,
-    // a minute or so after it fills), and may pick a poorer index until
-    // then (a player's row in `standings` read through the ranking index,
-    // 300 pages instead of 3 among 20,000 players), which costs most where
-    // a query runs once per player (a podium ranks ten, not every player).
-    if let Err(e) = client.batch_execute("SET plan_cache_mode = force_generic_plan") {
-        tracing::debug!("PostgreSQL plans each run of a statement: {e}");
-    }
-    Ok(sql::Postgres::new(client))
+    Ok(())
 }
 
 /// Opens the file, sets it up and migrates it; errors in words.

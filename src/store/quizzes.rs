@@ -232,10 +232,10 @@ pub fn mark_served(
     now: i64,
     closes_at: Option<i64>,
 ) -> anyhow::Result<()> {
-    conn.prepare_cached(
+    conn.defer(
         "UPDATE served SET served_at = ?1, closes_at = ?2 WHERE id = ?3 AND served_at IS NULL",
-    )?
-    .execute(params![now, closes_at, served_id])
+        params![now, closes_at, served_id],
+    )
     .context("cannot mark the question shown")?;
     Ok(())
 }

@@ -10,6 +10,15 @@
 //! server infers (an integer to `smallint`, `integer`, `bigint` or
 //! `boolean`), so that the same `i64`s and `bool`s bind on both.
 //!
+//! A statement whose answer the caller does not need at once can be
+//! [deferred](Connection::defer): on PostgreSQL it is sent at once and its
+//! answer read together with the next statement that is waited for, so that
+//! several statements share one round trip to the server (tokio-postgres
+//! pipelines them on its connection, which a runtime of the connection's
+//! own drives while a statement is waited for: the blocking `postgres`
+//! crate, a wrapper of the same client, cannot send a statement before the
+//! last one is answered). On SQLite a deferred statement runs at once.
+//!
 //! Why not sqlx's `Any` driver: its SQLite side is the round trip between
 //! threads that the writer exists to avoid (see `writer.rs`), and a query
 //! would still need two dialects. Why not a trait per backend: the queries
@@ -17,6 +26,11 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
+use std::time::Duration;
 
 /// What went wrong running a statement or reading a value.
 #[derive(Debug, thiserror::Error)]
@@ -26,15 +40,19 @@ pub enum Error {
     /// The server's own words when it refused a statement (postgres's
     /// `Display` says only "db error").
     #[error("{}", described(.0))]
-    Postgres(postgres::Error),
+    Postgres(tokio_postgres::Error),
     #[error("the query returned no row")]
     NoRows,
+    /// A deferred statement did not change the rows it was expected to
+    /// (see [`Connection::defer_expecting`]); the words are its caller's.
+    #[error("{0}")]
+    Unexpected(&'static str),
     #[error("column {column}: {message}")]
     Column { column: usize, message: String },
 }
 
-impl From<postgres::Error> for Error {
-    fn from(e: postgres::Error) -> Error {
+impl From<tokio_postgres::Error> for Error {
+    fn from(e: tokio_postgres::Error) -> Error {
         Error::Postgres(e)
     }
 }
@@ -56,7 +74,7 @@ impl Error {
     }
 }
 
-fn described(e: &postgres::Error) -> String {
+fn described(e: &tokio_postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => format!("{}: {} ({})", db.severity(), db.message(), db.code().code()),
         None => match std::error::Error::source(e) {
@@ -279,10 +297,22 @@ pub enum Connection {
     Postgres(Box<Postgres>),
 }
 
+/// A statement sent to PostgreSQL whose answer is read later (see
+/// [`Connection::defer`]).
+type Deferred = Pin<Box<dyn Future<Output = Result<()>> + Send>>;
+
 /// A PostgreSQL connection and the statements prepared on it.
+///
+/// The fields are dropped in this order: what waits for the server first,
+/// then the client, whose going tells the connection to say goodbye to
+/// the server, then the runtime that lets it.
 pub struct Postgres {
-    client: RefCell<postgres::Client>,
-    prepared: RefCell<HashMap<String, postgres::Statement>>,
+    /// Statements sent whose answers nobody has read yet, in the order
+    /// they were sent.
+    deferred: RefCell<Vec<Deferred>>,
+    client: Arc<tokio_postgres::Client>,
+    driver: Driver,
+    prepared: RefCell<HashMap<String, tokio_postgres::Statement>>,
     /// This connection holds the bot's lock: its process leads (see
     /// `Store::lead`).
     pub(super) leading: std::cell::Cell<bool>,
@@ -294,25 +324,170 @@ pub struct Postgres {
     locks: RefCell<Vec<i64>>,
 }
 
+/// The runtime of one connection: a runtime on the thread that uses the
+/// connection, which runs only while that thread waits for the server.
+struct Driver {
+    runtime: tokio::runtime::Runtime,
+    connection: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // The client is gone: the connection tells the server and ends,
+        // if it is given the moment to. Not from async code, which must
+        // not block (the server then sees the socket close).
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return;
+        }
+        let connection = &mut self.connection;
+        let _ = self
+            .runtime
+            .block_on(async { tokio::time::timeout(Duration::from_secs(1), connection).await });
+    }
+}
+
 /// Statements kept prepared per PostgreSQL connection; past this the cache
 /// starts afresh (the store has about 120 distinct statements, and a few
 /// more for lists of different lengths).
 const PREPARED: usize = 512;
 
 impl Postgres {
-    pub fn new(client: postgres::Client) -> Postgres {
-        Postgres {
-            client: RefCell::new(client),
+    /// Connects (without TLS) on a runtime of the connection's own: call it
+    /// from a thread that may block, never from async code.
+    pub fn connect(config: &tokio_postgres::Config) -> anyhow::Result<Postgres> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let (client, connection) = runtime
+            .block_on(config.connect(tokio_postgres::NoTls))
+            .map_err(Error::from)?;
+        let connection = runtime.spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %Error::from(e), "the connection to PostgreSQL ended");
+            }
+        });
+        Ok(Postgres {
+            deferred: RefCell::default(),
+            client: Arc::new(client),
+            driver: Driver {
+                runtime,
+                connection,
+            },
             prepared: RefCell::new(HashMap::new()),
             leading: std::cell::Cell::new(false),
             standings: RefCell::default(),
             locks: RefCell::default(),
-        }
+        })
     }
 
     /// Whether the server went away (the writer then connects again).
     pub fn is_closed(&self) -> bool {
-        self.client.borrow().is_closed()
+        self.client.is_closed()
+    }
+
+    /// Runs `now` to its end; before it, reads the answers to every
+    /// statement sent earlier, in the same round trip. Returns the first
+    /// earlier failure, if any (the transaction is then aborted), and the
+    /// result of `now`.
+    fn settle_with<T>(&self, now: impl Future<Output = Result<T>>) -> (Result<()>, Result<T>) {
+        let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
+        if deferred.is_empty() {
+            return (Ok(()), self.driver.runtime.block_on(now));
+        }
+        // Every deferred statement was sent when it was deferred, so the
+        // server answers them in that order, then `now`.
+        self.driver.runtime.block_on(async {
+            let (earlier, now) = tokio::join!(futures::future::join_all(deferred), now);
+            (earlier.into_iter().collect(), now)
+        })
+    }
+
+    /// [`Postgres::settle_with`], failing with the first failure.
+    fn wait<T>(&self, now: impl Future<Output = Result<T>>) -> Result<T> {
+        let (earlier, now) = self.settle_with(now);
+        earlier?;
+        now
+    }
+
+    /// Sends what `f` makes of the client now, and reads its answer later.
+    fn defer<F, Fut>(&self, f: F)
+    where
+        F: FnOnce(Arc<tokio_postgres::Client>) -> Fut,
+        Fut: Future<Output = Result<()>> + Send + 'static,
+    {
+        let mut future: Deferred = Box::pin(f(self.client.clone()));
+        // The first poll encodes the statement and hands it to the
+        // connection; it goes out with the next round trip, and its answer
+        // is read then.
+        let mut cx = Context::from_waker(futures::task::noop_waker_ref());
+        if let Poll::Ready(done) = future.as_mut().poll(&mut cx) {
+            future = Box::pin(std::future::ready(done));
+        }
+        self.deferred.borrow_mut().push(future);
+    }
+}
+
+/// The answer to a statement sent before it was needed (see
+/// [`Connection::defer_query_row`]): there once the writer's job is
+/// committed (on SQLite, at once).
+#[derive(Debug)]
+pub struct Later<T>(Arc<OnceLock<T>>);
+
+impl<T> Later<T> {
+    /// The answer, if it came.
+    pub fn get(&self) -> Option<&T> {
+        self.0.get()
+    }
+
+    fn ready(value: T) -> Later<T> {
+        Later(Arc::new(OnceLock::from(value)))
+    }
+}
+
+impl<T: Copy> Later<T> {
+    /// The answers to the deferred queries of a committed job, in order.
+    pub fn all(laters: &[Later<T>]) -> anyhow::Result<Vec<T>> {
+        laters
+            .iter()
+            .map(|later| {
+                later
+                    .get()
+                    .copied()
+                    .ok_or_else(|| anyhow::anyhow!("a deferred query was never answered"))
+            })
+            .collect()
+    }
+}
+
+/// A parameter of a deferred statement, which outlives its caller's values.
+#[derive(Debug, Clone, PartialEq)]
+enum Owned {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl Owned {
+    fn of(values: &[Value<'_>]) -> Vec<Owned> {
+        values
+            .iter()
+            .map(|v| match *v {
+                Value::Null => Owned::Null,
+                Value::Int(i) => Owned::Int(i),
+                Value::Real(r) => Owned::Real(r),
+                Value::Text(t) => Owned::Text(t.to_owned()),
+            })
+            .collect()
+    }
+
+    fn value(&self) -> Value<'_> {
+        match self {
+            Owned::Null => Value::Null,
+            Owned::Int(i) => Value::Int(*i),
+            Owned::Real(r) => Value::Real(*r),
+            Owned::Text(t) => Value::Text(t),
+        }
     }
 }
 
@@ -321,18 +496,7 @@ impl Connection {
     pub fn prepare_cached(&self, sql: &str) -> Result<Statement<'_>> {
         match self {
             Connection::Sqlite(c) => Ok(Statement::Sqlite(c.prepare_cached(sql)?)),
-            Connection::Postgres(pg) => {
-                if let Some(stmt) = pg.prepared.borrow().get(sql) {
-                    return Ok(Statement::Postgres(pg, stmt.clone()));
-                }
-                let stmt = pg.client.borrow_mut().prepare(&numbered(sql))?;
-                let mut prepared = pg.prepared.borrow_mut();
-                if prepared.len() >= PREPARED {
-                    prepared.clear();
-                }
-                prepared.insert(sql.to_owned(), stmt.clone());
-                Ok(Statement::Postgres(pg, stmt))
-            }
+            Connection::Postgres(pg) => pg_prepare(pg, sql).map(|s| Statement::Postgres(pg, s)),
         }
     }
 
@@ -350,12 +514,124 @@ impl Connection {
         self.prepare_cached(sql)?.execute(params)
     }
 
+    /// Runs `sql`, whose answer its caller does not read: on SQLite at
+    /// once; on PostgreSQL it is sent now and answered with the next
+    /// statement waited for (or the commit), in the same round trip. A
+    /// failure then fails that statement, or the commit, and the writer
+    /// runs the batch again, each job on its own (see
+    /// `writer::run_transaction`).
+    pub fn defer<P: Params>(&self, sql: &str, params: P) -> Result<()> {
+        self.defer_checked(sql, params, None)
+    }
+
+    /// [`Connection::defer`] for a statement that must change exactly
+    /// `rows` rows: if it changes any other number, it fails (on PostgreSQL
+    /// later, as `defer` says) with [`Error::Unexpected`] and `otherwise`.
+    pub fn defer_expecting<P: Params>(
+        &self,
+        sql: &str,
+        params: P,
+        rows: u64,
+        otherwise: &'static str,
+    ) -> Result<()> {
+        self.defer_checked(sql, params, Some((rows, otherwise)))
+    }
+
+    fn defer_checked<P: Params>(
+        &self,
+        sql: &str,
+        params: P,
+        expect: Option<(u64, &'static str)>,
+    ) -> Result<()> {
+        let check = move |n: u64| match expect {
+            Some((rows, otherwise)) if n != rows => Err(Error::Unexpected(otherwise)),
+            _ => Ok(()),
+        };
+        match self {
+            Connection::Sqlite(_) => {
+                let n = self.prepare_cached(sql)?.execute(params)?;
+                check(u64::try_from(n).unwrap_or(u64::MAX))
+            }
+            Connection::Postgres(pg) => {
+                let statement = pg_prepare(pg, sql)?;
+                let values = Owned::of(&params.values());
+                pg.defer(|client| async move {
+                    let n = client.execute(&statement, &owned_params(&values)).await?;
+                    check(n)
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs a query whose first row its caller reads only once the job is
+    /// committed: on SQLite at once; on PostgreSQL it is deferred as
+    /// [`Connection::defer`] says, and the row read with its answer.
+    pub fn defer_query_row<T, P, F>(&self, sql: &str, params: P, f: F) -> Result<Later<T>>
+    where
+        P: Params,
+        F: FnOnce(&Row<'_>) -> Result<T> + Send + 'static,
+        T: Send + Sync + 'static,
+    {
+        match self {
+            Connection::Sqlite(_) => self.query_row(sql, params, f).map(Later::ready),
+            Connection::Postgres(pg) => {
+                let statement = pg_prepare(pg, sql)?;
+                let values = Owned::of(&params.values());
+                let later = Later(Arc::new(OnceLock::new()));
+                let slot = later.0.clone();
+                pg.defer(|client| async move {
+                    let rows = client.query(&statement, &owned_params(&values)).await?;
+                    let row = rows.first().ok_or(Error::NoRows)?;
+                    let _ = slot.set(f(&Row::Postgres(row))?);
+                    Ok(())
+                });
+                Ok(later)
+            }
+        }
+    }
+
+    /// Runs statements without parameters or results as
+    /// [`Connection::execute_batch`] does, deferred as
+    /// [`Connection::defer`] says.
+    pub fn defer_batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Connection::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Connection::Postgres(pg) => {
+                let sql = sql.to_owned();
+                pg.defer(|client| async move { Ok(client.batch_execute(&sql).await?) });
+                Ok(())
+            }
+        }
+    }
+
+    /// Reads the answers to every deferred statement; the first failure
+    /// among them, if any.
+    pub fn flush(&self) -> Result<()> {
+        match self {
+            Connection::Sqlite(_) => Ok(()),
+            Connection::Postgres(pg) => pg.wait(async { Ok(()) }),
+        }
+    }
+
     /// Runs statements without parameters or results (transaction control,
     /// migrations), in one round trip.
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        let (earlier, now) = self.settle_then(sql);
+        earlier?;
+        now
+    }
+
+    /// Reads the answers to every deferred statement, then runs `sql` as
+    /// [`Connection::execute_batch`] does, in the same round trip. Returns
+    /// the first deferred failure, if any (`sql` ran all the same, in a
+    /// transaction that failure aborted), and the result of `sql`.
+    pub fn settle_then(&self, sql: &str) -> (Result<()>, Result<()>) {
         match self {
-            Connection::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Connection::Postgres(pg) => Ok(pg.client.borrow_mut().batch_execute(sql)?),
+            Connection::Sqlite(c) => (Ok(()), c.execute_batch(sql).map_err(Into::into)),
+            Connection::Postgres(pg) => {
+                pg.settle_with(async { pg.client.batch_execute(sql).await.map_err(Into::into) })
+            }
         }
     }
 
@@ -370,7 +646,8 @@ impl Connection {
         if pg.locks.borrow().contains(&key) {
             return Ok(());
         }
-        self.query_row("SELECT pg_advisory_xact_lock(?1)", [key], |_| Ok(()))?;
+        // Deferred: whatever follows is run by the server once it has it.
+        self.defer("SELECT pg_advisory_xact_lock(?1)", [key])?;
         pg.locks.borrow_mut().push(key);
         Ok(())
     }
@@ -403,10 +680,25 @@ impl Connection {
     }
 }
 
+/// Prepares `sql` on `pg`, once per connection.
+fn pg_prepare(pg: &Postgres, sql: &str) -> Result<tokio_postgres::Statement> {
+    if let Some(stmt) = pg.prepared.borrow().get(sql) {
+        return Ok(stmt.clone());
+    }
+    let numbered = numbered(sql);
+    let stmt = pg.wait(async { Ok(pg.client.prepare(&numbered).await?) })?;
+    let mut prepared = pg.prepared.borrow_mut();
+    if prepared.len() >= PREPARED {
+        prepared.clear();
+    }
+    prepared.insert(sql.to_owned(), stmt.clone());
+    Ok(stmt)
+}
+
 /// A prepared statement.
 pub enum Statement<'c> {
     Sqlite(rusqlite::CachedStatement<'c>),
-    Postgres(&'c Postgres, postgres::Statement),
+    Postgres(&'c Postgres, tokio_postgres::Statement),
 }
 
 impl Statement<'_> {
@@ -416,7 +708,8 @@ impl Statement<'_> {
         match self {
             Statement::Sqlite(s) => Ok(s.execute(rusqlite::params_from_iter(values.iter()))?),
             Statement::Postgres(pg, s) => {
-                let n = pg.client.borrow_mut().execute(&*s, &pg_params(&values))?;
+                let n =
+                    pg.wait(async { Ok(pg.client.execute(&*s, &pg_params(&values)).await?) })?;
                 Ok(usize::try_from(n).unwrap_or(usize::MAX))
             }
         }
@@ -439,7 +732,8 @@ impl Statement<'_> {
                 }
             }
             Statement::Postgres(pg, s) => {
-                let rows = pg.client.borrow_mut().query(&*s, &pg_params(&values))?;
+                let rows =
+                    pg.wait(async { Ok(pg.client.query(&*s, &pg_params(&values)).await?) })?;
                 match rows.first() {
                     Some(row) => f(&Row::Postgres(row)),
                     None => Err(Error::NoRows),
@@ -465,7 +759,8 @@ impl Statement<'_> {
                 Ok(out)
             }
             Statement::Postgres(pg, s) => {
-                let rows = pg.client.borrow_mut().query(&*s, &pg_params(&values))?;
+                let rows =
+                    pg.wait(async { Ok(pg.client.query(&*s, &pg_params(&values)).await?) })?;
                 rows.iter().map(|row| f(&Row::Postgres(row))).collect()
             }
         }
@@ -475,7 +770,7 @@ impl Statement<'_> {
 /// A row being read.
 pub enum Row<'r> {
     Sqlite(&'r rusqlite::Row<'r>),
-    Postgres(&'r postgres::Row),
+    Postgres(&'r tokio_postgres::Row),
 }
 
 impl Row<'_> {
@@ -502,8 +797,8 @@ impl Row<'_> {
 }
 
 /// Reads a PostgreSQL column by its type.
-fn pg_value<'r>(row: &'r postgres::Row, column: usize) -> Result<Value<'r>> {
-    use postgres::types::Type;
+fn pg_value<'r>(row: &'r tokio_postgres::Row, column: usize) -> Result<Value<'r>> {
+    use tokio_postgres::types::Type;
     let Some(col) = row.columns().get(column) else {
         return Err(Error::Column {
             column,
@@ -527,7 +822,7 @@ fn pg_value<'r>(row: &'r postgres::Row, column: usize) -> Result<Value<'r>> {
     } else if *ty == Type::FLOAT4 {
         row.try_get::<_, Option<f32>>(column)?
             .map(|v| Value::Real(v.into()))
-    } else if <&str as postgres::types::FromSql>::accepts(ty) {
+    } else if <&str as tokio_postgres::types::FromSql>::accepts(ty) {
         row.try_get::<_, Option<&str>>(column)?.map(Value::Text)
     } else {
         return Err(Error::Column {
@@ -538,11 +833,34 @@ fn pg_value<'r>(row: &'r postgres::Row, column: usize) -> Result<Value<'r>> {
     Ok(value.unwrap_or(Value::Null))
 }
 
-fn pg_params<'a>(values: &'a [Value<'a>]) -> Vec<&'a (dyn postgres::types::ToSql + Sync)> {
+fn pg_params<'a>(values: &'a [Value<'a>]) -> Vec<&'a (dyn tokio_postgres::types::ToSql + Sync)> {
     values
         .iter()
-        .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+        .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
         .collect()
+}
+
+fn owned_params(values: &[Owned]) -> Vec<&(dyn tokio_postgres::types::ToSql + Sync)> {
+    values
+        .iter()
+        .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
+        .collect()
+}
+
+impl tokio_postgres::types::ToSql for Owned {
+    fn to_sql(
+        &self,
+        ty: &tokio_postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<tokio_postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        self.value().to_sql(ty, out)
+    }
+
+    fn accepts(_: &tokio_postgres::types::Type) -> bool {
+        true
+    }
+
+    tokio_postgres::types::to_sql_checked!();
 }
 
 impl rusqlite::ToSql for Value<'_> {
@@ -557,13 +875,13 @@ impl rusqlite::ToSql for Value<'_> {
     }
 }
 
-impl postgres::types::ToSql for Value<'_> {
+impl tokio_postgres::types::ToSql for Value<'_> {
     fn to_sql(
         &self,
-        ty: &postgres::types::Type,
+        ty: &tokio_postgres::types::Type,
         out: &mut bytes::BytesMut,
-    ) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        use postgres::types::{IsNull, Type};
+    ) -> Result<tokio_postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use tokio_postgres::types::{IsNull, Type};
         match *self {
             Value::Null => Ok(IsNull::Yes),
             Value::Int(v) if *ty == Type::INT8 => v.to_sql(ty, out),
@@ -571,16 +889,18 @@ impl postgres::types::ToSql for Value<'_> {
             Value::Int(v) if *ty == Type::INT2 => i16::try_from(v)?.to_sql(ty, out),
             Value::Int(v) if *ty == Type::BOOL => (v != 0).to_sql(ty, out),
             Value::Real(v) if *ty == Type::FLOAT8 => v.to_sql(ty, out),
-            Value::Text(s) if <&str as postgres::types::ToSql>::accepts(ty) => s.to_sql(ty, out),
+            Value::Text(s) if <&str as tokio_postgres::types::ToSql>::accepts(ty) => {
+                s.to_sql(ty, out)
+            }
             other => Err(format!("cannot bind {other:?} as {ty}").into()),
         }
     }
 
-    fn accepts(_: &postgres::types::Type) -> bool {
+    fn accepts(_: &tokio_postgres::types::Type) -> bool {
         true
     }
 
-    postgres::types::to_sql_checked!();
+    tokio_postgres::types::to_sql_checked!();
 }
 
 /// `?1`-style (and bare `?`) parameters as PostgreSQL's `$1`, outside

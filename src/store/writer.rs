@@ -37,8 +37,9 @@ pub const QUEUE: usize = 4096;
 pub(super) trait Job: Send {
     /// Runs inside the batch's transaction; returns false if it failed (its
     /// savepoint is then rolled back). It may run twice: see
-    /// [`run_transaction`].
-    fn run(&mut self, conn: &Connection) -> bool;
+    /// [`run_transaction`]. With `settle`, the answers to the statements it
+    /// deferred are read before it ends, and fail it if they fail.
+    fn run(&mut self, conn: &Connection, settle: bool) -> bool;
     /// Called once the batch is committed (`Ok`) or rolled back (`Err`).
     fn finish(self: Box<Self>, committed: Result<(), Arc<anyhow::Error>>);
     /// The writer stops after the batch that holds this job.
@@ -51,7 +52,7 @@ pub(super) trait Job: Send {
 pub(super) struct Stop;
 
 impl Job for Stop {
-    fn run(&mut self, _: &Connection) -> bool {
+    fn run(&mut self, _: &Connection, _: bool) -> bool {
         true
     }
 
@@ -92,9 +93,16 @@ where
     F: FnMut(&Connection) -> anyhow::Result<T> + Send,
     T: Send,
 {
-    fn run(&mut self, conn: &Connection) -> bool {
+    fn run(&mut self, conn: &Connection, settle: bool) -> bool {
         let f = &mut self.f;
-        let result = match catch_unwind(AssertUnwindSafe(|| f(conn))) {
+        let run = || {
+            let value = f(conn)?;
+            if settle {
+                conn.flush()?;
+            }
+            Ok(value)
+        };
+        let result = match catch_unwind(AssertUnwindSafe(run)) {
             Ok(r) => r,
             Err(panic) => Err(anyhow::anyhow!(
                 "a database job panicked: {}",
@@ -225,8 +233,21 @@ pub(super) fn run(
 /// and the next one tries again. On SQLite, `BEGIN
 /// IMMEDIATE`, waiting while another process holds the database (its busy
 /// timeout runs out after ten seconds; then once more, then an error).
-fn begin(conn: &mut Connection, target: &Target, deposed: &Deposed) -> anyhow::Result<()> {
-    start(conn, target, deposed)?;
+///
+/// With `optimistic`, on a PostgreSQL connection not known to be broken,
+/// `BEGIN` is deferred: it goes to the server with the batch's first
+/// statement, in the same round trip. Should the connection turn out
+/// broken then, [`run_transaction`] rolls back and begins again, without.
+fn begin(
+    conn: &mut Connection,
+    target: &Target,
+    deposed: &Deposed,
+    optimistic: bool,
+) -> anyhow::Result<()> {
+    match conn {
+        Connection::Postgres(pg) if optimistic && !pg.is_closed() => conn.defer_batch("BEGIN")?,
+        _ => start(conn, target, deposed)?,
+    }
     conn.transaction_begun();
     Ok(())
 }
@@ -288,33 +309,55 @@ fn start(conn: &mut Connection, target: &Target, deposed: &Deposed) -> anyhow::R
 }
 
 /// Runs a batch in one transaction and commits it. On PostgreSQL the jobs
-/// first run one after the other with nothing between them; only if one of
-/// them fails is the transaction rolled back and the batch run again, each
-/// job in a savepoint of its own. A savepoint per job costs a round trip,
-/// and a subtransaction on the server: once a transaction has more than 64
-/// of them, every snapshot taken on the server looks them up, and private
-/// play on PostgreSQL ran about a fifth slower with them. Jobs rarely fail,
-/// and a job has no effect but on the database, so running it again is
-/// safe (see [`Store::write`](super::Store::write)).
+/// first run one after the other with nothing between them, and the
+/// answers to the statements they deferred (see
+/// [`Connection::defer`](super::sql::Connection::defer)) are read with the
+/// commit. Only if one of them fails is the transaction rolled back and
+/// the batch run again, each job in a savepoint of its own and with its
+/// deferred statements answered before it ends, so that a failure is its
+/// own. A savepoint per job costs a round trip, and a subtransaction on
+/// the server: once a transaction has more than 64 of them, every snapshot
+/// taken on the server looks them up, and private play on PostgreSQL ran
+/// about a fifth slower with them. Jobs rarely fail, and a job has no
+/// effect but on the database, so running it again is safe (see
+/// [`Store::write`](super::Store::write)). A lone job that fails by itself
+/// is not run again: its failure is known to be its own.
 fn run_transaction(
     conn: &mut Connection,
     target: &Target,
     deposed: &Deposed,
     batch: &mut [Box<dyn Job>],
 ) -> anyhow::Result<()> {
-    begin(conn, target, deposed)?;
-    if batch.len() > 1 && matches!(conn, Connection::Postgres(_)) {
+    if matches!(conn, Connection::Postgres(_)) {
+        begin(conn, target, deposed, true)?;
         let all_ran = batch.iter_mut().all(|job| {
-            let ok = job.run(conn);
+            let ok = job.run(conn, false);
             conn.job_done(ok);
             ok
         });
         if all_ran {
-            return commit(conn);
+            match commit(conn) {
+                Committed::Yes => return Ok(()),
+                Committed::No(e) => return Err(e),
+                Committed::DeferredFailed(e) => {
+                    tracing::debug!(error = %e, "a deferred statement failed; the batch runs again");
+                }
+            }
+        } else {
+            match exec(conn, "ROLLBACK") {
+                // A lone job's failure is its own.
+                Ok(()) if batch.len() == 1 => return Ok(()),
+                Ok(()) => {}
+                // The connection broke (perhaps before the deferred BEGIN):
+                // `begin` below connects again, and the batch runs there.
+                Err(e) if conn.is_broken() || e.is_disconnection() => {}
+                Err(e) => {
+                    return Err(anyhow::Error::new(e).context("cannot roll back a failed batch"));
+                }
+            }
         }
-        exec(conn, "ROLLBACK").context("cannot roll back a failed batch")?;
-        begin(conn, target, deposed)?;
     }
+    begin(conn, target, deposed, false)?;
     run_batch(conn, batch)
 }
 
@@ -325,7 +368,7 @@ fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> anyhow::Result<()
         // Alone in its transaction, a job needs no savepoint (which would
         // copy every page it changes into a statement journal): if it
         // fails, the transaction is rolled back.
-        let ok = job.run(conn);
+        let ok = job.run(conn, true);
         conn.job_done(ok);
         if !ok {
             let _ = exec(conn, "ROLLBACK");
@@ -341,7 +384,7 @@ fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> anyhow::Result<()
                 let _ = exec(conn, "ROLLBACK");
                 return Err(anyhow::Error::new(e).context("a savepoint failed"));
             }
-            let ok = job.run(conn);
+            let ok = job.run(conn, true);
             conn.job_done(ok);
             open = if ok {
                 "RELEASE job; SAVEPOINT job"
@@ -358,7 +401,7 @@ fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> anyhow::Result<()
     } else {
         for job in batch.iter_mut() {
             let step = exec(conn, "SAVEPOINT job").and_then(|()| {
-                if job.run(conn) {
+                if job.run(conn, true) {
                     exec(conn, "RELEASE job")
                 } else {
                     exec(conn, "ROLLBACK TO job").and_then(|()| exec(conn, "RELEASE job"))
@@ -370,26 +413,53 @@ fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> anyhow::Result<()
             }
         }
     }
-    commit(conn)
+    match commit(conn) {
+        Committed::Yes => Ok(()),
+        Committed::No(e) => Err(e),
+        Committed::DeferredFailed(e) => {
+            Err(anyhow::Error::new(e).context("cannot write the standings of the batch"))
+        }
+    }
+}
+
+/// How a commit went.
+enum Committed {
+    Yes,
+    /// Nothing was kept.
+    No(anyhow::Error),
+    /// A statement deferred by a job, or the standings, failed: nothing
+    /// was kept.
+    DeferredFailed(super::sql::Error),
 }
 
 /// Writes what the jobs left waiting, once for them all (see
-/// `answers::add_to_standings`), and commits. Should the standings fail,
-/// no job of the batch is kept: which one's rows broke them cannot be told.
-fn commit(conn: &Connection) -> anyhow::Result<()> {
+/// `answers::add_to_standings`), and commits, reading the answers to every
+/// deferred statement in the same round trip. Should the standings fail, no
+/// job of the batch is kept: which one's rows broke them cannot be told.
+fn commit(conn: &Connection) -> Committed {
     if let Err(e) = super::answers::write_waiting_standings(conn) {
         let _ = exec(conn, "ROLLBACK");
-        return Err(e.context("cannot write the standings of the batch"));
+        return Committed::No(e.context("cannot write the standings of the batch"));
     }
-    if let Err(e) = exec(conn, "COMMIT") {
-        let _ = exec(conn, "ROLLBACK");
-        return Err(anyhow::Error::new(e).context("cannot commit"));
+    match conn.settle_then("COMMIT") {
+        (Ok(()), Ok(())) => Committed::Yes,
+        // COMMIT in a transaction that a failure aborted rolls it back.
+        (Err(e), _) => {
+            let _ = exec(conn, "ROLLBACK");
+            Committed::DeferredFailed(e)
+        }
+        (Ok(()), Err(e)) => {
+            let _ = exec(conn, "ROLLBACK");
+            Committed::No(anyhow::Error::new(e).context("cannot commit"))
+        }
     }
-    Ok(())
 }
 
 /// Runs a statement of the writer's own: prepared once on SQLite, in the
 /// simple protocol (one round trip, nothing to prepare) on PostgreSQL.
+/// What a failed job deferred is answered first, and its failure, which
+/// is the job's, ignored (its savepoint or transaction is being rolled
+/// back; a job that ended well read its answers already).
 fn exec(conn: &Connection, sql: &str) -> super::sql::Result<()> {
     match conn {
         Connection::Sqlite(c) => c
@@ -397,7 +467,7 @@ fn exec(conn: &Connection, sql: &str) -> super::sql::Result<()> {
             .execute([])
             .map(|_| ())
             .map_err(Into::into),
-        Connection::Postgres(_) => conn.execute_batch(sql),
+        Connection::Postgres(_) => conn.settle_then(sql).1,
     }
 }
 

@@ -105,15 +105,17 @@ impl App {
         T: Send + 'static,
     {
         let inbox_id = update.id;
-        let value = self
+        let value = match self
             .apply(move |conn, now| {
-                if !store::handled(conn, inbox_id)? {
-                    return Ok((None, Vec::new()));
-                }
-                let (value, requests) = f(conn, now)?;
-                Ok((Some(value), requests))
+                store::handled(conn, inbox_id)?;
+                f(conn, now)
             })
-            .await?;
+            .await
+        {
+            Ok(value) => Some(value),
+            Err(e) if store::handled_before(&e) => None,
+            Err(e) => return Err(e),
+        };
         let waited = self.service.now_ms() - update.received_at;
         self.metrics
             .observe_handling(Duration::from_millis(u64::try_from(waited).unwrap_or(0)));
@@ -173,7 +175,9 @@ impl App {
                 Ok((value, queued))
             })
             .await?;
-        self.hand_over(queued);
+        // Committed, so the outbox answered with every id.
+        let (ids, requests): (Vec<_>, Vec<_>) = queued.into_iter().unzip();
+        self.hand_over(store::Later::all(&ids)?.into_iter().zip(requests).collect());
         Ok(value)
     }
 

@@ -255,6 +255,7 @@ impl Receiver {
                 move |conn| store::receive(conn, &updates, &votes, next, now)
             })
             .await
+            .and_then(|(ids, new_votes)| Ok((store::Later::all(&ids)?, new_votes)))
             .map_err(Failure::Store)?;
         let updates = Arc::unwrap_or_clone(updates);
         self.kept(ids, updates, had_votes.then_some(new_votes), now);
@@ -302,6 +303,7 @@ impl Receiver {
         let update = Arc::unwrap_or_clone(update);
         match kept {
             Some((ids, new_votes)) => {
+                let ids = store::Later::all(&ids).map_err(PushError::Store)?;
                 self.kept(
                     ids,
                     update.into_iter().collect(),

@@ -244,10 +244,12 @@ impl TestDb {
                         .expect("busy timeout");
                     Connection::Sqlite(conn)
                 }
-                None => Connection::Postgres(Box::new(factquiz::store::sql::Postgres::new(
-                    postgres::Client::connect(&url, postgres::NoTls)
-                        .expect("the test database answers"),
-                ))),
+                None => Connection::Postgres(Box::new(
+                    factquiz::store::sql::Postgres::connect(
+                        &url.parse().expect("a PostgreSQL URL"),
+                    )
+                    .expect("the test database answers"),
+                )),
             };
             f(&conn)
         })

@@ -158,6 +158,77 @@ async fn a_failing_job_undoes_only_itself() {
     assert_eq!(kept, expected);
 }
 
+/// A statement a job defers (on PostgreSQL sent at once and answered with
+/// a later statement or the commit, to save round trips) fails the job that
+/// deferred it and no other, whether its failure comes back inside the job
+/// or only with the commit; a deferred query's answer is there once its
+/// job is committed.
+#[tokio::test]
+async fn a_deferred_statement_fails_only_the_job_that_deferred_it() {
+    use factquiz::store::sql::Value;
+    let app = TestApp::new().await;
+    let store = app.service.store().clone();
+    let jobs = (0..40_i64).map(|i| {
+        let store = store.clone();
+        async move {
+            store
+                .write(move |conn| {
+                    let player = terminal_player(conn, &format!("d-{i}"), "D")?;
+                    let later = conn.defer_query_row(
+                        "UPDATE players SET streak = ?1 WHERE id = ?2 RETURNING streak",
+                        [Value::Int(i), Value::Int(player.id)],
+                        |r| r.get::<i64>(0),
+                    )?;
+                    match i % 4 {
+                        // The server refuses it: the player exists.
+                        1 => conn.defer(
+                            "INSERT INTO players (origin, external_id, display_name, created_at)
+                             VALUES ('terminal', ?1, 'again', 0)",
+                            [format!("d-{i}")],
+                        )?,
+                        // It changes no row, where one was expected.
+                        3 => conn.defer_expecting(
+                            "DELETE FROM players WHERE id = ?1",
+                            [-i],
+                            1,
+                            "no such row",
+                        )?,
+                        _ => {}
+                    }
+                    if i % 8 < 4 {
+                        // Waited for: it brings the answers deferred before it.
+                        terminal_player(conn, &format!("d-{i}-after"), "D")?;
+                    }
+                    Ok(later)
+                })
+                .await
+        }
+    });
+    let results = futures::future::join_all(jobs).await;
+    let mut expected = Vec::new();
+    for (i, result) in (0_i64..).zip(&results) {
+        match (i % 4, result) {
+            (0 | 2, Ok(later)) => {
+                assert_eq!(later.get(), Some(&i), "job {i}'s deferred answer");
+                expected.push(format!("d-{i}"));
+                if i % 8 < 4 {
+                    expected.push(format!("d-{i}-after"));
+                }
+            }
+            (3, Err(e)) => assert!(format!("{e:#}").contains("no such row"), "job {i}: {e:#}"),
+            (1, Err(_)) => {}
+            (_, Ok(_)) => panic!("job {i} should have failed"),
+            (_, Err(e)) => panic!("job {i} failed: {e:#}"),
+        }
+    }
+    expected.sort();
+    let kept: Vec<String> = query_all(
+        &app.db,
+        "SELECT external_id FROM players WHERE external_id LIKE 'd-%' ORDER BY external_id",
+    );
+    assert_eq!(kept, expected);
+}
+
 /// Standings wait on a PostgreSQL connection until the batch commits (or
 /// something reads them): a job that fails takes back exactly what it
 /// added, even when a read inside it wrote what earlier jobs had added,
@@ -333,7 +404,8 @@ async fn keeping_does_not_wait_behind_the_writer_on_postgres() {
         .read(factquiz::store::lanes)
         .await
         .expect("the writer reads");
-    assert_eq!(now, [(42, kept.0[0], kept.0[0])]);
+    let id = *kept.0[0].get().expect("answered once committed");
+    assert_eq!(now, [(42, id, id)]);
 }
 
 /// PostgreSQL: a leader whose connection dropped, and whose lead another
