@@ -489,6 +489,12 @@ fn name_ahead(doc: &Doc, p: &Prepared, from: usize, limit: usize) -> Option<(usi
                 k = (k..limit.min(k + 8)).find(|x| doc.tokens[*x].text == ")")? + 1;
                 continue;
             }
+            ":" => {
+                // A list of posts, «وزير الداخلية: الهادي المجدوب»: what
+                // follows the colon is the holder's name, known or not.
+                let name = name_at(doc, p, k + 1, limit, true)?;
+                return Some((k, name));
+            }
             "،" | "," => {
                 // Only right before the name.
                 let next = k + 1;
@@ -1020,6 +1026,23 @@ mod tests {
         assert!(!found.iter().any(|f| f.1.contains("وفد")), "{found:?}");
         // A feminine adjective is no family name.
         assert!(persons("يحضر قداسا في كنيسة سان جون القريبة من البيت الأبيض.").is_empty());
+    }
+
+    #[test]
+    fn a_list_of_posts_gives_each_name_after_its_colon_to_its_own_post() {
+        let text = "وضمت الحكومة كلا من: وزير الداخلية: الهادي المجدوب، وزير العدل: غازي الجريبي، وزيرة المالية: لمياء الزريبي.";
+        let found = people(text);
+        let holder = |role: &str| {
+            found
+                .iter()
+                .filter(|p| p.0 == "person" && p.2 == format!("role: {role}"))
+                .map(|p| p.1.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(holder("وزير الداخلية"), ["الهادي المجدوب"], "{found:?}");
+        assert_eq!(holder("وزير العدل"), ["غازي الجريبي"], "{found:?}");
+        // Not the name before the comma, which is the post before's.
+        assert_eq!(holder("وزيرة المالية"), ["لمياء الزريبي"], "{found:?}");
     }
 
     #[test]
