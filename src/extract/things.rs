@@ -112,7 +112,8 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     }
 }
 
-/// A number at `t`: digits with their decimal part («2.5», «1,3»), a number
+/// A number at `t`: digits with their decimal part («2.5», «1,3», and
+/// «9ر3», the Tunisian agency's 3.9, read right to left), a number
 /// word («أربعة»), or a fraction of a scale («نصف مليون»): (end, proclitic).
 fn number_at(
     doc: &Doc,
@@ -128,7 +129,7 @@ fn number_at(
         let mut end = t + 1;
         // A decimal or thousands part, written without spaces.
         if let (Some(mark), Some(next)) = (doc.tokens.get(end), doc.tokens.get(end + 1))
-            && matches!(mark.text.as_str(), "." | ",")
+            && matches!(mark.text.as_str(), "." | "," | "ر")
             && next.kind == TokenKind::Number
             && mark.range.start == tok.range.end
             && next.range.start == mark.range.end
@@ -642,6 +643,11 @@ mod tests {
         assert_eq!(
             answers("ان تصل نسبة النمو الى 2.5% لكامل سنة 2017، مقابل 1.3 % في سنة 2016"),
             ["2.5%", "1.3 %"]
+        );
+        // The Tunisian agency writes 3.9 as «9ر3»: one number, never its «3».
+        assert_eq!(
+            answers("ارتفاع نسبة التضخم إلى مستوى 9ر3 بالمائة خلال شهر جوان"),
+            ["9ر3 بالمائة"]
         );
         assert_eq!(
             answers("بخفض انبعاثاتها ما بين 26 و28 في المائة عن مستويات 2005"),
