@@ -212,6 +212,34 @@ pub fn find(doc: &Doc, date: Option<&str>, out: &mut Vec<Found>) {
                 (None, Some((e, _))) => (e, "month and relative year"),
                 (None, None) => (end, "month"),
             };
+            // A month alone, neither after a word of time nor with a day
+            // or a year, is too often a word that spells like one: «تيريزا
+            // ماي» is a name.
+            let after_time_word = t > 0
+                && matches!(
+                    doc.tokens[t - 1].text.as_str(),
+                    "في" | "وفي"
+                        | "خلال"
+                        | "منذ"
+                        | "من"
+                        | "حتي"
+                        | "الي"
+                        | "قبل"
+                        | "بعد"
+                        | "مطلع"
+                        | "اواخر"
+                        | "اواسط"
+                        | "بدايه"
+                        | "نهايه"
+                        | "غضون"
+                        | "موفي"
+                        | "شهر"
+                        | "غره"
+                );
+            if rule == "month" && prefix_end.is_none() && !after_time_word {
+                t += 1;
+                continue;
+            }
             let answer_start = if prefix_end.is_some() { t } else { month_at };
             let mut f = Found::new(
                 Kind::Date,
@@ -650,6 +678,14 @@ mod tests {
             answers("في الفترة من 13 وحتى 18 من يناير الجاري"),
             ["13 وحتى 18 من يناير"]
         );
+    }
+
+    #[test]
+    fn a_month_alone_only_after_a_word_of_time() {
+        assert_eq!(answers("وأعلن ذلك في ماي."), ["ماي"]);
+        assert_eq!(answers("ابتداء من غرة أفريل"), ["أفريل"]);
+        // A name that spells like a month.
+        assert!(answers("وأن رئيسة الوزراء تيريزا ماي على اتصال").is_empty());
     }
 
     #[test]
