@@ -324,11 +324,36 @@ pub struct Postgres {
     locks: RefCell<Vec<i64>>,
 }
 
-/// The runtime of one connection: a runtime on the thread that uses the
-/// connection, which runs only while that thread waits for the server.
+/// What drives one connection: a runtime on the thread that uses the
+/// connection, which runs only while that thread waits for the server,
+/// and the connection itself, polled in place by whatever waits (as the
+/// blocking `postgres` crate does: no task to schedule and wake).
 struct Driver {
     runtime: tokio::runtime::Runtime,
-    connection: tokio::task::JoinHandle<()>,
+    /// `None` once it ended (the client then reports itself closed).
+    connection: RefCell<Option<Pin<Box<PgConnection>>>>,
+}
+
+type PgConnection =
+    tokio_postgres::Connection<tokio_postgres::Socket, tokio_postgres::tls::NoTlsStream>;
+
+impl Driver {
+    /// Runs `future` to its end, driving the connection meanwhile.
+    fn run<T>(&self, future: impl Future<Output = T>) -> T {
+        let mut future = std::pin::pin!(future);
+        let mut connection = self.connection.borrow_mut();
+        self.runtime.block_on(std::future::poll_fn(|cx| {
+            if let Some(conn) = connection.as_mut()
+                && let Poll::Ready(ended) = conn.as_mut().poll(cx)
+            {
+                if let Err(e) = ended {
+                    tracing::debug!(error = %Error::from(e), "the connection to PostgreSQL ended");
+                }
+                *connection = None;
+            }
+            future.as_mut().poll(cx)
+        }))
+    }
 }
 
 impl Drop for Driver {
@@ -339,10 +364,11 @@ impl Drop for Driver {
         if tokio::runtime::Handle::try_current().is_ok() {
             return;
         }
-        let connection = &mut self.connection;
-        let _ = self
-            .runtime
-            .block_on(async { tokio::time::timeout(Duration::from_secs(1), connection).await });
+        if let Some(connection) = self.connection.get_mut().take() {
+            let _ = self
+                .runtime
+                .block_on(async { tokio::time::timeout(Duration::from_secs(1), connection).await });
+        }
     }
 }
 
@@ -361,17 +387,13 @@ impl Postgres {
         let (client, connection) = runtime
             .block_on(config.connect(tokio_postgres::NoTls))
             .map_err(Error::from)?;
-        let connection = runtime.spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %Error::from(e), "the connection to PostgreSQL ended");
-            }
-        });
+        // Polled by whoever waits (see `Driver::run`), never spawned.
         Ok(Postgres {
             deferred: RefCell::default(),
             client: Arc::new(client),
             driver: Driver {
                 runtime,
-                connection,
+                connection: RefCell::new(Some(Box::pin(connection))),
             },
             prepared: RefCell::new(HashMap::new()),
             leading: std::cell::Cell::new(false),
@@ -392,11 +414,11 @@ impl Postgres {
     fn settle_with<T>(&self, now: impl Future<Output = Result<T>>) -> (Result<()>, Result<T>) {
         let deferred = std::mem::take(&mut *self.deferred.borrow_mut());
         if deferred.is_empty() {
-            return (Ok(()), self.driver.runtime.block_on(now));
+            return (Ok(()), self.driver.run(now));
         }
         // Every deferred statement was sent when it was deferred, so the
         // server answers them in that order, then `now`.
-        self.driver.runtime.block_on(async {
+        self.driver.run(async {
             let (earlier, now) = tokio::join!(futures::future::join_all(deferred), now);
             (earlier.into_iter().collect(), now)
         })
