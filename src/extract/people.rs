@@ -148,7 +148,10 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             last_name = Some(out[index].answer.clone());
         }
         let bare: Vec<String> = doc.bare(i).iter().map(|b| b.0.clone()).collect();
-        if let Some((head_end, clitic)) = longest_at(doc, i, &p.heads) {
+        // «كاتب دولة لدى وزير الخارجية …: رضا عيارة»: a title after «لدى»
+        // is part of the one before it, whose holder the name is.
+        let inner = i > 0 && doc.tokens[i - 1].text == "لدي";
+        if !inner && let Some((head_end, clitic)) = longest_at(doc, i, &p.heads) {
             let mut title = title_from(doc, p, i, clitic, head_end);
             // The title runs on to a name that starts within a few words
             // («رئيس كتلة حركة مشروع تونس الحرة عبد الرؤوف الشريف»).
@@ -415,6 +418,13 @@ fn without_clitic(doc: &Doc, range: Range<usize>, clitic: usize) -> String {
 fn given_at(doc: &Doc, p: &Prepared, t: usize) -> Option<usize> {
     let tok = doc.tokens.get(t)?;
     if tok.kind != TokenKind::Word || tok.plain.ends_with('ى') && tok.text.ends_with("علي") {
+        return None;
+    }
+    // «الناطق باسم الحزب»: «in the name of», not the given name Basim;
+    // «ونائب أمينه العام»: «its secretary-general», not Amina.
+    let next = doc.tokens.get(t + 1).map(|n| n.text.as_str());
+    if (tok.text == "باسم" && doc.definite(t + 1)) || matches!(next, Some("العام" | "العامه"))
+    {
         return None;
     }
     if p.name_starts.contains(&tok.text)
@@ -1043,6 +1053,37 @@ mod tests {
         assert_eq!(holder("وزير العدل"), ["غازي الجريبي"], "{found:?}");
         // Not the name before the comma, which is the post before's.
         assert_eq!(holder("وزيرة المالية"), ["لمياء الزريبي"], "{found:?}");
+    }
+
+    #[test]
+    fn a_title_inside_a_larger_one_and_in_the_name_of() {
+        let text = "كاتب دولة لدى وزير الخارجية مكلف بالهجرة : رضا عيارة. وقال الناطق الرسمي باسم الحزب ونائب أمينه العام عصام الشابي إن المؤتمر سينجح.";
+        let found = people(text);
+        let posts = |name: &str| {
+            found
+                .iter()
+                .filter(|p| p.0 == "person" && p.1 == name)
+                .map(|p| p.2.clone())
+                .collect::<Vec<_>>()
+        };
+        // The secretary of state's, not the minister's.
+        assert_eq!(
+            posts("رضا عيارة"),
+            ["role: كاتب دولة لدى وزير الخارجية مكلف بالهجرة"],
+            "{found:?}"
+        );
+        assert_eq!(
+            posts("عصام الشابي"),
+            ["role: الناطق الرسمي باسم الحزب ونائب أمينه العام"],
+            "{found:?}"
+        );
+        // «باسم الحزب» and «أمينه العام» are no names.
+        assert!(
+            found
+                .iter()
+                .all(|p| p.0 != "person" || !(p.1.contains("باسم") || p.1.contains("أمينه"))),
+            "{found:?}"
+        );
     }
 
     #[test]
