@@ -131,6 +131,17 @@ fn around(doc: &Doc, f: &Found, quote: Range<usize>, word: &str) -> Option<Strin
     {
         start -= 1;
     }
+    // «بعنوان سنة 2017», «لسنة 2016»: a year something is for, not when
+    // it happened.
+    let for_a_year = (start.saturating_sub(1)..f.answer.start).any(|k| {
+        matches!(
+            doc.tokens[k].text.as_str(),
+            "بعنوان" | "لسنه" | "لعام" | "برسم"
+        )
+    });
+    if word == "متى" && for_a_year {
+        return None;
+    }
     let clause = quote.start..start;
     let count = clause
         .clone()
@@ -245,6 +256,14 @@ mod tests {
                 "الاثنين 19 جوان 2017"
             ),
             "متى تنطلق عملية تسجيل الناخبين؟"
+        );
+        // A year something is for is not when it happened.
+        assert!(
+            question_for(
+                "وقد اتفق المجتمعون على ضرورة مواصلة دعم تصدير الحليب بعنوان سنة 2017.",
+                "2017"
+            )
+            .contains("____"),
         );
         // A clause that starts with a particle or an attribution is left as
         // a blank to fill.
