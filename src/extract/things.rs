@@ -206,6 +206,37 @@ fn quantity(doc: &Doc, p: &Prepared, in_dates: &HashSet<usize>, t: usize) -> Opt
             "a range",
         ));
     }
+    // «خمسة إلى ستة أشخاص», «4 او 5ر4 بالمائة»: two values of one
+    // quantity (not «من 3 إلى 5», which is a change).
+    if before(1) != "من"
+        && let Some((first_end, _)) = number_at(doc, p, in_dates, t)
+        && doc
+            .tokens
+            .get(first_end)
+            .is_some_and(|x| matches!(x.text.as_str(), "الي" | "او"))
+        && let Some((second_end, _)) = number_at(doc, p, in_dates, first_end + 1)
+    {
+        let counted_end = longest_at(doc, second_end, &p.units)
+            .map(|(e, _)| e)
+            .or_else(|| {
+                doc.tokens.get(second_end).and_then(|n| {
+                    (n.kind == TokenKind::Word
+                        && !p.stop.contains(&n.text)
+                        && !doc.definite(second_end)
+                        && n.text.chars().count() >= 3)
+                        .then_some(second_end + 1)
+                })
+            });
+        if let Some(end) = counted_end {
+            return Some(Found::new(
+                Kind::Number,
+                "number",
+                t..end,
+                t..end,
+                "two values of a quantity",
+            ));
+        }
+    }
     let (end, clitic) = number_at(doc, p, in_dates, t)?;
     let word = doc.tokens[t].kind != TokenKind::Number;
     // «حوالي 2000 موطن شغل»: after a word of estimate, a number is a count
@@ -253,7 +284,15 @@ fn quantity(doc: &Doc, p: &Prepared, in_dates: &HashSet<usize>, t: usize) -> Opt
             && (end + 1..doc.noun_phrase(end + 1, doc.tokens.len(), 4)).any(|k| doc.definite(k)))
         .then_some((end, "an estimate of a part"))
     });
-    let (end, rule) = counted?;
+    let (mut end, rule) = counted?;
+    // «ثلاثة كيلومترات ونصف»: the fraction after is part of the quantity.
+    if doc
+        .tokens
+        .get(end)
+        .is_some_and(|x| matches!(x.text.as_str(), "ونصف" | "وربع" | "وثلث"))
+    {
+        end += 1;
+    }
     let mut f = Found::new(Kind::Number, "number", t..end, t..end, rule).clitic(clitic);
     // «أكثر من سبعة عقود»: a bound, so the neighbouring values below (or
     // above) it are true too.
@@ -643,6 +682,14 @@ mod tests {
         assert_eq!(
             answers("ان تصل نسبة النمو الى 2.5% لكامل سنة 2017، مقابل 1.3 % في سنة 2016"),
             ["2.5%", "1.3 %"]
+        );
+        assert_eq!(
+            answers("وأصيب ما بين خمسة إلى ستة أشخاص، بنسبة 4 او 5ر4 بالمائة"),
+            ["خمسة إلى ستة أشخاص", "4 او 5ر4 بالمائة"]
+        );
+        assert_eq!(
+            answers("على بعد ثلاثة كيلومترات ونصف من المكان"),
+            ["ثلاثة كيلومترات ونصف"]
         );
         // The Tunisian agency writes 3.9 as «9ر3»: one number, never its «3».
         assert_eq!(
