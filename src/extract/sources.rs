@@ -622,7 +622,7 @@ fn who_said(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found> {
     let chars: usize = (start..end)
         .map(|k| doc.tokens[k].text.chars().count())
         .sum();
-    let then = (end..limit.min(end + 4)).any(|k| {
+    let then = (end..limit.min(end + 6)).any(|k| {
         matches!(
             doc.tokens[k].text.as_str(),
             "ان" | "انه" | "انها" | "انهم" | ":"
@@ -891,6 +891,11 @@ mod tests {
         assert_eq!(
             sources("واعتذرت في تسجيل مصور على تويتر مساء أمس."),
             [pair("تسجيل مصور على تويتر", "medium")]
+        );
+        // The one who speaks ends before where he was: «بالقرب من …».
+        assert_eq!(
+            sources("وأشار مراسل رويترز بالقرب من الحادث إلى إنه شاهد سيارات شرطة."),
+            [pair("مراسل رويترز", "source")]
         );
         // A medium with no platform is no source.
         assert!(sources("وجاء ذلك في رسالة إلى الوزير.").is_empty());

@@ -119,6 +119,21 @@ const FUNCTION_WORDS: [&str; 85] = [
     "فان",
 ];
 
+/// Words that govern what follows as a phrase would, but end one: where,
+/// next to what («مراسل رويترز بالقرب من الحادث»), and relatives after «و»
+/// («المؤسسات الاستشفائية والتي لا …»). A phrase that took one as its last
+/// word gives it back.
+const NOT_PHRASE_ENDS: [&str; 8] = [
+    "قرب",
+    "بالقرب",
+    "بجوار",
+    "قباله",
+    "خلف",
+    "مقابل",
+    "والتي",
+    "والذي",
+];
+
 /// Nouns that make a preposition with «ب» (بسبب، بهدف، بشأن …): never a
 /// place after a phrase.
 const BY_NOUNS: [&str; 16] = [
@@ -477,6 +492,9 @@ impl Doc {
             } else {
                 break;
             }
+        }
+        while end > start + 1 && NOT_PHRASE_ENDS.contains(&self.tokens[end - 1].text.as_str()) {
+            end -= 1;
         }
         end
     }
