@@ -669,7 +669,7 @@ fn name_at(
         let after_bin =
             end > start && matches!(doc.tokens[end - 1].text.as_str(), "بن" | "ابن" | "بنت");
         let stop = p.stop.contains(&tok.text) && !(end == start && given.is_some()) && !after_bin;
-        if tok.kind != TokenKind::Word || stop {
+        if tok.kind != TokenKind::Word || stop || (end >= start + 2 && time_after_name(doc, end)) {
             break;
         }
         let after_abd = end > start
@@ -821,10 +821,14 @@ fn name_at(
             let glued = w.starts_with(['ل', 'ب', 'و', 'ك', 'ف']) && w.chars().count() >= 5;
             !glued && !matches!(w, "مره" | "اخري" | "ثانيه")
         });
+    // «الرئيس فرانكلين روزفلت عام 1933», «الرئيس جيمي كارتر أول من …»:
+    // after a title, a name ends at a year or an ordinal.
+    let before_time = title_before && end - start >= 2 && time_after_name(doc, end);
     let evidence = given.is_some()
         || honoured
         || set_off
         || before_speech
+        || before_time
         || shaped
         || recurs(doc, start..end);
     if !evidence || (given.is_none() && !honoured && !title_before) {
@@ -834,6 +838,23 @@ fn name_at(
         tokens: start..end,
         clitic,
     })
+}
+
+/// Whether a year («عام 1933», «سنة 1877») or «أول» with what it ranks
+/// («أول من», «أول رئيس») starts at `k`: what follows a name, never in it.
+fn time_after_name(doc: &Doc, k: usize) -> bool {
+    let text = |k: usize| doc.tokens.get(k).map_or("", |t| t.text.as_str());
+    match text(k) {
+        "عام" | "سنه" => doc
+            .tokens
+            .get(k + 1)
+            .is_some_and(|t| t.kind == TokenKind::Number),
+        "اول" => doc
+            .tokens
+            .get(k + 1)
+            .is_some_and(|t| t.kind == TokenKind::Word),
+        _ => false,
+    }
 }
 
 /// A word with a proclitic and the article («بالأطراف», «للحكومة»,
@@ -1083,6 +1104,18 @@ mod tests {
                 .iter()
                 .all(|p| p.0 != "person" || !(p.1.contains("باسم") || p.1.contains("أمينه"))),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_after_a_title_ends_at_a_year_or_an_ordinal() {
+        assert_eq!(
+            persons("وقد بدأ هذا التقليد في عهد الرئيس فرانكلين روزفلت عام 1933."),
+            ["فرانكلين روزفلت"]
+        );
+        assert_eq!(
+            persons("وكان الرئيس جيمي كارتر أول من سار على قدميه."),
+            ["جيمي كارتر"]
         );
     }
 
