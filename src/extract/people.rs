@@ -519,6 +519,21 @@ fn name_ahead(doc: &Doc, p: &Prepared, from: usize, limit: usize) -> Option<(usi
         if tok.kind != TokenKind::Word || tok.line_end {
             return None;
         }
+        // «الحالة الصحية للأمينة العامة ومغادرة أحمد نجيب الشابي»: after
+        // a title that ended (a word with the article), «و» and a noun
+        // that is no title starts the next thing, whose name this is.
+        let conjunct = k > from
+            && doc.definite(k - 1)
+            && !doc.definite(k)
+            && tok.text.chars().count() >= 5
+            && doc.bare(k).iter().any(|(b, c)| {
+                *c == 1
+                    && tok.text.starts_with('و')
+                    && !p.heads.iter().any(|h| h.first() == Some(b))
+            });
+        if conjunct {
+            return None;
+        }
         if let Some((end, _)) = longest_at(doc, k, &p.connectors) {
             k = end;
             continue;
@@ -1098,6 +1113,14 @@ mod tests {
             ["role: الناطق الرسمي باسم الحزب ونائب أمينه العام"],
             "{found:?}"
         );
+        // A conjoined noun after a title starts the next thing: its name is
+        // not the title's holder's.
+        let found = people("بسبب الحالة الصحية للأمينة العامة ومغادرة أحمد نجيب الشابي له.");
+        assert!(
+            found.iter().all(|p| !p.2.contains("الأمينة العامة")),
+            "{found:?}"
+        );
+        let found = people(text);
         // «باسم الحزب» and «أمينه العام» are no names.
         assert!(
             found
