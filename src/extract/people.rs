@@ -858,16 +858,10 @@ fn name_at(
 /// Whether a year («عام 1933», «سنة 1877») or «أول» with what it ranks
 /// («أول من», «أول رئيس») starts at `k`: what follows a name, never in it.
 fn time_after_name(doc: &Doc, k: usize) -> bool {
-    let text = |k: usize| doc.tokens.get(k).map_or("", |t| t.text.as_str());
-    match text(k) {
-        "عام" | "سنه" => doc
-            .tokens
-            .get(k + 1)
-            .is_some_and(|t| t.kind == TokenKind::Number),
-        "اول" => doc
-            .tokens
-            .get(k + 1)
-            .is_some_and(|t| t.kind == TokenKind::Word),
+    let next = doc.tokens.get(k + 1).map(|t| t.kind);
+    match doc.tokens.get(k).map(|t| t.text.as_str()) {
+        Some("عام" | "سنه") => next == Some(TokenKind::Number),
+        Some("اول") => next == Some(TokenKind::Word),
         _ => false,
     }
 }
@@ -1074,44 +1068,52 @@ mod tests {
         assert!(persons("يحضر قداسا في كنيسة سان جون القريبة من البيت الأبيض.").is_empty());
     }
 
+    /// The people found and the notes that say what they are.
+    fn holders(text: &str) -> Vec<(String, String)> {
+        people(text)
+            .into_iter()
+            .filter(|p| p.0 == "person")
+            .map(|p| (p.1, p.2))
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    }
+
     #[test]
     fn a_list_of_posts_gives_each_name_after_its_colon_to_its_own_post() {
-        let text = "وضمت الحكومة كلا من: وزير الداخلية: الهادي المجدوب، وزير العدل: غازي الجريبي، وزيرة المالية: لمياء الزريبي.";
-        let found = people(text);
-        let holder = |role: &str| {
-            found
-                .iter()
-                .filter(|p| p.0 == "person" && p.2 == format!("role: {role}"))
-                .map(|p| p.1.clone())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(holder("وزير الداخلية"), ["الهادي المجدوب"], "{found:?}");
-        assert_eq!(holder("وزير العدل"), ["غازي الجريبي"], "{found:?}");
-        // Not the name before the comma, which is the post before's.
-        assert_eq!(holder("وزيرة المالية"), ["لمياء الزريبي"], "{found:?}");
+        // Not the name before a comma, which is the post before's.
+        assert_eq!(
+            holders(
+                "وضمت الحكومة كلا من: وزير الداخلية: الهادي المجدوب، وزير العدل: غازي الجريبي، وزيرة المالية: لمياء الزريبي."
+            ),
+            pairs(&[
+                ("الهادي المجدوب", "role: وزير الداخلية"),
+                ("غازي الجريبي", "role: وزير العدل"),
+                ("لمياء الزريبي", "role: وزيرة المالية"),
+            ])
+        );
     }
 
     #[test]
     fn a_title_inside_a_larger_one_and_in_the_name_of() {
         let text = "كاتب دولة لدى وزير الخارجية مكلف بالهجرة : رضا عيارة. وقال الناطق الرسمي باسم الحزب ونائب أمينه العام عصام الشابي إن المؤتمر سينجح.";
-        let found = people(text);
-        let posts = |name: &str| {
-            found
-                .iter()
-                .filter(|p| p.0 == "person" && p.1 == name)
-                .map(|p| p.2.clone())
-                .collect::<Vec<_>>()
-        };
-        // The secretary of state's, not the minister's.
+        // The secretary of state's post, not the minister's.
         assert_eq!(
-            posts("رضا عيارة"),
-            ["role: كاتب دولة لدى وزير الخارجية مكلف بالهجرة"],
-            "{found:?}"
-        );
-        assert_eq!(
-            posts("عصام الشابي"),
-            ["role: الناطق الرسمي باسم الحزب ونائب أمينه العام"],
-            "{found:?}"
+            holders(text),
+            pairs(&[
+                (
+                    "رضا عيارة",
+                    "role: كاتب دولة لدى وزير الخارجية مكلف بالهجرة"
+                ),
+                (
+                    "عصام الشابي",
+                    "role: الناطق الرسمي باسم الحزب ونائب أمينه العام"
+                ),
+            ])
         );
         // A conjoined noun after a title starts the next thing: its name is
         // not the title's holder's.

@@ -11,7 +11,7 @@
 use anyhow::Context;
 
 use super::Store;
-use super::sql::{Connection, FromSql, ToSql, Value};
+use super::sql::{Connection, Owned};
 
 /// A table to copy: its name, its key and its other columns.
 struct Table {
@@ -180,37 +180,6 @@ const TABLES: &[Table] = &[
 
 /// Rows read and written at a time.
 const CHUNK: usize = 500;
-
-/// A value read from one database to be written to the other.
-#[derive(Debug, Clone, PartialEq)]
-enum Owned {
-    Null,
-    Int(i64),
-    Real(f64),
-    Text(String),
-}
-
-impl FromSql for Owned {
-    fn from_value(value: Value<'_>) -> Result<Self, String> {
-        Ok(match value {
-            Value::Null => Owned::Null,
-            Value::Int(v) => Owned::Int(v),
-            Value::Real(v) => Owned::Real(v),
-            Value::Text(s) => Owned::Text(s.to_owned()),
-        })
-    }
-}
-
-impl ToSql for Owned {
-    fn value(&self) -> Value<'_> {
-        match self {
-            Owned::Null => Value::Null,
-            Owned::Int(v) => Value::Int(*v),
-            Owned::Real(v) => Value::Real(*v),
-            Owned::Text(s) => Value::Text(s),
-        }
-    }
-}
 
 /// Copies every row of `from` into `to`, which must hold none; returns
 /// how many rows of each table were copied.

@@ -481,9 +481,11 @@ impl<T: Copy> Later<T> {
     }
 }
 
-/// A parameter of a deferred statement, which outlives its caller's values.
+/// A value that outlives the row it was read from or the caller that
+/// bound it: a deferred statement's parameter, a row `db copy` carries
+/// from one database to the other.
 #[derive(Debug, Clone, PartialEq)]
-enum Owned {
+pub enum Owned {
     Null,
     Int(i64),
     Real(f64),
@@ -492,17 +494,22 @@ enum Owned {
 
 impl Owned {
     fn of(values: &[Value<'_>]) -> Vec<Owned> {
-        values
-            .iter()
-            .map(|v| match *v {
-                Value::Null => Owned::Null,
-                Value::Int(i) => Owned::Int(i),
-                Value::Real(r) => Owned::Real(r),
-                Value::Text(t) => Owned::Text(t.to_owned()),
-            })
-            .collect()
+        values.iter().map(|v| Owned::from(*v)).collect()
     }
+}
 
+impl From<Value<'_>> for Owned {
+    fn from(value: Value<'_>) -> Owned {
+        match value {
+            Value::Null => Owned::Null,
+            Value::Int(i) => Owned::Int(i),
+            Value::Real(r) => Owned::Real(r),
+            Value::Text(t) => Owned::Text(t.to_owned()),
+        }
+    }
+}
+
+impl ToSql for Owned {
     fn value(&self) -> Value<'_> {
         match self {
             Owned::Null => Value::Null,
@@ -510,6 +517,12 @@ impl Owned {
             Owned::Real(r) => Value::Real(*r),
             Owned::Text(t) => Value::Text(t),
         }
+    }
+}
+
+impl FromSql for Owned {
+    fn from_value(value: Value<'_>) -> Result<Self, String> {
+        Ok(Owned::from(value))
     }
 }
 

@@ -129,25 +129,34 @@ fn terminal_player(
     )
 }
 
+/// Runs `job(i)` for each `i` in `0..n` as writer jobs all at once, so that
+/// they share the writer's batches; their results, in order.
+async fn jobs_at_once<T, F>(store: &Store, n: i64, job: impl Fn(i64) -> F) -> Vec<anyhow::Result<T>>
+where
+    F: FnMut(&factquiz::store::Connection) -> anyhow::Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    futures::future::join_all((0..n).map(|i| {
+        let store = store.clone();
+        let f = job(i);
+        async move { store.write(f).await }
+    }))
+    .await
+}
+
 /// Jobs that share the writer's transaction: one that fails after writing
 /// undoes only what it wrote, on either database.
 #[tokio::test]
 async fn a_failing_job_undoes_only_itself() {
     let app = TestApp::new().await;
-    let store = app.service.store().clone();
-    let jobs = (0..40).map(|i| {
-        let store = store.clone();
-        async move {
-            store
-                .write(move |conn| {
-                    terminal_player(conn, &format!("job-{i}"), "J")?;
-                    anyhow::ensure!(i % 2 == 0, "job {i} fails after writing");
-                    Ok(())
-                })
-                .await
+    let results = jobs_at_once(app.service.store(), 40, |i| {
+        move |conn: &factquiz::store::Connection| {
+            terminal_player(conn, &format!("job-{i}"), "J")?;
+            anyhow::ensure!(i % 2 == 0, "job {i} fails after writing");
+            Ok(())
         }
-    });
-    let results = futures::future::join_all(jobs).await;
+    })
+    .await;
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 20);
     let kept: Vec<String> = query_all(
         &app.db,
@@ -167,44 +176,38 @@ async fn a_failing_job_undoes_only_itself() {
 async fn a_deferred_statement_fails_only_the_job_that_deferred_it() {
     use factquiz::store::sql::Value;
     let app = TestApp::new().await;
-    let store = app.service.store().clone();
-    let jobs = (0..40_i64).map(|i| {
-        let store = store.clone();
-        async move {
-            store
-                .write(move |conn| {
-                    let player = terminal_player(conn, &format!("d-{i}"), "D")?;
-                    let later = conn.defer_query_row(
-                        "UPDATE players SET streak = ?1 WHERE id = ?2 RETURNING streak",
-                        [Value::Int(i), Value::Int(player.id)],
-                        |r| r.get::<i64>(0),
-                    )?;
-                    match i % 4 {
-                        // The server refuses it: the player exists.
-                        1 => conn.defer(
-                            "INSERT INTO players (origin, external_id, display_name, created_at)
+    let results = jobs_at_once(app.service.store(), 40, |i| {
+        move |conn: &factquiz::store::Connection| {
+            let player = terminal_player(conn, &format!("d-{i}"), "D")?;
+            let later = conn.defer_query_row(
+                "UPDATE players SET streak = ?1 WHERE id = ?2 RETURNING streak",
+                [Value::Int(i), Value::Int(player.id)],
+                |r| r.get::<i64>(0),
+            )?;
+            match i % 4 {
+                // The server refuses it: the player exists.
+                1 => conn.defer(
+                    "INSERT INTO players (origin, external_id, display_name, created_at)
                              VALUES ('terminal', ?1, 'again', 0)",
-                            [format!("d-{i}")],
-                        )?,
-                        // It changes no row, where one was expected.
-                        3 => conn.defer_expecting(
-                            "DELETE FROM players WHERE id = ?1",
-                            [-i],
-                            1,
-                            "no such row",
-                        )?,
-                        _ => {}
-                    }
-                    if i % 8 < 4 {
-                        // Waited for: it brings the answers deferred before it.
-                        terminal_player(conn, &format!("d-{i}-after"), "D")?;
-                    }
-                    Ok(later)
-                })
-                .await
+                    [format!("d-{i}")],
+                )?,
+                // It changes no row, where one was expected.
+                3 => conn.defer_expecting(
+                    "DELETE FROM players WHERE id = ?1",
+                    [-i],
+                    1,
+                    "no such row",
+                )?,
+                _ => {}
+            }
+            if i % 8 < 4 {
+                // Waited for: it brings the answers deferred before it.
+                terminal_player(conn, &format!("d-{i}-after"), "D")?;
+            }
+            Ok(later)
         }
-    });
-    let results = futures::future::join_all(jobs).await;
+    })
+    .await;
     let mut expected = Vec::new();
     for (i, result) in (0_i64..).zip(&results) {
         match (i % 4, result) {
@@ -238,40 +241,35 @@ async fn a_failing_job_takes_back_its_standings_only() {
     use factquiz::store::{self, Board, NewAnswer};
     let app = TestApp::new().await;
     let store_ = app.service.store().clone();
-    let jobs = (0..40_i64).map(|i| {
-        let store_ = store_.clone();
-        async move {
-            store_
-                .write(move |conn| {
-                    let player = terminal_player(conn, &format!("s-{i}"), "S")?;
-                    let answer = NewAnswer {
-                        served_id: 0,
-                        player_id: player.id,
-                        quiz_id: 0,
-                        chat_id: None,
-                        choice: 0,
-                        is_correct: true,
-                        points: 10 + i,
-                        answered_at: T0,
-                        elapsed_ms: 0,
-                        week: 1,
-                        article: "a".into(),
-                    };
-                    store::add_to_standings(conn, std::slice::from_ref(&answer))?;
-                    if i % 3 == 0 {
-                        // Reads write what is waiting, this job's and the
-                        // jobs' before it in the batch.
-                        let (points, _, _) = store::standing(conn, Board::GLOBAL, player.id)?
-                            .context("the job's own standing")?;
-                        anyhow::ensure!(points == 10 + i, "read {points}");
-                    }
-                    anyhow::ensure!(i % 2 == 0, "job {i} fails after adding its standings");
-                    Ok(())
-                })
-                .await
+    let results = jobs_at_once(&store_, 40, |i| {
+        move |conn: &factquiz::store::Connection| {
+            let player = terminal_player(conn, &format!("s-{i}"), "S")?;
+            let answer = NewAnswer {
+                served_id: 0,
+                player_id: player.id,
+                quiz_id: 0,
+                chat_id: None,
+                choice: 0,
+                is_correct: true,
+                points: 10 + i,
+                answered_at: T0,
+                elapsed_ms: 0,
+                week: 1,
+                article: "a".into(),
+            };
+            store::add_to_standings(conn, std::slice::from_ref(&answer))?;
+            if i % 3 == 0 {
+                // Reads write what is waiting, this job's and the
+                // jobs' before it in the batch.
+                let (points, _, _) = store::standing(conn, Board::GLOBAL, player.id)?
+                    .context("the job's own standing")?;
+                anyhow::ensure!(points == 10 + i, "read {points}");
+            }
+            anyhow::ensure!(i % 2 == 0, "job {i} fails after adding its standings");
+            Ok(())
         }
-    });
-    let results = futures::future::join_all(jobs).await;
+    })
+    .await;
     for (i, r) in results.iter().enumerate() {
         assert_eq!(r.is_ok(), i % 2 == 0, "job {i}: {r:?}");
     }
