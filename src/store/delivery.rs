@@ -197,19 +197,33 @@ pub fn lane(
         "SELECT id, update_id, lane, received_at, payload FROM inbox
          WHERE lane = ?1 AND id >= ?2 ORDER BY id LIMIT ?3",
     )?
-    .rows(
-        params![lane, from, i64::try_from(limit).unwrap_or(i64::MAX)],
-        |r| {
-            Ok(InboxRow {
-                id: r.get(0)?,
-                update_id: r.get(1)?,
-                lane: r.get(2)?,
-                received_at: r.get(3)?,
-                payload: r.get(4)?,
-            })
-        },
-    )
+    .rows(params![lane, from, limit_param(limit)], inbox_row)
     .context("cannot read the inbox")
+}
+
+/// Up to `limit` updates of any lane with an inbox id above `after`, in
+/// order.
+pub fn inbox_after(conn: &Connection, after: i64, limit: usize) -> anyhow::Result<Vec<InboxRow>> {
+    conn.prepare_cached(
+        "SELECT id, update_id, lane, received_at, payload FROM inbox
+         WHERE id > ?1 ORDER BY id LIMIT ?2",
+    )?
+    .rows(params![after, limit_param(limit)], inbox_row)
+    .context("cannot read the inbox")
+}
+
+fn inbox_row(r: &super::sql::Row<'_>) -> super::sql::Result<InboxRow> {
+    Ok(InboxRow {
+        id: r.get(0)?,
+        update_id: r.get(1)?,
+        lane: r.get(2)?,
+        received_at: r.get(3)?,
+        payload: r.get(4)?,
+    })
+}
+
+fn limit_param(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
 }
 
 /// Every lane with updates waiting: (lane, first inbox id, last inbox id).
@@ -217,6 +231,13 @@ pub fn lanes(conn: &Connection) -> anyhow::Result<Vec<(i64, i64, i64)>> {
     conn.prepare_cached("SELECT lane, MIN(id), MAX(id) FROM inbox GROUP BY lane ORDER BY MIN(id)")?
         .rows((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .context("cannot read the inbox")
+}
+
+/// How many votes wait; on PostgreSQL, answered with the next statement
+/// that is waited for.
+pub fn votes_waiting(conn: &Connection) -> anyhow::Result<super::Later<i64>> {
+    conn.defer_query_row("SELECT COUNT(*) FROM votes", (), |r| r.get(0))
+        .context("cannot count the votes")
 }
 
 /// How many updates and votes wait.

@@ -93,6 +93,12 @@ enum Event {
     /// Lanes with updates on disk (at start, or kept by another process):
     /// (lane, first id, last id).
     OnDisk(Vec<(i64, i64, i64)>),
+    /// A read of a shared inbox: see [`Dispatcher::from_inbox`].
+    Inbox {
+        rows: Vec<Received>,
+        lanes: Vec<(i64, i64, i64)>,
+        after: i64,
+    },
     Done {
         lane: i64,
         outcome: Result<(), (Received, anyhow::Error)>,
@@ -162,6 +168,26 @@ impl Dispatcher {
     pub fn on_disk(&self, lanes: Vec<(i64, i64, i64)>) {
         if !lanes.is_empty() {
             let _ = self.events.send(Event::OnDisk(lanes));
+        }
+    }
+
+    /// A read of a shared inbox, which other processes fill too: `rows`,
+    /// the updates with an inbox id above `after` (oldest first, perhaps
+    /// not all of them), read in one statement; then `lanes`, every lane
+    /// with updates waiting, read in a later one. The rows a lane can take
+    /// as they are are held at once, without reading the lane again; the
+    /// rest is left on disk as [`Dispatcher::on_disk`] leaves it.
+    ///
+    /// A lane's updates are committed in the order of their ids (the inbox
+    /// takes a lock per lane to keep them), but different lanes' ids commit
+    /// out of order: an update of a lane below `after` may have been
+    /// committed after the read that first passed it. So a lane takes its
+    /// rows only if nothing of it can wait unseen at or below `after`:
+    /// everything up to `after` is held or handled already, or its first
+    /// update waiting is above `after`.
+    pub fn from_inbox(&self, rows: Vec<Received>, lanes: Vec<(i64, i64, i64)>, after: i64) {
+        if !rows.is_empty() || !lanes.is_empty() {
+            let _ = self.events.send(Event::Inbox { rows, lanes, after });
         }
     }
 
@@ -237,25 +263,21 @@ impl Task {
                         self.admit(u);
                     }
                 }
-                Event::OnDisk(lanes) => {
-                    for (lane, first, last) in lanes {
-                        let l = self.state.entry(lane).or_default();
-                        if last <= l.last_id {
-                            // Nothing it does not hold or has not handled
-                            // (a shared inbox is read again and again).
-                            continue;
-                        }
-                        l.on_disk = true;
-                        l.last_id = l.last_id.max(first - 1);
-                        l.last_on_disk = l.last_on_disk.max(last);
-                        // Told again and again (a shared inbox), it waits
-                        // in `starved` once.
-                        if !l.told {
-                            l.told = true;
-                            self.starved.push_back(lane);
+                Event::Inbox { rows, lanes, after } => {
+                    let firsts: HashMap<i64, i64> = lanes
+                        .iter()
+                        .map(|&(lane, first, _)| (lane, first))
+                        .collect();
+                    for u in rows {
+                        let seen_all = self.state.get(&u.lane).is_some_and(|l| l.last_id >= after)
+                            || firsts.get(&u.lane).is_some_and(|&first| first > after);
+                        if seen_all {
+                            self.admit(u);
                         }
                     }
+                    self.on_disk(lanes);
                 }
+                Event::OnDisk(lanes) => self.on_disk(lanes),
                 Event::Done { lane, outcome } => {
                     self.running -= 1;
                     self.done(lane, outcome);
@@ -287,6 +309,27 @@ impl Task {
         }
         if let Some((_, done)) = self.stopping.take() {
             let _ = done.send(());
+        }
+    }
+
+    /// Lanes with updates on disk: (lane, first id, last id).
+    fn on_disk(&mut self, lanes: Vec<(i64, i64, i64)>) {
+        for (lane, first, last) in lanes {
+            let l = self.state.entry(lane).or_default();
+            if last <= l.last_id {
+                // Nothing it does not hold or has not handled
+                // (a shared inbox is read again and again).
+                continue;
+            }
+            l.on_disk = true;
+            l.last_id = l.last_id.max(first - 1);
+            l.last_on_disk = l.last_on_disk.max(last);
+            // Told again and again (a shared inbox), it waits
+            // in `starved` once.
+            if !l.told {
+                l.told = true;
+                self.starved.push_back(lane);
+            }
         }
     }
 
@@ -725,6 +768,82 @@ mod tests {
         assert_eq!(ids, (1..=11).collect::<Vec<_>>());
     }
 
+    /// What a read of the lanes of the inbox finds: (lane, first, last).
+    fn lanes_waiting(fake: &Fake) -> Vec<(i64, i64, i64)> {
+        let disk = fake.disk.lock().expect("lock");
+        let mut lanes: HashMap<i64, (i64, i64)> = HashMap::new();
+        for u in disk.iter() {
+            let e = lanes.entry(u.lane).or_insert((u.id, u.id));
+            e.0 = e.0.min(u.id);
+            e.1 = e.1.max(u.id);
+        }
+        let mut lanes: Vec<_> = lanes
+            .into_iter()
+            .map(|(lane, (first, last))| (lane, first, last))
+            .collect();
+        lanes.sort_unstable();
+        lanes
+    }
+
+    /// The leader reads a shared inbox as `read_shared_inbox` does: the
+    /// updates above `after`, then the lanes.
+    fn read_inbox(fake: &Fake, dispatcher: &Dispatcher, after: i64) -> i64 {
+        let mut rows: Vec<Received> = fake
+            .disk
+            .lock()
+            .expect("lock")
+            .iter()
+            .filter(|u| u.id > after)
+            .cloned()
+            .collect();
+        rows.sort_by_key(|u| u.id);
+        let seen = rows.last().map_or(after, |u| u.id);
+        dispatcher.from_inbox(rows, lanes_waiting(fake), after);
+        seen
+    }
+
+    /// Updates read with the lanes of a shared inbox are held as they come,
+    /// with no read of their lane; but an update committed after a later
+    /// id was read (another process was slower) is not passed over: its
+    /// lane is read from disk, in order.
+    #[tokio::test(start_paused = true)]
+    async fn a_shared_inbox_read_holds_new_updates_at_once_and_misses_none_committed_late() {
+        let fake = Arc::new(Fake::default());
+        let dispatcher = start(&fake);
+        fake.disk
+            .lock()
+            .expect("lock")
+            .extend([update(3, 1), update(5, 2)]);
+        let seen = read_inbox(&fake, &dispatcher, 0);
+        settle(&fake, 2).await;
+        assert_eq!(handled_ids(&fake), vec![3, 5]);
+        assert_eq!(fake.reads.load(std::sync::atomic::Ordering::SeqCst), 0);
+        // Lane 7's update 4 commits only now, then its 8; lane 9's 6 is new.
+        fake.disk
+            .lock()
+            .expect("lock")
+            .extend([update(4, 7), update(6, 9), update(8, 7)]);
+        let seen = read_inbox(&fake, &dispatcher, seen);
+        assert_eq!(seen, 8);
+        settle(&fake, 5).await;
+        let ids = handled_ids(&fake);
+        let lane_7: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|&id| id == 4 || id == 8)
+            .collect();
+        assert_eq!(lane_7, vec![4, 8], "lane 7 out of order: {ids:?}");
+        let mut all = ids.clone();
+        all.sort_unstable();
+        assert_eq!(all, vec![3, 4, 5, 6, 8]);
+        // Lane 7 alone was read from disk.
+        assert_eq!(fake.reads.load(std::sync::atomic::Ordering::SeqCst), 1);
+        // Read again, nothing is held twice.
+        read_inbox(&fake, &dispatcher, 0);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(handled_ids(&fake).len(), 5);
+    }
+
     /// A shared inbox (several processes keep updates; the leader reads
     /// what waits every few milliseconds): every update once, in order,
     /// and no lane read in a loop.
@@ -735,19 +854,6 @@ mod tests {
             ..Fake::default()
         });
         let dispatcher = start(&fake);
-        let lanes_waiting = |fake: &Fake| {
-            let disk = fake.disk.lock().expect("lock");
-            let mut lanes: HashMap<i64, (i64, i64)> = HashMap::new();
-            for u in disk.iter() {
-                let e = lanes.entry(u.lane).or_insert((u.id, u.id));
-                e.0 = e.0.min(u.id);
-                e.1 = e.1.max(u.id);
-            }
-            lanes
-                .into_iter()
-                .map(|(lane, (first, last))| (lane, first, last))
-                .collect::<Vec<_>>()
-        };
         // Another process keeps two updates of lane 5 every tick; the
         // reader tells the dispatcher what waits, every tick, while lane 5's
         // handler takes its time.

@@ -808,9 +808,12 @@ const SHARED_INBOX_TICK: Duration = Duration::from_millis(50);
 const POLLING_INBOX_TICK: Duration = Duration::from_secs(1);
 
 /// The leader's reading of a shared inbox: on each announcement, and every
-/// `every` ([`SHARED_INBOX_TICK`] or [`POLLING_INBOX_TICK`]), the lanes
-/// with updates waiting go to the dispatcher (which reads each lane on from
-/// what it has already taken), and votes waiting wake the counter.
+/// `every` ([`SHARED_INBOX_TICK`] or [`POLLING_INBOX_TICK`]), the updates
+/// kept since the last read and the lanes with updates waiting go to the
+/// dispatcher (which holds what it can of the first and reads the rest of
+/// each lane on from what it has taken), and votes waiting wake the
+/// counter. The updates come in the same read as the lanes, so that an
+/// update kept by any process usually costs no read of its own.
 async fn read_shared_inbox(
     app: Arc<App>,
     dispatcher: Dispatcher,
@@ -820,6 +823,8 @@ async fn read_shared_inbox(
 ) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The highest inbox id read so far.
+    let mut seen = 0;
     loop {
         tokio::select! {
             () = stop.cancelled() => return,
@@ -829,12 +834,20 @@ async fn read_shared_inbox(
         let waiting = app
             .service
             .store()
-            .read(|conn| Ok((store::lanes(conn)?, store::depth(conn)?.1)))
+            .read(move |conn| {
+                let votes = store::votes_waiting(conn)?;
+                // The rows first: the lanes, read after them, see at least
+                // what they saw (see `Dispatcher::from_inbox`).
+                let rows = store::inbox_after(conn, seen, SHARED_INBOX_ROWS)?;
+                Ok((rows, store::lanes(conn)?, votes))
+            })
             .await;
         match waiting {
-            Ok((lanes, votes)) => {
-                dispatcher.on_disk(lanes);
-                if votes > 0 {
+            Ok((rows, lanes, votes)) => {
+                let after = seen;
+                seen = rows.last().map_or(seen, |r| r.id.max(seen));
+                dispatcher.from_inbox(rows.into_iter().map(Received::from).collect(), lanes, after);
+                if votes.get().is_some_and(|&n| n > 0) {
                     app.votes.notify_one();
                 }
             }
@@ -842,6 +855,9 @@ async fn read_shared_inbox(
         }
     }
 }
+
+/// Updates taken at most by one read of a shared inbox.
+const SHARED_INBOX_ROWS: usize = 512;
 
 /// How often the groups' daily schedules are looked at.
 const SCHEDULE_TICK: Duration = Duration::from_secs(2);
