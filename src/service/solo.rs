@@ -111,6 +111,8 @@ pub fn answer(
     player_id: i64,
     choice: usize,
 ) -> anyhow::Result<AnswerOutcome> {
+    // Asked now, answered with the context below in one round trip.
+    let next_row = store::next_solo_question_after(conn, served_id, player_id)?;
     let Some(store::AnswerContext {
         served: row,
         quiz,
@@ -148,7 +150,8 @@ pub fn answer(
         return Ok(refusal(outcome, quiz.id));
     }
     let correct = matches!(outcome, Outcome::Right { .. });
-    let recorded = store::record_answer(
+    // Not answered before, as read above in this transaction.
+    store::record_answer(
         conn,
         &NewAnswer {
             served_id,
@@ -164,11 +167,12 @@ pub fn answer(
             article: question.article.clone(),
         },
     )?;
-    if !recorded {
-        return Ok(AnswerOutcome::AlreadyAnswered { quiz_id: quiz.id });
-    }
     let next = if after.state == QuizState::Running {
-        step(conn, catalog, &quiz, player_id, at)?
+        let row = match next_row.get() {
+            Some(row) => row.clone(),
+            None => store::next_solo_question(conn, quiz.id, player_id)?,
+        };
+        step_to(conn, catalog, &quiz, player_id, at, row)?
     } else {
         store::end_quiz(conn, quiz.id, after.state, at)?;
         Step::Over(summary(
@@ -239,7 +243,20 @@ fn step(
     player_id: i64,
     now: i64,
 ) -> anyhow::Result<Step> {
-    let Some(row) = store::next_solo_question(conn, quiz.id, player_id)? else {
+    let row = store::next_solo_question(conn, quiz.id, player_id)?;
+    step_to(conn, catalog, quiz, player_id, now, row)
+}
+
+/// [`step`], to `row`: the question the quiz is at, if any.
+fn step_to(
+    conn: &Connection,
+    catalog: &Catalog,
+    quiz: &store::QuizRow,
+    player_id: i64,
+    now: i64,
+    row: Option<store::ServedRow>,
+) -> anyhow::Result<Step> {
+    let Some(row) = row else {
         store::end_quiz(conn, quiz.id, QuizState::Finished, now)?;
         return Ok(Step::Over(summary(
             conn,

@@ -41,14 +41,23 @@ impl Board<'_> {
     };
 }
 
-/// Records an answer and adds it to the standings and the player's streak.
-/// Returns false, changing nothing, if the player had answered already.
-pub fn record_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<bool> {
-    if !insert_answer(conn, a)? {
-        return Ok(false);
-    }
-    add_to_standings(conn, std::slice::from_ref(a))?;
-    Ok(true)
+/// Records the answer of a player who, as this transaction has read, had
+/// not answered that question, and adds it to the standings and the
+/// player's streak. On PostgreSQL nothing here waits for the server: the
+/// statements go with the next one that does. If the player had answered
+/// after all (which only another writer could have done since the read),
+/// the job fails, at once on SQLite and by its end on PostgreSQL, and
+/// changes nothing; tried again, it reads that they had.
+pub fn record_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<()> {
+    conn.defer_expecting(
+        INSERT_ANSWER,
+        answer_params(a),
+        1,
+        "the answer was recorded before",
+    )
+    .context("cannot save the answer")?;
+    update_streak(conn, a)?;
+    add_to_standings(conn, std::slice::from_ref(a))
 }
 
 /// Records an answer and the player's streak, not the standings (see
@@ -56,25 +65,34 @@ pub fn record_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<bool> {
 /// answered already.
 pub fn insert_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<bool> {
     let inserted = conn
-        .prepare_cached(
-            "INSERT INTO answers (served_id, player_id, quiz_id, choice, is_correct, points, answered_at, elapsed_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (served_id, player_id) DO NOTHING",
-        )?
-        .execute(params![
-            a.served_id,
-            a.player_id,
-            a.quiz_id,
-            a.choice,
-            a.is_correct,
-            a.points,
-            a.answered_at,
-            a.elapsed_ms
-        ])
+        .prepare_cached(INSERT_ANSWER)?
+        .execute(answer_params(a))
         .context("cannot save the answer")?;
     if inserted == 0 {
         return Ok(false);
     }
+    update_streak(conn, a)?;
+    Ok(true)
+}
+
+const INSERT_ANSWER: &str = "INSERT INTO answers (served_id, player_id, quiz_id, choice, is_correct, points, answered_at, elapsed_ms)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+     ON CONFLICT (served_id, player_id) DO NOTHING";
+
+fn answer_params(a: &NewAnswer) -> [i64; 8] {
+    [
+        a.served_id,
+        a.player_id,
+        a.quiz_id,
+        a.choice,
+        i64::from(a.is_correct),
+        a.points,
+        a.answered_at,
+        a.elapsed_ms,
+    ]
+}
+
+fn update_streak(conn: &Connection, a: &NewAnswer) -> anyhow::Result<()> {
     conn.defer(
         "UPDATE players SET
              streak = CASE WHEN ?1 THEN streak + 1 ELSE 0 END,
@@ -82,8 +100,7 @@ pub fn insert_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<bool> {
          WHERE id = ?2",
         params![a.is_correct, a.player_id],
     )
-    .context("cannot update the streak")?;
-    Ok(true)
+    .context("cannot update the streak")
 }
 
 /// Adds answers to their players' totals: global and the chat's (a

@@ -225,6 +225,36 @@ pub fn next_solo_question(
     .context("cannot read the questions of the quiz")
 }
 
+/// The question a solo quiz will be at once its player has answered
+/// `served_id` (as [`next_solo_question`] would find it then), asked
+/// before that answer is recorded and read with the next statement waited
+/// for (on PostgreSQL): an answer and what comes after it take one round
+/// trip instead of two. Empty if the statement failed.
+pub fn next_solo_question_after(
+    conn: &Connection,
+    served_id: i64,
+    player_id: i64,
+) -> anyhow::Result<super::Later<Option<ServedRow>>> {
+    // Always one row, so that "none" is an answer and not a failure.
+    conn.defer_query_row(
+        &format!(
+            "SELECT {SERVED_COLUMNS} FROM (SELECT 1 AS one) o
+             LEFT JOIN served s ON s.id = (
+                 SELECT x.id FROM served x
+                 WHERE x.quiz_id = (SELECT quiz_id FROM served WHERE id = ?1) AND x.id <> ?1
+                   AND (x.served_at IS NULL
+                        OR NOT EXISTS (SELECT 1 FROM answers a WHERE a.served_id = x.id AND a.player_id = ?2))
+                 ORDER BY x.position LIMIT 1)"
+        ),
+        [served_id, player_id],
+        |r| match r.get::<Option<i64>>(0)? {
+            Some(_) => served_row(r).map(Some),
+            None => Ok(None),
+        },
+    )
+    .context("cannot read the questions of the quiz")
+}
+
 /// Marks a question shown (and, for a group round, when it closes).
 pub fn mark_served(
     conn: &Connection,
