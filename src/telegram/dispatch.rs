@@ -178,13 +178,12 @@ impl Dispatcher {
     /// as they are are held at once, without reading the lane again; the
     /// rest is left on disk as [`Dispatcher::on_disk`] leaves it.
     ///
-    /// A lane's updates are committed in the order of their ids (the inbox
-    /// takes a lock per lane to keep them), but different lanes' ids commit
-    /// out of order: an update of a lane below `after` may have been
-    /// committed after the read that first passed it. So a lane takes its
-    /// rows only if nothing of it can wait unseen at or below `after`:
-    /// everything up to `after` is held or handled already, or its first
-    /// update waiting is above `after`.
+    /// The inbox is kept one transaction at a time (see `store::keep`), so
+    /// ids commit in their order and `rows` hold every update kept since
+    /// the read that passed `after`. Still, a lane takes its rows only if
+    /// none of its own can wait unseen at or below `after` (everything up
+    /// to `after` is held or handled, or its first update waiting is above
+    /// `after`), so that its order does not rest on that lock alone.
     pub fn from_inbox(&self, rows: Vec<Received>, lanes: Vec<(i64, i64, i64)>, after: i64) {
         if !rows.is_empty() || !lanes.is_empty() {
             let _ = self.events.send(Event::Inbox { rows, lanes, after });
@@ -803,11 +802,11 @@ mod tests {
     }
 
     /// Updates read with the lanes of a shared inbox are held as they come,
-    /// with no read of their lane; but an update committed after a later
-    /// id was read (another process was slower) is not passed over: its
-    /// lane is read from disk, in order.
+    /// with no read of their lane; and an update below what was read
+    /// before (were commits ever out of order) is not passed over: its lane
+    /// is read from disk, in order.
     #[tokio::test(start_paused = true)]
-    async fn a_shared_inbox_read_holds_new_updates_at_once_and_misses_none_committed_late() {
+    async fn a_shared_inbox_read_holds_new_updates_at_once_and_misses_none_below_what_it_read() {
         let fake = Arc::new(Fake::default());
         let dispatcher = start(&fake);
         fake.disk
@@ -818,7 +817,7 @@ mod tests {
         settle(&fake, 2).await;
         assert_eq!(handled_ids(&fake), vec![3, 5]);
         assert_eq!(fake.reads.load(std::sync::atomic::Ordering::SeqCst), 0);
-        // Lane 7's update 4 commits only now, then its 8; lane 9's 6 is new.
+        // Lane 7's update 4 shows only now, then its 8; lane 9's 6 is new.
         fake.disk
             .lock()
             .expect("lock")
