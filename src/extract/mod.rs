@@ -192,6 +192,7 @@ pub fn extract(article: &str, date: Option<&str>) -> FactsFile {
     // A headline says again, without its context, what the body says.
     found.retain(|f| f.needed.start >= doc.body_start);
     join_weekdays(&mut found);
+    drop_overlaps(&mut found);
     let facts = to_facts(&doc, found);
     FactsFile {
         article: ArticleMeta {
@@ -243,6 +244,62 @@ fn join_weekdays(found: &mut Vec<Found>) {
         k += 1;
         !joined.contains(&(k - 1))
     });
+}
+
+/// Two findings whose answers share words would ask the same thing twice,
+/// or one would show part of the other's answer: one is kept. A
+/// nationality with a name after it stays beside the title it qualifies:
+/// it is asked by the title and the name («ما جنسية الشاعر محمد بنيس؟»).
+fn drop_overlaps(found: &mut Vec<Found>) {
+    let mut dropped = vec![false; found.len()];
+    for i in 0..found.len() {
+        for j in i + 1..found.len() {
+            let (a, b) = (&found[i], &found[j]);
+            if dropped[i]
+                || dropped[j]
+                || a.answer.start >= b.answer.end
+                || b.answer.start >= a.answer.end
+                || named_nationality(a)
+                || named_nationality(b)
+            {
+                continue;
+            }
+            dropped[if keeps_first(a, b) { j } else { i }] = true;
+        }
+    }
+    let mut k = 0;
+    found.retain(|_| {
+        k += 1;
+        !dropped[k - 1]
+    });
+}
+
+/// A nationality whose quote runs on to the name of the person it is of.
+fn named_nationality(f: &Found) -> bool {
+    f.answer_type == "nationality" && f.needed.end > f.answer.end
+}
+
+/// Of two findings whose answers overlap, whether the first is the one to
+/// keep:
+/// - a date, number, name, place or document over the event around it
+///   («ستنشر نحو 3800 جندي» asks less sharply than «3800 جندي»);
+/// - of two events, one inside the other, the inner one if the outer only
+///   leads into it («مواصلة دعم تصدير الحليب», «الاتفاق على إحداث …»),
+///   else the longer, since the shorter stops short («تطوير حجم
+///   [استثماراتهم]»);
+/// - of two of the rest, the longer («مدينة الحسيمة المغربية» over
+///   «الحسيمة», «الصحفي المغربي» over «المغربي»), or the first found.
+fn keeps_first(a: &Found, b: &Found) -> bool {
+    match (a.kind == Kind::Event, b.kind == Kind::Event) {
+        (true, false) => return false,
+        (false, true) => return true,
+        _ => {}
+    }
+    let (len_a, len_b) = (a.answer.len(), b.answer.len());
+    if a.kind == Kind::Event && a.answer.end == b.answer.end && len_a != len_b {
+        return len_a < len_b;
+    }
+    len_a >= len_b
 }
 
 /// Returns true if and only if `s` is a calendar date `YYYY-MM-DD`.
@@ -405,6 +462,31 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn of_two_findings_over_the_same_words_one_is_kept() {
+        let f = |kind, answer: Range<usize>| Found::new(kind, "x", answer.clone(), answer, "test");
+        let mut found = vec![
+            // A number inside an event: the number.
+            f(Kind::Event, 1..7),
+            f(Kind::Number, 3..5),
+            // An event that only leads into another: the inner one.
+            f(Kind::Event, 10..14),
+            f(Kind::Event, 11..14),
+            // An event cut short: the longer.
+            f(Kind::Event, 20..22),
+            f(Kind::Event, 20..24),
+            // A place inside a title: the title.
+            f(Kind::Place, 30..31),
+            f(Kind::Role, 29..31),
+            // Apart from the rest: kept.
+            f(Kind::Date, 40..41),
+            f(Kind::Date, 41..43),
+        ];
+        drop_overlaps(&mut found);
+        let kept: Vec<Range<usize>> = found.iter().map(|f| f.answer.clone()).collect();
+        assert_eq!(kept, vec![3..5, 11..14, 20..24, 29..31, 40..41, 41..43]);
     }
 
     #[test]

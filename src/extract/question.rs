@@ -303,8 +303,16 @@ mod tests {
             question_for("والتقينا بالشاعرة التونسية آمال موسى أمس.", "التونسية"),
             "ما جنسية الشاعرة آمال موسى؟"
         );
-        // No name after the title: a blank to fill.
-        assert!(question_for("وأضاف الصحفي المغربي أن المواد أتلفت.", "المغربي").contains("____"));
+        // No name after the title: the title is asked, not the adjective.
+        assert!(
+            !questions("وأضاف الصحفي المغربي أن المواد أتلفت.")
+                .iter()
+                .any(|(answer, _)| answer == "المغربي")
+        );
+        assert!(
+            question_for("وأضاف الصحفي المغربي أن المواد أتلفت.", "الصحفي المغربي")
+                .contains("____")
+        );
         // What «و» joins after it is someone else.
         assert!(
             question_for("تميز الحفل بأداء المغني الفرنسي وفنانين مغاربة.", "الفرنسي")

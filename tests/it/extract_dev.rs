@@ -253,7 +253,12 @@ fn holds(set: &str, (recall, precision, total): (f64, f64, Score), floors: (f64,
 /// its precision floor down two: of the seven new drafts that match no
 /// keyed fact, six were judged true and fair (four restructurings, «الصحفي
 /// المغربي», «الرئيس الإيطالي»), one says too little («اعادة هيكلة» cut
-/// before «هذه الديون»).
+/// before «هذه الديون»). One draft is left of two over the same words (a
+/// number over the event around it, the longer of two names): that took
+/// 17 drafts off each set, and one keyed fact off the holdout set, found
+/// only by a run-on answer («جلسة إفصاح مالي عقدت الجمعة بمقر بورصة»,
+/// whose day and place are asked on their own), so its recall floor came
+/// down a point.
 #[test]
 fn extraction_on_the_development_set_holds_its_floors() {
     let result = report("extract-dev", &SLUGS);
@@ -265,7 +270,7 @@ fn extraction_on_the_development_set_holds_its_floors() {
 fn extraction_on_the_holdout_set_holds_its_floors() {
     let result = report("extract-holdout", &HOLDOUT);
     assert_eq!(result.2.gold, 127, "the key has 127 facts");
-    holds("extract-holdout", result, (0.83, 0.67));
+    holds("extract-holdout", result, (0.82, 0.67));
 }
 
 #[test]
