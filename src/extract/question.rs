@@ -142,27 +142,96 @@ fn around(doc: &Doc, f: &Found, quote: Range<usize>, word: &str) -> Option<Strin
     if word == "متى" && for_a_year {
         return None;
     }
-    let clause = quote.start..start;
+    let mut clause = quote.start..start;
+    while clause.start < clause.end && doc.tokens[clause.start].kind == TokenKind::Punct {
+        clause.start += 1;
+    }
+    while clause.end > clause.start && doc.tokens[clause.end - 1].kind == TokenKind::Punct {
+        clause.end -= 1;
+    }
+    // «متى سمير الطيب، بعد ظهر؟», «متى … تحقيق فائض تجاري خلال؟», «أين
+    // راشد الغنّوشي إن …؟»: a clause with a mark inside, one that ends on a
+    // preposition or holds a second clause is no question; nor one that
+    // names another time when asking when («متى وفق بيانات … أمس؟»).
+    let broken = clause.clone().any(|k| {
+        let text = doc.tokens[k].text.as_str();
+        doc.tokens[k].kind == TokenKind::Punct
+            || SECOND_CLAUSE.contains(&text)
+            || (word == "متى" && OTHER_TIMES.contains(&text))
+    }) || clause
+        .end
+        .checked_sub(1)
+        .filter(|&k| k >= clause.start)
+        .is_some_and(|k| DANGLING.contains(&doc.tokens[k].text.as_str()));
+    if broken {
+        return None;
+    }
     let count = clause
         .clone()
         .filter(|k| doc.tokens[*k].kind == TokenKind::Word)
         .count();
+    // «متى انطلق هذا التقليد؟»: which one, the quote says no more.
+    let pointing = clause
+        .clone()
+        .any(|k| matches!(doc.tokens[k].text.as_str(), "هذا" | "هذه" | "ذلك" | "تلك"));
     let plain = (3..=12).contains(&count)
+        && !(pointing && count < 5)
         && !clause.clone().any(|k| {
             let tok = &doc.tokens[k];
             tok.kind == TokenKind::Number || tok.text == "\"" || tok.text == "«"
         })
-        && !doc.bare(quote.start).iter().any(|(b, c)| {
-            (*c == 0 || b.len() < doc.tokens[quote.start].text.len())
+        && !doc.bare(clause.start).iter().any(|(b, c)| {
+            (*c == 0 || b.len() < doc.tokens[clause.start].text.len())
                 && NOT_A_CLAUSE_START.contains(&b.as_str())
         });
     plain.then(|| format!("{word} {}؟", without_and(&words(doc, clause))))
 }
 
+/// Words that open a second clause inside one (normalised).
+const SECOND_CLAUSE: [&str; 6] = ["ان", "انه", "انها", "بان", "لان", "الذي"];
+
+/// Words of time that a «متى» question may not name besides its answer.
+const OTHER_TIMES: [&str; 12] = [
+    "امس",
+    "اليوم",
+    "غدا",
+    "الاثنين",
+    "الثلاثاء",
+    "الاربعاء",
+    "الخميس",
+    "الجمعه",
+    "السبت",
+    "الاحد",
+    "صباح",
+    "مساء",
+];
+
+/// Words a clause cannot end with: prepositions waiting for what they govern.
+const DANGLING: [&str; 12] = [
+    "خلال",
+    "منذ",
+    "بعد",
+    "قبل",
+    "حتي",
+    "اثناء",
+    "مع",
+    "عن",
+    "نحو",
+    "حوالي",
+    "لدي",
+    "عند",
+];
+
 /// Words a question's clause may not start with (normalised, with or
 /// without «و»): particles, relatives, prepositions, pronouns, and verbs of
 /// saying, whose clause says nothing without what was said.
-const NOT_A_CLAUSE_START: [&str; 33] = [
+const NOT_A_CLAUSE_START: [&str; 39] = [
+    "وفق",
+    "وفقا",
+    "طبقا",
+    "بحسب",
+    "مقارنه",
+    "قياسا",
     "ان",
     "انه",
     "انها",
@@ -216,6 +285,13 @@ fn words(doc: &Doc, range: Range<usize>) -> String {
 /// The clause without the «و» that joined it to what came before:
 /// «وقال ترامب» → «قال ترامب», but «وصل بوتين» stays.
 fn without_and(text: &str) -> String {
+    // «وقد بدأ هذا التقليد» → «بدأ هذا التقليد».
+    if let Some(rest) = text
+        .strip_prefix("وقد ")
+        .or_else(|| text.strip_prefix("قد "))
+    {
+        return rest.to_owned();
+    }
     let normalized = crate::arabic::normalize(text);
     let first = normalized.split_whitespace().next().unwrap_or_default();
     let joined = first.starts_with('و')
@@ -287,6 +363,40 @@ mod tests {
                 "تيريزا ماي"
             ),
             "من هي رئيسة الوزراء؟"
+        );
+    }
+
+    #[test]
+    fn no_template_over_a_clause_that_does_not_read_as_one() {
+        // A mark inside, a preposition at the end, a second clause, or
+        // another time named: a blank to fill.
+        for (text, answer) in [
+            ("وترأس وزير الفلاحة سمير الطيب، بعد ظهر الثلاثاء.", "الثلاثاء"),
+            (
+                "واستطاعت مجموعة المواد الغذائية تحقيق فائض تجاري خلال سنة 2015.",
+                "2015",
+            ),
+            (
+                "وفق بيانات نشرها المعهد الوطني للإحصاء أمس الخميس.",
+                "الخميس",
+            ),
+            (
+                "وقال راشد الغنوشي إن نموذج التوافق قابل للتطبيق في ليبيا.",
+                "ليبيا",
+            ),
+        ] {
+            let q = question_for(text, answer);
+            assert!(q.contains("____"), "{q}");
+        }
+        // What «هذا» points at, the quote does not say.
+        assert!(question_for("وقد انطلق هذا التقليد عام 1953.", "1953").contains("____"));
+        // «وقد» goes with the «و».
+        assert_eq!(
+            question_for(
+                "وقد بدأ هذا التقليد في عهد الرئيس جيمس ماديسون عام 1801.",
+                "1801"
+            ),
+            "متى بدأ هذا التقليد في عهد الرئيس جيمس ماديسون؟"
         );
     }
 
