@@ -341,7 +341,16 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
         }
         let answer_norm = f.answer_span(doc);
         let answer = f.answer_text(doc);
-        let quote_tokens = doc.quote_tokens(f.needed.clone(), f.answer.clone(), 3);
+        let mut quote_tokens = doc.quote_tokens(f.needed.clone(), f.answer.clone(), 3);
+        // «في السداسي الأول من سنة ____»: words the article says again
+        // around another answer leave the blank open; more of the sentence
+        // may close it.
+        for min_words in [8, 14] {
+            if !ambiguous(doc, f.answer.clone(), quote_tokens.clone()) {
+                break;
+            }
+            quote_tokens = doc.quote_tokens(f.needed.clone(), f.answer.clone(), min_words);
+        }
         let quote_norm = doc.token_span(quote_tokens.clone());
         let quote_src = doc.source_range(quote_norm.clone());
         let key = (arabic::normalize(&answer), quote_src.start, quote_src.end);
@@ -387,6 +396,58 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
         });
     }
     facts
+}
+
+/// Whether the words of `quote` around `answer` stand elsewhere in the
+/// article around something else, so that a reader could fill the blank
+/// with that: the same words before, then (within a few words) the same
+/// words after, and between them not the answer.
+fn ambiguous(doc: &Doc, answer: Range<usize>, quote: Range<usize>) -> bool {
+    let text = |k: usize| doc.tokens[k].text.as_str();
+    // A preposition or a mark at the quote's start says nothing of which
+    // («في السداسي الأول من سنة ____» is «خلال السداسي الأول من سنة 2015»
+    // too).
+    let mut from = quote.start;
+    while from < answer.start
+        && (doc.tokens[from].kind == TokenKind::Punct
+            || matches!(
+                text(from),
+                "في" | "خلال" | "من" | "الي" | "علي" | "منذ" | "مع" | "و"
+            ))
+    {
+        from += 1;
+    }
+    let before: Vec<&str> = (from..answer.start).map(text).collect();
+    let after: Vec<&str> = (answer.end..quote.end).map(text).collect();
+    let n = doc.tokens.len();
+    let at = |p: usize, words: &[&str]| {
+        p + words.len() <= n && words.iter().enumerate().all(|(i, w)| text(p + i) == *w)
+    };
+    let fills = |k: usize| matches!(doc.tokens[k].kind, TokenKind::Word | TokenKind::Number);
+    let answer_words: Vec<&str> = answer.clone().map(text).collect();
+    if before.is_empty() {
+        // Only words after: another place they follow something else.
+        return !after.is_empty()
+            && (1..n).any(|q| {
+                q != answer.end
+                    && at(q, &after)
+                    && fills(q - 1)
+                    && answer_words.last() != Some(&text(q - 1))
+            });
+    }
+    (before.len()..n).any(|p| {
+        if p == answer.start || !at(p - before.len(), &before) {
+            return false;
+        }
+        if after.is_empty() {
+            return p < n && fills(p) && answer_words.first() != Some(&text(p));
+        }
+        (1..=6).any(|len| {
+            at(p + len, &after)
+                && (p..p + len).all(fills)
+                && (p..p + len).map(text).ne(answer_words.iter().copied())
+        })
+    })
 }
 
 /// Renders a draft as TOML, with a header for the reviewer.
@@ -487,6 +548,33 @@ mod tests {
         drop_overlaps(&mut found);
         let kept: Vec<Range<usize>> = found.iter().map(|f| f.answer.clone()).collect();
         assert_eq!(kept, vec![3..5, 11..14, 20..24, 29..31, 40..41, 41..43]);
+    }
+
+    #[test]
+    fn a_quote_that_would_fit_another_answer_takes_more_of_its_sentence() {
+        let text = "عنوان\n\nارتفعت الصادرات خلال السداسي الأول من سنة 2015 بنسبة 8 بالمائة. \
+                    وبلغت الواردات 50 مليون دينار مقابل 40 مليون دينار، في السداسي الأول من سنة 2014.";
+        let draft = extract(text, Some("2017-05-06"));
+        let year = |answer: &str| {
+            draft
+                .facts
+                .iter()
+                .find(|f| f.answer == answer)
+                .unwrap_or_else(|| panic!("no fact {answer}"))
+                .quote
+                .clone()
+        };
+        // «في السداسي الأول من سنة ____» would fit 2015 too.
+        assert!(
+            year("2014").contains("مقابل 40 مليون دينار"),
+            "{}",
+            year("2014")
+        );
+        // Nothing else fits «ارتفعت الصادرات خلال …»: its clause alone.
+        assert_eq!(
+            year("2015"),
+            "ارتفعت الصادرات خلال السداسي الأول من سنة 2015 بنسبة 8 بالمائة"
+        );
     }
 
     #[test]
