@@ -341,6 +341,9 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
         }
         let answer_norm = f.answer_span(doc);
         let answer = f.answer_text(doc);
+        if says_nothing(doc, &f) {
+            continue;
+        }
         let mut quote_tokens = doc.quote_tokens(f.needed.clone(), f.answer.clone(), 3);
         // «في السداسي الأول من سنة ____»: words the article says again
         // around another answer leave the blank open; more of the sentence
@@ -358,6 +361,9 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
             continue;
         }
         let quote = doc.source_text(quote_norm.clone());
+        if gives_away(doc, &f, quote_tokens.clone()) {
+            continue;
+        }
         // The claim and the blank: the quote with the answer taken out.
         let answer_src = doc.source_range(answer_norm);
         let (before, after) = (
@@ -396,6 +402,37 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
         });
     }
     facts
+}
+
+/// An answer no quiz would ask for: an unnamed source («أشارت مصادر»,
+/// «قال شهود») or an event that only points back («ذات الفترة», «نفس
+/// الأسباب»).
+fn says_nothing(doc: &Doc, f: &Found) -> bool {
+    let first = doc.tokens[f.answer.start].text.as_str();
+    match f.kind {
+        Kind::Source => f.answer.len() == 1 && matches!(first, "مصادر" | "مصدر" | "اوساط" | "جهات"),
+        Kind::Event => matches!(first, "ذات" | "نفس" | "هذه" | "هذا" | "ذلك" | "تلك"),
+        _ => false,
+    }
+}
+
+/// Whether the quote, without its answer, still shows the answer
+/// («هيئة النقل في ____ بأن محطة لندن بريدج»: «لندن»).
+fn gives_away(doc: &Doc, f: &Found, quote: Range<usize>) -> bool {
+    let answer: Vec<&str> = f
+        .answer
+        .clone()
+        .map(|k| doc.tokens[k].text.as_str())
+        .collect();
+    let rest = (quote.start..f.answer.start).chain(f.answer.end..quote.end);
+    let rest: Vec<usize> = rest.collect();
+    answer.iter().map(|w| w.chars().count()).sum::<usize>() >= 3
+        && rest.windows(answer.len()).any(|w| {
+            w.windows(2).all(|p| p[1] == p[0] + 1)
+                && w.iter()
+                    .zip(&answer)
+                    .all(|(&k, a)| doc.tokens[k].text == *a)
+        })
 }
 
 /// Whether the words of `quote` around `answer` stand elsewhere in the
@@ -574,6 +611,29 @@ mod tests {
         assert_eq!(
             year("2015"),
             "ارتفعت الصادرات خلال السداسي الأول من سنة 2015 بنسبة 8 بالمائة"
+        );
+    }
+
+    #[test]
+    fn no_draft_asks_for_an_unnamed_source_or_what_its_quote_shows() {
+        let text = "عنوان\n\nوأشارت مصادر إلى أن الحادث إرهابي. \
+                    وأعلنت هيئة النقل في لندن بأن محطة لندن بريدج قد أغلقت.";
+        let draft = extract(text, Some("2017-06-04"));
+        assert!(!draft.facts.iter().any(|f| f.answer == "مصادر"));
+        for f in &draft.facts {
+            let shown = f.question.replace("____", " ");
+            assert!(
+                !shown.split_whitespace().any(|w| w == f.answer),
+                "{} shows {}",
+                f.question,
+                f.answer
+            );
+        }
+        // What it found besides is still drafted.
+        assert!(
+            draft.facts.iter().any(|f| f.answer == "هيئة النقل"),
+            "{:?}",
+            draft.facts
         );
     }
 
