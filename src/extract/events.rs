@@ -1202,6 +1202,19 @@ fn answer_at(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Rang
         return Some(start..end);
     }
     if phrase >= start + 2 {
+        // «الزيادة المسجلة في أسعار الأحذية»: a change that is only said
+        // to have been recorded is what it is in, after «في».
+        if matches!(
+            doc.tokens[phrase - 1].text.as_str(),
+            "المسجل" | "المسجله" | "الحاصل" | "الحاصله"
+        ) && doc.tokens.get(phrase).is_some_and(|x| x.text == "في")
+        {
+            let room = (MAX_WORDS + 1).saturating_sub(phrase + 1 - start);
+            let object = doc.noun_phrase(phrase + 1, limit, room);
+            if object > phrase + 1 {
+                return Some(start..object);
+            }
+        }
         return Some(start..phrase);
     }
     // Not a phrase that starts with «ذلك», «كل» …: it says nothing alone.
@@ -1267,6 +1280,21 @@ mod tests {
 
     fn pair(a: &str, b: &str) -> (String, String) {
         (a.to_owned(), b.to_owned())
+    }
+
+    #[test]
+    fn a_change_said_to_be_recorded_is_asked_with_what_it_is_in() {
+        let found = events("وارتفعت أسعار الملابس نتيجة الزيادة المسجلة في أسعار الأحذية.");
+        assert!(
+            found
+                .iter()
+                .any(|(answer, _)| answer == "الزيادة المسجلة في أسعار الأحذية"),
+            "{found:?}"
+        );
+        assert!(
+            !found.iter().any(|(answer, _)| answer == "الزيادة المسجلة"),
+            "{found:?}"
+        );
     }
 
     #[test]
