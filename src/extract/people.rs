@@ -158,7 +158,13 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             let named = match name_ahead(doc, p, head_end, sentence.end) {
                 Some((at, name)) => {
                     title.end = at;
-                    title.core_end = title.core_end.clamp(head_end, at);
+                    title.core_end = if doc.tokens[at].text == ":" {
+                        // «وزير الدفاع الوطني: …»: in a list, the post is
+                        // everything before the colon.
+                        at
+                    } else {
+                        title.core_end.clamp(head_end, at)
+                    };
                     Some(name)
                 }
                 None => name_at(doc, p, title.end, sentence.end, true),
@@ -347,6 +353,18 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             && let Some(name) = name_at(doc, p, i, sentence.end, false)
         {
             let mut needed = i..name.tokens.end;
+            // «الوزير المكلف بالعلاقة مع الهيئات الدستورية …: مهدي بن
+            // غربية»: an item of a list of posts, too long for the title's
+            // own reach; its quote shows the post before the colon.
+            if i > 0 && doc.tokens[i - 1].text == ":" {
+                let post = (i.saturating_sub(20).max(sentence.start)..i - 1)
+                    .rev()
+                    .take_while(|&k| doc.tokens[k].text != ":")
+                    .find(|&k| longest_at(doc, k, &p.heads).is_some());
+                if let Some(k) = post {
+                    needed.start = k;
+                }
+            }
             let mut found_note = None;
             // A title after it, perhaps after a comma: what the person is.
             let mut k = name.tokens.end;
@@ -657,6 +675,19 @@ fn name_at(
     limit: usize,
     title_before: bool,
 ) -> Option<Name> {
+    // «وزير الداخلية: الهادي المجدوب السيرة الذاتية وزير العدل: …»: an
+    // item of a list of posts, whose name ends where the item's next words
+    // start, a word with the article that is no name (a feminine noun) or
+    // the next post.
+    let listed = j > 0 && doc.tokens[j - 1].text == ":";
+    let item_ends = |k: usize| {
+        listed
+            && doc.tokens.get(k).is_some_and(|t| {
+                t.kind == TokenKind::Word
+                    && ((doc.definite(k) && t.text.ends_with('ه'))
+                        || longest_at(doc, k, &p.heads).is_some())
+            })
+    };
     let comma = doc
         .tokens
         .get(j)
@@ -702,6 +733,7 @@ fn name_at(
                     || p.stop.contains(&n.text)
                     || glued_article(&n.plain)
                     || (given.is_some() && (n.text.starts_with('و') || !doc.definite(end + 1)))
+                    || item_ends(end + 1)
             })
             && longest_at(doc, end, &p.heads).is_none();
         // «الباجي», «الحبيب»: a given name with the article.
@@ -765,9 +797,10 @@ fn name_at(
     // too or the article uses it alone: «باراك أوباما دور رئيسي» is two.
     if given.is_some() && end - start >= 3 {
         let third = start + 2;
-        let ends = doc.tokens.get(third + 1).is_none_or(|n| {
-            n.kind == TokenKind::Punct || p.stop.contains(&n.text) || n.text.starts_with('و')
-        });
+        let ends = item_ends(third + 1)
+            || doc.tokens.get(third + 1).is_none_or(|n| {
+                n.kind == TokenKind::Punct || p.stop.contains(&n.text) || n.text.starts_with('و')
+            });
         let joined = (start..third)
             .any(|k| p.name_starts.contains(&doc.tokens[k].text) || doc.tokens[k].text == "بن");
         // A third word with the article only as a family name: «السبسي».
@@ -793,8 +826,10 @@ fn name_at(
     // Without a known given name, a name has no word with the article; a
     // given name that is also a word («حسن الجوار») needs a title, an
     // honorific, or a family name without the article.
+    let whole_item = item_ends(end);
     if given.is_none()
         && !honoured
+        && !whole_item
         && (start..end)
             .any(|k| doc.definite(k) && !COMPOUND_ENDS.contains(&doc.tokens[k].text.as_str()))
     {
@@ -841,6 +876,7 @@ fn name_at(
     let before_time = title_before && end - start >= 2 && time_after_name(doc, end);
     let evidence = given.is_some()
         || honoured
+        || whole_item
         || set_off
         || before_speech
         || before_time
@@ -1095,6 +1131,29 @@ mod tests {
                 ("غازي الجريبي", "role: وزير العدل"),
                 ("لمياء الزريبي", "role: وزيرة المالية"),
             ])
+        );
+    }
+
+    #[test]
+    fn a_list_of_posts_without_commas_ends_each_name_where_the_item_goes_on() {
+        // «السيرة الذاتية» (a link to the minister's biography) after each
+        // name, then the next post: the names are whole, from the first.
+        assert_eq!(
+            holders(
+                "الوزراء: وزير الداخلية: الهادي المجدوب السيرة الذاتية وزير الدفاع الوطني: فرحات الحرشاني السيرة الذاتية وزير التجهيز والاسكان: محمد صالح العرفاوي السيرة الذاتية وزير الطاقة: هالة شيخ روحو السيرة الذاتية"
+            ),
+            pairs(&[
+                ("الهادي المجدوب", "role: وزير الداخلية"),
+                ("فرحات الحرشاني", "role: وزير الدفاع الوطني"),
+                ("محمد صالح العرفاوي", "role: وزير التجهيز والاسكان"),
+                ("هالة شيخ روحو", "role: وزير الطاقة"),
+            ])
+        );
+        // The post is asked whole, up to its colon.
+        assert!(
+            people("وزير الداخلية: الهادي المجدوب السيرة الذاتية وزير الدفاع الوطني: فرحات الحرشاني السيرة الذاتية")
+                .iter()
+                .any(|p| p.0 == "role" && p.1 == "وزير الدفاع الوطني")
         );
     }
 
