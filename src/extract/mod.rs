@@ -316,6 +316,7 @@ fn lead(answer_type: &str) -> &'static str {
         "city" | "country" | "region" => "أين؟",
         "venue" => "أي مكان؟",
         "agency" | "newspaper" | "outlet" => "ما المصدر؟",
+        "source" => "من؟",
         "title" => "ما العنوان؟",
         "treaty" => "ما الوثيقة؟",
         "number" | "count" => "كم؟",
@@ -344,7 +345,15 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
         if says_nothing(doc, &f) {
             continue;
         }
-        let mut quote_tokens = doc.quote_tokens(f.needed.clone(), f.answer.clone(), 3);
+        let mut min_words = 3;
+        if f.kind == Kind::Source {
+            // «وقالت ____ إنها تتعامل»: what was said or reported tells
+            // which source is asked, after it or before it.
+            let sentence = doc.sentence_of(f.answer.start);
+            f.needed.end = f.needed.end.max((f.answer.end + 8).min(sentence.end));
+            min_words = 8;
+        }
+        let mut quote_tokens = doc.quote_tokens(f.needed.clone(), f.answer.clone(), min_words);
         // «في السداسي الأول من سنة ____»: words the article says again
         // around another answer leave the blank open; more of the sentence
         // may close it.
@@ -635,6 +644,20 @@ mod tests {
             "{:?}",
             draft.facts
         );
+    }
+
+    #[test]
+    fn a_source_is_asked_with_what_it_said() {
+        let text =
+            "عنوان\n\nوقالت الشرطة البريطانية إنها تتعامل الآن مع حادث ثالث في منطقة فوكسهول.";
+        let draft = extract(text, Some("2017-06-04"));
+        let police = draft
+            .facts
+            .iter()
+            .find(|f| f.kind == "source" && f.answer == "الشرطة البريطانية")
+            .unwrap_or_else(|| panic!("{:?}", draft.facts));
+        assert!(police.quote.contains("حادث ثالث"), "{}", police.quote);
+        assert!(police.question.starts_with("من؟"), "{}", police.question);
     }
 
     #[test]
