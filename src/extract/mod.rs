@@ -661,6 +661,25 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_never_starts_inside_a_number() {
+        // A sentence too long to quote whole: the quote is cut near the
+        // answer, but not inside «4ر13» (13.4).
+        let text = "عنوان\n\nوشهد مؤشر مجموعة السكن والطاقة المنزلية ارتفاعا بنسبة 5ر6 بالمائة \
+                    مقارنة بنفس الشهر من السنة الماضية نتيجة الزيادة في أسعار الايجار ومواد البناء \
+                    وصيانة المسكن والزيادة في أسعار ماء الشرب والتطهير والكهرباء والغاز والمحروقات \
+                    المنزلية بنسبة 4ر13 بالمائة نتيجة التعديل الأخير.";
+        let draft = extract(text, Some("2016-07-06"));
+        let latest = draft
+            .facts
+            .iter()
+            .find(|f| f.answer == "التعديل الأخير")
+            .unwrap_or_else(|| panic!("{:?}", draft.facts));
+        assert!(latest.quote.len() < text.len() / 2, "{}", latest.quote);
+        assert!(!latest.quote.starts_with("13"), "{}", latest.quote);
+        assert!(latest.quote.contains("4ر13"), "{}", latest.quote);
+    }
+
+    #[test]
     fn the_tables_parse() {
         let t = Tables::get();
         assert!(t.people.heads.len() > 10);

@@ -380,6 +380,18 @@ impl Doc {
         {
             end -= 1;
         }
+        // Never inside a word or a number written as one («4ر13»: not
+        // «13 بالمائة» alone).
+        let glued = |a: &Token, b: &Token| {
+            a.range.end == b.range.start && a.kind != TokenKind::Punct && b.kind != TokenKind::Punct
+        };
+        while start > 0 && glued(&self.tokens[start - 1], &self.tokens[start]) {
+            start -= 1;
+        }
+        while end < self.tokens.len() && end > 0 && glued(&self.tokens[end - 1], &self.tokens[end])
+        {
+            end += 1;
+        }
         start..end
     }
 
