@@ -174,8 +174,9 @@ fn around(doc: &Doc, f: &Found, quote: Range<usize>, word: &str) -> Option<Strin
     let pointing = clause
         .clone()
         .any(|k| matches!(doc.tokens[k].text.as_str(), "هذا" | "هذه" | "ذلك" | "تلك"));
+    let says_which = !pointing || count >= 5;
     let plain = (3..=12).contains(&count)
-        && !(pointing && count < 5)
+        && says_which
         && !clause.clone().any(|k| {
             let tok = &doc.tokens[k];
             tok.kind == TokenKind::Number || tok.text == "\"" || tok.text == "«"
