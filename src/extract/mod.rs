@@ -192,6 +192,8 @@ pub fn extract(article: &str, date: Option<&str>) -> FactsFile {
     // A headline says again, without its context, what the body says.
     found.retain(|f| f.needed.start >= doc.body_start);
     join_weekdays(&mut found);
+    // Before the overlaps: what says nothing must not push out what does.
+    found.retain(|f| !says_nothing(&doc, f));
     drop_overlaps(&mut found);
     let facts = to_facts(&doc, found);
     FactsFile {
@@ -281,7 +283,8 @@ fn named_nationality(f: &Found) -> bool {
 
 /// Of two findings whose answers overlap, whether the first is the one to
 /// keep:
-/// - a date, number, name, place or document over the event around it
+/// - anything but an event (a date, number, name, place, document,
+///   source) over the event around it
 ///   («ستنشر نحو 3800 جندي» asks less sharply than «3800 جندي»);
 /// - of two events, one inside the other, the inner one if the outer only
 ///   leads into it («مواصلة دعم تصدير الحليب», «الاتفاق على إحداث …»),
@@ -342,13 +345,11 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
         }
         let answer_norm = f.answer_span(doc);
         let answer = f.answer_text(doc);
-        if says_nothing(doc, &f) {
-            continue;
-        }
         let mut min_words = 3;
         if f.kind == Kind::Source {
             // «وقالت ____ إنها تتعامل»: what was said or reported tells
-            // which source is asked, after it or before it.
+            // which source is asked: eight tokens after it, and at least
+            // eight words of the sentence.
             let sentence = doc.sentence_of(f.answer.start);
             f.needed.end = f.needed.end.max((f.answer.end + 8).min(sentence.end));
             min_words = 8;
@@ -413,8 +414,8 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
     facts
 }
 
-/// An answer no quiz would ask for: an unnamed source («أشارت مصادر»,
-/// «قال شهود») or an event that only points back («ذات الفترة», «نفس
+/// An answer no quiz would ask for: an unnamed source («أشارت مصادر»)
+/// or an event that only points back («ذات الفترة», «نفس
 /// الأسباب»).
 fn says_nothing(doc: &Doc, f: &Found) -> bool {
     let first = doc.tokens[f.answer.start].text.as_str();

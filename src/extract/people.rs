@@ -357,10 +357,13 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             // غربية»: an item of a list of posts, too long for the title's
             // own reach; its quote shows the post before the colon.
             if i > 0 && doc.tokens[i - 1].text == ":" {
+                // The first head of the post, not one inside it («… لدى
+                // وزير الخارجية …»).
                 let post = (i.saturating_sub(20).max(sentence.start)..i - 1)
                     .rev()
                     .take_while(|&k| doc.tokens[k].text != ":")
-                    .find(|&k| longest_at(doc, k, &p.heads).is_some());
+                    .filter(|&k| longest_at(doc, k, &p.heads).is_some())
+                    .last();
                 if let Some(k) = post {
                     needed.start = k;
                 }
@@ -677,16 +680,21 @@ fn name_at(
 ) -> Option<Name> {
     // «وزير الداخلية: الهادي المجدوب السيرة الذاتية وزير العدل: …»: an
     // item of a list of posts, whose name ends where the item's next words
-    // start, a word with the article that is no name (a feminine noun) or
-    // the next post.
+    // start: the next post, or a word with the article that is no name (a
+    // feminine noun) with the next post a word or two after it. («قال وزير
+    // التجارة: ارتفاع الأسعار المحلية …» is no list.)
     let listed = j > 0 && doc.tokens[j - 1].text == ":";
+    let post_at = |k: usize| {
+        doc.tokens
+            .get(k)
+            .is_some_and(|t| t.kind == TokenKind::Word && longest_at(doc, k, &p.heads).is_some())
+    };
     let item_ends = |k: usize| {
         listed
-            && doc.tokens.get(k).is_some_and(|t| {
-                t.kind == TokenKind::Word
-                    && ((doc.definite(k) && t.text.ends_with('ه'))
-                        || longest_at(doc, k, &p.heads).is_some())
-            })
+            && (post_at(k)
+                || (doc.tokens.get(k).is_some_and(|t| {
+                    t.kind == TokenKind::Word && doc.definite(k) && t.text.ends_with('ه')
+                }) && (k + 1..k + 3).any(post_at)))
     };
     let comma = doc
         .tokens
@@ -1140,7 +1148,7 @@ mod tests {
         // name, then the next post: the names are whole, from the first.
         assert_eq!(
             holders(
-                "الوزراء: وزير الداخلية: الهادي المجدوب السيرة الذاتية وزير الدفاع الوطني: فرحات الحرشاني السيرة الذاتية وزير التجهيز والاسكان: محمد صالح العرفاوي السيرة الذاتية وزير الطاقة: هالة شيخ روحو السيرة الذاتية"
+                "الوزراء: وزير الداخلية: الهادي المجدوب السيرة الذاتية وزير الدفاع الوطني: فرحات الحرشاني السيرة الذاتية وزير التجهيز والاسكان: محمد صالح العرفاوي السيرة الذاتية وزير الطاقة: هالة شيخ روحو السيرة الذاتية وزير النقل"
             ),
             pairs(&[
                 ("الهادي المجدوب", "role: وزير الداخلية"),
@@ -1149,9 +1157,14 @@ mod tests {
                 ("هالة شيخ روحو", "role: وزير الطاقة"),
             ])
         );
+        // After one post and a colon, no list: what follows is no name.
+        assert_eq!(
+            holders("وقال وزير التجارة: ارتفاع الأسعار المحلية سببه الاحتكار."),
+            pairs(&[])
+        );
         // The post is asked whole, up to its colon.
         assert!(
-            people("وزير الداخلية: الهادي المجدوب السيرة الذاتية وزير الدفاع الوطني: فرحات الحرشاني السيرة الذاتية")
+            people("وزير الداخلية: الهادي المجدوب السيرة الذاتية وزير الدفاع الوطني: فرحات الحرشاني السيرة الذاتية وزير النقل")
                 .iter()
                 .any(|p| p.0 == "role" && p.1 == "وزير الدفاع الوطني")
         );

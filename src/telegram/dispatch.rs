@@ -135,6 +135,7 @@ impl Pending {
             starved: VecDeque::new(),
             running: 0,
             loaded: 0,
+            held_max: 0,
             stopping: None,
         };
         tokio::spawn(task.run(self.rx));
@@ -180,10 +181,11 @@ impl Dispatcher {
     ///
     /// The inbox is kept one transaction at a time (see `store::keep`), so
     /// ids commit in their order and `rows` hold every update kept since
-    /// the read that passed `after`. Still, a lane takes its rows only if
-    /// none of its own can wait unseen at or below `after` (everything up
-    /// to `after` is held or handled, or its first update waiting is above
-    /// `after`), so that its order does not rest on that lock alone.
+    /// the read that passed `after`: a lane's order rests on that. A lane
+    /// takes its rows if it has held everything up to `after`, or if its
+    /// first update waiting is above `after` and the rows are above every
+    /// update held so far (an idle lane forgets what it held, and the
+    /// rows may have been read before one of them was handled).
     pub fn from_inbox(&self, rows: Vec<Received>, lanes: Vec<(i64, i64, i64)>, after: i64) {
         if !rows.is_empty() || !lanes.is_empty() {
             let _ = self.events.send(Event::Inbox { rows, lanes, after });
@@ -225,6 +227,8 @@ struct Lane {
     /// The highest inbox id left on disk (so the lane knows when it has
     /// read everything back).
     last_on_disk: i64,
+    /// `last_on_disk` when the read under way started.
+    reading_upto: i64,
 }
 
 struct Task {
@@ -237,6 +241,9 @@ struct Task {
     starved: VecDeque<i64>,
     running: usize,
     loaded: usize,
+    /// The highest inbox id ever held, by any lane (a lane forgets what it
+    /// held once it is idle).
+    held_max: i64,
     stopping: Option<(Instant, oneshot::Sender<()>)>,
 }
 
@@ -269,7 +276,8 @@ impl Task {
                         .collect();
                     for u in rows {
                         let seen_all = self.state.get(&u.lane).is_some_and(|l| l.last_id >= after)
-                            || firsts.get(&u.lane).is_some_and(|&first| first > after);
+                            || (u.id > self.held_max
+                                && firsts.get(&u.lane).is_some_and(|&first| first > after));
                         if seen_all {
                             self.admit(u);
                         }
@@ -350,6 +358,7 @@ impl Task {
             return;
         }
         l.last_id = u.id;
+        self.held_max = self.held_max.max(u.id);
         let lane = u.lane;
         l.queue.push_back(u);
         self.loaded += 1;
@@ -511,6 +520,7 @@ impl Task {
                 continue;
             }
             l.reading = true;
+            l.reading_upto = l.last_on_disk;
             // Room is taken now, so that reads under way cannot overfill.
             self.loaded += PER_LANE;
             let from = l.last_id + 1;
@@ -535,11 +545,17 @@ impl Task {
                 for r in rows {
                     if r.id > l.last_id {
                         l.last_id = r.id;
+                        self.held_max = self.held_max.max(r.id);
                         l.queue.push_back(r);
                         self.loaded += 1;
                     }
                 }
-                if complete && l.last_id >= l.last_on_disk {
+                // A read that took all there was, of everything announced
+                // before it started: what it did not find was handled
+                // (a listing read before that may have named it), and
+                // nothing of the lane waits on disk.
+                if complete && (l.last_id >= l.last_on_disk || l.last_on_disk <= l.reading_upto) {
+                    l.last_id = l.last_id.max(l.last_on_disk);
                     l.on_disk = false;
                 }
             }
@@ -784,9 +800,8 @@ mod tests {
         lanes
     }
 
-    /// The leader reads a shared inbox as `read_shared_inbox` does: the
-    /// updates above `after`, then the lanes.
-    fn read_inbox(fake: &Fake, dispatcher: &Dispatcher, after: i64) -> i64 {
+    /// The updates on disk above `after`, in order.
+    fn rows_after(fake: &Fake, after: i64) -> Vec<Received> {
         let mut rows: Vec<Received> = fake
             .disk
             .lock()
@@ -796,6 +811,13 @@ mod tests {
             .cloned()
             .collect();
         rows.sort_by_key(|u| u.id);
+        rows
+    }
+
+    /// The leader reads a shared inbox as `read_shared_inbox` does: the
+    /// updates above `after`, then the lanes.
+    fn read_inbox(fake: &Fake, dispatcher: &Dispatcher, after: i64) -> i64 {
+        let rows = rows_after(fake, after);
         let seen = rows.last().map_or(after, |u| u.id);
         dispatcher.from_inbox(rows, lanes_waiting(fake), after);
         seen
@@ -804,7 +826,8 @@ mod tests {
     /// Updates read with the lanes of a shared inbox are held as they come,
     /// with no read of their lane; and an update below what was read
     /// before (were commits ever out of order) is not passed over: its lane
-    /// is read from disk, in order.
+    /// is read from disk, in order; nor is one held twice when a read made
+    /// before it was handled is told after, nor its lane read in a loop.
     #[tokio::test(start_paused = true)]
     async fn a_shared_inbox_read_holds_new_updates_at_once_and_misses_none_below_what_it_read() {
         let fake = Arc::new(Fake::default());
@@ -837,10 +860,24 @@ mod tests {
         assert_eq!(all, vec![3, 4, 5, 6, 8]);
         // Lane 7 alone was read from disk.
         assert_eq!(fake.reads.load(std::sync::atomic::Ordering::SeqCst), 1);
-        // Read again, nothing is held twice.
-        read_inbox(&fake, &dispatcher, 0);
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        assert_eq!(handled_ids(&fake).len(), 5);
+        // A read taken before lane 11's update was handled and told only
+        // after: nothing is held twice, and the lane is not read in a loop
+        // for what is gone.
+        fake.disk.lock().expect("lock").push(update(20, 11));
+        let (stale_rows, stale_lanes) = (rows_after(&fake, seen), lanes_waiting(&fake));
+        read_inbox(&fake, &dispatcher, seen);
+        settle(&fake, 6).await;
+        let reads = fake.reads.load(std::sync::atomic::Ordering::SeqCst);
+        dispatcher.from_inbox(stale_rows, stale_lanes, seen);
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let ids = handled_ids(&fake);
+        assert_eq!(ids.iter().filter(|&&id| id == 20).count(), 1, "{ids:?}");
+        assert_eq!(ids.len(), 6, "{ids:?}");
+        let after = fake.reads.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            after <= reads + 1,
+            "{after} reads after {reads}: a read loop"
+        );
     }
 
     /// A shared inbox (several processes keep updates; the leader reads
