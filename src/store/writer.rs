@@ -433,13 +433,21 @@ enum Committed {
 }
 
 /// Writes what the jobs left waiting, once for them all (see
-/// `answers::add_to_standings`), and commits, reading the answers to every
-/// deferred statement in the same round trip. Should the standings fail, no
+/// `answers::add_to_standings`), reads the answers to every deferred
+/// statement, and commits. Should the standings fail, no
 /// job of the batch is kept: which one's rows broke them cannot be told.
 fn commit(conn: &Connection) -> Committed {
     if let Err(e) = super::answers::write_waiting_standings(conn) {
         let _ = exec(conn, "ROLLBACK");
         return Committed::No(e.context("cannot write the standings of the batch"));
+    }
+    // A deferred statement whose answer is checked on this side (the rows
+    // it changed, the row it returned) fails where the server would commit
+    // it: the answers are read before the COMMIT goes, so that a failed
+    // job is never kept.
+    if let Err(e) = conn.flush() {
+        let _ = exec(conn, "ROLLBACK");
+        return Committed::DeferredFailed(e);
     }
     match conn.settle_then("COMMIT") {
         (Ok(()), Ok(())) => Committed::Yes,
