@@ -254,7 +254,7 @@ pub fn ready_votes(
     poll_id: Option<&str>,
     limit: usize,
 ) -> anyhow::Result<Vec<ReadyVote>> {
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let limit = limit_param(limit);
     let map = |r: &super::sql::Row<'_>| {
         Ok(ReadyVote {
             id: r.get(0)?,
