@@ -514,13 +514,19 @@ pub fn save_chat(conn: &Connection, chat: &ChatRef, now: i64) -> anyhow::Result<
 
 /// Saves the planned questions of a quiz, in order.
 pub(crate) fn save_plan(conn: &Connection, quiz_id: i64, plan: &[Question]) -> anyhow::Result<()> {
-    for (position, q) in plan.iter().enumerate() {
-        let snapshot = serde_json::to_string(q).context("cannot encode a question")?;
-        let position = i64::try_from(position).context("position")?;
-        let correct = i64::try_from(q.correct).context("correct")?;
-        store::insert_served(conn, quiz_id, position, &q.id, &snapshot, correct)?;
-    }
-    Ok(())
+    let planned = plan
+        .iter()
+        .enumerate()
+        .map(|(position, q)| {
+            Ok(store::NewServed {
+                position: i64::try_from(position).context("position")?,
+                question_id: &q.id,
+                snapshot: serde_json::to_string(q).context("cannot encode a question")?,
+                correct: i64::try_from(q.correct).context("correct")?,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    store::insert_served(conn, quiz_id, &planned)
 }
 
 /// The question as it was shown.

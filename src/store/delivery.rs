@@ -71,33 +71,81 @@ pub fn receive(
 /// no longer than a day.
 pub const PUSHED_MEMORY_MS: i64 = 25 * 60 * 60 * 1000;
 
-/// Makes an update Telegram posted (webhook mode) durable, unless it was
-/// kept before (a delivery repeated): `None` then. The update is `update`
-/// or `vote` (or neither: only remembered).
+/// What Telegram posted (webhook mode), as it is kept.
+#[derive(Debug, Clone, Copy)]
+pub enum Pushed<'a> {
+    /// An update for the inbox.
+    Update(&'a NewUpdate),
+    /// A poll answer.
+    Vote(&'a NewVote),
+    /// Neither: only remembered.
+    Neither,
+}
+
+/// Makes an update Telegram posted durable, unless it was kept before (a
+/// delivery repeated). Known once the job is committed: the update's inbox
+/// id, or for a vote `Some` if it was new (not kept before, nor a member's
+/// second vote to the poll); `None` otherwise. On PostgreSQL this is one
+/// statement, not waited for.
 pub fn receive_pushed(
     conn: &Connection,
     update_id: i64,
-    update: Option<&NewUpdate>,
-    vote: Option<&NewVote>,
+    pushed: Pushed<'_>,
     now: i64,
-) -> anyhow::Result<Option<(Vec<Later<i64>>, usize)>> {
+) -> anyhow::Result<Later<Option<i64>>> {
+    const REMEMBER: &str = "INSERT INTO pushed_updates (update_id, received_at) VALUES (?1, ?2)
+         ON CONFLICT DO NOTHING";
+    if let Connection::Postgres(_) = conn {
+        // The id is remembered and the update kept in one statement.
+        let kept = match pushed {
+            Pushed::Update(u) => {
+                conn.lock_for_transaction(INBOX_LOCK)?;
+                conn.defer_query_optional(
+                    &format!(
+                        "WITH new AS ({REMEMBER} RETURNING update_id)
+                         INSERT INTO inbox (update_id, lane, received_at, payload)
+                         SELECT update_id, ?3::BIGINT, ?2, ?4::TEXT FROM new RETURNING id"
+                    ),
+                    params![update_id, now, u.lane, u.payload],
+                    |r| r.get(0),
+                )
+            }
+            Pushed::Vote(v) => conn.defer_query_optional(
+                &format!(
+                    "WITH new AS ({REMEMBER} RETURNING update_id)
+                     INSERT INTO votes (poll_id, user_id, name, lang, choice, received_at)
+                     SELECT ?3::TEXT, ?4::BIGINT, ?5::TEXT, ?6::TEXT, ?7::BIGINT, ?2 FROM new
+                     ON CONFLICT DO NOTHING RETURNING 1"
+                ),
+                params![
+                    update_id, now, v.poll_id, v.user_id, v.name, v.lang, v.choice
+                ],
+                |r| r.get::<i64>(0),
+            ),
+            Pushed::Neither => conn
+                .defer(REMEMBER, params![update_id, now])
+                .map(|()| Later::ready(None)),
+        };
+        return kept.context("cannot keep an update");
+    }
     let new = conn
-        .prepare_cached(
-            "INSERT INTO pushed_updates (update_id, received_at) VALUES (?1, ?2)
-             ON CONFLICT DO NOTHING",
-        )?
+        .prepare_cached(REMEMBER)?
         .execute(params![update_id, now])
         .context("cannot remember an update")?;
     if new == 0 {
-        return Ok(None);
+        return Ok(Later::ready(None));
     }
-    keep(
-        conn,
-        update.map(std::slice::from_ref).unwrap_or_default(),
-        vote.map(std::slice::from_ref).unwrap_or_default(),
-        now,
-    )
-    .map(Some)
+    Ok(Later::ready(match pushed {
+        Pushed::Update(u) => {
+            let (ids, _) = keep(conn, std::slice::from_ref(u), &[], now)?;
+            Later::all(&ids)?.first().copied()
+        }
+        Pushed::Vote(v) => {
+            let (_, new_votes) = keep(conn, &[], std::slice::from_ref(v), now)?;
+            (new_votes > 0).then_some(1)
+        }
+        Pushed::Neither => None,
+    }))
 }
 
 /// Forgets the ids of updates pushed longer ago than Telegram could

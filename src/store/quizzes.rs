@@ -1,6 +1,6 @@
 //! Quizzes and the questions they serve.
 
-use super::sql::{Connection, OptionalExtension, Row, params};
+use super::sql::{Connection, OptionalExtension, Owned, Row, params};
 use anyhow::Context;
 
 use crate::game::{Mode, QuizState};
@@ -106,19 +106,54 @@ pub fn insert_quiz(conn: &Connection, q: &NewQuiz) -> anyhow::Result<i64> {
     .context("cannot save the quiz")
 }
 
+/// A question planned for a quiz: its place, its id, the question as it
+/// will be shown (JSON) and the index of the right choice.
+pub struct NewServed<'a> {
+    pub position: i64,
+    pub question_id: &'a str,
+    pub snapshot: String,
+    pub correct: i64,
+}
+
+/// Saves the questions planned for a quiz: one statement, not waited for
+/// (on PostgreSQL it goes with the job's next one).
 pub fn insert_served(
     conn: &Connection,
     quiz_id: i64,
-    position: i64,
-    question_id: &str,
-    snapshot: &str,
-    correct: i64,
-) -> anyhow::Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO served (quiz_id, position, question_id, snapshot, correct) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-    )?
-    .query_row(params![quiz_id, position, question_id, snapshot, correct], |r| r.get(0))
-    .context("cannot save a question of the quiz")
+    planned: &[NewServed<'_>],
+) -> anyhow::Result<()> {
+    // Kept well below SQLite's limit on parameters.
+    for chunk in planned.chunks(200) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = 1 + 4 * i;
+                format!(
+                    "(?{}, ?{p}, ?{}, ?{}, ?{})",
+                    4 * chunk.len() + 1,
+                    p + 1,
+                    p + 2,
+                    p + 3
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO served (quiz_id, position, question_id, snapshot, correct) VALUES {}",
+            rows.join(", ")
+        );
+        let mut values: Vec<Owned> = Vec::with_capacity(4 * chunk.len() + 1);
+        for s in chunk {
+            values.extend([
+                Owned::Int(s.position),
+                Owned::Text(s.question_id.to_owned()),
+                Owned::Text(s.snapshot.clone()),
+                Owned::Int(s.correct),
+            ]);
+        }
+        values.push(Owned::Int(quiz_id));
+        conn.defer(&sql, values)
+            .context("cannot save the questions of the quiz")?;
+    }
+    Ok(())
 }
 
 fn one_quiz(

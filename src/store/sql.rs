@@ -461,7 +461,7 @@ impl<T> Later<T> {
         self.0.get()
     }
 
-    fn ready(value: T) -> Later<T> {
+    pub(super) fn ready(value: T) -> Later<T> {
         Later(Arc::new(OnceLock::from(value)))
     }
 }
@@ -619,6 +619,37 @@ impl Connection {
                     let rows = client.query(&statement, &owned_params(&values)).await?;
                     let row = rows.first().ok_or(Error::NoRows)?;
                     let _ = slot.set(f(&Row::Postgres(row))?);
+                    Ok(())
+                });
+                Ok(later)
+            }
+        }
+    }
+
+    /// [`Connection::defer_query_row`] for a query that may return no
+    /// row: `None` then, not a failure.
+    pub fn defer_query_optional<T, P, F>(
+        &self,
+        sql: &str,
+        params: P,
+        f: F,
+    ) -> Result<Later<Option<T>>>
+    where
+        P: Params,
+        F: FnOnce(&Row<'_>) -> Result<T> + Send + 'static,
+        T: Send + Sync + 'static,
+    {
+        match self {
+            Connection::Sqlite(_) => self.query_row(sql, params, f).optional().map(Later::ready),
+            Connection::Postgres(pg) => {
+                let statement = pg_prepare(pg, sql)?;
+                let values = Owned::of(&params.values());
+                let later = Later(Arc::new(OnceLock::new()));
+                let slot = later.0.clone();
+                pg.defer(|client| async move {
+                    let rows = client.query(&statement, &owned_params(&values)).await?;
+                    let value = rows.first().map(|row| f(&Row::Postgres(row))).transpose()?;
+                    let _ = slot.set(value);
                     Ok(())
                 });
                 Ok(later)

@@ -22,7 +22,7 @@ use super::api::{Api, ApiError};
 use super::dispatch::{Dispatcher, Received};
 use crate::metrics::Metrics;
 use crate::service::Clock;
-use crate::store::{self, NewUpdate, NewVote, Store};
+use crate::store::{self, NewUpdate, NewVote, Pushed, Store};
 
 /// Long-polling timeout, in seconds.
 pub const POLL_SECONDS: u32 = 10;
@@ -282,36 +282,37 @@ impl Receiver {
             Arrival::Skip => (None, None),
         };
         let now = self.clock.now_ms();
-        let had_vote = vote.is_some();
-        let update = Arc::new(update);
+        let arrival = Arc::new((update, vote));
         let kept = self
             .store
             .keep({
-                let update = update.clone();
+                let arrival = arrival.clone();
                 move |conn| {
-                    store::receive_pushed(
-                        conn,
-                        update_id,
-                        update.as_ref().as_ref(),
-                        vote.as_ref(),
-                        now,
-                    )
+                    let pushed = match &*arrival {
+                        (Some(update), _) => Pushed::Update(update),
+                        (None, Some(vote)) => Pushed::Vote(vote),
+                        (None, None) => Pushed::Neither,
+                    };
+                    store::receive_pushed(conn, update_id, pushed, now)
                 }
             })
             .await
             .map_err(PushError::Store)?;
-        let update = Arc::unwrap_or_clone(update);
-        match kept {
-            Some((ids, new_votes)) => {
-                let ids = store::Later::all(&ids).map_err(PushError::Store)?;
-                self.kept(
-                    ids,
-                    update.into_iter().collect(),
-                    had_vote.then_some(new_votes),
-                    now,
-                );
-            }
-            None => tracing::debug!(update_id, "a repeated delivery: kept before"),
+        let kept = *kept.get().ok_or_else(|| {
+            PushError::Store(anyhow::anyhow!("a deferred query was never answered"))
+        })?;
+        match Arc::unwrap_or_clone(arrival) {
+            (Some(update), _) => match kept {
+                Some(id) => self.kept(vec![id], vec![update], None, now),
+                None => tracing::debug!(update_id, "a repeated delivery: kept before"),
+            },
+            (None, Some(_)) => self.kept(
+                Vec::new(),
+                Vec::new(),
+                Some(usize::from(kept.is_some())),
+                now,
+            ),
+            (None, None) => self.kept(Vec::new(), Vec::new(), None, now),
         }
         Ok(())
     }

@@ -390,20 +390,92 @@ async fn keeping_does_not_wait_behind_the_writer_on_postgres() {
     };
     let kept = tokio::time::timeout(
         std::time::Duration::from_secs(30),
-        store.keep(move |conn| factquiz::store::receive_pushed(conn, 7, Some(&update), None, T0)),
+        store.keep(move |conn| {
+            factquiz::store::receive_pushed(conn, 7, factquiz::store::Pushed::Update(&update), T0)
+        }),
     )
     .await
     .expect("kept while the writer is busy")
-    .expect("kept")
-    .expect("new");
+    .expect("kept");
     go.send(()).expect("release the writer");
     busy.await.expect("joined").expect("the busy job");
     let now = store
         .read(factquiz::store::lanes)
         .await
         .expect("the writer reads");
-    let id = *kept.0[0].get().expect("answered once committed");
+    let id = kept
+        .get()
+        .copied()
+        .flatten()
+        .expect("new, and answered once committed");
     assert_eq!(now, [(42, id, id)]);
+}
+
+/// Webhook mode: an update or a vote Telegram posts again is kept once; a
+/// member's second vote to a poll is not new; an id only remembered (an
+/// update not kept) is not kept later either.
+#[tokio::test]
+async fn a_pushed_update_or_vote_is_kept_once() {
+    use factquiz::store::{NewUpdate, NewVote, Pushed, receive_pushed};
+    let app = TestApp::new().await;
+    let store = app.service.store().clone();
+    let push = |update_id: i64, what: Option<Result<NewUpdate, NewVote>>| {
+        let store = store.clone();
+        async move {
+            let kept = store
+                .keep(move |conn| {
+                    let pushed = match &what {
+                        Some(Ok(u)) => Pushed::Update(u),
+                        Some(Err(v)) => Pushed::Vote(v),
+                        None => Pushed::Neither,
+                    };
+                    receive_pushed(conn, update_id, pushed, T0)
+                })
+                .await
+                .expect("kept");
+            *kept.get().expect("answered once committed")
+        }
+    };
+    let update = |update_id| {
+        Some(Ok(NewUpdate {
+            update_id,
+            lane: 5,
+            payload: "{}".into(),
+        }))
+    };
+    let vote = |user_id, choice| {
+        Some(Err(NewVote {
+            poll_id: "p1".into(),
+            user_id,
+            name: "Huda".into(),
+            lang: factquiz::i18n::Lang::Ar,
+            choice,
+        }))
+    };
+    let first = push(10, update(10)).await.expect("a new update is kept");
+    assert_eq!(push(10, update(10)).await, None, "a repeat is not kept");
+    let second = push(11, update(11)).await.expect("the next one is");
+    assert!(second > first);
+    assert!(push(12, vote(77, 1)).await.is_some(), "a new vote counts");
+    assert_eq!(
+        push(12, vote(77, 1)).await,
+        None,
+        "a repeated vote does not"
+    );
+    assert_eq!(push(13, vote(77, 2)).await, None, "nor a second vote");
+    assert!(
+        push(14, vote(78, 0)).await.is_some(),
+        "another member's does"
+    );
+    assert_eq!(push(15, None).await, None);
+    assert_eq!(push(15, update(15)).await, None, "remembered, so not kept");
+    let inbox: Vec<i64> = query_all(&app.db, "SELECT update_id FROM inbox ORDER BY id");
+    assert_eq!(inbox, [10, 11]);
+    let votes: Vec<String> = query_all(
+        &app.db,
+        "SELECT user_id || ':' || choice FROM votes ORDER BY id",
+    );
+    assert_eq!(votes, ["77:1", "78:0"]);
 }
 
 /// PostgreSQL: a leader whose connection dropped, and whose lead another
