@@ -159,6 +159,24 @@ const BY_NOUNS: [&str; 16] = [
 /// and to fit in a fill-in-the-blank question.
 pub const QUOTE_CHARS: usize = 160;
 
+/// How many telling words (see [`Doc::telling`]) a quote has besides its
+/// answer, where its sentence has them.
+const MIN_TELLING: usize = 2;
+
+/// Words that tell nothing in a quote though they may head a phrase:
+/// «تم» (done), «يتعلق» (concerns), «بينها» (among them).
+const EMPTY_WORDS: [&str; 9] = [
+    "تم",
+    "يتم",
+    "يتعلق",
+    "تتعلق",
+    "بينها",
+    "بينهم",
+    "بالنسبه",
+    "له",
+    "لها",
+];
+
 /// Words that open a sub-clause (normalised): a quote cut from a long
 /// sentence starts at one, or ends before one.
 const SUB_CLAUSE: [&str; 17] = [
@@ -322,6 +340,27 @@ impl Doc {
         self.tokens[tokens.start].range.start..self.tokens[tokens.end - 1].range.end
     }
 
+    /// How many words of `range` besides `answer` tell something: numbers,
+    /// and words that are not function words («وذلك من خلال ____» tells
+    /// nothing).
+    pub fn telling(&self, range: Range<usize>, answer: &Range<usize>) -> usize {
+        range
+            .filter(|t| !answer.contains(t))
+            .filter(|&t| match self.tokens[t].kind {
+                TokenKind::Number => true,
+                TokenKind::Punct => false,
+                TokenKind::Word => {
+                    let w = self.tokens[t].text.as_str();
+                    let bare = w
+                        .strip_prefix(['و', 'ف'])
+                        .filter(|b| b.chars().count() >= 2);
+                    let empty = |w: &str| FUNCTION_WORDS.contains(&w) || EMPTY_WORDS.contains(&w);
+                    w.chars().count() > 1 && !empty(w) && !bare.is_some_and(empty)
+                }
+            })
+            .count()
+    }
+
     /// The clause (a token range) holding token `t`.
     pub fn clause_of(&self, t: usize) -> usize {
         self.clauses.partition_point(|c| c.end <= t)
@@ -352,7 +391,8 @@ impl Doc {
             let words = (start..end)
                 .filter(|t| !answer.contains(t) && self.tokens[*t].kind != TokenKind::Punct)
                 .count();
-            if words >= min_words || at == 0 || self.clauses[at - 1].start < sentence.start {
+            let enough = words >= min_words && self.telling(start..end, &answer) >= MIN_TELLING;
+            if enough || at == 0 || self.clauses[at - 1].start < sentence.start {
                 break;
             }
             at -= 1;
@@ -360,9 +400,26 @@ impl Doc {
         }
         // Too long for a reader to check at a glance: the shortest run of
         // words around what is needed, to the nearest marks of a sub-clause.
+        // Likewise when the clauses before tell nothing («وفي ما يتعلق
+        // ب____»): what follows in the sentence may.
         if self.chars(start..end) > QUOTE_CHARS {
             let core = needed.start.min(answer.start)..needed.end.max(answer.end);
             (start, end) = self.window(core, answer.clone(), min_words, start..end);
+        } else if self.telling(start..end, &answer) < MIN_TELLING {
+            // The clauses after, whole, while they fit; else a window.
+            let mut next = last + 1;
+            while self.telling(start..end, &answer) < MIN_TELLING
+                && next < self.clauses.len()
+                && self.clauses[next].end <= sentence.end
+                && self.chars(start..self.clauses[next].end) <= QUOTE_CHARS
+            {
+                end = self.clauses[next].end;
+                next += 1;
+            }
+            if self.telling(start..end, &answer) < MIN_TELLING {
+                let core = needed.start.min(answer.start)..needed.end.max(answer.end);
+                (start, end) = self.window(core, answer.clone(), min_words, sentence.clone());
+            }
         }
         // No stray punctuation at the edges, except closing marks that pair
         // with opening ones inside; the answer's own marks («2.5%») stay.
@@ -520,7 +577,7 @@ impl Doc {
     /// The run of tokens inside `within` around `core` (which it never
     /// cuts): first enough words besides the answer to say something,
     /// then on to the nearest boundary of a sub-clause on each side (a
-    /// mark, or a word with the conjunction «و»), as far as
+    /// mark, or a word that opens one: «التي», «أن» …), as far as
     /// [`QUOTE_CHARS`] allows.
     fn window(
         &self,
@@ -542,9 +599,28 @@ impl Doc {
                 "،" | "," | "؛" | ":" | "\"" | "«" | "»" | "(" | ")"
             )
         };
-        // Enough words, from the left first (the subject, the trigger).
-        while words(start, end) < min_words {
-            if start > within.start && self.chars(start - 1..end) <= QUOTE_CHARS {
+        let opens_sub_clause = |t: usize| SUB_CLAUSE.contains(&self.tokens[t].text.as_str());
+        // Enough words, a word at a time from the left first (the subject,
+        // the trigger); then, if they tell too little, a whole sub-clause
+        // on either side where it fits.
+        loop {
+            let few = words(start, end) < min_words;
+            if !few && self.telling(start..end, &answer) >= MIN_TELLING {
+                break;
+            }
+            let mut left = start.saturating_sub(1).max(within.start);
+            while left > within.start && !boundary(left - 1) && !opens_sub_clause(left) {
+                left -= 1;
+            }
+            let mut right = (end + 1).min(within.end);
+            while right < within.end && !boundary(right) && !opens_sub_clause(right) {
+                right += 1;
+            }
+            if !few && left < start && self.chars(left..end) <= QUOTE_CHARS {
+                start = left;
+            } else if !few && right > end && self.chars(start..right) <= QUOTE_CHARS {
+                end = right;
+            } else if start > within.start && self.chars(start - 1..end) <= QUOTE_CHARS {
                 start -= 1;
             } else if end < within.end && self.chars(start..end + 1) <= QUOTE_CHARS {
                 end += 1;
@@ -555,20 +631,14 @@ impl Doc {
         // Then to the boundaries, if they are near enough: a mark before
         // (after) the run, or a word that opens a sub-clause.
         let mut left = start;
-        while left > within.start
-            && !boundary(left - 1)
-            && !SUB_CLAUSE.contains(&self.tokens[left].text.as_str())
-        {
+        while left > within.start && !boundary(left - 1) && !opens_sub_clause(left) {
             left -= 1;
         }
         if self.chars(left..end) <= QUOTE_CHARS {
             start = left;
         }
         let mut right = end;
-        while right < within.end
-            && !boundary(right)
-            && !SUB_CLAUSE.contains(&self.tokens[right].text.as_str())
-        {
+        while right < within.end && !boundary(right) && !opens_sub_clause(right) {
             right += 1;
         }
         if self.chars(start..right) <= QUOTE_CHARS {
@@ -907,6 +977,49 @@ mod tests {
         assert_eq!(
             words(&doc, q),
             "وصل الرئيس الروسي فلاديمير بوتين إلى كوريا الشمالية، الثلاثاء"
+        );
+    }
+
+    #[test]
+    fn a_quote_that_tells_nothing_besides_its_answer_takes_more_of_its_sentence() {
+        let quote = |text: &str, answer: &str| {
+            let doc = Doc::new(text);
+            let answer = crate::arabic::normalize(answer);
+            let words: Vec<&str> = answer.split(' ').collect();
+            let t = (0..doc.tokens.len())
+                .find(|&t| {
+                    words
+                        .iter()
+                        .enumerate()
+                        .all(|(i, w)| doc.tokens.get(t + i).is_some_and(|k| k.text == *w))
+                })
+                .expect("answer");
+            let a = t..t + words.len();
+            super::tests::words(&doc, doc.quote_tokens(a.clone(), a, 3))
+        };
+        // The clause before, when the sentence opens on the empty one.
+        assert_eq!(
+            quote(
+                "اتفقوا على تحسين جودة الحليب، وذلك من خلال انجاز مشروع التبريد.",
+                "انجاز مشروع التبريد"
+            ),
+            "اتفقوا على تحسين جودة الحليب، وذلك من خلال انجاز مشروع التبريد"
+        );
+        // The clause after, when nothing comes before.
+        assert_eq!(
+            quote(
+                "وفي ما يتعلق بقطاع الحبوب، أوضح وزير الفلاحة أن الأسعار سترتفع.",
+                "بقطاع الحبوب"
+            ),
+            "وفي ما يتعلق بقطاع الحبوب، أوضح وزير الفلاحة أن الأسعار سترتفع"
+        );
+        // A clause that tells something stays as it was.
+        assert_eq!(
+            quote(
+                "وصل الوفد إلى تونس، وعقد اجتماعا مع وزير الفلاحة.",
+                "وزير الفلاحة"
+            ),
+            "وعقد اجتماعا مع وزير الفلاحة"
         );
     }
 
