@@ -193,7 +193,19 @@ pub fn extract(article: &str, date: Option<&str>) -> FactsFile {
     found.retain(|f| f.needed.start >= doc.body_start);
     join_weekdays(&mut found);
     // Before the overlaps: what says nothing must not push out what does.
+    // (A quoted term is asked as it was said.)
+    for f in found
+        .iter_mut()
+        .filter(|f| f.kind == Kind::Event && f.answer_type != "term")
+    {
+        let end = clause_end(&doc, f.answer.clone());
+        if f.needed.end == f.answer.end {
+            f.needed.end = end;
+        }
+        f.answer.end = end;
+    }
     found.retain(|f| !says_nothing(&doc, f));
+    drop_short_names_of_sources(&doc, &mut found);
     drop_overlaps(&mut found);
     let facts = to_facts(&doc, found);
     FactsFile {
@@ -426,6 +438,80 @@ fn says_nothing(doc: &Doc, f: &Found) -> bool {
     }
 }
 
+/// Where an event's answer ends at the latest: before a word that opens
+/// another clause inside it («رشوة فرفضها وقد», «فاسدة لا», «أبسط حقوقهم
+/// مؤكدا»): a «ف» or «وقد» that goes on, a negation, or a reporting
+/// participle. Its first word always stays.
+fn clause_end(doc: &Doc, answer: Range<usize>) -> usize {
+    const BREAKS: [&str; 10] = [
+        "لا",
+        "ولا",
+        "فلا",
+        "وقد",
+        "فقد",
+        "ولم",
+        "فلم",
+        "والحال",
+        "وكان",
+        "فكان",
+    ];
+    const PARTICIPLES: [&str; 26] = [
+        "موكدا",
+        "موكده",
+        "معتبرا",
+        "معتبره",
+        "مشيرا",
+        "مشيره",
+        "موضحا",
+        "موضحه",
+        "مضيفا",
+        "مضيفه",
+        "مبرزا",
+        "مبرزه",
+        "مبينا",
+        "مبينه",
+        "داعيا",
+        "داعيه",
+        "لافتا",
+        "لافته",
+        "منبها",
+        "منبهه",
+        "مشددا",
+        "مشدده",
+        "معربا",
+        "معربه",
+        "قائلا",
+        "قائله",
+    ];
+    let breaks = |t: usize| {
+        let w = doc.tokens[t].text.as_str();
+        BREAKS.contains(&w)
+            || PARTICIPLES.contains(&w)
+            // «فرفضها»: a verb after «ف» («فندق» is one word: five letters
+            // or more, and an object pronoun at its end).
+            || (w.starts_with('ف') && w.chars().count() >= 5 && w.ends_with("ها"))
+    };
+    let Some(mut end) = (answer.start + 1..answer.end).find(|&t| breaks(t)) else {
+        return answer.end;
+    };
+    while end > answer.start + 1 && doc.tokens[end - 1].kind == TokenKind::Punct {
+        end -= 1;
+    }
+    end
+}
+
+/// «وأوضح المعهد»: a source named again by its first word only, after
+/// «المعهد الوطني للإحصاء», is asked as the whole name, once.
+fn drop_short_names_of_sources(doc: &Doc, found: &mut Vec<Found>) {
+    let first = |f: &Found| doc.tokens[f.answer.start].text.clone();
+    let whole: Vec<String> = found
+        .iter()
+        .filter(|f| f.kind == Kind::Source && f.answer.len() > 1)
+        .map(first)
+        .collect();
+    found.retain(|f| !(f.kind == Kind::Source && f.answer.len() == 1 && whole.contains(&first(f))));
+}
+
 /// Whether the quote, without its answer, still shows the answer
 /// («هيئة النقل في ____ بأن محطة لندن بريدج»: «لندن»).
 fn gives_away(doc: &Doc, f: &Found, quote: Range<usize>) -> bool {
@@ -645,6 +731,36 @@ mod tests {
             "{:?}",
             draft.facts
         );
+    }
+
+    #[test]
+    fn an_event_ends_where_another_clause_opens_inside_it() {
+        let text = "عنوان\n\nوأضاف الصحفي أن بائع السمك طولب برشوة فرفضها وقد تعرض لمطاردة أمنية. \
+                    وقال إن الحادثة أبرزت الاستهتار بكرامة المواطنين الذين يطالبون بأبسط حقوقهم مؤكدا أن الاحتجاج سلمي.";
+        let draft = extract(text, Some("2016-11-02"));
+        let answers: Vec<&str> = draft.facts.iter().map(|f| f.answer.as_str()).collect();
+        assert!(answers.contains(&"رشوة"), "{answers:?}");
+        assert!(answers.contains(&"أبسط حقوقهم"), "{answers:?}");
+        assert!(
+            !answers
+                .iter()
+                .any(|a| a.contains("فرفضها") || a.contains("مؤكدا")),
+            "{answers:?}"
+        );
+    }
+
+    #[test]
+    fn a_source_named_again_by_its_first_word_is_not_asked_again() {
+        let text = "عنوان\n\nارتفع التضخم إلى 3 بالمائة، وفق بيانات نشرها المعهد الوطني للإحصاء أمس. \
+                    وأوضح المعهد من جهة أخرى أن أسعار الغذاء ارتفعت بنسبة 5 بالمائة.";
+        let draft = extract(text, Some("2016-07-06"));
+        let sources: Vec<&str> = draft
+            .facts
+            .iter()
+            .filter(|f| f.kind == "source")
+            .map(|f| f.answer.as_str())
+            .collect();
+        assert_eq!(sources, ["المعهد الوطني للإحصاء"], "{:?}", draft.facts);
     }
 
     #[test]

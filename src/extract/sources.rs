@@ -355,13 +355,15 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
             }
         }
         // «تشير بيانات إدارة معلومات الطاقة الأمريكية»: whose figures.
+        // «بيانات نشرها المعهد الوطني للإحصاء»: who published them.
         if doc.bare(t).iter().any(|(b, _)| p.data.contains(b)) && !doc.definite(t) {
-            let end = doc.noun_phrase(t + 1, sentence.end, 6);
-            if end > t + 2 && doc.definite(end - 1) && taken.insert(t + 1) {
+            let from = t + 1 + usize::from(published(doc, t + 1));
+            let end = doc.noun_phrase(from, sentence.end, 6);
+            if end > from + 1 && doc.definite(end - 1) && taken.insert(from) {
                 out.push(Found::new(
                     Kind::Source,
                     "source",
-                    t + 1..end,
+                    from..end,
                     t..end,
                     "figures from",
                 ));
@@ -865,6 +867,35 @@ fn outlet_type(doc: &Doc, p: &Prepared, t: usize) -> Option<&'static str> {
     })
 }
 
+/// Whether token `t` is a verb that says who published what came before
+/// («بيانات نشرها المعهد», «أرقام أصدرتها الوزارة»): a verb of
+/// publishing with the pronoun that points back.
+fn published(doc: &Doc, t: usize) -> bool {
+    let Some(token) = doc.tokens.get(t) else {
+        return false;
+    };
+    let Some(verb) = token
+        .text
+        .strip_suffix("ها")
+        .or_else(|| token.text.strip_suffix('ه'))
+    else {
+        return false;
+    };
+    matches!(
+        verb,
+        "نشر"
+            | "نشرت"
+            | "اصدر"
+            | "اصدرت"
+            | "اعد"
+            | "اعدت"
+            | "اجري"
+            | "اجرت"
+            | "قدم"
+            | "قدمت"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1052,6 +1083,10 @@ mod tests {
         assert_eq!(
             sources("وذلك وفق المؤشرات النقدية والمالية اليومية للبنك."),
             [pair("المؤشرات النقدية والمالية اليومية للبنك", "source")]
+        );
+        assert_eq!(
+            sources("ارتفع التضخم، وفق بيانات نشرها المعهد الوطني للإحصاء أمس."),
+            [pair("المعهد الوطني للإحصاء", "source")]
         );
         assert_eq!(
             sources("وفق نشرية أصدرها البنك المركزي التونسي، الثلاثاء."),
