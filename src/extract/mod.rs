@@ -750,6 +750,18 @@ mod tests {
     }
 
     #[test]
+    fn a_quoted_document_ends_before_the_year_it_is_of() {
+        let text = "عنوان\n\nواوضحت ان \"مشروع قانون المالية التكميلي لسنة 2016 يتضمن تغييرين\".";
+        let draft = extract(text, None);
+        let answers: Vec<&str> = draft.facts.iter().map(|f| f.answer.as_str()).collect();
+        assert!(
+            answers.contains(&"مشروع قانون المالية التكميلي"),
+            "{answers:?}"
+        );
+        assert!(answers.contains(&"2016"), "{answers:?}");
+    }
+
+    #[test]
     fn a_source_named_again_by_its_first_word_is_not_asked_again() {
         let text = "عنوان\n\nارتفع التضخم إلى 3 بالمائة، وفق بيانات نشرها المعهد الوطني للإحصاء أمس. \
                     وأوضح المعهد من جهة أخرى أن أسعار الغذاء ارتفعت بنسبة 5 بالمائة.";

@@ -497,7 +497,13 @@ fn things_at(
             while end < limit && end - name_start < 5 {
                 let x = &doc.tokens[end];
                 let future_verb = x.text.starts_with("سي") || x.text.starts_with("ست");
-                if x.kind != TokenKind::Word || p.stop.contains(&x.text) || future_verb {
+                // «… التكميلي لسنة 2016»: the year is a fact of its own.
+                let of_year = matches!(x.text.as_str(), "لسنه" | "لعام" | "سنه" | "عام")
+                    && doc
+                        .tokens
+                        .get(end + 1)
+                        .is_some_and(|y| y.kind == TokenKind::Number);
+                if x.kind != TokenKind::Word || p.stop.contains(&x.text) || future_verb || of_year {
                     break;
                 }
                 end += 1;
