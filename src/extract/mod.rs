@@ -344,6 +344,7 @@ fn lead(answer_type: &str) -> &'static str {
 fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
     found.sort_by_key(|f| (f.answer.start, f.answer.end));
     let mut seen: HashSet<(String, usize, usize)> = HashSet::new();
+    let mut asked: HashSet<String> = HashSet::new();
     let mut counters: std::collections::HashMap<&'static str, usize> =
         std::collections::HashMap::new();
     let mut facts = Vec::new();
@@ -392,8 +393,6 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
             doc.source_text_between(quote_src.start, answer_src.start),
             doc.source_text_between(answer_src.end, quote_src.end),
         );
-        let counter = counters.entry(f.kind.as_str()).or_default();
-        *counter += 1;
         let mut note = format!("rule: {}", f.rule);
         if f.review {
             note.push_str("; unsure");
@@ -403,13 +402,19 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
             note.push_str(n);
         }
         let question = question::template(doc, &f, quote_tokens.clone())
-            .filter(|q| q.chars().count() <= question::MAX_CHARS)
-            .unwrap_or_else(|| {
-                format!(
-                    "{} أكمل بحسب المقال: «{before}____{after}»",
-                    lead(&f.answer_type)
-                )
-            });
+            .filter(|q| q.chars().count() <= question::MAX_CHARS);
+        // «من هي رئيسة الوزراء؟» asked at each mention: once.
+        if question.as_ref().is_some_and(|q| !asked.insert(q.clone())) {
+            continue;
+        }
+        let counter = counters.entry(f.kind.as_str()).or_default();
+        *counter += 1;
+        let question = question.unwrap_or_else(|| {
+            format!(
+                "{} أكمل بحسب المقال: «{before}____{after}»",
+                lead(&f.answer_type)
+            )
+        });
         facts.push(RawFact {
             id: format!("{}-{}", f.kind.as_str(), counter),
             kind: f.kind.as_str().to_owned(),
@@ -759,6 +764,18 @@ mod tests {
             "{answers:?}"
         );
         assert!(answers.contains(&"2016"), "{answers:?}");
+    }
+
+    #[test]
+    fn a_question_is_asked_once_however_often_its_answer_is_mentioned() {
+        let text = "عنوان\n\nوتقرر عقد اجتماع أمني برئاسة رئيسة الوزراء تيريزا ماي يوم غد. \
+                    ولفتت الشرطة إلى أن رئيسة الوزراء تيريزا ماي على اتصال مع المسؤولين.";
+        let draft = extract(text, Some("2017-06-03"));
+        let questions: Vec<&str> = draft.facts.iter().map(|f| f.question.as_str()).collect();
+        let asked = |q: &str| questions.iter().filter(|x| **x == q).count();
+        assert_eq!(asked("من هي رئيسة الوزراء؟"), 1, "{questions:?}");
+        let ids: HashSet<&str> = draft.facts.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids.len(), draft.facts.len());
     }
 
     #[test]
