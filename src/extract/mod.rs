@@ -438,7 +438,13 @@ fn says_nothing(doc: &Doc, f: &Found) -> bool {
     let first = doc.tokens[f.answer.start].text.as_str();
     match f.kind {
         Kind::Source => f.answer.len() == 1 && matches!(first, "مصادر" | "مصدر" | "اوساط" | "جهات"),
-        Kind::Event => matches!(first, "ذات" | "نفس" | "هذه" | "هذا" | "ذلك" | "تلك"),
+        Kind::Event => {
+            matches!(first, "ذات" | "نفس" | "هذه" | "هذا" | "ذلك" | "تلك")
+                // «وقع الاتفاق», «يمكن من بلوغ»: a light verb says only
+                // that something happened.
+                || (f.answer.len() <= 3
+                    && matches!(first, "وقع" | "تم" | "تمت" | "يتم" | "سيتم" | "يمكن" | "تمكن"))
+        }
         _ => false,
     }
 }
@@ -764,6 +770,25 @@ mod tests {
             "{answers:?}"
         );
         assert!(answers.contains(&"2016"), "{answers:?}");
+    }
+
+    #[test]
+    fn a_light_verb_says_nothing() {
+        let doc = Doc::new("عنوان\n\nوأفاد الوزير بأنه وقع الاتفاق على الترفيع في سعر الحليب.");
+        let at = |word: &str| {
+            let word = arabic::normalize(word);
+            doc.tokens
+                .iter()
+                .position(|t| t.text == word)
+                .expect("word")
+        };
+        let event = |from: usize, to: usize| {
+            Found::new(Kind::Event, "statement", from..to, from..to, "test")
+        };
+        let agreed = at("وقع");
+        assert!(says_nothing(&doc, &event(agreed, agreed + 2)));
+        let raised = at("الترفيع");
+        assert!(!says_nothing(&doc, &event(raised, raised + 4)));
     }
 
     #[test]
