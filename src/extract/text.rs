@@ -868,9 +868,19 @@ fn split_sentences(tokens: &[Token]) -> Vec<Range<usize>> {
     let mut start = 0;
     for (i, t) in tokens.iter().enumerate() {
         let end_mark = matches!(t.text.as_str(), "." | "!" | "?" | "؟");
+        // «5ر656 م د.»: dinars (after a number, «م» or «أ»), not «د.» of a
+        // doctor's name: the sentence ends there.
+        let dinars = i > 1
+            && tokens[i - 1].text == "د"
+            && (tokens[i - 2].kind == TokenKind::Number
+                || matches!(
+                    tokens[i - 2].text.as_str(),
+                    "م" | "ا" | "مليون" | "مليار" | "الف"
+                ));
         let abbreviation = t.text == "."
             && i > 0
             && ABBREVIATIONS.contains(&tokens[i - 1].text.as_str())
+            && !dinars
             && tokens.get(i + 1).is_some_and(|n| n.kind == TokenKind::Word);
         let decimal = t.text == "."
             && i > 0
@@ -948,6 +958,9 @@ mod tests {
                 "جديد"
             ]
         );
+        // «م د.»: million dinars end a sentence.
+        let doc = Doc::new("سجلت عجزا بقيمة 5ر656 م د. وبين المعهد أن الصادرات تراجعت.");
+        assert_eq!(doc.sentences.len(), 2);
     }
 
     #[test]
