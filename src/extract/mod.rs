@@ -438,6 +438,8 @@ fn says_nothing(doc: &Doc, f: &Found) -> bool {
     let first = doc.tokens[f.answer.start].text.as_str();
     match f.kind {
         Kind::Source => f.answer.len() == 1 && matches!(first, "مصادر" | "مصدر" | "اوساط" | "جهات"),
+        // «اجتماع 5 زائد 5»: a name, not a count.
+        Kind::Number => doc.tokens[f.answer.end - 1].text == "زايد",
         Kind::Event => {
             matches!(first, "ذات" | "نفس" | "هذه" | "هذا" | "ذلك" | "تلك")
                 // «وقع الاتفاق», «يمكن من بلوغ»: a light verb says only
@@ -501,6 +503,11 @@ fn clause_end(doc: &Doc, answer: Range<usize>) -> usize {
             // «فرفضها»: a verb after «ف» («فندق» is one word: five letters
             // or more, and an object pronoun at its end).
             || (w.starts_with('ف') && w.chars().count() >= 5 && w.ends_with("ها"))
+            // «تغييرين اثنين يتمثل الاول»: a verb of the forms in «يت/تت»
+            // after a noun («من يتولى …» is a clause of its own).
+            || ((w.starts_with("يت") || w.starts_with("تت"))
+                && w.chars().count() >= 5
+                && doc.tokens[t - 1].text.chars().count() > 2)
     };
     let Some(mut end) = (answer.start + 1..answer.end).find(|&t| breaks(t)) else {
         return answer.end;
@@ -747,10 +754,12 @@ mod tests {
     #[test]
     fn an_event_ends_where_another_clause_opens_inside_it() {
         let text = "عنوان\n\nوأضاف الصحفي أن بائع السمك طولب برشوة فرفضها وقد تعرض لمطاردة أمنية. \
+                    وأوضحت الوزيرة أن المشروع يتضمن تغييرين اثنين يتمثل الاول في اضافة 35 مليون دينار. \
                     وقال إن الحادثة أبرزت الاستهتار بكرامة المواطنين الذين يطالبون بأبسط حقوقهم مؤكدا أن الاحتجاج سلمي.";
         let draft = extract(text, Some("2016-11-02"));
         let answers: Vec<&str> = draft.facts.iter().map(|f| f.answer.as_str()).collect();
         assert!(answers.contains(&"رشوة"), "{answers:?}");
+        assert!(!answers.iter().any(|a| a.contains("يتمثل")), "{answers:?}");
         assert!(answers.contains(&"أبسط حقوقهم"), "{answers:?}");
         assert!(
             !answers
@@ -789,6 +798,13 @@ mod tests {
         assert!(says_nothing(&doc, &event(agreed, agreed + 2)));
         let raised = at("الترفيع");
         assert!(!says_nothing(&doc, &event(raised, raised + 4)));
+        // Nor is «5 زائد 5» a count.
+        let draft = extract("عنوان\n\nإثر اجتماع 5 زائد 5 المنعقد بتونس.", None);
+        assert!(
+            !draft.facts.iter().any(|f| f.answer.contains("زائد")),
+            "{:?}",
+            draft.facts
+        );
     }
 
     #[test]

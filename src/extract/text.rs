@@ -123,15 +123,22 @@ const FUNCTION_WORDS: [&str; 85] = [
 /// next to what («مراسل رويترز بالقرب من الحادث»), and relatives after «و»
 /// («المؤسسات الاستشفائية والتي لا …»). A phrase that took one as its last
 /// word gives it back.
-const NOT_PHRASE_ENDS: [&str; 8] = [
+const NOT_PHRASE_ENDS: [&str; 14] = [
     "قرب",
     "بالقرب",
     "بجوار",
     "قباله",
     "خلف",
     "مقابل",
+    "مثابل",
     "والتي",
     "والذي",
+    // «كنيسة سان جون القريبة من البيت الأبيض»: near what follows.
+    "القريب",
+    "القريبه",
+    "المجاور",
+    "المجاوره",
+    "المحاذيه",
 ];
 
 /// Nouns that make a preposition with «ب» (بسبب، بهدف، بشأن …): never a
@@ -1060,6 +1067,7 @@ mod tests {
             "راديو هيئة الإذاعة البريطانية (بي.بي.سي)"
         );
         assert_eq!(np("مصادر أمنية أمريكية نقلا عن"), "مصادر أمنية أمريكية");
+        assert_eq!(np("كنيسة سان جون القريبة من البيت الأبيض"), "كنيسة سان جون");
         // A word with the article governs nothing: «للاتفاقية تحرك …».
         assert_eq!(np("الاتفاقية تحرك الرئيس"), "الاتفاقية");
         assert_eq!(np("في البلاد"), "");
