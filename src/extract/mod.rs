@@ -528,6 +528,15 @@ fn drop_short_names_of_sources(doc: &Doc, found: &mut Vec<Found>) {
         .map(first)
         .collect();
     found.retain(|f| !(f.kind == Kind::Source && f.answer.len() == 1 && whole.contains(&first(f))));
+    // «حسب ____» → «الطيب», «سمير الطيب»: a person the article names with
+    // a post is asked by that post; as a source, again, they add nothing.
+    let last = |f: &Found| doc.tokens[f.answer.end - 1].text.clone();
+    let people: Vec<String> = found
+        .iter()
+        .filter(|f| f.kind == Kind::Role && f.answer_type == "person")
+        .map(last)
+        .collect();
+    found.retain(|f| !(f.kind == Kind::Source && people.contains(&last(f))));
 }
 
 /// Whether the quote, without its answer, still shows the answer
@@ -831,6 +840,21 @@ mod tests {
             .map(|f| f.answer.as_str())
             .collect();
         assert_eq!(sources, ["المعهد الوطني للإحصاء"], "{:?}", draft.facts);
+        // Nor is a person asked by their post asked again as a source.
+        let text = "عنوان\n\nوأفاد وزير الفلاحة سمير الطيب بأن الأسعار سترتفع. \
+                    وأقر الاجتماع، حسب سمير الطيب، عددا من الإجراءات في مجال الموارد المائية.";
+        let draft = extract(text, Some("2017-06-20"));
+        assert!(
+            draft
+                .facts
+                .iter()
+                .any(|f| f.answer == "سمير الطيب" && f.kind == "role")
+        );
+        assert!(
+            !draft.facts.iter().any(|f| f.kind == "source"),
+            "{:?}",
+            draft.facts
+        );
     }
 
     #[test]
