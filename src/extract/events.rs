@@ -1210,7 +1210,19 @@ fn answer_at(doc: &Doc, p: &Prepared, start: usize, limit: usize) -> Option<Rang
         ) && doc.tokens.get(phrase).is_some_and(|x| x.text == "في")
         {
             let room = (MAX_WORDS + 1).saturating_sub(phrase + 1 - start);
-            let object = doc.noun_phrase(phrase + 1, limit, room);
+            let mut object = doc.noun_phrase(phrase + 1, limit, room);
+            // «… في أسعار الأحذية والملابس»: and what it is in besides.
+            while object > phrase + 1
+                && object < limit
+                && doc.tokens[object].text.starts_with("وال")
+                && object - start < MAX_WORDS + 3
+            {
+                let next = doc.noun_phrase(object, limit, 3);
+                if next == object {
+                    break;
+                }
+                object = next;
+            }
             if object > phrase + 1 {
                 return Some(start..object);
             }
@@ -1293,6 +1305,16 @@ mod tests {
         );
         assert!(
             !found.iter().any(|(answer, _)| answer == "الزيادة المسجلة"),
+            "{found:?}"
+        );
+        // With what it is in besides.
+        let found = events(
+            "ارتفعت أسعار المشروبات نتيجة الزيادة المسجلة في أسعار المياه المعدنية \
+             والمشروبات الغازية والعصير بنسبة 7 بالمائة.",
+        );
+        assert!(
+            found.iter().any(|(answer, _)| answer
+                == "الزيادة المسجلة في أسعار المياه المعدنية والمشروبات الغازية والعصير"),
             "{found:?}"
         );
     }
