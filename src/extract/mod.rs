@@ -504,8 +504,8 @@ fn clause_end(doc: &Doc, answer: Range<usize>) -> usize {
         "مشدده",
         "معربا",
         "معربه",
-        "قائلا",
-        "قائله",
+        "قايلا",
+        "قايله",
     ];
     let breaks = |t: usize| {
         let w = doc.tokens[t].text.as_str();
