@@ -204,6 +204,16 @@ pub fn extract(article: &str, date: Option<&str>) -> FactsFile {
         }
         f.answer.end = end;
     }
+    for f in found
+        .iter_mut()
+        .filter(|f| f.kind == Kind::Role && f.answer_type == "role")
+    {
+        let end = post_end(&doc, f.answer.clone());
+        if f.needed.end == f.answer.end {
+            f.needed.end = end;
+        }
+        f.answer.end = end;
+    }
     found.retain(|f| !says_nothing(&doc, f));
     drop_short_names_of_sources(&doc, &mut found);
     drop_overlaps(&mut found);
@@ -467,7 +477,7 @@ fn says_nothing(doc: &Doc, f: &Found) -> bool {
 /// مؤكدا»): a «ف» or «وقد» that goes on, a negation, or a reporting
 /// participle. Its first word always stays.
 fn clause_end(doc: &Doc, answer: Range<usize>) -> usize {
-    const BREAKS: [&str; 10] = [
+    const BREAKS: [&str; 12] = [
         "لا",
         "ولا",
         "فلا",
@@ -478,6 +488,9 @@ fn clause_end(doc: &Doc, answer: Range<usize>) -> usize {
         "والحال",
         "وكان",
         "فكان",
+        // «… تراجع سعر صرف الدينار مقابل …»: what it is set against.
+        "مقابل",
+        "مثابل",
     ];
     const PARTICIPLES: [&str; 26] = [
         "موكدا",
@@ -520,13 +533,46 @@ fn clause_end(doc: &Doc, answer: Range<usize>) -> usize {
                 && w.chars().count() >= 5
                 && doc.tokens[t - 1].text.chars().count() > 2)
     };
-    let Some(mut end) = (answer.start + 1..answer.end).find(|&t| breaks(t)) else {
-        return answer.end;
-    };
-    while end > answer.start + 1 && doc.tokens[end - 1].kind == TokenKind::Punct {
+    let mut end = answer.end;
+    if let Some(at) = (answer.start + 1..answer.end).find(|&t| breaks(t)) {
+        end = at;
+        while end > answer.start + 1 && doc.tokens[end - 1].kind == TokenKind::Punct {
+            end -= 1;
+        }
+    }
+    // «اعادة توزيع موارد الاقتراض بالتقليص من …»: a last «بال» word whose
+    // own object is left outside opens another phrase.
+    if end > answer.start + 1
+        && end == answer.end
+        && doc.tokens[end - 1].text.starts_with("بال")
+        && doc
+            .tokens
+            .get(end)
+            .is_some_and(|x| matches!(x.text.as_str(), "من" | "في" | "علي" | "الي"))
+    {
         end -= 1;
     }
     end
+}
+
+/// Where a post ends at the latest: before a last «و» word whose own
+/// complement is left outside («الناطق الرسمي باسم الحزب ونائب | أمينه
+/// العام»).
+fn post_end(doc: &Doc, answer: Range<usize>) -> usize {
+    let last = answer.end - 1;
+    let word = doc.tokens[last].text.as_str();
+    // («ولايتها» holds its own complement, and its «و» is no «and».)
+    let joined = answer.len() > 2
+        && word.starts_with('و')
+        && !word.ends_with('ه')
+        && !word.ends_with("ها")
+        && !word.ends_with("هم")
+        && !doc.definite(last)
+        && doc
+            .tokens
+            .get(answer.end)
+            .is_some_and(|x| x.kind == TokenKind::Word && !doc.tokens[last].line_end);
+    if joined { last } else { answer.end }
 }
 
 /// «وأوضح المعهد»: a source named again by its first word only, after
@@ -785,6 +831,28 @@ mod tests {
             !answers
                 .iter()
                 .any(|a| a.contains("فرفضها") || a.contains("مؤكدا")),
+            "{answers:?}"
+        );
+    }
+
+    #[test]
+    fn an_answer_gives_back_a_last_word_whose_complement_is_left_outside() {
+        let text = "عنوان\n\nوارتفعت كلفة الاقتراض الخارجي باعتبار غياب مفعول تراجع سعر صرف الدينار مقابل الأورو.\n\
+                    وقالت مصادر قيادية إن الناطق الرسمي باسم الحزب ونائب أمينه العام عصام الشابي هو المرشح الأوفر حظا.\n\
+                    وتم ذلك باعادة توزيع موارد الاقتراض بالتقليص من الموارد الخارجية.\n\
+                    وأكدت الأمينة العامة المنتهية ولايتها مية الجريبي أن المؤتمر سينجح.";
+        let draft = extract(text, Some("2017-06-20"));
+        let answers: Vec<&str> = draft.facts.iter().map(|f| f.answer.as_str()).collect();
+        for expected in [
+            "غياب مفعول تراجع سعر صرف الدينار",
+            "الناطق الرسمي باسم الحزب",
+            "اعادة توزيع موارد الاقتراض",
+        ] {
+            assert!(answers.contains(&expected), "{expected}: {answers:?}");
+        }
+        // «ولايتها» is a word of its own, not «and» and a word.
+        assert!(
+            answers.contains(&"الأمينة العامة المنتهية ولايتها"),
             "{answers:?}"
         );
     }
