@@ -477,6 +477,9 @@ fn says_nothing(doc: &Doc, f: &Found) -> bool {
 /// مؤكدا»): a «ف» or «وقد» that goes on, a negation, or a reporting
 /// participle. Its first word always stays.
 fn clause_end(doc: &Doc, answer: Range<usize>) -> usize {
+    if answer.is_empty() {
+        return answer.end;
+    }
     const BREAKS: [&str; 12] = [
         "لا",
         "ولا",
@@ -524,12 +527,12 @@ fn clause_end(doc: &Doc, answer: Range<usize>) -> usize {
         let w = doc.tokens[t].text.as_str();
         BREAKS.contains(&w)
             || PARTICIPLES.contains(&w)
-            // «فرفضها»: a verb after «ف» («فندق» is one word: five letters
-            // or more, and an object pronoun at its end).
-            || (w.starts_with('ف') && w.chars().count() >= 5 && w.ends_with("ها"))
-            // «تغييرين اثنين يتمثل الاول»: a verb of the forms in «يت/تت»
-            // after a noun («من يتولى …» is a clause of its own).
-            || ((w.starts_with("يت") || w.starts_with("تت"))
+            // «فرفضها»: a verb of three letters after «ف», with the object
+            // pronoun («فعاليتها» is a noun).
+            || (w.starts_with('ف') && w.chars().count() == 6 && w.ends_with("ها"))
+            // «تغييرين اثنين يتمثل الاول»: a verb in «يت» after a noun
+            // («من يتولى …» is a clause of its own; «تتويج» is a noun).
+            || (w.starts_with("يت")
                 && w.chars().count() >= 5
                 && doc.tokens[t - 1].text.chars().count() > 2)
     };
@@ -541,10 +544,12 @@ fn clause_end(doc: &Doc, answer: Range<usize>) -> usize {
         }
     }
     // «اعادة توزيع موارد الاقتراض بالتقليص من …»: a last «بال» word whose
-    // own object is left outside opens another phrase.
+    // own object is left outside opens another phrase («قلقا بالغا من» is
+    // an adjective).
     if end > answer.start + 1
         && end == answer.end
         && doc.tokens[end - 1].text.starts_with("بال")
+        && !doc.tokens[end - 1].text.starts_with("بالغ")
         && doc
             .tokens
             .get(end)
@@ -559,6 +564,9 @@ fn clause_end(doc: &Doc, answer: Range<usize>) -> usize {
 /// complement is left outside («الناطق الرسمي باسم الحزب ونائب | أمينه
 /// العام»).
 fn post_end(doc: &Doc, answer: Range<usize>) -> usize {
+    if answer.len() <= 2 {
+        return answer.end;
+    }
     let last = answer.end - 1;
     let word = doc.tokens[last].text.as_str();
     // («ولايتها» holds its own complement, and its «و» is no «and».)
@@ -587,13 +595,25 @@ fn drop_short_names_of_sources(doc: &Doc, found: &mut Vec<Found>) {
     found.retain(|f| !(f.kind == Kind::Source && f.answer.len() == 1 && whole.contains(&first(f))));
     // «حسب ____» → «الطيب», «سمير الطيب»: a person the article names with
     // a post is asked by that post; as a source, again, they add nothing.
-    let last = |f: &Found| doc.tokens[f.answer.end - 1].text.clone();
-    let people: Vec<String> = found
+    // The source is their name («… مية الجريبي»), or their surname alone.
+    let words = |f: &Found| -> Vec<String> {
+        f.answer
+            .clone()
+            .map(|t| doc.tokens[t].text.clone())
+            .collect()
+    };
+    let people: Vec<Vec<String>> = found
         .iter()
-        .filter(|f| f.kind == Kind::Role && f.answer_type == "person")
-        .map(last)
+        .filter(|f| f.kind == Kind::Role && f.answer_type == "person" && f.answer.len() >= 2)
+        .map(words)
         .collect();
-    found.retain(|f| !(f.kind == Kind::Source && people.contains(&last(f))));
+    found.retain(|f| {
+        let source = words(f);
+        !(f.kind == Kind::Source
+            && people.iter().any(|name| {
+                source.ends_with(name) || (source.len() == 1 && name.last() == source.last())
+            }))
+    });
 }
 
 /// Whether the quote, without its answer, still shows the answer
@@ -858,6 +878,20 @@ mod tests {
     }
 
     #[test]
+    fn nouns_that_look_like_a_clause_opening_stay_in_the_answer() {
+        // (Each answer runs to the end of its sentence, the mark aside.)
+        for text in [
+            "ضعف فعاليتها في مواجهة الأزمة.",
+            "حضور حفل تتويج الفريق الوطني.",
+            "قلقا بالغا من تدهور الوضع.",
+        ] {
+            let doc = Doc::new(text);
+            let answer = 0..doc.tokens.len() - 1;
+            assert_eq!(clause_end(&doc, answer.clone()), answer.end, "{text}");
+        }
+    }
+
+    #[test]
     fn a_quoted_document_ends_before_the_year_it_is_of() {
         let text = "عنوان\n\nواوضحت ان \"مشروع قانون المالية التكميلي لسنة 2016 يتضمن تغييرين\".";
         let draft = extract(text, None);
@@ -942,6 +976,15 @@ mod tests {
         );
         assert!(
             !draft.facts.iter().any(|f| f.kind == "source"),
+            "{:?}",
+            draft.facts
+        );
+        // A source that only ends like a person's name is kept.
+        let text = "عنوان\n\nوأفاد وزير المالية منصف التونسي بأن النمو تحسن. \
+                    وتراجع الدينار، وفق المؤشرات النقدية والمالية للبنك المركزي التونسي.";
+        let draft = extract(text, Some("2017-06-20"));
+        assert!(
+            draft.facts.iter().any(|f| f.kind == "source"),
             "{:?}",
             draft.facts
         );

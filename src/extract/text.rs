@@ -123,7 +123,7 @@ const FUNCTION_WORDS: [&str; 85] = [
 /// next to what («مراسل رويترز بالقرب من الحادث»), and relatives after «و»
 /// («المؤسسات الاستشفائية والتي لا …»). A phrase that took one as its last
 /// word gives it back.
-const NOT_PHRASE_ENDS: [&str; 14] = [
+const NOT_PHRASE_ENDS: [&str; 9] = [
     "قرب",
     "بالقرب",
     "بجوار",
@@ -133,13 +133,11 @@ const NOT_PHRASE_ENDS: [&str; 14] = [
     "مثابل",
     "والتي",
     "والذي",
-    // «كنيسة سان جون القريبة من البيت الأبيض»: near what follows.
-    "القريب",
-    "القريبه",
-    "المجاور",
-    "المجاوره",
-    "المحاذيه",
 ];
+
+/// «كنيسة سان جون القريبة من البيت الأبيض»: near what follows, which a
+/// phrase gives back before «من» or «ل» («المستقبل القريب» keeps it).
+const NEAR: [&str; 5] = ["القريب", "القريبه", "المجاور", "المجاوره", "المحاذيه"];
 
 /// Nouns that make a preposition with «ب» (بسبب، بهدف، بشأن …): never a
 /// place after a phrase.
@@ -590,6 +588,15 @@ impl Doc {
             }
         }
         while end > start + 1 && NOT_PHRASE_ENDS.contains(&self.tokens[end - 1].text.as_str()) {
+            end -= 1;
+        }
+        if end > start + 1
+            && NEAR.contains(&self.tokens[end - 1].text.as_str())
+            && self
+                .tokens
+                .get(end)
+                .is_some_and(|x| x.text == "من" || x.text.starts_with('ل'))
+        {
             end -= 1;
         }
         end
@@ -1096,6 +1103,10 @@ mod tests {
         );
         assert_eq!(np("مصادر أمنية أمريكية نقلا عن"), "مصادر أمنية أمريكية");
         assert_eq!(np("كنيسة سان جون القريبة من البيت الأبيض"), "كنيسة سان جون");
+        assert_eq!(
+            np("مشاريع المستقبل القريب في البلاد"),
+            "مشاريع المستقبل القريب"
+        );
         // A word with the article governs nothing: «للاتفاقية تحرك …».
         assert_eq!(np("الاتفاقية تحرك الرئيس"), "الاتفاقية");
         assert_eq!(np("في البلاد"), "");

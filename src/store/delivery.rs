@@ -99,6 +99,7 @@ pub fn receive_pushed(
         // The id is remembered and the update kept in one statement.
         let kept = match pushed {
             Pushed::Update(u) => {
+                debug_assert_eq!(u.update_id, update_id, "one update, one id");
                 conn.lock_for_transaction(INBOX_LOCK)?;
                 conn.defer_query_optional(
                     &format!(
