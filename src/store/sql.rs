@@ -608,22 +608,7 @@ impl Connection {
         F: FnOnce(&Row<'_>) -> Result<T> + Send + 'static,
         T: Send + Sync + 'static,
     {
-        match self {
-            Connection::Sqlite(_) => self.query_row(sql, params, f).map(Later::ready),
-            Connection::Postgres(pg) => {
-                let statement = pg_prepare(pg, sql)?;
-                let values = Owned::of(&params.values());
-                let later = Later(Arc::new(OnceLock::new()));
-                let slot = later.0.clone();
-                pg.defer(|client| async move {
-                    let rows = client.query(&statement, &owned_params(&values)).await?;
-                    let row = rows.first().ok_or(Error::NoRows)?;
-                    let _ = slot.set(f(&Row::Postgres(row))?);
-                    Ok(())
-                });
-                Ok(later)
-            }
-        }
+        self.defer_first_row(sql, params, f, |row| row.ok_or(Error::NoRows))
     }
 
     /// [`Connection::defer_query_row`] for a query that may return no
@@ -639,8 +624,28 @@ impl Connection {
         F: FnOnce(&Row<'_>) -> Result<T> + Send + 'static,
         T: Send + Sync + 'static,
     {
+        self.defer_first_row(sql, params, f, Ok)
+    }
+
+    /// The first row of `sql` read by `f`, if there is one, then `finish`ed
+    /// (a missing row made an error, or kept as `None`).
+    fn defer_first_row<T, U, P, F>(
+        &self,
+        sql: &str,
+        params: P,
+        f: F,
+        finish: fn(Option<T>) -> Result<U>,
+    ) -> Result<Later<U>>
+    where
+        P: Params,
+        F: FnOnce(&Row<'_>) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+        U: Send + Sync + 'static,
+    {
         match self {
-            Connection::Sqlite(_) => self.query_row(sql, params, f).optional().map(Later::ready),
+            Connection::Sqlite(_) => {
+                finish(self.query_row(sql, params, f).optional()?).map(Later::ready)
+            }
             Connection::Postgres(pg) => {
                 let statement = pg_prepare(pg, sql)?;
                 let values = Owned::of(&params.values());
@@ -648,8 +653,8 @@ impl Connection {
                 let slot = later.0.clone();
                 pg.defer(|client| async move {
                     let rows = client.query(&statement, &owned_params(&values)).await?;
-                    let value = rows.first().map(|row| f(&Row::Postgres(row))).transpose()?;
-                    let _ = slot.set(value);
+                    let row = rows.first().map(|row| f(&Row::Postgres(row))).transpose()?;
+                    let _ = slot.set(finish(row)?);
                     Ok(())
                 });
                 Ok(later)
