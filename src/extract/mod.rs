@@ -217,6 +217,7 @@ pub fn extract(article: &str, date: Option<&str>) -> FactsFile {
     found.retain(|f| !says_nothing(&doc, f));
     drop_short_names_of_sources(&doc, &mut found);
     drop_overlaps(&mut found);
+    drop_repeated_sources(&doc, &mut found);
     let facts = to_facts(&doc, found);
     FactsFile {
         article: ArticleMeta {
@@ -373,10 +374,13 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
         let mut min_words = 3;
         if f.kind == Kind::Source {
             // «وقالت ____ إنها تتعامل»: what was said or reported tells
-            // which source is asked: eight tokens after it, and at least
-            // eight words of the sentence.
-            let sentence = doc.sentence_of(f.answer.start);
-            f.needed.end = f.needed.end.max((f.answer.end + 8).min(sentence.end));
+            // which source is asked: eight tokens after it (unless it came
+            // before: «…، حسب ما أعلن عنه ____»), and at least eight words
+            // of the sentence.
+            if f.rule != "according to" {
+                let sentence = doc.sentence_of(f.answer.start);
+                f.needed.end = f.needed.end.max((f.answer.end + 8).min(sentence.end));
+            }
             min_words = 8;
         }
         let mut quote_tokens = doc.quote_tokens(f.needed.clone(), f.answer.clone(), min_words);
@@ -613,6 +617,31 @@ fn drop_short_names_of_sources(doc: &Doc, found: &mut Vec<Found>) {
             && people.iter().any(|name| {
                 source.ends_with(name) || (source.len() == 1 && name.last() == source.last())
             }))
+    });
+}
+
+/// «وقالت مية الجريبي، إن …» and later «حسب ما أعلنت عنه الأمينة العامة
+/// المتخلية، مية الجريبي»: the same source, asked where it first speaks.
+/// (After the overlaps: the mention dropped still keeps an event off its
+/// words.)
+fn drop_repeated_sources(doc: &Doc, found: &mut Vec<Found>) {
+    let words = |f: &Found| -> Vec<String> {
+        f.answer
+            .clone()
+            .map(|t| doc.tokens[t].text.clone())
+            .collect()
+    };
+    let sources: Vec<(usize, Vec<String>)> = found
+        .iter()
+        .filter(|f| f.kind == Kind::Source && f.answer.len() >= 2)
+        .map(|f| (f.answer.start, words(f)))
+        .collect();
+    found.retain(|f| {
+        let source = words(f);
+        !(f.kind == Kind::Source
+            && sources
+                .iter()
+                .any(|(at, name)| *at < f.answer.start && source.ends_with(name)))
     });
 }
 
@@ -988,6 +1017,42 @@ mod tests {
             "{:?}",
             draft.facts
         );
+    }
+
+    #[test]
+    fn a_source_after_what_it_made_known_is_asked_with_it() {
+        let text = "عنوان\n\nوانطلقت أشغال المؤتمر لانتخاب قيادة جديدة للحزب وضبط المحاور الرئيسية \
+                    لبرنامج عمله وإعادة تنظيم هياكله الداخلية بهدف تعزيز دوره في علاقته بحكومة \
+                    الوحدة الوطنية والملفات المطروحة على مختلف الأحزاب، حسب ما أعلن عنه قياديون في الحزب.";
+        let draft = extract(text, Some("2017-06-20"));
+        let source = draft
+            .facts
+            .iter()
+            .find(|f| f.kind == "source" && f.answer == "قياديون في الحزب")
+            .unwrap_or_else(|| panic!("{:?}", draft.facts));
+        // What was announced, from a phrase joined by «و», not the middle
+        // of an idafa («لبرنامج عمله»).
+        assert!(
+            source.quote.starts_with("وإعادة تنظيم هياكله الداخلية"),
+            "{}",
+            source.quote
+        );
+        assert!(source.quote.chars().count() <= text::QUOTE_CHARS);
+    }
+
+    #[test]
+    fn a_source_is_asked_where_it_first_speaks() {
+        let text = "عنوان\n\nوقالت مية الجريبي، إن الحزب يعيش اليوم لحظة مفصلية خلال هذا المؤتمر. \
+                    وسيعمل المؤتمر على تطبيق مبدإ التناصف في اللجنة المركزية الجديدة، حسب ما \
+                    أعلنت عنه الأمينة العامة المتخلية، مية الجريبي، في كلمة افتتاح المؤتمر.";
+        let draft = extract(text, Some("2017-06-20"));
+        let sources: Vec<&str> = draft
+            .facts
+            .iter()
+            .filter(|f| f.kind == "source")
+            .map(|f| f.answer.as_str())
+            .collect();
+        assert_eq!(sources, ["مية الجريبي"], "{:?}", draft.facts);
     }
 
     #[test]

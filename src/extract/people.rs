@@ -133,6 +133,7 @@ struct Name {
 
 pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
     let p = prepared(tables);
+    let first = out.len();
     let mut titles_in_sentence: Vec<Title> = Vec::new();
     let mut sentence = 0..0;
     let mut people: Vec<(usize, String)> = Vec::new();
@@ -402,6 +403,82 @@ pub fn find(doc: &Doc, tables: &Tables, out: &mut Vec<Found>) {
         i += 1;
     }
     link_names(doc, out, &people);
+    drop_ambiguous_posts(doc, p, out, first);
+}
+
+/// The post a person was found with («role: وزير العدل» in its note).
+pub(super) fn post_of(f: &Found) -> Option<&str> {
+    let post = f
+        .note
+        .as_deref()?
+        .strip_prefix("role: ")?
+        .split(';')
+        .next()?;
+    Some(post.trim().trim_end_matches(['،', ',']).trim())
+}
+
+/// Mends the «who is» questions (a post of two words or more) two names
+/// would answer, among the findings from `first` on:
+/// - a person listed twice under two forms of one post (the same head):
+///   «وزير مكلف لدى رئيس الحكومة: إياد الدهماني» … «وزير لدى رئيس
+///   الحكومة مكلف بالعلاقة بمجلس نواب الشعب : إياد الدهماني». Each post
+///   fits the other's blank and the name would be asked twice: the longer
+///   post is kept, with its name; the other goes both ways;
+/// - a post that opens the longer post of someone else: «كاتب الدولة لدى
+///   وزير الخارجية» is also what «كاتب دولة لدى وزير الخارجية مكلف
+///   بالهجرة» is: its holder is asked by the quote, with the blank after
+///   the post, not by the post alone. A post that goes on with «السابق» is
+///   another post.
+fn drop_ambiguous_posts(doc: &Doc, p: &Prepared, out: &mut Vec<Found>, first: usize) {
+    // A post's words, without the article («الدولة» and «دولة» alike).
+    let people: Vec<(usize, String, Vec<String>)> = (first..out.len())
+        .filter(|&i| out[i].kind == Kind::Role && out[i].answer_type == "person")
+        .filter_map(|i| {
+            let post = arabic::normalize(post_of(&out[i])?);
+            let words = post
+                .split_whitespace()
+                .map(|w| w.strip_prefix("ال").unwrap_or(w).to_owned())
+                .collect();
+            Some((i, arabic::normalize(&out[i].answer_text(doc)), words))
+        })
+        .collect();
+    let mut dropped = HashSet::new();
+    let mut shared = Vec::new();
+    for (i, name, post) in &people {
+        for (j, other, longer) in &people {
+            let longer_first = longer.len() > post.len() || (longer.len() == post.len() && j < i);
+            // A one-word post («الرئيس») is asked by its quote, not alone.
+            if i == j || post.len() < 2 || post == longer || !longer_first {
+                continue;
+            }
+            if name == other && post.first() == longer.first() {
+                dropped.insert(*i);
+                dropped.extend(
+                    (first..out.len()).filter(|&k| {
+                        out[k].answer_type == "role" && out[k].needed == out[*i].needed
+                    }),
+                );
+            } else if name != other
+                && longer.starts_with(post)
+                && !p.former.contains(&format!("ال{}", longer[post.len()]))
+                && !p.former.contains(&longer[post.len()])
+            {
+                shared.push((*i, *j));
+            }
+        }
+    }
+    for (i, j) in shared {
+        let (Some(post), Some(longer)) = (post_of(&out[i]), post_of(&out[j])) else {
+            continue;
+        };
+        let note = format!("post: {post}; not asked by it alone: «{longer}» opens alike");
+        out[i].note = Some(note);
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        !dropped.contains(&(k - 1))
+    });
 }
 
 /// Records a person found, for the notes that link their mentions.
@@ -1113,6 +1190,40 @@ mod tests {
     }
 
     /// The people found and the notes that say what they are.
+    #[test]
+    fn a_post_two_names_would_answer_is_not_asked_alone() {
+        let text = "عنوان\n\nعبيد البريكي السيرة الذاتية وزير مكلف لدى رئيس الحكومة: اياد \
+                    الدهماني السيرة الذاتية وزير العلاقة مع الهيئات الدستورية: مهدي بن غربية \
+                    السيرة الذاتية وزير لدى رئيس الحكومة مكلف بالعلاقة بمجلس نواب الشعب : إياد \
+                    الدهماني السيرة الذاتية كاتب الدولة لدى وزير الخارجية : صبري بشطبجي السيرة \
+                    الذاتية كاتب دولة لدى وزير الخارجية مكلف بالهجرة : رضا عيارة السيرة الذاتية";
+        let draft = super::super::extract(text, Some("2016-08-20"));
+        let asked = |answer: &str| {
+            draft
+                .facts
+                .iter()
+                .filter(|f| arabic::normalize(&f.answer) == arabic::normalize(answer))
+                .map(|f| f.question.clone())
+                .collect::<Vec<_>>()
+        };
+        // Listed twice: asked once, by the longer post, and that post's
+        // shorter form is not asked.
+        assert_eq!(
+            asked("إياد الدهماني"),
+            ["من هو وزير لدى رئيس الحكومة مكلف بالعلاقة بمجلس نواب الشعب؟"]
+        );
+        assert!(asked("وزير مكلف لدى رئيس الحكومة").is_empty());
+        // Both secretaries of state are «كاتب دولة لدى وزير الخارجية»: the
+        // first is asked by the quote, the second by the whole post.
+        let first = asked("صبري بشطبجي");
+        assert_eq!(first.len(), 1);
+        assert!(first[0].starts_with("من؟ أكمل"), "{first:?}");
+        assert_eq!(
+            asked("رضا عيارة"),
+            ["من هو كاتب دولة لدى وزير الخارجية مكلف بالهجرة؟"]
+        );
+    }
+
     fn holders(text: &str) -> Vec<(String, String)> {
         people(text)
             .into_iter()

@@ -75,9 +75,7 @@ pub fn template(doc: &Doc, f: &Found, quote: Range<usize>) -> Option<String> {
 /// «من هو رئيس بعثة صندوق النقد الدولي؟»: a person asked by their title,
 /// when the title says enough (two words or more).
 fn person(f: &Found) -> Option<String> {
-    let note = f.note.as_deref()?;
-    let title = note.strip_prefix("role: ")?.split(';').next()?.trim();
-    let title = title.trim_end_matches(['،', ',']).trim();
+    let title = super::people::post_of(f)?;
     if title.split_whitespace().count() < 2 {
         return None;
     }

@@ -725,8 +725,44 @@ fn according_to(doc: &Doc, p: &Prepared, t: usize, limit: usize) -> Option<Found
     let chars: usize = (start..end)
         .map(|k| doc.tokens[k].text.chars().count())
         .sum();
-    (end > start && chars >= 5)
-        .then(|| Found::new(Kind::Source, "source", start..end, t..end, "according to"))
+    let said = said_before(doc, t, end);
+    (end > start && chars >= 5).then(|| {
+        Found::new(
+            Kind::Source,
+            "source",
+            start..end,
+            said..end,
+            "according to",
+        )
+    })
+}
+
+/// Where what was made known starts, before «حسب ما …» at token `t`
+/// (whose source ends at `end`): the clause before it, or as much of its
+/// end as a quote holds, from a word that opens a phrase («وإعادة»,
+/// «بهدف», «لانتخاب»). «… المطروحة على مختلف الأحزاب، حسب ما أعلن عنه
+/// ____» alone says nothing of what was announced.
+fn said_before(doc: &Doc, t: usize, end: usize) -> usize {
+    let Some(before) = t.checked_sub(1) else {
+        return t;
+    };
+    let clause = doc.clauses[doc.clause_of(before)].clone();
+    if clause.start < doc.sentence_of(t).start {
+        return t;
+    }
+    let opens = |k: usize| {
+        k == clause.start
+            || doc.tokens[k].text.starts_with(['و', 'ب', 'ل'])
+                && doc.tokens[k].kind == TokenKind::Word
+    };
+    let fits = |k: usize| doc.chars(k..end) <= super::text::QUOTE_CHARS;
+    // A phrase joined by «و» first: «بـ» and «لـ» words may be inside an
+    // idafa («المحاور الرئيسية لبرنامج عمله»).
+    let joined = |k: usize| k == clause.start || doc.tokens[k].text.starts_with('و');
+    (clause.start..before)
+        .find(|&k| joined(k) && fits(k))
+        .or_else(|| (clause.start..before).find(|&k| opens(k) && fits(k)))
+        .unwrap_or(t)
 }
 
 /// Where the name of a body that starts at `start` ends: «الإدارة
