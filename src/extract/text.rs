@@ -19,6 +19,10 @@ pub struct Token {
     pub kind: TokenKind,
     /// A line break (paragraph end) comes right after it.
     pub line_end: bool,
+    /// A tatweel standing alone comes right after it: a dash between the
+    /// items of a list («القمح الصلب : 75 دينارا ـ القمح اللين : 54»),
+    /// which the normalised text drops.
+    pub dash_after: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,13 +293,22 @@ impl Doc {
                 plain,
                 kind,
                 line_end: false,
+                dash_after: false,
             });
         }
         // Paragraph ends: a line break in the source between two tokens.
         for k in 0..tokens.len().saturating_sub(1) {
             let a = norm.source_range(tokens[k].range.clone()).end;
             let b = norm.source_range(tokens[k + 1].range.clone()).start;
-            tokens[k].line_end = source[a.min(b)..b].contains(&'\n');
+            let between = &source[a.min(b)..b];
+            tokens[k].line_end = between.contains(&'\n');
+            // Standing alone: not «بـ"…"», a tatweel glued to its word.
+            let spaced = |c: Option<&char>| c.is_some_and(|c| c.is_whitespace());
+            tokens[k].dash_after = spaced(between.first())
+                && spaced(between.last())
+                && between
+                    .split(|c| c.is_whitespace())
+                    .any(|w| !w.is_empty() && w.iter().all(|&c| c == '\u{0640}'));
         }
         let body_start = tokens
             .iter()
@@ -398,6 +411,26 @@ impl Doc {
     /// The shortest run of whole clauses that covers tokens `needed`, with at
     /// least `min_words` words besides `answer` (taking the clause before
     /// when a clause is too short to prove anything on its own).
+    /// Whether the clause that starts at token `start` needs the one
+    /// before it: it opens on a word that leans back («مقارنة», «لتصل»,
+    /// «من بينها»), or it is the value of a short label before a colon
+    /// («القمح الصلب : 75 دينارا للقنطار»).
+    fn leans_back(&self, start: usize) -> bool {
+        let word = |k: usize| self.tokens.get(k).map_or("", |t| t.text.as_str());
+        if LEANS_BACK.contains(&word(start))
+            || (word(start) == "من" && word(start + 1).starts_with("بين"))
+        {
+            return true;
+        }
+        start > 0 && word(start - 1) == ":" && {
+            let label = self.clauses[self.clause_of(start - 1)].clone();
+            (label.start..start - 1)
+                .filter(|&k| self.tokens[k].kind != TokenKind::Punct)
+                .count()
+                <= 3
+        }
+    }
+
     pub fn quote_tokens(
         &self,
         needed: Range<usize>,
@@ -416,8 +449,13 @@ impl Doc {
                 .count();
             let enough = words >= min_words
                 && self.telling(start..end, &answer) >= MIN_TELLING
-                && !LEANS_BACK.contains(&self.tokens[start].text.as_str());
-            if enough || at == 0 || self.clauses[at - 1].start < sentence.start {
+                && !self.leans_back(start);
+            // Nor past a dash, into another item of a list.
+            if enough
+                || at == 0
+                || self.clauses[at - 1].start < sentence.start
+                || self.tokens[start - 1].dash_after
+            {
                 break;
             }
             at -= 1;
@@ -940,8 +978,8 @@ fn split_sentences(tokens: &[Token]) -> Vec<Range<usize>> {
     sentences
 }
 
-/// Clauses end after «،», «؛» or «:», but not inside quotation marks or
-/// parentheses.
+/// Clauses end after «،», «؛», «:» or a dash between list items, but not
+/// inside quotation marks or parentheses.
 fn split_clauses(tokens: &[Token], sentence: Range<usize>) -> Vec<Range<usize>> {
     let mut clauses = Vec::new();
     let mut start = sentence.start;
@@ -954,6 +992,10 @@ fn split_clauses(tokens: &[Token], sentence: Range<usize>) -> Vec<Range<usize>> 
             "(" => parens += 1,
             ")" => parens -= 1,
             "،" | "؛" | ":" | "," if !quoted && guillemets <= 0 && parens <= 0 => {
+                clauses.push(start..i + 1);
+                start = i + 1;
+            }
+            _ if tokens[i].dash_after && !quoted && guillemets <= 0 && parens <= 0 => {
                 clauses.push(start..i + 1);
                 start = i + 1;
             }
@@ -995,6 +1037,47 @@ mod tests {
         // «م د.»: million dinars end a sentence.
         let doc = Doc::new("سجلت عجزا بقيمة 5ر656 م د. وبين المعهد أن الصادرات تراجعت.");
         assert_eq!(doc.sentences.len(), 2);
+    }
+
+    #[test]
+    fn a_dash_standing_alone_ends_a_list_item_but_a_glued_tatweel_does_not() {
+        let doc = Doc::new(
+            "القمح الصلب : 75 دينارا للقنطار ـ القمح اللين : 54 دينارا ونفى قيامه بـ\"دبلوماسية\"",
+        );
+        let clauses: Vec<String> = doc.clauses.iter().map(|c| words(&doc, c.clone())).collect();
+        assert_eq!(
+            clauses,
+            [
+                "القمح الصلب :",
+                "75 دينارا للقنطار",
+                "القمح اللين :",
+                "54 دينارا ونفى قيامه بـ\"دبلوماسية\""
+            ]
+        );
+    }
+
+    #[test]
+    fn a_value_takes_its_label_and_what_leans_back_takes_the_clause_before() {
+        let text = "وستصبح الأسعار كما يلي : القمح الصلب : 75 دينارا للقنطار اي بزيادة 5 دنانير ـ \
+                    القمح اللين : 54 دينارا للقنطار ـ الشعير : 50 دينارا للقنطار.";
+        let doc = Doc::new(text);
+        let at = |w: &str| doc.tokens.iter().position(|t| t.text == w).unwrap();
+        for (value, label) in [
+            ("75", "القمح الصلب"),
+            ("54", "القمح اللين"),
+            ("50", "الشعير"),
+        ] {
+            let t = at(value);
+            let quote = words(&doc, doc.quote_tokens(t..t + 2, t..t + 2, 3));
+            assert!(quote.starts_with(label), "{quote}");
+            assert_eq!(quote.matches(':').count(), 1, "{quote}");
+        }
+        let text = "وأقر الاجتماع عددا من الاجراءات في مجال الموارد المائية، من بينها الترفيع في \
+                    طاقة استغلال المياه ببعض المناطق.";
+        let doc = Doc::new(text);
+        let t = doc.tokens.iter().position(|t| t.text == "الترفيع").unwrap();
+        let quote = words(&doc, doc.quote_tokens(t..t + 5, t..t + 5, 3));
+        assert!(quote.contains("الموارد المائية"), "{quote}");
     }
 
     #[test]

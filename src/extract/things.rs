@@ -510,7 +510,20 @@ fn things_at(
             }
             end
         } else {
-            doc.noun_phrase(t, limit, 7).max(after)
+            let end = doc.noun_phrase(t, limit, 7).max(after);
+            // «خطة للتشجيع على التداول الزراعي»: a masdar after «ل» takes
+            // its complement.
+            let masdar = doc.tokens[end - 1].text.starts_with("لل");
+            let preposition = doc
+                .tokens
+                .get(end)
+                .is_some_and(|x| matches!(x.text.as_str(), "علي" | "في" | "من" | "الي" | "عن"));
+            let complement = doc.noun_phrase(end + 1, limit, 4);
+            if masdar && preposition && complement > end + 1 {
+                complement
+            } else {
+                end
+            }
         };
         // A name after the head; or a head that names a kind in itself
         // (مذكرة تفاهم).
@@ -655,6 +668,9 @@ mod tests {
                 false
             )
         );
+        // A masdar after «ل» takes its complement.
+        let d = things("بالإضافة إلى إقرار خطة للتشجيع على التداول الزراعي، بهدف تحسين الإنتاج.");
+        assert_eq!(d[0].0, "خطة للتشجيع على التداول الزراعي");
         let d = things(
             "تعملان حاليا على إعداد اتفاقية حكومية شاملة ستحل، في حال توقيعها، محل الاتفاقيات.",
         );
