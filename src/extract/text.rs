@@ -413,8 +413,9 @@ impl Doc {
     /// when a clause is too short to prove anything on its own).
     /// Whether the clause that starts at token `start` needs the one
     /// before it: it opens on a word that leans back («مقارنة», «لتصل»,
-    /// «من بينها»), or it is the value of a short label before a colon
-    /// («القمح الصلب : 75 دينارا للقنطار»).
+    /// «من بينها»), or on a figure after a short label and a colon
+    /// («القمح الصلب : 75 دينارا للقنطار»; not «الوزراء: وزير الداخلية:
+    /// …», a heading).
     fn leans_back(&self, start: usize) -> bool {
         let word = |k: usize| self.tokens.get(k).map_or("", |t| t.text.as_str());
         if LEANS_BACK.contains(&word(start))
@@ -422,7 +423,11 @@ impl Doc {
         {
             return true;
         }
-        start > 0 && word(start - 1) == ":" && {
+        let figure = self
+            .tokens
+            .get(start)
+            .is_some_and(|t| t.kind == TokenKind::Number);
+        figure && start > 0 && word(start - 1) == ":" && {
             let label = self.clauses[self.clause_of(start - 1)].clone();
             (label.start..start - 1)
                 .filter(|&k| self.tokens[k].kind != TokenKind::Punct)
@@ -1072,6 +1077,11 @@ mod tests {
             assert!(quote.starts_with(label), "{quote}");
             assert_eq!(quote.matches(':').count(), 1, "{quote}");
         }
+        // A heading is no label: a post after it is an item of its own.
+        let doc = Doc::new("الوزراء: وزير الداخلية: الهادي المجدوب السيرة الذاتية");
+        let t = doc.tokens.iter().position(|t| t.text == "وزير").unwrap();
+        let quote = words(&doc, doc.quote_tokens(t..t + 5, t + 3..t + 5, 3));
+        assert!(quote.starts_with("وزير الداخلية"), "{quote}");
         let text = "وأقر الاجتماع عددا من الاجراءات في مجال الموارد المائية، من بينها الترفيع في \
                     طاقة استغلال المياه ببعض المناطق.";
         let doc = Doc::new(text);
