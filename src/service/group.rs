@@ -252,7 +252,7 @@ pub fn count_votes(
             });
         }
     }
-    let mut scored = Vec::with_capacity(votes.len());
+    let mut answers = Vec::with_capacity(votes.len());
     for (served_id, votes) in by_round {
         let Some((row, quiz)) = store::served_with_quiz(conn, served_id)? else {
             continue;
@@ -277,11 +277,15 @@ pub fn count_votes(
                 week: game::week_of(vote.received_at),
                 article: question.article.clone(),
             };
-            if store::insert_answer(conn, &answer)? {
-                scored.push(answer);
-            }
+            answers.push(answer);
         }
     }
+    let new = store::insert_answers(conn, &answers)?;
+    let scored: Vec<NewAnswer> = answers
+        .into_iter()
+        .zip(new)
+        .filter_map(|(answer, new)| new.then_some(answer))
+        .collect();
     store::add_to_standings(conn, &scored)?;
     Ok(Counted {
         taken: votes.len(),

@@ -49,14 +49,29 @@ impl Board<'_> {
 /// the job fails, at once on SQLite and by its end on PostgreSQL, and
 /// changes nothing; tried again, it reads that they had.
 pub fn record_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<()> {
-    conn.defer_expecting(
-        INSERT_ANSWER,
-        answer_params(a),
-        1,
-        "the answer was recorded before",
-    )
-    .context("cannot save the answer")?;
-    update_streak(conn, a)?;
+    const RECORDED: &str = "the answer was recorded before";
+    if let Connection::Postgres(_) = conn {
+        // One statement: the streak moves only if the answer was new (no
+        // row updated otherwise, and the job fails as below).
+        conn.defer_expecting(
+            &format!(
+                "WITH new AS ({INSERT_ANSWER} RETURNING player_id)
+                 UPDATE players SET
+                     streak = CASE WHEN ?5 = 1 THEN streak + 1 ELSE 0 END,
+                     best_streak = CASE WHEN ?5 = 1 AND streak + 1 > best_streak
+                         THEN streak + 1 ELSE best_streak END
+                 FROM new WHERE players.id = new.player_id"
+            ),
+            answer_params(a),
+            1,
+            RECORDED,
+        )
+        .context("cannot save the answer")?;
+    } else {
+        conn.defer_expecting(INSERT_ANSWER, answer_params(a), 1, RECORDED)
+            .context("cannot save the answer")?;
+        update_streak(conn, a)?;
+    }
     add_to_standings(conn, std::slice::from_ref(a))
 }
 
@@ -73,6 +88,81 @@ pub fn insert_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<bool> {
     }
     update_streak(conn, a)?;
     Ok(true)
+}
+
+/// Records answers and their players' streaks, not the standings (see
+/// [`add_to_standings`]), in the order given; returns which were new (a
+/// player who had answered that question already changes nothing).
+///
+/// On PostgreSQL each run of answers by different players is one
+/// statement, the answers passed as one JSON text, where each answer was a
+/// round trip of its own (a group round's votes are counted a few hundred
+/// at a time). A player twice in a batch starts a new run: a statement
+/// moves a player's streak once.
+pub fn insert_answers(conn: &Connection, answers: &[NewAnswer]) -> anyhow::Result<Vec<bool>> {
+    if let Connection::Sqlite(_) = conn {
+        return answers.iter().map(|a| insert_answer(conn, a)).collect();
+    }
+    const INSERT_RUN: &str = "WITH new AS (
+             INSERT INTO answers (served_id, player_id, quiz_id, choice, is_correct, points, answered_at, elapsed_ms)
+             SELECT served_id, player_id, quiz_id, choice, is_correct, points, answered_at, elapsed_ms
+             FROM json_to_recordset(?1::TEXT::JSON) AS x(served_id BIGINT, player_id BIGINT,
+                 quiz_id BIGINT, choice BIGINT, is_correct SMALLINT, points INTEGER,
+                 answered_at BIGINT, elapsed_ms BIGINT)
+             ON CONFLICT (served_id, player_id) DO NOTHING
+             RETURNING served_id, player_id, is_correct
+         ), moved AS (
+             UPDATE players SET
+                 streak = CASE WHEN new.is_correct = 1 THEN streak + 1 ELSE 0 END,
+                 best_streak = CASE WHEN new.is_correct = 1 AND streak + 1 > best_streak
+                     THEN streak + 1 ELSE best_streak END
+             FROM new WHERE players.id = new.player_id
+         )
+         SELECT served_id, player_id FROM new";
+    let mut new = Vec::with_capacity(answers.len());
+    let mut rest = answers;
+    while !rest.is_empty() {
+        let mut players = std::collections::HashSet::new();
+        let end = rest
+            .iter()
+            .position(|a| !players.insert(a.player_id))
+            .unwrap_or(rest.len());
+        let (run, after) = rest.split_at(end);
+        let rows: Vec<serde_json::Value> = run
+            .iter()
+            .map(|a| {
+                let [
+                    served_id,
+                    player_id,
+                    quiz_id,
+                    choice,
+                    is_correct,
+                    points,
+                    answered_at,
+                    elapsed_ms,
+                ] = answer_params(a);
+                serde_json::json!({
+                    "served_id": served_id, "player_id": player_id, "quiz_id": quiz_id,
+                    "choice": choice, "is_correct": is_correct, "points": points,
+                    "answered_at": answered_at, "elapsed_ms": elapsed_ms,
+                })
+            })
+            .collect();
+        let inserted: std::collections::HashSet<(i64, i64)> = conn
+            .prepare_cached(INSERT_RUN)?
+            .rows(params![serde_json::Value::Array(rows).to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .context("cannot save the answers")?
+            .into_iter()
+            .collect();
+        new.extend(
+            run.iter()
+                .map(|a| inserted.contains(&(a.served_id, a.player_id))),
+        );
+        rest = after;
+    }
+    Ok(new)
 }
 
 const INSERT_ANSWER: &str = "INSERT INTO answers (served_id, player_id, quiz_id, choice, is_correct, points, answered_at, elapsed_ms)

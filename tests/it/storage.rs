@@ -414,6 +414,72 @@ async fn keeping_does_not_wait_behind_the_writer_on_postgres() {
 /// Webhook mode: an update or a vote Telegram posts again is kept once; a
 /// member's second vote to a poll is not new; an id only remembered (an
 /// update not kept) is not kept later either.
+/// A batch of answers (a group round's votes, counted a few hundred at a
+/// time): each new one recorded once and moving its player's streak in
+/// order, a repeat refused, on either backend (on PostgreSQL, runs of
+/// distinct players in one statement each).
+#[tokio::test]
+async fn a_batch_of_answers_is_recorded_once_with_streaks_in_order() {
+    use factquiz::store::{NewAnswer, insert_answers};
+    let app = TestApp::new().await;
+    let (huda, omar) = (app.player("Huda").await, app.player("Omar").await);
+    let (quiz, _) = app
+        .service
+        .start_solo(huda.id, None, 4, None, None)
+        .await
+        .expect("start");
+    let served: Vec<i64> = query_all(
+        &app.db,
+        &format!("SELECT id FROM served WHERE quiz_id = {quiz} ORDER BY position"),
+    );
+    let answer = |served_id: i64, player_id: i64, is_correct: bool| NewAnswer {
+        served_id,
+        player_id,
+        quiz_id: quiz,
+        chat_id: None,
+        choice: 1,
+        is_correct,
+        points: if is_correct { 100 } else { 0 },
+        answered_at: T0,
+        elapsed_ms: 1000,
+        week: 0,
+        article: String::new(),
+    };
+    let batch = [
+        answer(served[0], huda.id, true),
+        answer(served[0], omar.id, true),
+        // Huda again, another question: a new run on PostgreSQL.
+        answer(served[1], huda.id, true),
+        // A repeat of her first: refused.
+        answer(served[0], huda.id, false),
+        answer(served[1], omar.id, false),
+        answer(served[2], huda.id, false),
+        answer(served[3], huda.id, true),
+    ];
+    let new = app
+        .service
+        .store()
+        .write(move |conn| insert_answers(conn, &batch))
+        .await
+        .expect("recorded");
+    assert_eq!(new, [true, true, true, false, true, true, true]);
+    let answers: Vec<String> = query_all(
+        &app.db,
+        "SELECT served_id || ':' || player_id || ':' || is_correct FROM answers ORDER BY served_id, player_id",
+    );
+    assert_eq!(answers.len(), 6, "{answers:?}");
+    assert!(answers.contains(&format!("{}:{}:1", served[0], huda.id)));
+    let streaks: Vec<String> = query_all(
+        &app.db,
+        &format!(
+            "SELECT streak || '/' || best_streak FROM players WHERE id IN ({}, {}) ORDER BY id",
+            huda.id, omar.id
+        ),
+    );
+    // Huda: right, right, wrong, right; Omar: right, wrong.
+    assert_eq!(streaks, ["1/2", "0/1"]);
+}
+
 #[tokio::test]
 async fn a_pushed_update_or_vote_is_kept_once() {
     use factquiz::store::{NewUpdate, NewVote, Pushed, receive_pushed};
