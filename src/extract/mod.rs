@@ -356,6 +356,8 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
     found.sort_by_key(|f| (f.answer.start, f.answer.end));
     let mut seen: HashSet<(String, usize, usize)> = HashSet::new();
     let mut asked: HashSet<String> = HashSet::new();
+    let mut once: HashSet<(Kind, String)> = HashSet::new();
+    let headline = arabic::normalize(&doc.source_text(doc.token_span(0..doc.body_start)));
     let mut dates_asked: std::collections::HashMap<String, usize> =
         std::collections::HashMap::new();
     let mut counters: std::collections::HashMap<&'static str, usize> =
@@ -423,6 +425,17 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
         if question.as_ref().is_some_and(|q| !asked.insert(q.clone())) {
             continue;
         }
+        // The same document («وثيقة قرطاج») is asked once; so is the
+        // country the headline names, which the article is about
+        // («بريطانيا تنشر الجيش …»): asked at each mention, it is the
+        // answer a player gives without reading.
+        let home = f.kind == Kind::Place
+            && f.answer_type == "country"
+            && words_in(&headline, &arabic::normalize(&answer));
+        if (f.kind == Kind::Document || home) && !once.insert((f.kind, arabic::normalize(&answer)))
+        {
+            continue;
+        }
         // «2014» five times over, the year every figure is compared with:
         // twice at most.
         if f.kind == Kind::Date {
@@ -454,6 +467,13 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
         });
     }
     facts
+}
+
+/// Whether `phrase` occurs in `text` as whole words.
+fn words_in(text: &str, phrase: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let phrase: Vec<&str> = phrase.split_whitespace().collect();
+    !phrase.is_empty() && words.windows(phrase.len()).any(|w| w == phrase.as_slice())
 }
 
 /// An answer no quiz would ask for: an unnamed source («أشارت مصادر»)
@@ -1017,6 +1037,31 @@ mod tests {
             "{:?}",
             draft.facts
         );
+    }
+
+    #[test]
+    fn the_country_of_the_headline_and_a_document_are_asked_once() {
+        let text = "بريطانيا تنشر الجيش في الشوارع\n\nوقالت الشرطة إن رجلا ولد في بريطانيا نفذ الهجوم \
+                    على قاعة الحفلات. وهجوم مانشستر هو الأعنف في بريطانيا منذ جويلية 2005. وذكرت \
+                    الصحيفة أن المهاجم ربما عاد إلى بريطانيا من ليبيا. وانتقد الحزب التفاف الحكومة \
+                    على بنود وثيقة قرطاج، وطالب الحكومة باحترام أولويات وثيقة قرطاج.";
+        let draft = extract(text, Some("2017-05-24"));
+        let answers = |kind: &str| -> Vec<&str> {
+            draft
+                .facts
+                .iter()
+                .filter(|f| f.kind == kind)
+                .map(|f| f.answer.as_str())
+                .collect()
+        };
+        let places = answers("place");
+        assert_eq!(
+            places.iter().filter(|&&p| p == "بريطانيا").count(),
+            1,
+            "{places:?}"
+        );
+        assert!(places.contains(&"ليبيا"), "{places:?}");
+        assert_eq!(answers("document"), ["وثيقة قرطاج"], "{:?}", draft.facts);
     }
 
     #[test]

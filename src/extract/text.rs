@@ -711,6 +711,17 @@ impl Doc {
         while left > within.start && !boundary(left - 1) && !opens_sub_clause(left) {
             left -= 1;
         }
+        // A run that opens on a word that leans back («، مقابل 1.3 % في سنة
+        // ____» inside one long quotation) takes the sub-clause before it.
+        if self.leans_back(left) && left > within.start {
+            let mut before = left - 1;
+            while before > within.start && !boundary(before - 1) && !opens_sub_clause(before) {
+                before -= 1;
+            }
+            if self.chars(before..end) <= QUOTE_CHARS {
+                left = before;
+            }
+        }
         if self.chars(left..end) <= QUOTE_CHARS {
             start = left;
         }
@@ -1088,6 +1099,19 @@ mod tests {
         let t = doc.tokens.iter().position(|t| t.text == "الترفيع").unwrap();
         let quote = words(&doc, doc.quote_tokens(t..t + 5, t..t + 5, 3));
         assert!(quote.contains("الموارد المائية"), "{quote}");
+    }
+
+    #[test]
+    fn a_run_that_leans_back_inside_a_long_quotation_takes_the_sub_clause_before() {
+        let text = "\"يواصل الاقتصاد التونسي صموده في ظرف اقتصادي صعب على الصعيدين الوطني والدولي اذ \
+                    من المتوقع ان تصل نسبة النمو الى 2.5% لكامل سنة 2017، مقابل 1.3 % في سنة 2016، \
+                    مدفوعة بعودة الثقة بفضل نجاح ندوة الاستثمار والمصادقة على قانون الاستثمار الجديد \
+                    وتحسن أداء قطاعي الفلاحة والسياحة خلال الأشهر الأولى من السنة الجارية\"";
+        let doc = Doc::new(text);
+        let t = doc.tokens.iter().position(|t| t.text == "2016").unwrap();
+        let quote = words(&doc, doc.quote_tokens(t - 2..t + 1, t..t + 1, 3));
+        assert!(quote.contains("نسبة النمو"), "{quote}");
+        assert!(quote.ends_with("2016"), "{quote}");
     }
 
     #[test]
