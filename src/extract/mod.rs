@@ -469,6 +469,36 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
     facts
 }
 
+/// «وفي ما يتعلق بقطاع الحبوب، أوضح الوزير …», a topic that opens its
+/// sentence or clause, frames what follows: a fact. «… فيما يتعلق بالملف
+/// الليبي، مؤكدا …», «والتصريحات الصادرة عنه بخصوص …» at the end of a
+/// clause only name what it was about: the topic of the article, or a
+/// phrase cut from its sentence.
+fn loose_topic(doc: &Doc, f: &Found) -> bool {
+    let word = |k: usize| doc.tokens.get(k).map_or("", |t| t.text.as_str());
+    let at = f.answer.start;
+    // Where the phrase that leads in starts: «فيما يتعلق ب», «في ما يتعلق
+    // ب», «بخصوص».
+    let lead = if at >= 2 && matches!(word(at - 1), "يتعلق" | "تتعلق") {
+        match word(at - 2) {
+            "فيما" | "وفيما" => Some(at - 2),
+            "ما" if at >= 3 && matches!(word(at - 3), "في" | "وفي") => Some(at - 3),
+            _ => None,
+        }
+    } else if at >= 1 && matches!(word(at - 1), "بخصوص" | "وبخصوص") {
+        Some(at - 1)
+    } else {
+        None
+    };
+    let Some(lead) = lead else {
+        return false;
+    };
+    let opens = lead == doc.sentence_of(lead).start
+        || doc.clauses[doc.clause_of(lead)].start == lead
+        || word(lead).starts_with('و');
+    f.answer_type == "topic" && !opens
+}
+
 /// Whether `phrase` occurs in `text` as whole words.
 fn words_in(text: &str, phrase: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -491,6 +521,7 @@ fn says_nothing(doc: &Doc, f: &Found) -> bool {
                 // that something happened.
                 || (f.answer.len() <= 3
                     && matches!(first, "وقع" | "تم" | "تمت" | "يتم" | "سيتم" | "يمكن" | "تمكن"))
+                || loose_topic(doc, f)
         }
         _ => false,
     }
@@ -1037,6 +1068,22 @@ mod tests {
             "{:?}",
             draft.facts
         );
+    }
+
+    #[test]
+    fn a_topic_is_asked_only_where_it_frames_what_follows() {
+        let text = "عنوان\n\nنفى الغنوشي قيامه بدبلوماسية موازية للدولة التونسية فيما يتعلق بالملف الليبي، \
+                    مؤكدا أنها دبلوماسية شعبية. وانتقد الحزب التصريحات الصادرة عنه بخصوص عقد اجتماعات \
+                    وزارية حول هذا الموضوع، دون أن يتم تكليفه بهذه المهمة رسميا. \
+                    وفي ما يتعلق بقطاع الحبوب، أوضح وزير الفلاحة أنه سيقع الترفيع في الأسعار.";
+        let draft = extract(text, Some("2017-06-20"));
+        let topics: Vec<&str> = draft
+            .facts
+            .iter()
+            .filter(|f| f.answer_type == "topic")
+            .map(|f| f.answer.as_str())
+            .collect();
+        assert_eq!(topics, ["قطاع الحبوب"], "{:?}", draft.facts);
     }
 
     #[test]
