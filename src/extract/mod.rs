@@ -218,6 +218,7 @@ pub fn extract(article: &str, date: Option<&str>) -> FactsFile {
     drop_short_names_of_sources(&doc, &mut found);
     drop_overlaps(&mut found);
     drop_repeated_sources(&doc, &mut found);
+    drop_places_named_by_documents(&doc, &mut found);
     let facts = to_facts(&doc, found);
     FactsFile {
         article: ArticleMeta {
@@ -511,6 +512,20 @@ fn loose_topic(doc: &Doc, f: &Found) -> bool {
     f.answer_type == "topic" && !opens
 }
 
+/// «وافقت على الاتفاقية في ____» → «باريس», in an article that names
+/// «اتفاقية باريس للمناخ»: a place the name of a document gives away.
+fn drop_places_named_by_documents(doc: &Doc, found: &mut Vec<Found>) {
+    let documents: Vec<String> = found
+        .iter()
+        .filter(|f| f.kind == Kind::Document)
+        .map(|f| arabic::normalize(&f.answer_text(doc)))
+        .collect();
+    found.retain(|f| {
+        let place = arabic::normalize(&f.answer_text(doc));
+        !(f.kind == Kind::Place && documents.iter().any(|d| words_in(d, &place)))
+    });
+}
+
 /// Whether `phrase` occurs in `text` as whole words.
 fn words_in(text: &str, phrase: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -525,8 +540,15 @@ fn says_nothing(doc: &Doc, f: &Found) -> bool {
     let first = doc.tokens[f.answer.start].text.as_str();
     match f.kind {
         Kind::Source => f.answer.len() == 1 && matches!(first, "مصادر" | "مصدر" | "اوساط" | "جهات"),
-        // «اجتماع 5 زائد 5»: a name, not a count.
-        Kind::Number => doc.tokens[f.answer.end - 1].text == "زايد",
+        // «اجتماع 5 زائد 5»: a name, not a count. «لقاء بين شخصيتين
+        // مهمتين»: «بين» says there were two.
+        Kind::Number => {
+            doc.tokens[f.answer.end - 1].text == "زايد"
+                || (f.answer_type == "count"
+                    && f.answer.start > 0
+                    && doc.tokens[f.answer.start - 1].text == "بين"
+                    && doc.tokens[f.answer.start].text.ends_with("ين"))
+        }
         Kind::Event => {
             matches!(first, "ذات" | "نفس" | "هذه" | "هذا" | "ذلك" | "تلك")
                 // «وقع الاتفاق», «يمكن من بلوغ»: a light verb says only
@@ -1081,6 +1103,25 @@ mod tests {
             "{:?}",
             draft.facts
         );
+    }
+
+    #[test]
+    fn what_the_quote_or_a_document_s_name_gives_away_is_not_asked() {
+        let text = "عنوان\n\nوقال الغنوشي إنه كان هناك لقاء مهم في مكتبي بين شخصيتين مهمتين. \
+                    وأعلن ترامب انسحاب بلاده من اتفاقية باريس للمناخ. وكانت الولايات المتحدة واحدة \
+                    من 195 دولة وافقت على الاتفاقية في باريس في ديسمبر 2015.";
+        let draft = extract(text, Some("2017-06-02"));
+        let answers: Vec<&str> = draft.facts.iter().map(|f| f.answer.as_str()).collect();
+        assert!(!answers.contains(&"شخصيتين مهمتين"), "{answers:?}");
+        assert!(answers.contains(&"اتفاقية باريس للمناخ"), "{answers:?}");
+        assert!(
+            !draft
+                .facts
+                .iter()
+                .any(|f| f.kind == "place" && f.answer == "باريس"),
+            "{answers:?}"
+        );
+        assert!(answers.contains(&"195 دولة"), "{answers:?}");
     }
 
     #[test]
