@@ -258,19 +258,22 @@ fn holds(set: &str, (recall, precision, total): (f64, f64, Score), floors: (f64,
 /// 17 drafts off each set, and one keyed fact off the holdout set, found
 /// only by a run-on answer («جلسة إفصاح مالي عقدت الجمعة بمقر بورصة»,
 /// whose day and place are asked on their own), so its recall floor came
-/// down a point.
+/// down a point. The rules against giveaways and repeats (the headline's
+/// country, a document or a source asked twice, a topic that frames
+/// nothing, an answer ending on a pronoun) took drafts only: precision rose
+/// to 76 % and 70 %, the new floors, with recall unchanged.
 #[test]
 fn extraction_on_the_development_set_holds_its_floors() {
     let result = report("extract-dev", &SLUGS);
     assert_eq!(result.2.gold, 174, "the key has 174 facts");
-    holds("extract-dev", result, (0.89, 0.71));
+    holds("extract-dev", result, (0.89, 0.76));
 }
 
 #[test]
 fn extraction_on_the_holdout_set_holds_its_floors() {
     let result = report("extract-holdout", &HOLDOUT);
     assert_eq!(result.2.gold, 127, "the key has 127 facts");
-    holds("extract-holdout", result, (0.82, 0.67));
+    holds("extract-holdout", result, (0.82, 0.70));
 }
 
 #[test]
