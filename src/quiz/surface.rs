@@ -423,6 +423,29 @@ impl Surface {
         }
         // A weekday change to the same day is not a change.
         changes.retain(|c| !matches!(c, Change::Weekday(d) if self.tokens.iter().any(|t| matches!(t.value, Value::Weekday { day, .. } if day == *d))));
+        // One part of a date changes, the same in every option: mixed
+        // («9 نوفمبر / 10 نوفمبر / 12 نوفمبر / 9 أكتوبر»), the answer is the
+        // one option that shares a part with each of the others. The day
+        // if there is one (its weekday moving with it, so that «الخميس 5
+        // أكتوبر» becomes «السبت 7 أكتوبر», never a weekday the date does
+        // not fall on); else the month; else the year.
+        let date = |c: &Change| {
+            matches!(
+                c,
+                Change::Weekday(_) | Change::Month { .. } | Change::Years(_) | Change::Days(_)
+            )
+        };
+        let family: Option<fn(&Change) -> bool> =
+            if changes.iter().any(|c| matches!(c, Change::Days(_))) {
+                Some(|c| matches!(c, Change::Days(_)))
+            } else if !months.is_empty() {
+                Some(|c| matches!(c, Change::Month { .. }))
+            } else {
+                None
+            };
+        if let Some(family) = family {
+            changes.retain(|c| !date(c) || family(c));
+        }
         changes
     }
 
@@ -497,6 +520,10 @@ fn changed_value(value: Value, change: Change) -> Option<Value> {
         (Value::Day(d), Change::Days(shift)) => {
             let day = i32::from(d) + shift;
             u8::try_from(day).ok().map(Value::Day)
+        }
+        (Value::Weekday { day, definite }, Change::Days(shift)) => {
+            let day = u8::try_from((i32::from(day) + shift).rem_euclid(7)).ok()?;
+            Some(Value::Weekday { day, definite })
         }
         (Value::Count(n), Change::Count { from, to }) if n == from => Some(Value::Count(to)),
         (Value::Word { n, feminine }, Change::Word { from, to }) if n == from => {
@@ -609,11 +636,41 @@ mod tests {
             !end_of_month.changes(None).contains(&Change::Days(1)),
             "no 31 June"
         );
-        let recent = ar("يوليو/تموز 2023");
+        let recent = ar("2023");
         assert!(recent.changes(Some(2024)).contains(&Change::Years(1)));
         assert!(
             !recent.changes(Some(2024)).contains(&Change::Years(2)),
             "no 2025 in a 2024 report"
+        );
+    }
+
+    #[test]
+    fn one_part_of_a_date_changes_and_a_weekday_moves_with_its_day() {
+        let only = |text: &str, part: fn(&Change) -> bool| {
+            let changes = ar(text).changes(None);
+            !changes.is_empty() && changes.iter().all(part)
+        };
+        // Mixed, the answer would be the option that shares a part with
+        // each of the others.
+        assert!(only("9 نوفمبر", |c| matches!(c, Change::Days(_))));
+        assert!(only("10 افريل 2017", |c| matches!(c, Change::Days(_))));
+        assert!(only("يوليو/تموز 2023", |c| matches!(
+            c,
+            Change::Month { .. }
+        )));
+        assert!(only("الخميس 5 اكتوبر", |c| matches!(
+            c,
+            Change::Days(_)
+        )));
+        // 5 October 2017 was a Thursday; the 7th, a Saturday.
+        let dated = ar("الخميس 5 اكتوبر 2017");
+        assert_eq!(
+            dated.apply(Change::Days(2)).as_deref(),
+            Some("السبت 7 اكتوبر 2017")
+        );
+        assert_eq!(
+            dated.apply(Change::Days(-2)).as_deref(),
+            Some("الثلاثاء 3 اكتوبر 2017")
         );
     }
 
