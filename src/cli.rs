@@ -443,8 +443,22 @@ pub fn extract(
         );
     }
     let toml = crate::extract::to_toml(&draft)?;
+    // Where the article's date came from, for the reviewer to check: relative
+    // dates («أمس», «يوم غد») are read against it.
+    let dated = match (date, draft.article.date.as_deref()) {
+        (Some(_), _) => None,
+        (None, Some(found)) => Some(format!(
+            "the article's date {found} was read from a dateline: check it (or pass --date YYYY-MM-DD)"
+        )),
+        (None, None) => Some(
+            "the article has no dateline: set `date` under [article] (or pass --date YYYY-MM-DD); relative dates were left unread".to_owned(),
+        ),
+    };
     let Some(dir) = dir else {
         out.write_all(toml.as_bytes())?;
+        if let Some(dated) = dated {
+            eprintln!("{dated}");
+        }
         return Ok(ExitCode::SUCCESS);
     };
     let facts_path = dir.join(crate::facts::FACTS_FILE);
@@ -462,6 +476,9 @@ pub fn extract(
         facts_path.display(),
         draft.facts.len()
     )?;
+    if let Some(dated) = dated {
+        writeln!(out, "{dated}")?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

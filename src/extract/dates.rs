@@ -508,10 +508,20 @@ fn current_month_note(doc: &Doc, end: usize, month: u8, today: Option<i64>) -> O
 }
 
 /// The article's own date from a dateline in its first sentences: a day,
-/// month and year (بكين 11 يناير 2024), or dd/mm/yyyy.
+/// month and year (بكين 11 يناير 2024), or dd/mm/yyyy, that does not date
+/// something else («قرار … المؤرخ في 10 افريل 2017» is the decision's
+/// date, «منذ 5 ماي 2017» a time before the article).
 pub fn dateline(doc: &Doc) -> Option<String> {
     let limit = doc.tokens.len().min(40);
     for t in 0..limit {
+        let before = |n: usize| t.checked_sub(n).map_or("", |k| doc.tokens[k].text.as_str());
+        let dated = |w: &str| matches!(w, "المورخ" | "المورخه" | "بتاريخ");
+        let of_something_else = dated(before(1))
+            || (before(1) == "في" && dated(before(2)))
+            || matches!(before(1), "منذ" | "حتي" | "قبل" | "بعد");
+        if of_something_else {
+            continue;
+        }
         if let Some(day) = number(doc, t, 1..3)
             && let Some((end, month)) = month_pair(doc, t + 1)
             && let Some(year_end) = year_after(doc, end)
@@ -705,6 +715,17 @@ mod tests {
         assert_eq!(dateline(&doc).as_deref(), Some("2024-01-11"));
         let doc = Doc::new("أحمد عطاف\n19/06/2023 - 22:30\nبتكليف");
         assert_eq!(dateline(&doc).as_deref(), Some("2023-06-19"));
+        // A date in the text, of something else, is no dateline.
+        let doc = Doc::new(
+            "روزنامة الانتخابات\n\nصدر بالعدد الاخير للرائد الرسمي قرار الهيئة المؤرخ في 10 افريل 2017",
+        );
+        assert_eq!(dateline(&doc), None);
+        let doc = Doc::new("عنوان\n\nتتواصل الاحتجاجات منذ 5 ماي 2017 في الحسيمة");
+        assert_eq!(dateline(&doc), None);
+        // The day of the news, in its first sentence, is the article's.
+        let doc =
+            Doc::new("عنوان\n\nأعلن رئيس الحكومة المكلف يوسف الشاهد، السبت 20 أوت 2016، عن تشكيلة");
+        assert_eq!(dateline(&doc).as_deref(), Some("2016-08-20"));
         assert_eq!(days_from_iso("1970-01-01"), Some(0));
         assert_eq!(
             iso_from_days(days_from_iso("2024-02-29").expect("date")),

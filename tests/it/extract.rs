@@ -194,9 +194,26 @@ fn extract_out_writes_a_draft_that_waits_for_review_and_never_overwrites_a_revie
             .arg("--out")
             .arg(&dir))
     };
+    // Without --date: the decision's date in its first sentence («المؤرخ في
+    // 10 افريل 2017») is not taken for the article's, and the operator is
+    // told to set it.
+    let undated = tmp.path().join("undated");
+    let (code, out, err) = run(factquiz()
+        .args(["questions", "extract"])
+        .arg(&source)
+        .arg("--out")
+        .arg(&undated));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("the article has no dateline"), "{out}");
+    let undated: FactsFile =
+        toml::from_str(&fs::read_to_string(undated.join("facts.toml")).expect("facts written"))
+            .expect("the draft parses");
+    assert_eq!(undated.article.date, None);
+
     let (code, out, err) = extract();
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("each marked review = true"), "{out}");
+    assert!(!out.contains("dateline"), "--date given: {out}");
     assert_eq!(
         fs::read_to_string(dir.join("article.txt")).expect("article written"),
         fs::read_to_string(&source).expect("source"),
