@@ -358,7 +358,13 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
     let mut seen: HashSet<(String, usize, usize)> = HashSet::new();
     let mut asked: HashSet<String> = HashSet::new();
     let mut once: HashSet<String> = HashSet::new();
-    let headline = arabic::normalize(&doc.source_text(doc.token_span(0..doc.body_start)));
+    // Words only: «بريطانيا:» is «بريطانيا».
+    let headline = doc.tokens[..doc.body_start]
+        .iter()
+        .filter(|t| t.kind != TokenKind::Punct)
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut dates_asked: std::collections::HashMap<String, usize> =
         std::collections::HashMap::new();
     let mut counters: std::collections::HashMap<&'static str, usize> =
@@ -478,12 +484,15 @@ fn to_facts(doc: &Doc, mut found: Vec<Found>) -> Vec<RawFact> {
 /// two whose last word ends on a pronoun says only what it points back
 /// to, which the answer leaves out.
 fn points_back(doc: &Doc, f: &Found) -> bool {
+    if f.answer.is_empty() || f.answer.len() > 2 || doc.definite(f.answer.end - 1) {
+        // A word with «ال» takes no pronoun: «الأهم», «الراهن».
+        return false;
+    }
     let last = doc.tokens[f.answer.end - 1].text.as_str();
-    f.answer.len() <= 2
-        && last.chars().count() >= 5
-        && ["ها", "هم", "هما", "هن", "نا"]
-            .iter()
-            .any(|p| last.ends_with(p))
+    // «حصولنا», not «كورونا» or «مكانا».
+    let ours = last.ends_with("نا") && !last.ends_with("ونا") && !last.ends_with("انا");
+    last.chars().count() >= 5
+        && (ours || ["ها", "هم", "هما", "هن"].iter().any(|p| last.ends_with(p)))
 }
 
 /// «وفي ما يتعلق بقطاع الحبوب، أوضح الوزير …», a topic that opens its
@@ -517,27 +526,49 @@ fn loose_topic(doc: &Doc, f: &Found) -> bool {
 }
 
 /// «وافقت على الاتفاقية في ____» → «باريس», in an article that names
-/// «اتفاقية باريس للمناخ»: a place the name of a document gives away.
+/// «اتفاقية باريس للمناخ»: a place the name of a document gives away, in a
+/// sentence about that document.
 fn drop_places_named_by_documents(doc: &Doc, found: &mut Vec<Found>) {
     let documents: Vec<String> = found
         .iter()
         .filter(|f| f.kind == Kind::Document)
         .map(|f| arabic::normalize(&f.answer_text(doc)))
         .collect();
+    // Where the sentence speaks of that document («الاتفاقية»), not of
+    // the place on its own («ثم التقى ماكرون في باريس»).
+    let of_it = |f: &Found, document: &str| {
+        let kind = document.split_whitespace().next().unwrap_or_default();
+        let kind = kind.strip_prefix("ال").unwrap_or(kind);
+        doc.sentence_of(f.answer.start).any(|t| {
+            doc.bare(t)
+                .iter()
+                .any(|(b, _)| b.strip_prefix("ال").unwrap_or(b) == kind)
+        })
+    };
     found.retain(|f| {
         let place = arabic::normalize(&f.answer_text(doc));
-        !(f.kind == Kind::Place && documents.iter().any(|d| words_in(d, &place)))
+        !(f.kind == Kind::Place && documents.iter().any(|d| words_in(d, &place) && of_it(f, d)))
     });
 }
 
-/// What tells one document from another: its kind and the name after it
-/// («اتفاقية باريس»), or all of it when what follows the kind is a common
-/// word («قانون المالية الأصلي», «قانون المالية التكميلي»).
+/// What tells one document from another: its kind and the place it is
+/// named for («اتفاقية باريس», «وثيقة قرطاج»), or all of it («قانون
+/// المالية الأصلي» and «قانون المالية التكميلي», «مذكرة تفاهم في مجال
+/// النقل» and «… السياحة» are two each).
 fn document_key(answer: &str) -> String {
     let answer = arabic::normalize(answer);
     let words: Vec<&str> = answer.split_whitespace().collect();
+    let places = &Tables::get().places;
+    let named_for_a_place = |name: &str| {
+        places
+            .countries
+            .iter()
+            .chain(&places.cities)
+            .chain(&places.regions)
+            .any(|p| arabic::normalize(p) == name)
+    };
     match words.as_slice() {
-        [kind, name, ..] if !name.starts_with("ال") => format!("{kind} {name}"),
+        [kind, name, ..] if named_for_a_place(name) => format!("{kind} {name}"),
         _ => answer.clone(),
     }
 }
@@ -563,7 +594,12 @@ fn says_nothing(doc: &Doc, f: &Found) -> bool {
                 || (f.answer_type == "count"
                     && f.answer.start > 0
                     && doc.tokens[f.answer.start - 1].text == "بين"
-                    && doc.tokens[f.answer.start].text.ends_with("ين"))
+                    && doc.tokens[f.answer.start].text.ends_with("ين")
+                    // «بين سنتين وثلاث سنوات»: a range.
+                    && !doc
+                        .tokens
+                        .get(f.answer.end)
+                        .is_some_and(|t| t.text.starts_with('و')))
         }
         Kind::Event => {
             matches!(first, "ذات" | "نفس" | "هذه" | "هذا" | "ذلك" | "تلك")
@@ -1138,6 +1174,37 @@ mod tests {
             "{answers:?}"
         );
         assert!(answers.contains(&"195 دولة"), "{answers:?}");
+        // Not a range after «بين», nor the place in a sentence of its own.
+        let text = "عنوان\n\nوتتراوح مدة الإنجاز بين سنتين وثلاث سنوات. وأعلن ترامب انسحاب بلاده من \
+                    اتفاقية باريس للمناخ. ثم التقى الرئيس الفرنسي في باريس بعد أسبوع.";
+        let draft = extract(text, Some("2017-06-02"));
+        let answers: Vec<&str> = draft.facts.iter().map(|f| f.answer.as_str()).collect();
+        assert!(
+            answers.iter().any(|a| a.starts_with("سنتين")),
+            "{answers:?}"
+        );
+        assert!(
+            draft
+                .facts
+                .iter()
+                .any(|f| f.kind == "place" && f.answer == "باريس"),
+            "{answers:?}"
+        );
+    }
+
+    #[test]
+    fn a_pronoun_is_told_from_a_word_that_only_ends_like_one() {
+        let doc = Doc::new("وقدمت السلطات أولوياتها وواجهت جائحة كورونا ورأت الوضع الأهم");
+        let at = |w: &str| doc.tokens.iter().position(|t| t.text == w).unwrap();
+        let event = |range: Range<usize>| {
+            Found::new(Kind::Event, "what happened", range.clone(), range, "test")
+        };
+        let t = at("اولوياتها");
+        assert!(points_back(&doc, &event(t..t + 1)));
+        let t = at("كورونا");
+        assert!(!points_back(&doc, &event(t - 1..t + 1)), "a name");
+        let t = at("الاهم");
+        assert!(!points_back(&doc, &event(t - 1..t + 1)), "the article");
     }
 
     #[test]
@@ -1202,6 +1269,10 @@ mod tests {
         assert_ne!(
             document_key("قانون المالية الأصلي"),
             document_key("قانون المالية التكميلي")
+        );
+        assert_ne!(
+            document_key("مذكرة تفاهم في مجال النقل"),
+            document_key("مذكرة تفاهم في مجال السياحة")
         );
     }
 

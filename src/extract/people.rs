@@ -419,7 +419,8 @@ pub(super) fn post_of(f: &Found) -> Option<&str> {
 
 /// Mends the «who is» questions (a post of two words or more) two names
 /// would answer, among the findings from `first` on:
-/// - a person listed twice under two forms of one post (the same head):
+/// - a person listed twice under two forms of one post (the words of the
+///   one all in the other):
 ///   «وزير مكلف لدى رئيس الحكومة: إياد الدهماني» … «وزير لدى رئيس
 ///   الحكومة مكلف بالعلاقة بمجلس نواب الشعب : إياد الدهماني». Each post
 ///   fits the other's blank and the name would be asked twice: the longer
@@ -451,7 +452,9 @@ fn drop_ambiguous_posts(doc: &Doc, p: &Prepared, out: &mut Vec<Found>, first: us
             if i == j || post.len() < 2 || post == longer || !longer_first {
                 continue;
             }
-            if name == other && post.first() == longer.first() {
+            // Two forms of one post: every word of the shorter is in the
+            // longer («رئيس البرلمان» and «رئيس حركة النهضة» are two).
+            if name == other && post.iter().all(|w| longer.contains(w)) {
                 dropped.insert(*i);
                 dropped.extend(
                     (first..out.len()).filter(|&k| {
@@ -471,7 +474,12 @@ fn drop_ambiguous_posts(doc: &Doc, p: &Prepared, out: &mut Vec<Found>, first: us
         let (Some(post), Some(longer)) = (post_of(&out[i]), post_of(&out[j])) else {
             continue;
         };
-        let note = format!("post: {post}; not asked by it alone: «{longer}» opens alike");
+        let mut note = format!("post: {post}; not asked by it alone: «{longer}» opens alike");
+        // What else the note said («same person as …?») stays.
+        if let Some((_, rest)) = out[i].note.as_deref().and_then(|n| n.split_once("; ")) {
+            note.push_str("; ");
+            note.push_str(rest);
+        }
         out[i].note = Some(note);
     }
     let mut k = 0;
@@ -1189,7 +1197,6 @@ mod tests {
         assert!(persons("يحضر قداسا في كنيسة سان جون القريبة من البيت الأبيض.").is_empty());
     }
 
-    /// The people found and the notes that say what they are.
     #[test]
     fn a_post_two_names_would_answer_is_not_asked_alone() {
         let text = "عنوان\n\nعبيد البريكي السيرة الذاتية وزير مكلف لدى رئيس الحكومة: اياد \
@@ -1222,8 +1229,19 @@ mod tests {
             asked("رضا عيارة"),
             ["من هو كاتب دولة لدى وزير الخارجية مكلف بالهجرة؟"]
         );
+        // Two posts, not two forms of one: both asked.
+        let text = "عنوان\n\nوقال رئيس البرلمان راشد الغنوشي إن الجلسة ستعقد غدا. وأكد رئيس حركة \
+                    النهضة راشد الغنوشي أن الحركة تدعم الحكومة.";
+        let draft = super::super::extract(text, Some("2020-01-10"));
+        let questions: Vec<&str> = draft.facts.iter().map(|f| f.question.as_str()).collect();
+        assert!(questions.contains(&"من هو رئيس البرلمان؟"), "{questions:?}");
+        assert!(
+            questions.contains(&"من هو رئيس حركة النهضة؟"),
+            "{questions:?}"
+        );
     }
 
+    /// The people found and the notes that say what they are.
     fn holders(text: &str) -> Vec<(String, String)> {
         people(text)
             .into_iter()

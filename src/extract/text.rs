@@ -304,7 +304,11 @@ impl Doc {
             tokens[k].line_end = between.contains(&'\n');
             // Standing alone: not «بـ"…"», a tatweel glued to its word.
             let spaced = |c: Option<&char>| c.is_some_and(|c| c.is_whitespace());
-            tokens[k].dash_after = spaced(between.first())
+            // Nor between two numbers: «2016 ـ 2017» is a range.
+            let numbers =
+                tokens[k].kind == TokenKind::Number && tokens[k + 1].kind == TokenKind::Number;
+            tokens[k].dash_after = !numbers
+                && spaced(between.first())
                 && spaced(between.last())
                 && between
                     .split(|c| c.is_whitespace())
@@ -408,9 +412,6 @@ impl Doc {
         self.sentences.get(i).cloned().unwrap_or(t..t + 1)
     }
 
-    /// The shortest run of whole clauses that covers tokens `needed`, with at
-    /// least `min_words` words besides `answer` (taking the clause before
-    /// when a clause is too short to prove anything on its own).
     /// Whether the clause that starts at token `start` needs the one
     /// before it: it opens on a word that leans back («مقارنة», «لتصل»,
     /// «من بينها»), or on a figure after a short label and a colon
@@ -436,6 +437,9 @@ impl Doc {
         }
     }
 
+    /// The shortest run of whole clauses that covers tokens `needed`, with at
+    /// least `min_words` words besides `answer` (taking the clause before
+    /// when a clause is too short to prove anything on its own).
     pub fn quote_tokens(
         &self,
         needed: Range<usize>,
@@ -1088,6 +1092,9 @@ mod tests {
             assert!(quote.starts_with(label), "{quote}");
             assert_eq!(quote.matches(':').count(), 1, "{quote}");
         }
+        // Between two numbers a dash is a range, not a list.
+        let doc = Doc::new("السنة الدراسية 2016 ـ 2017 انطلقت");
+        assert_eq!(doc.clauses.len(), 1);
         // A heading is no label: a post after it is an item of its own.
         let doc = Doc::new("الوزراء: وزير الداخلية: الهادي المجدوب السيرة الذاتية");
         let t = doc.tokens.iter().position(|t| t.text == "وزير").unwrap();

@@ -370,9 +370,10 @@ impl Surface {
             changes.extend((0..7).map(Change::Weekday));
         }
         for &from in &months {
+            // Never a day the month does not have («31 نوفمبر»).
             changes.extend(
                 (1..=12)
-                    .filter(|&to| to != from)
+                    .filter(|&to| to != from && days.iter().all(|&d| d <= days_in_month(to)))
                     .map(|to| Change::Month { from, to }),
             );
         }
@@ -389,7 +390,8 @@ impl Surface {
         }
         if !days.is_empty() {
             let max_day = months.first().map_or(30, |&m| days_in_month(m));
-            for shift in [-2i32, -1, 1, 2, 3] {
+            // Four each way: three wrong days even at a month's end.
+            for shift in [-2i32, -1, 1, 2, 3, -3, 4, -4] {
                 let fits = days
                     .iter()
                     .all(|&d| (1..=i32::from(max_day)).contains(&(i32::from(d) + shift)));
@@ -435,14 +437,18 @@ impl Surface {
                 Change::Weekday(_) | Change::Month { .. } | Change::Years(_) | Change::Days(_)
             )
         };
-        let family: Option<fn(&Change) -> bool> =
-            if changes.iter().any(|c| matches!(c, Change::Days(_))) {
-                Some(|c| matches!(c, Change::Days(_)))
-            } else if !months.is_empty() {
-                Some(|c| matches!(c, Change::Month { .. }))
-            } else {
-                None
-            };
+        let family: Option<fn(&Change) -> bool> = if changes
+            .iter()
+            .filter(|c| matches!(c, Change::Days(_)))
+            .count()
+            >= 3
+        {
+            Some(|c| matches!(c, Change::Days(_)))
+        } else if !months.is_empty() {
+            Some(|c| matches!(c, Change::Month { .. }))
+        } else {
+            None
+        };
         if let Some(family) = family {
             changes.retain(|c| !date(c) || family(c));
         }
@@ -635,6 +641,18 @@ mod tests {
         assert!(
             !end_of_month.changes(None).contains(&Change::Days(1)),
             "no 31 June"
+        );
+        // Three wrong days even at a month's end, and no 31 November.
+        for end in ["31 ديسمبر 2017", "يومي 30 و31 ديسمبر", "29 فبراير"] {
+            let days = ar(end).changes(None);
+            assert!(days.len() >= 3, "{end}: {days:?}");
+        }
+        let range = ar("من 1 إلى 31 ديسمبر");
+        assert!(
+            !range
+                .changes(None)
+                .contains(&Change::Month { from: 12, to: 11 }),
+            "no 31 November"
         );
         let recent = ar("2023");
         assert!(recent.changes(Some(2024)).contains(&Change::Years(1)));

@@ -7,7 +7,7 @@
 //! at a time ([`count_votes`]); a round is closed only after the votes
 //! received before its closing are counted.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use crate::store::Connection;
 use anyhow::Context;
@@ -242,7 +242,9 @@ pub fn count_votes(
         .collect();
     let players = store::upsert_telegram_players(conn, &voters, now)?;
     // The votes of each round, in the order they came.
-    let mut by_round: HashMap<i64, Vec<Vote>> = HashMap::new();
+    // In round order, so that a member's streak moves in the order they
+    // answered when a batch holds two rounds.
+    let mut by_round: BTreeMap<i64, Vec<Vote>> = BTreeMap::new();
     for v in &votes {
         if let Some(&voter) = players.get(&v.user_id) {
             by_round.entry(v.served_id).or_default().push(Vote {

@@ -411,9 +411,6 @@ async fn keeping_does_not_wait_behind_the_writer_on_postgres() {
     assert_eq!(now, [(42, id, id)]);
 }
 
-/// Webhook mode: an update or a vote Telegram posts again is kept once; a
-/// member's second vote to a poll is not new; an id only remembered (an
-/// update not kept) is not kept later either.
 /// A batch of answers (a group round's votes, counted a few hundred at a
 /// time): each new one recorded once and moving its player's streak in
 /// order, a repeat refused, on either backend (on PostgreSQL, runs of
@@ -480,6 +477,9 @@ async fn a_batch_of_answers_is_recorded_once_with_streaks_in_order() {
     assert_eq!(streaks, ["1/2", "0/1"]);
 }
 
+/// Webhook mode: an update or a vote Telegram posts again is kept once; a
+/// member's second vote to a poll is not new; an id only remembered (an
+/// update not kept) is not kept later either.
 #[tokio::test]
 async fn a_pushed_update_or_vote_is_kept_once() {
     use factquiz::store::{NewUpdate, NewVote, Pushed, receive_pushed};
