@@ -516,9 +516,21 @@ pub fn dateline(doc: &Doc) -> Option<String> {
     for t in 0..limit {
         let before = |n: usize| t.checked_sub(n).map_or("", |k| doc.tokens[k].text.as_str());
         let dated = |w: &str| matches!(w, "المورخ" | "المورخه" | "بتاريخ");
-        let of_something_else = dated(before(1))
-            || (before(1) == "في" && dated(before(2)))
-            || matches!(before(1), "منذ" | "حتي" | "قبل" | "بعد");
+        let since = |w: &str| matches!(w, "منذ" | "حتي" | "قبل" | "بعد");
+        // «منذ يوم الجمعة 5 ماي»: the word before «يوم» and a weekday.
+        let day_word = |w: &str| {
+            w == "يوم"
+                || arabic::WEEKDAYS_DEFINITE
+                    .iter()
+                    .chain(&arabic::WEEKDAYS)
+                    .any(|d| arabic::normalize(d) == w)
+        };
+        let mut n = 1;
+        while n < 3 && day_word(before(n)) {
+            n += 1;
+        }
+        let of_something_else =
+            dated(before(n)) || (before(n) == "في" && dated(before(n + 1))) || since(before(n));
         if of_something_else {
             continue;
         }
@@ -721,6 +733,8 @@ mod tests {
         );
         assert_eq!(dateline(&doc), None);
         let doc = Doc::new("عنوان\n\nتتواصل الاحتجاجات منذ 5 ماي 2017 في الحسيمة");
+        assert_eq!(dateline(&doc), None);
+        let doc = Doc::new("عنوان\n\nتتواصل الاحتجاجات منذ يوم الجمعة 5 ماي 2017 في الحسيمة");
         assert_eq!(dateline(&doc), None);
         // The day of the news, in its first sentence, is the article's.
         let doc =

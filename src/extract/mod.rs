@@ -774,12 +774,21 @@ fn drop_repeated_sources(doc: &Doc, found: &mut Vec<Found>) {
         .filter(|f| f.kind == Kind::Source && f.answer.len() >= 2)
         .map(|f| (f.answer.start, words(f)))
         .collect();
+    // The same source: the same words, or a title and, after a comma, the
+    // name asked before («…، مية الجريبي»); not «الناطق باسم وزارة
+    // الخارجية» after «وزارة الخارجية».
+    let same = |source: &[String], name: &[String]| {
+        source == name
+            || (source.ends_with(name)
+                && source.len() > name.len()
+                && matches!(source[source.len() - name.len() - 1].as_str(), "،" | ","))
+    };
     found.retain(|f| {
         let source = words(f);
         !(f.kind == Kind::Source
             && sources
                 .iter()
-                .any(|(at, name)| *at < f.answer.start && source.ends_with(name)))
+                .any(|(at, name)| *at < f.answer.start && same(&source, name)))
     });
 }
 
@@ -1310,6 +1319,17 @@ mod tests {
             .map(|f| f.answer.as_str())
             .collect();
         assert_eq!(sources, ["مية الجريبي"], "{:?}", draft.facts);
+        // A source that only ends like one asked before is another.
+        let text = "عنوان\n\nوقالت حركة النهضة إن الحكومة مطالبة بالإسراع في الإصلاحات الكبرى. \
+                    وقال شباب حركة النهضة إن الحزب سيعقد مؤتمره الوطني في الصيف القادم.";
+        let draft = extract(text, Some("2017-06-20"));
+        let sources: Vec<&str> = draft
+            .facts
+            .iter()
+            .filter(|f| f.kind == "source")
+            .map(|f| f.answer.as_str())
+            .collect();
+        assert_eq!(sources.len(), 2, "{sources:?}");
     }
 
     #[test]
