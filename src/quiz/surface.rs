@@ -88,6 +88,10 @@ struct Token {
     range: Range<usize>,
     value: Value,
     arabic_indic: bool,
+    /// The text writes without the hamza its words have in the tables
+    /// («الاحد», «اكتوبر»): the words put in their place are written so
+    /// too, or the answer would be the one option spelt apart.
+    bare_alif: bool,
 }
 
 /// A text read for its values.
@@ -167,6 +171,7 @@ impl Surface {
                 range: source,
                 value,
                 arabic_indic,
+                bare_alif: false,
             });
         };
         if reading == Reading::Date {
@@ -281,11 +286,26 @@ impl Surface {
             push(start..i, value, &mut tokens);
         }
         tokens.sort_by_key(|t| t.range.start);
-        Surface {
+        let mut surface = Surface {
             chars,
             script,
             tokens,
+        };
+        // One word written so («الخميس 5 اكتوبر») tells how the text writes
+        // them all: «الاحد 1 اكتوبر», not «الأحد».
+        let hamza = |c: &char| matches!(c, 'أ' | 'إ' | 'آ');
+        let bare = script == Script::Arabic
+            && surface.tokens.iter().any(|t| {
+                !surface.chars[t.range.clone()].iter().any(hamza)
+                    && surface
+                        .render(t.value, t.arabic_indic)
+                        .chars()
+                        .any(|c| hamza(&c))
+            });
+        for t in &mut surface.tokens {
+            t.bare_alif = bare;
         }
+        surface
     }
 
     /// Returns true if and only if the text holds at least one value.
@@ -466,7 +486,18 @@ impl Surface {
                 continue;
             };
             out.extend(&self.chars[at..t.range.start]);
-            out.push_str(&self.render(value, t.arabic_indic));
+            let word = self.render(value, t.arabic_indic);
+            if t.bare_alif {
+                out.extend(word.chars().map(|c| {
+                    if matches!(c, 'أ' | 'إ' | 'آ') {
+                        'ا'
+                    } else {
+                        c
+                    }
+                }));
+            } else {
+                out.push_str(&word);
+            }
             at = t.range.end;
             changed = true;
         }
@@ -659,6 +690,30 @@ mod tests {
         assert!(
             !recent.changes(Some(2024)).contains(&Change::Years(2)),
             "no 2025 in a 2024 report"
+        );
+    }
+
+    #[test]
+    fn a_word_written_without_its_hamza_is_changed_into_words_without_one() {
+        assert_eq!(
+            ar("الاحد 5 اكتوبر").apply(Change::Days(3)).as_deref(),
+            Some("الاربعاء 8 اكتوبر")
+        );
+        assert_eq!(
+            ar("5 اكتوبر")
+                .apply(Change::Month { from: 10, to: 4 })
+                .as_deref(),
+            Some("5 ابريل")
+        );
+        assert_eq!(
+            ar("الخميس 5 اكتوبر").apply(Change::Days(-4)).as_deref(),
+            Some("الاحد 1 اكتوبر"),
+            "the month tells how the weekday is written"
+        );
+        assert_eq!(
+            ar("الأحد").apply(Change::Weekday(3)).as_deref(),
+            Some("الأربعاء"),
+            "written with it, changed with it"
         );
     }
 
