@@ -265,10 +265,15 @@ fn join_weekdays(found: &mut Vec<Found>) {
             joined.push(w);
         }
     }
+    drop_marked(found, |k| joined.contains(&k));
+}
+
+/// Drops the items whose index `marked` says, keeping the others in order.
+pub(super) fn drop_marked<T>(items: &mut Vec<T>, marked: impl Fn(usize) -> bool) {
     let mut k = 0;
-    found.retain(|_| {
+    items.retain(|_| {
         k += 1;
-        !joined.contains(&(k - 1))
+        !marked(k - 1)
     });
 }
 
@@ -293,11 +298,7 @@ fn drop_overlaps(found: &mut Vec<Found>) {
             dropped[if keeps_first(a, b) { j } else { i }] = true;
         }
     }
-    let mut k = 0;
-    found.retain(|_| {
-        k += 1;
-        !dropped[k - 1]
-    });
+    drop_marked(found, |k| dropped[k]);
 }
 
 /// A nationality whose quote runs on to the name of the person it is of.
@@ -558,17 +559,8 @@ fn drop_places_named_by_documents(doc: &Doc, found: &mut Vec<Found>) {
 fn document_key(answer: &str) -> String {
     let answer = arabic::normalize(answer);
     let words: Vec<&str> = answer.split_whitespace().collect();
-    let places = &Tables::get().places;
-    let named_for_a_place = |name: &str| {
-        places
-            .countries
-            .iter()
-            .chain(&places.cities)
-            .chain(&places.regions)
-            .any(|p| arabic::normalize(p) == name)
-    };
     match words.as_slice() {
-        [kind, name, ..] if named_for_a_place(name) => format!("{kind} {name}"),
+        [kind, name, ..] if places::is_place(Tables::get(), name) => format!("{kind} {name}"),
         _ => answer.clone(),
     }
 }
@@ -738,12 +730,7 @@ fn drop_short_names_of_sources(doc: &Doc, found: &mut Vec<Found>) {
     // «حسب ____» → «الطيب», «سمير الطيب»: a person the article names with
     // a post is asked by that post; as a source, again, they add nothing.
     // The source is their name («… مية الجريبي»), or their surname alone.
-    let words = |f: &Found| -> Vec<String> {
-        f.answer
-            .clone()
-            .map(|t| doc.tokens[t].text.clone())
-            .collect()
-    };
+    let words = |f: &Found| answer_words(doc, f);
     let people: Vec<Vec<String>> = found
         .iter()
         .filter(|f| f.kind == Kind::Role && f.answer_type == "person" && f.answer.len() >= 2)
@@ -758,17 +745,20 @@ fn drop_short_names_of_sources(doc: &Doc, found: &mut Vec<Found>) {
     });
 }
 
+/// The normalised words of a finding's answer.
+fn answer_words(doc: &Doc, f: &Found) -> Vec<String> {
+    f.answer
+        .clone()
+        .map(|t| doc.tokens[t].text.clone())
+        .collect()
+}
+
 /// «وقالت مية الجريبي، إن …» and later «حسب ما أعلنت عنه الأمينة العامة
 /// المتخلية، مية الجريبي»: the same source, asked where it first speaks.
 /// (After the overlaps: the mention dropped still keeps an event off its
 /// words.)
 fn drop_repeated_sources(doc: &Doc, found: &mut Vec<Found>) {
-    let words = |f: &Found| -> Vec<String> {
-        f.answer
-            .clone()
-            .map(|t| doc.tokens[t].text.clone())
-            .collect()
-    };
+    let words = |f: &Found| answer_words(doc, f);
     let sources: Vec<(usize, Vec<String>)> = found
         .iter()
         .filter(|f| f.kind == Kind::Source && f.answer.len() >= 2)
@@ -886,6 +876,16 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    /// The answers of the facts of `kind` a draft holds, in its order.
+    fn answers_of<'a>(draft: &'a FactsFile, kind: &str) -> Vec<&'a str> {
+        draft
+            .facts
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| f.answer.as_str())
+            .collect()
+    }
 
     /// Words and marks of real articles, to shuffle into texts no rule was
     /// written for.
@@ -1133,12 +1133,7 @@ mod tests {
         let text = "عنوان\n\nارتفع التضخم إلى 3 بالمائة، وفق بيانات نشرها المعهد الوطني للإحصاء أمس. \
                     وأوضح المعهد من جهة أخرى أن أسعار الغذاء ارتفعت بنسبة 5 بالمائة.";
         let draft = extract(text, Some("2016-07-06"));
-        let sources: Vec<&str> = draft
-            .facts
-            .iter()
-            .filter(|f| f.kind == "source")
-            .map(|f| f.answer.as_str())
-            .collect();
+        let sources = answers_of(&draft, "source");
         assert_eq!(sources, ["المعهد الوطني للإحصاء"], "{:?}", draft.facts);
         // Nor is a person asked by their post asked again as a source.
         let text = "عنوان\n\nوأفاد وزير الفلاحة سمير الطيب بأن الأسعار سترتفع. \
@@ -1257,18 +1252,15 @@ mod tests {
                     الصحيفة أن المهاجم ربما عاد إلى بريطانيا من ليبيا. وانتقد الحزب التفاف الحكومة \
                     على بنود وثيقة قرطاج، وطالب الحكومة باحترام أولويات وثيقة قرطاج.";
         let draft = extract(text, Some("2017-05-24"));
-        let answers = |kind: &str| -> Vec<&str> {
-            draft
-                .facts
-                .iter()
-                .filter(|f| f.kind == kind)
-                .map(|f| f.answer.as_str())
-                .collect()
-        };
-        let places = answers("place");
+        let places = answers_of(&draft, "place");
         assert!(!places.contains(&"بريطانيا"), "{places:?}");
         assert!(places.contains(&"ليبيا"), "{places:?}");
-        assert_eq!(answers("document"), ["وثيقة قرطاج"], "{:?}", draft.facts);
+        assert_eq!(
+            answers_of(&draft, "document"),
+            ["وثيقة قرطاج"],
+            "{:?}",
+            draft.facts
+        );
         // The same name after the same kind is the same document; another
         // common word after it is another.
         assert_eq!(
@@ -1312,23 +1304,13 @@ mod tests {
                     وسيعمل المؤتمر على تطبيق مبدإ التناصف في اللجنة المركزية الجديدة، حسب ما \
                     أعلنت عنه الأمينة العامة المتخلية، مية الجريبي، في كلمة افتتاح المؤتمر.";
         let draft = extract(text, Some("2017-06-20"));
-        let sources: Vec<&str> = draft
-            .facts
-            .iter()
-            .filter(|f| f.kind == "source")
-            .map(|f| f.answer.as_str())
-            .collect();
+        let sources = answers_of(&draft, "source");
         assert_eq!(sources, ["مية الجريبي"], "{:?}", draft.facts);
         // A source that only ends like one asked before is another.
         let text = "عنوان\n\nوقالت حركة النهضة إن الحكومة مطالبة بالإسراع في الإصلاحات الكبرى. \
                     وقال شباب حركة النهضة إن الحزب سيعقد مؤتمره الوطني في الصيف القادم.";
         let draft = extract(text, Some("2017-06-20"));
-        let sources: Vec<&str> = draft
-            .facts
-            .iter()
-            .filter(|f| f.kind == "source")
-            .map(|f| f.answer.as_str())
-            .collect();
+        let sources = answers_of(&draft, "source");
         assert_eq!(sources.len(), 2, "{sources:?}");
     }
 

@@ -482,11 +482,7 @@ fn drop_ambiguous_posts(doc: &Doc, p: &Prepared, out: &mut Vec<Found>, first: us
         }
         out[i].note = Some(note);
     }
-    let mut k = 0;
-    out.retain(|_| {
-        k += 1;
-        !dropped.contains(&(k - 1))
-    });
+    super::drop_marked(out, |k| dropped.contains(&k));
 }
 
 /// Records a person found, for the notes that link their mentions.

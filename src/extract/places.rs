@@ -55,6 +55,15 @@ struct Prepared {
     people: HashSet<String>,
 }
 
+/// Whether the normalised word `name` is a place of the tables on its own
+/// («باريس», «قرطاج»).
+pub fn is_place(tables: &Tables, name: &str) -> bool {
+    prepared(tables)
+        .places
+        .iter()
+        .any(|(words, _)| words.len() == 1 && words[0] == name)
+}
+
 fn prepared(tables: &Tables) -> &'static Prepared {
     static P: OnceLock<Prepared> = OnceLock::new();
     P.get_or_init(|| {

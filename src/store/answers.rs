@@ -2,6 +2,7 @@
 
 use super::sql::{Connection, OptionalExtension, Value, params};
 use anyhow::Context;
+use std::sync::LazyLock;
 
 use crate::game::scoring::Standing;
 
@@ -53,20 +54,15 @@ pub fn record_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<()> {
     if let Connection::Postgres(_) = conn {
         // One statement: the streak moves only if the answer was new (no
         // row updated otherwise, and the job fails as below).
-        conn.defer_expecting(
-            &format!(
+        static RECORD: LazyLock<String> = LazyLock::new(|| {
+            format!(
                 "WITH new AS ({INSERT_ANSWER} RETURNING player_id)
-                 UPDATE players SET
-                     streak = CASE WHEN ?5 = 1 THEN streak + 1 ELSE 0 END,
-                     best_streak = CASE WHEN ?5 = 1 AND streak + 1 > best_streak
-                         THEN streak + 1 ELSE best_streak END
-                 FROM new WHERE players.id = new.player_id"
-            ),
-            answer_params(a),
-            1,
-            RECORDED,
-        )
-        .context("cannot save the answer")?;
+                 UPDATE players SET {} FROM new WHERE players.id = new.player_id",
+                streak_moves("?5 = 1")
+            )
+        });
+        conn.defer_expecting(&RECORD, answer_params(a), 1, RECORDED)
+            .context("cannot save the answer")?;
     } else {
         conn.defer_expecting(INSERT_ANSWER, answer_params(a), 1, RECORDED)
             .context("cannot save the answer")?;
@@ -103,22 +99,23 @@ pub fn insert_answers(conn: &Connection, answers: &[NewAnswer]) -> anyhow::Resul
     if let Connection::Sqlite(_) = conn {
         return answers.iter().map(|a| insert_answer(conn, a)).collect();
     }
-    const INSERT_RUN: &str = "WITH new AS (
-             INSERT INTO answers (served_id, player_id, quiz_id, choice, is_correct, points, answered_at, elapsed_ms)
-             SELECT served_id, player_id, quiz_id, choice, is_correct, points, answered_at, elapsed_ms
-             FROM json_to_recordset(?1::TEXT::JSON) AS x(served_id BIGINT, player_id BIGINT,
-                 quiz_id BIGINT, choice BIGINT, is_correct SMALLINT, points INTEGER,
-                 answered_at BIGINT, elapsed_ms BIGINT)
-             ON CONFLICT (served_id, player_id) DO NOTHING
-             RETURNING served_id, player_id, is_correct
-         ), moved AS (
-             UPDATE players SET
-                 streak = CASE WHEN new.is_correct = 1 THEN streak + 1 ELSE 0 END,
-                 best_streak = CASE WHEN new.is_correct = 1 AND streak + 1 > best_streak
-                     THEN streak + 1 ELSE best_streak END
-             FROM new WHERE players.id = new.player_id
-         )
-         SELECT served_id, player_id FROM new";
+    static INSERT_RUN: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "WITH new AS (
+                 INSERT INTO answers (served_id, player_id, quiz_id, choice, is_correct, points, answered_at, elapsed_ms)
+                 SELECT served_id, player_id, quiz_id, choice, is_correct, points, answered_at, elapsed_ms
+                 FROM json_to_recordset(?1::TEXT::JSON) AS x(served_id BIGINT, player_id BIGINT,
+                     quiz_id BIGINT, choice BIGINT, is_correct SMALLINT, points INTEGER,
+                     answered_at BIGINT, elapsed_ms BIGINT)
+                 ON CONFLICT (served_id, player_id) DO NOTHING
+                 RETURNING served_id, player_id, is_correct
+             ), moved AS (
+                 UPDATE players SET {} FROM new WHERE players.id = new.player_id
+             )
+             SELECT served_id, player_id FROM new",
+            streak_moves("new.is_correct = 1")
+        )
+    });
     let mut new = Vec::with_capacity(answers.len());
     let mut rest = answers;
     while !rest.is_empty() {
@@ -149,7 +146,7 @@ pub fn insert_answers(conn: &Connection, answers: &[NewAnswer]) -> anyhow::Resul
             })
             .collect();
         let inserted: std::collections::HashSet<(i64, i64)> = conn
-            .prepare_cached(INSERT_RUN)?
+            .prepare_cached(&INSERT_RUN)?
             .rows(params![serde_json::Value::Array(rows).to_string()], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
@@ -183,14 +180,20 @@ fn answer_params(a: &NewAnswer) -> [i64; 8] {
 }
 
 fn update_streak(conn: &Connection, a: &NewAnswer) -> anyhow::Result<()> {
-    conn.defer(
-        "UPDATE players SET
-             streak = CASE WHEN ?1 THEN streak + 1 ELSE 0 END,
-             best_streak = CASE WHEN ?1 AND streak + 1 > best_streak THEN streak + 1 ELSE best_streak END
-         WHERE id = ?2",
-        params![a.is_correct, a.player_id],
+    static UPDATE: LazyLock<String> =
+        LazyLock::new(|| format!("UPDATE players SET {} WHERE id = ?2", streak_moves("?1")));
+    conn.defer(&UPDATE, params![a.is_correct, a.player_id])
+        .context("cannot update the streak")
+}
+
+/// The SET list that moves a player's streak by one answer, right when
+/// `correct` (an SQL condition) holds.
+fn streak_moves(correct: &str) -> String {
+    format!(
+        "streak = CASE WHEN {correct} THEN streak + 1 ELSE 0 END,
+         best_streak = CASE WHEN {correct} AND streak + 1 > best_streak
+             THEN streak + 1 ELSE best_streak END"
     )
-    .context("cannot update the streak")
 }
 
 /// Adds answers to their players' totals: global and the chat's (a
