@@ -37,7 +37,7 @@ pub mod newsroom;
 pub mod schedule;
 pub mod solo;
 pub use chat::{
-    Action, ArticleLine, DEFAULT_QUIZ, Pressed, QuizAsk, Reply, RoundRef, Said, TopAsk,
+    Action, ArticleLine, DEFAULT_QUIZ, PressReads, Pressed, QuizAsk, Reply, RoundRef, Said, TopAsk,
 };
 pub use group::{After, Closed, GroupStart, Podium, Round, RoundResult};
 
@@ -488,7 +488,18 @@ impl Service {
 
 /// Finds or creates the player behind an identity, refreshing their name.
 pub fn enter(conn: &Connection, who: &Identity, now: i64) -> anyhow::Result<Player> {
-    let row = store::upsert_player(conn, who.origin, &who.external_id, &who.name, who.lang, now)?;
+    let lookup = store::look_up_player(conn, who.origin, &who.external_id)?;
+    entered(conn, who, now, lookup)
+}
+
+/// [`enter`], the player looked up already (the lookup is read now).
+pub fn entered(
+    conn: &Connection,
+    who: &Identity,
+    now: i64,
+    lookup: store::PlayerLookup,
+) -> anyhow::Result<Player> {
+    let row = lookup.upsert(conn, &who.name, who.lang, now)?;
     Ok(Player {
         id: row.id,
         name: row.display_name,

@@ -4,13 +4,15 @@
 //! language to say it in. The Telegram adapter parses commands into
 //! [`Action`]s and renders the views; it decides nothing.
 
+use anyhow::Context;
+
 use crate::store::Connection;
 
 use super::group::{self, GroupStart, GroupStop, Podium, Round};
 use super::schedule::ScheduleAsk;
 use super::{
     AnswerOutcome, ArticleEntry, Asked, ChatRef, Identity, Leaderboard, Period, Player,
-    QuizSummary, Scope, Service, Stats, Step, boards, enter, save_chat, solo,
+    QuizSummary, Scope, Service, Stats, Step, boards, enter, entered, save_chat, solo,
 };
 use crate::i18n::Lang;
 use crate::store;
@@ -176,6 +178,13 @@ pub enum Said {
 pub struct Pressed {
     pub lang: Lang,
     pub outcome: AnswerOutcome,
+}
+
+/// What judging a press reads: the player and the question (see
+/// [`Service::read_press`]).
+pub struct PressReads {
+    player: store::PlayerLookup,
+    context: Option<store::Later<Option<store::AnswerContext>>>,
 }
 
 impl Service {
@@ -475,21 +484,41 @@ impl Service {
         )
     }
 
+    /// Asks for what judging a press on an answer button (`None`: a button
+    /// the bot cannot read) reads, without waiting for it: the player and
+    /// the question, in one round trip, which the writer may send ahead of
+    /// the other jobs of its batch (see `Store::write_read_ahead`). What
+    /// the press writes checks that the quiz still runs.
+    pub fn read_press(
+        conn: &Connection,
+        who: &Identity,
+        button: Option<(i64, usize)>,
+    ) -> anyhow::Result<PressReads> {
+        Ok(PressReads {
+            player: store::look_up_player(conn, who.origin, &who.external_id)?,
+            context: button
+                .map(|(served_id, _)| store::answer_context_later(conn, served_id))
+                .transpose()?,
+        })
+    }
+
     /// A press on an answer button (`None`: a button the bot cannot read),
-    /// at `at`.
+    /// at `at`, judged on what [`Service::read_press`] read.
     pub fn press(
         &self,
         conn: &Connection,
         at: i64,
         who: &Identity,
         button: Option<(i64, usize)>,
+        read: PressReads,
     ) -> anyhow::Result<Pressed> {
-        let player = enter(conn, who, at)?;
-        let outcome = match button {
-            None => AnswerOutcome::Unknown,
-            Some((served_id, choice)) => {
-                solo::answer(conn, self.catalog(), at, served_id, player.id, choice)?
+        let player = entered(conn, who, at, read.player)?;
+        let outcome = match (button, read.context) {
+            (Some((_, choice)), Some(context)) => {
+                let context = context.wait(conn).context("cannot read the question")?;
+                solo::answer_in(conn, self.catalog(), at, context, player.id, choice)?
             }
+            _ => AnswerOutcome::Unknown,
         };
         Ok(Pressed {
             lang: player.lang,

@@ -111,14 +111,27 @@ pub fn answer(
     player_id: i64,
     choice: usize,
 ) -> anyhow::Result<AnswerOutcome> {
-    // Asked now, answered with the context below in one round trip.
-    let next_row = store::next_solo_question_after(conn, served_id, player_id)?;
+    let context = store::answer_context(conn, served_id)?;
+    answer_in(conn, catalog, at, context, player_id, choice)
+}
+
+/// [`answer`], its context read already ([`store::answer_context`]; `None`
+/// when there is no such question).
+pub fn answer_in(
+    conn: &Connection,
+    catalog: &Catalog,
+    at: i64,
+    context: Option<store::AnswerContext>,
+    player_id: i64,
+    choice: usize,
+) -> anyhow::Result<AnswerOutcome> {
     let Some(store::AnswerContext {
         served: row,
         quiz,
         answered,
         progress: (done, streak),
-    }) = store::answer_context(conn, served_id, player_id)?
+        next: next_row,
+    }) = context
     else {
         return Ok(AnswerOutcome::Unknown);
     };
@@ -128,7 +141,8 @@ pub fn answer(
     if quiz.mode != Mode::Solo {
         return Ok(AnswerOutcome::Unknown);
     }
-    // Refused before the question is read.
+    // Refused before the question is read. `answered` is the starter's:
+    // anyone else is refused as not the quiz's player first.
     if let Some(refused) = SoloQuiz::refusal(quiz.started_by, quiz.state, player_id, answered) {
         return Ok(refusal(refused, quiz.id));
     }
@@ -154,7 +168,7 @@ pub fn answer(
     store::record_answer(
         conn,
         &NewAnswer {
-            served_id,
+            served_id: row.id,
             player_id,
             quiz_id: quiz.id,
             chat_id: quiz.chat_id,
@@ -168,11 +182,7 @@ pub fn answer(
         },
     )?;
     let next = if after.state == QuizState::Running {
-        let row = match next_row.get() {
-            Some(row) => row.clone(),
-            None => store::next_solo_question(conn, quiz.id, player_id)?,
-        };
-        step_to(conn, catalog, &quiz, player_id, at, row)?
+        step_to(conn, catalog, &quiz, player_id, at, next_row)?
     } else {
         store::end_quiz(conn, quiz.id, after.state, at)?;
         Step::Over(summary(
@@ -187,7 +197,7 @@ pub fn answer(
     let article = catalog.article(&question.article);
     Ok(AnswerOutcome::Recorded(Box::new(Recorded {
         quiz_id: quiz.id,
-        served_id,
+        served_id: row.id,
         position: row.position,
         total: quiz.total,
         question,

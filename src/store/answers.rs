@@ -49,14 +49,24 @@ impl Board<'_> {
 /// after all (which only another writer could have done since the read),
 /// the job fails, at once on SQLite and by its end on PostgreSQL, and
 /// changes nothing; tried again, it reads that they had.
+///
+/// On PostgreSQL the quiz must still be running, or the job fails the same
+/// way: what a solo answer was judged on may have been read ahead of the
+/// batch's other jobs (see `Store::write_read_ahead`), one of which may
+/// have stopped the quiz.
 pub fn record_answer(conn: &Connection, a: &NewAnswer) -> anyhow::Result<()> {
-    const RECORDED: &str = "the answer was recorded before";
+    const RECORDED: &str = "the answer was recorded before, or its quiz ended";
     if let Connection::Postgres(_) = conn {
         // One statement: the streak moves only if the answer was new (no
         // row updated otherwise, and the job fails as below).
         static RECORD: LazyLock<String> = LazyLock::new(|| {
             format!(
-                "WITH new AS ({INSERT_ANSWER} RETURNING player_id)
+                "WITH new AS (
+                     INSERT INTO answers (served_id, player_id, quiz_id, choice, is_correct, points, answered_at, elapsed_ms)
+                     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+                     WHERE EXISTS (SELECT 1 FROM quizzes WHERE id = ?3 AND state = 'running')
+                     ON CONFLICT (served_id, player_id) DO NOTHING
+                     RETURNING player_id)
                  UPDATE players SET {} FROM new WHERE players.id = new.player_id",
                 streak_moves("?5 = 1")
             )

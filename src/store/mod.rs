@@ -144,12 +144,14 @@ impl Writer {
         })
     }
 
-    async fn run<T, F>(&self, f: F) -> anyhow::Result<T>
+    async fn run<R, P, T, F>(&self, read: R, f: F) -> anyhow::Result<T>
     where
-        F: FnMut(&Connection) -> anyhow::Result<T> + Send + 'static,
+        R: FnMut(&Connection) -> anyhow::Result<P> + Send + 'static,
+        P: Send + 'static,
+        F: FnMut(&Connection, P) -> anyhow::Result<T> + Send + 'static,
         T: Send + 'static,
     {
-        let (task, done) = writer::Task::new(f);
+        let (task, done) = writer::Task::new(read, f);
         self.jobs
             .send(Box::new(task))
             .await
@@ -246,12 +248,34 @@ impl Store {
     /// `writer::run_transaction`). Whatever it does besides running SQL on
     /// the connection it is given must be harmless to repeat; what it
     /// returns is that of its last run.
-    pub async fn write<T, F>(&self, f: F) -> anyhow::Result<T>
+    pub async fn write<T, F>(&self, mut f: F) -> anyhow::Result<T>
     where
         F: FnMut(&Connection) -> anyhow::Result<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.inner.writer.run(f).await
+        self.inner
+            .writer
+            .run(|_| Ok(()), move |conn, ()| f(conn))
+            .await
+    }
+
+    /// [`Store::write`], `read` first: on PostgreSQL, when the batch runs
+    /// without savepoints, `read` runs for every job of the batch before
+    /// any of them, so that their reads take one round trip. It should only
+    /// send queries whose answers come later (`Connection::defer_query_row`
+    /// and the like), and what they read does not see what the jobs before
+    /// it in the batch write: `f` must check, where it writes, that what
+    /// it read still holds, and fail if not (the batch then runs again,
+    /// each job reading as it runs). On SQLite `read` runs right before
+    /// `f`.
+    pub async fn write_read_ahead<R, P, T, F>(&self, read: R, f: F) -> anyhow::Result<T>
+    where
+        R: FnMut(&Connection) -> anyhow::Result<P> + Send + 'static,
+        P: Send + 'static,
+        F: FnMut(&Connection, P) -> anyhow::Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.inner.writer.run(read, f).await
     }
 
     /// Runs `f`, which keeps received updates, the way [`Store::write`]
@@ -263,15 +287,13 @@ impl Store {
     /// the writer afterwards sees it; it sees what the writer committed
     /// before it was called. Like every job, it fails once this process is
     /// [deposed](Store::deposed).
-    pub async fn keep<T, F>(&self, f: F) -> anyhow::Result<T>
+    pub async fn keep<T, F>(&self, mut f: F) -> anyhow::Result<T>
     where
         F: FnMut(&Connection) -> anyhow::Result<T> + Send + 'static,
         T: Send + 'static,
     {
-        match &self.inner.intake {
-            Some(intake) => intake.run(f).await,
-            None => self.inner.writer.run(f).await,
-        }
+        let writer = self.inner.intake.as_ref().unwrap_or(&self.inner.writer);
+        writer.run(|_| Ok(()), move |conn, ()| f(conn)).await
     }
 
     /// Runs a read-only `f`, in the writer's order: it sees every write

@@ -1,6 +1,8 @@
 //! Players and chats.
 
-use super::sql::{Connection, OptionalExtension, Row, ToSql, params};
+use std::sync::LazyLock;
+
+use super::sql::{Connection, Later, OptionalExtension, Row, ToSql, params};
 use anyhow::Context;
 
 use crate::game::Origin;
@@ -41,32 +43,69 @@ pub fn upsert_player(
     lang: Lang,
     now: i64,
 ) -> anyhow::Result<PlayerRow> {
+    look_up_player(conn, origin, external_id)?.upsert(conn, display_name, lang, now)
+}
+
+/// A player asked for and not read yet (see [`look_up_player`]).
+pub struct PlayerLookup {
+    origin: Origin,
+    external_id: String,
+    found: Later<Option<PlayerRow>>,
+}
+
+/// Asks for the player known by origin and external id. On PostgreSQL the
+/// question is sent now and answered with the job's next statement waited
+/// for: the player and what the job reads next take one round trip.
+pub fn look_up_player(
+    conn: &Connection,
+    origin: Origin,
+    external_id: &str,
+) -> anyhow::Result<PlayerLookup> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!("SELECT {PLAYER_COLUMNS} FROM players WHERE origin = ?1 AND external_id = ?2")
+    });
     let found = conn
-        .prepare_cached(&format!(
-            "SELECT {PLAYER_COLUMNS} FROM players WHERE origin = ?1 AND external_id = ?2"
-        ))?
-        .query_row(params![origin, external_id], player_row)
-        .optional()
+        .defer_query_optional(&SQL, params![origin, external_id], player_row)
         .context("cannot read the player")?;
-    if let Some(p) = found
-        && p.display_name == display_name
-        && (p.lang_chosen || p.lang == lang)
-    {
-        return Ok(p);
+    Ok(PlayerLookup {
+        origin,
+        external_id: external_id.to_owned(),
+        found,
+    })
+}
+
+impl PlayerLookup {
+    /// The player looked up, created if there was none, with the display
+    /// name and (unless the player chose one) the language refreshed; as
+    /// [`upsert_player`] says.
+    pub fn upsert(
+        self,
+        conn: &Connection,
+        display_name: &str,
+        lang: Lang,
+        now: i64,
+    ) -> anyhow::Result<PlayerRow> {
+        let found = self.found.wait(conn).context("cannot read the player")?;
+        if let Some(p) = found
+            && p.display_name == display_name
+            && (p.lang_chosen || p.lang == lang)
+        {
+            return Ok(p);
+        }
+        conn.prepare_cached(&format!(
+            "INSERT INTO players (origin, external_id, display_name, lang, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (origin, external_id) DO UPDATE SET
+                 display_name = excluded.display_name,
+                 lang = CASE WHEN players.lang_chosen = 1 THEN players.lang ELSE excluded.lang END
+             RETURNING {PLAYER_COLUMNS}"
+        ))?
+        .query_row(
+            params![self.origin, self.external_id, display_name, lang, now],
+            player_row,
+        )
+        .context("cannot save the player")
     }
-    conn.prepare_cached(&format!(
-        "INSERT INTO players (origin, external_id, display_name, lang, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (origin, external_id) DO UPDATE SET
-             display_name = excluded.display_name,
-             lang = CASE WHEN players.lang_chosen = 1 THEN players.lang ELSE excluded.lang END
-         RETURNING {PLAYER_COLUMNS}"
-    ))?
-    .query_row(
-        params![origin, external_id, display_name, lang, now],
-        player_row,
-    )
-    .context("cannot save the player")
 }
 
 /// The id of a player known by origin and external id.

@@ -1,6 +1,6 @@
 //! Quizzes and the questions they serve.
 
-use super::sql::{Connection, OptionalExtension, Owned, Row, params};
+use super::sql::{Connection, Later, OptionalExtension, Owned, Row, params};
 use anyhow::Context;
 
 use crate::game::{Mode, QuizState};
@@ -58,16 +58,21 @@ const SERVED_COLUMNS: &str = "s.id, s.quiz_id, s.position, s.snapshot, s.correct
 const SERVED_WIDTH: usize = 9;
 
 fn served_row(row: &Row<'_>) -> super::sql::Result<ServedRow> {
+    served_row_at(row, 0)
+}
+
+/// A served question read from `SERVED_COLUMNS` starting at column `at`.
+fn served_row_at(row: &Row<'_>, at: usize) -> super::sql::Result<ServedRow> {
     Ok(ServedRow {
-        id: row.get(0)?,
-        quiz_id: row.get(1)?,
-        position: row.get(2)?,
-        snapshot: row.get(3)?,
-        correct: row.get(4)?,
-        served_at: row.get(5)?,
-        closes_at: row.get(6)?,
-        closed_at: row.get(7)?,
-        message_id: row.get(8)?,
+        id: row.get(at)?,
+        quiz_id: row.get(at + 1)?,
+        position: row.get(at + 2)?,
+        snapshot: row.get(at + 3)?,
+        correct: row.get(at + 4)?,
+        served_at: row.get(at + 5)?,
+        closes_at: row.get(at + 6)?,
+        closed_at: row.get(at + 7)?,
+        message_id: row.get(at + 8)?,
     })
 }
 
@@ -260,36 +265,6 @@ pub fn next_solo_question(
     .context("cannot read the questions of the quiz")
 }
 
-/// The question a solo quiz will be at once its player has answered
-/// `served_id` (as [`next_solo_question`] would find it then), asked
-/// before that answer is recorded and read with the next statement waited
-/// for (on PostgreSQL): an answer and what comes after it take one round
-/// trip instead of two. Empty if the statement failed.
-pub fn next_solo_question_after(
-    conn: &Connection,
-    served_id: i64,
-    player_id: i64,
-) -> anyhow::Result<super::Later<Option<ServedRow>>> {
-    // Always one row, so that "none" is an answer and not a failure.
-    conn.defer_query_row(
-        &format!(
-            "SELECT {SERVED_COLUMNS} FROM (SELECT 1 AS one) o
-             LEFT JOIN served s ON s.id = (
-                 SELECT x.id FROM served x
-                 WHERE x.quiz_id = (SELECT quiz_id FROM served WHERE id = ?1) AND x.id <> ?1
-                   AND (x.served_at IS NULL
-                        OR NOT EXISTS (SELECT 1 FROM answers a WHERE a.served_id = x.id AND a.player_id = ?2))
-                 ORDER BY x.position LIMIT 1)"
-        ),
-        [served_id, player_id],
-        |r| match r.get::<Option<i64>>(0)? {
-            Some(_) => served_row(r).map(Some),
-            None => Ok(None),
-        },
-    )
-    .context("cannot read the questions of the quiz")
-}
-
 /// Marks a question shown (and, for a group round, when it closes).
 pub fn mark_served(
     conn: &Connection,
@@ -363,50 +338,80 @@ pub fn served_with_quiz(
     .context("cannot read the question")
 }
 
-/// What judging an answer needs, read in one query: the served question,
-/// its quiz, whether the player answered it already, and how far the
-/// quiz's starter is (for a solo quiz).
+/// What judging a solo answer needs, read in one query: the served
+/// question, its quiz, and, for the quiz's starter (the one player whose
+/// answers count in a solo quiz), whether they answered it already, how
+/// far they are, and the question they will be at once it is answered.
 #[derive(Debug, Clone)]
 pub struct AnswerContext {
     pub served: ServedRow,
     pub quiz: QuizRow,
+    /// Whether the starter answered the question already.
     pub answered: bool,
     /// The starter's answers in this quiz, and their streak of right ones
     /// at the end: what [`super::solo_progress`] says for the starter.
     pub progress: (u32, u32),
+    /// The question the quiz is at once the starter has answered this
+    /// one (as [`next_solo_question`] would find it then): the first, in
+    /// order, other than this one, not shown yet or not answered yet.
+    pub next: Option<ServedRow>,
 }
 
-/// The context of an answer to served question `served_id`.
-pub fn answer_context(
+/// The context of an answer to served question `served_id`; `None` if
+/// there is no such question.
+pub fn answer_context(conn: &Connection, served_id: i64) -> anyhow::Result<Option<AnswerContext>> {
+    answer_context_later(conn, served_id)?
+        .wait(conn)
+        .context("cannot read the question")
+}
+
+/// [`answer_context`], asked now and read later: on PostgreSQL the query
+/// is sent now and answered with the next statement waited for.
+pub fn answer_context_later(
     conn: &Connection,
     served_id: i64,
-    player_id: i64,
-) -> anyhow::Result<Option<AnswerContext>> {
-    // One round trip instead of two (on PostgreSQL each is one).
-    conn.prepare_cached(&format!(
-        "SELECT {SERVED_COLUMNS}, {QUIZ_COLUMNS},
-                EXISTS (SELECT 1 FROM answers a WHERE a.served_id = s.id AND a.player_id = ?2),
-                (SELECT COUNT(*) FROM answers a WHERE a.quiz_id = q.id AND a.player_id = q.started_by),
-                (SELECT COUNT(*) FROM answers a JOIN served x ON x.id = a.served_id
-                 WHERE a.quiz_id = q.id AND a.player_id = q.started_by
-                   AND x.position > COALESCE(
-                       (SELECT MAX(y.position) FROM answers b JOIN served y ON y.id = b.served_id
-                        WHERE b.quiz_id = q.id AND b.player_id = q.started_by AND b.is_correct = 0),
-                       -1))
-         FROM served s JOIN quizzes q ON q.id = s.quiz_id WHERE s.id = ?1"
-    ))?
-    .query_row([served_id, player_id], |r| {
+) -> anyhow::Result<Later<Option<AnswerContext>>> {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let next_columns = SERVED_COLUMNS.replace("s.", "n.");
+        format!(
+            "SELECT {SERVED_COLUMNS}, {QUIZ_COLUMNS},
+                    EXISTS (SELECT 1 FROM answers a WHERE a.served_id = s.id AND a.player_id = q.started_by),
+                    (SELECT COUNT(*) FROM answers a WHERE a.quiz_id = q.id AND a.player_id = q.started_by),
+                    (SELECT COUNT(*) FROM answers a JOIN served x ON x.id = a.served_id
+                     WHERE a.quiz_id = q.id AND a.player_id = q.started_by
+                       AND x.position > COALESCE(
+                           (SELECT MAX(y.position) FROM answers b JOIN served y ON y.id = b.served_id
+                            WHERE b.quiz_id = q.id AND b.player_id = q.started_by AND b.is_correct = 0),
+                           -1)),
+                    {next_columns}
+             FROM served s JOIN quizzes q ON q.id = s.quiz_id
+             LEFT JOIN served n ON n.id = (
+                 SELECT x.id FROM served x
+                 WHERE x.quiz_id = s.quiz_id AND x.id <> s.id
+                   AND (x.served_at IS NULL
+                        OR NOT EXISTS (SELECT 1 FROM answers a WHERE a.served_id = x.id AND a.player_id = q.started_by))
+                 ORDER BY x.position LIMIT 1)
+             WHERE s.id = ?1"
+        )
+    });
+    // One query where it took three (on PostgreSQL each is a round trip).
+    conn.defer_query_optional(&SQL, [served_id], |r| {
         let count = |i: usize| -> Result<u32, _> {
-            r.get::<i64>(i).map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+            r.get::<i64>(i)
+                .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
         };
+        let next_at = SERVED_WIDTH + 11;
         Ok(AnswerContext {
             served: served_row(r)?,
             quiz: quiz_row_at(r, SERVED_WIDTH)?,
             answered: r.get(SERVED_WIDTH + 8)?,
             progress: (count(SERVED_WIDTH + 9)?, count(SERVED_WIDTH + 10)?),
+            next: match r.get::<Option<i64>>(next_at)? {
+                Some(_) => Some(served_row_at(r, next_at)?),
+                None => None,
+            },
         })
     })
-    .optional()
     .context("cannot read the question")
 }
 

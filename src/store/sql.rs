@@ -466,6 +466,22 @@ impl<T> Later<T> {
     }
 }
 
+impl<T: Clone> Later<T> {
+    /// The answer, waited for if it has not come yet: on PostgreSQL every
+    /// statement sent before it is answered too, and the first of them
+    /// that failed fails this.
+    pub fn wait(self, conn: &Connection) -> anyhow::Result<T> {
+        if self.0.get().is_none() {
+            conn.flush()?;
+        }
+        match Arc::try_unwrap(self.0) {
+            Ok(answer) => answer.into_inner(),
+            Err(shared) => shared.get().cloned(),
+        }
+        .ok_or_else(|| anyhow::anyhow!("a deferred query was never answered"))
+    }
+}
+
 impl<T: Copy> Later<T> {
     /// The answers to the deferred queries of a committed job, in order.
     pub fn all(laters: &[Later<T>]) -> anyhow::Result<Vec<T>> {

@@ -40,6 +40,14 @@ pub(super) trait Job: Send {
     /// [`run_transaction`]. With `settle`, the answers to the statements it
     /// deferred are read before it ends, and fail it if they fail.
     fn run(&mut self, conn: &Connection, settle: bool) -> bool;
+    /// Sends what the job reads first, without waiting for the answers,
+    /// before the batch's jobs run (on PostgreSQL, when they run without
+    /// savepoints): the reads of a whole batch then take one round trip.
+    /// What is read so sees nothing the jobs before it in the batch write;
+    /// a job that reads ahead checks, where it writes, that what it read
+    /// still holds, and fails otherwise (the batch then runs again, each
+    /// job reading as it runs).
+    fn read_ahead(&mut self, _conn: &Connection) {}
     /// Called once the batch is committed (`Ok`) or rolled back (`Err`).
     fn finish(self: Box<Self>, committed: Result<(), Arc<anyhow::Error>>);
     /// The writer stops after the batch that holds this job.
@@ -63,22 +71,30 @@ impl Job for Stop {
     }
 }
 
-/// A closure and where its result goes.
-pub(super) struct Task<F, T> {
+/// A closure and where its result goes: `read` runs first (ahead, if the
+/// writer reads ahead; see [`Job::read_ahead`]), then `f` with what it read.
+pub(super) struct Task<R, P, F, T> {
+    read: R,
+    /// What `read` sent ahead, for the next run.
+    ahead: Option<anyhow::Result<P>>,
     f: F,
     result: Option<anyhow::Result<T>>,
     reply: oneshot::Sender<anyhow::Result<T>>,
 }
 
-impl<F, T> Task<F, T>
+impl<R, P, F, T> Task<R, P, F, T>
 where
-    F: FnMut(&Connection) -> anyhow::Result<T> + Send,
+    R: FnMut(&Connection) -> anyhow::Result<P> + Send,
+    P: Send,
+    F: FnMut(&Connection, P) -> anyhow::Result<T> + Send,
     T: Send,
 {
-    pub(super) fn new(f: F) -> (Self, oneshot::Receiver<anyhow::Result<T>>) {
+    pub(super) fn new(read: R, f: F) -> (Self, oneshot::Receiver<anyhow::Result<T>>) {
         let (reply, rx) = oneshot::channel();
         (
             Task {
+                read,
+                ahead: None,
                 f,
                 result: None,
                 reply,
@@ -88,15 +104,24 @@ where
     }
 }
 
-impl<F, T> Job for Task<F, T>
+impl<R, P, F, T> Job for Task<R, P, F, T>
 where
-    F: FnMut(&Connection) -> anyhow::Result<T> + Send,
+    R: FnMut(&Connection) -> anyhow::Result<P> + Send,
+    P: Send,
+    F: FnMut(&Connection, P) -> anyhow::Result<T> + Send,
     T: Send,
 {
     fn run(&mut self, conn: &Connection, settle: bool) -> bool {
-        let f = &mut self.f;
+        // Read ahead only for a run without savepoints: a run with them
+        // (the batch again, after a failure) reads afresh.
+        let ahead = self.ahead.take().filter(|_| !settle);
+        let (read, f) = (&mut self.read, &mut self.f);
         let run = || {
-            let value = f(conn)?;
+            let read = match ahead {
+                Some(read) => read?,
+                None => read(conn)?,
+            };
+            let value = f(conn, read)?;
             if settle {
                 conn.flush()?;
             }
@@ -114,11 +139,28 @@ where
         ok
     }
 
+    fn read_ahead(&mut self, conn: &Connection) {
+        let read = &mut self.read;
+        self.ahead = Some(match catch_unwind(AssertUnwindSafe(|| read(conn))) {
+            Ok(r) => r,
+            Err(panic) => Err(anyhow::anyhow!(
+                "a database job panicked: {}",
+                crate::panic_message(panic.as_ref())
+            )),
+        });
+    }
+
     fn finish(self: Box<Self>, committed: Result<(), Arc<anyhow::Error>>) {
-        let Task { f, result, reply } = *self;
-        // What the closure holds is let go before the caller hears back, so
+        let Task {
+            read,
+            ahead,
+            f,
+            result,
+            reply,
+        } = *self;
+        // What the closures hold is let go before the caller hears back, so
         // that the caller finds itself the only owner of what it shared.
-        drop(f);
+        drop((read, ahead, f));
         let result = match (committed, result) {
             (Ok(()), Some(r)) => r,
             (Err(e), Some(Ok(_))) => Err(anyhow::anyhow!("the transaction did not commit: {e:#}")),
@@ -330,6 +372,9 @@ fn run_transaction(
 ) -> anyhow::Result<()> {
     if matches!(conn, Connection::Postgres(_)) {
         begin(conn, target, deposed, true)?;
+        for job in batch.iter_mut() {
+            job.read_ahead(conn);
+        }
         let all_ran = batch.iter_mut().all(|job| {
             let ok = job.run(conn, false);
             conn.job_done(ok);
@@ -340,7 +385,7 @@ fn run_transaction(
                 Committed::Yes => return Ok(()),
                 Committed::No(e) => return Err(e),
                 Committed::DeferredFailed(e) => {
-                    tracing::debug!(error = %e, "a deferred statement failed; the batch runs again");
+                    tracing::debug!(error = %format!("{e:#}"), "a deferred statement failed; the batch runs again");
                 }
             }
         } else {
@@ -416,9 +461,7 @@ fn run_batch(conn: &Connection, batch: &mut [Box<dyn Job>]) -> anyhow::Result<()
     match commit(conn) {
         Committed::Yes => Ok(()),
         Committed::No(e) => Err(e),
-        Committed::DeferredFailed(e) => {
-            Err(anyhow::Error::new(e).context("cannot write the standings of the batch"))
-        }
+        Committed::DeferredFailed(e) => Err(e),
     }
 }
 
@@ -429,17 +472,19 @@ enum Committed {
     No(anyhow::Error),
     /// A statement deferred by a job, or the standings, failed: nothing
     /// was kept.
-    DeferredFailed(super::sql::Error),
+    DeferredFailed(anyhow::Error),
 }
 
 /// Writes what the jobs left waiting, once for them all (see
 /// `answers::add_to_standings`), reads the answers to every deferred
-/// statement, and commits. Should the standings fail, no
-/// job of the batch is kept: which one's rows broke them cannot be told.
+/// statement, and commits. Should the standings fail, no job of the
+/// batch is kept: which one's rows broke them cannot be told. (Their
+/// statement may also be where a job's deferred statement is found to have
+/// failed: writing them can wait for the server.)
 fn commit(conn: &Connection) -> Committed {
     if let Err(e) = super::answers::write_waiting_standings(conn) {
         let _ = exec(conn, "ROLLBACK");
-        return Committed::No(e.context("cannot write the standings of the batch"));
+        return Committed::DeferredFailed(e.context("cannot write the standings of the batch"));
     }
     // A deferred statement whose answer is checked on this side (the rows
     // it changed, the row it returned) fails where the server would commit
@@ -447,14 +492,18 @@ fn commit(conn: &Connection) -> Committed {
     // job is never kept.
     if let Err(e) = conn.flush() {
         let _ = exec(conn, "ROLLBACK");
-        return Committed::DeferredFailed(e);
+        return Committed::DeferredFailed(
+            anyhow::Error::new(e).context("a statement of the batch failed"),
+        );
     }
     match conn.settle_then("COMMIT") {
         (Ok(()), Ok(())) => Committed::Yes,
         // COMMIT in a transaction that a failure aborted rolls it back.
         (Err(e), _) => {
             let _ = exec(conn, "ROLLBACK");
-            Committed::DeferredFailed(e)
+            Committed::DeferredFailed(
+                anyhow::Error::new(e).context("a statement of the batch failed"),
+            )
         }
         (Ok(()), Err(e)) => {
             let _ = exec(conn, "ROLLBACK");

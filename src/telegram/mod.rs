@@ -104,11 +104,29 @@ impl App {
         F: FnMut(&Connection, i64) -> anyhow::Result<(T, Vec<Request>)> + Send + 'static,
         T: Send + 'static,
     {
+        self.commit_read_ahead(update, |_| Ok(()), move |conn, now, ()| f(conn, now))
+            .await
+    }
+
+    /// [`App::commit`], `read` first, perhaps ahead of the other jobs of
+    /// the writer's batch (see [`store::Store::write_read_ahead`]).
+    pub async fn commit_read_ahead<R, P, T, F>(
+        &self,
+        update: &Received,
+        read: R,
+        mut f: F,
+    ) -> anyhow::Result<Option<T>>
+    where
+        R: FnMut(&Connection) -> anyhow::Result<P> + Send + 'static,
+        P: Send + 'static,
+        F: FnMut(&Connection, i64, P) -> anyhow::Result<(T, Vec<Request>)> + Send + 'static,
+        T: Send + 'static,
+    {
         let inbox_id = update.id;
         let value = match self
-            .apply(move |conn, now| {
+            .apply_read_ahead(read, move |conn, now, read| {
                 store::handled(conn, inbox_id)?;
-                f(conn, now)
+                f(conn, now, read)
             })
             .await
         {
@@ -125,18 +143,21 @@ impl App {
     /// Handles a button press like [`App::commit`]; `f` returns the short
     /// notice for the press and whether an answer was recorded. Once
     /// committed, the press is answered with the notice.
-    pub async fn commit_press<F>(
+    pub async fn commit_press<R, P, F>(
         &self,
         update: &Received,
         query_id: &teloxide::types::CallbackQueryId,
+        read: R,
         f: F,
     ) -> anyhow::Result<()>
     where
-        F: FnMut(&Connection, i64) -> anyhow::Result<((String, bool), Vec<Request>)>
+        R: FnMut(&Connection) -> anyhow::Result<P> + Send + 'static,
+        P: Send + 'static,
+        F: FnMut(&Connection, i64, P) -> anyhow::Result<((String, bool), Vec<Request>)>
             + Send
             + 'static,
     {
-        let Some((notice, recorded)) = self.commit(update, f).await? else {
+        let Some((notice, recorded)) = self.commit_read_ahead(update, read, f).await? else {
             return Ok(());
         };
         if recorded {
@@ -161,13 +182,26 @@ impl App {
         F: FnMut(&Connection, i64) -> anyhow::Result<(T, Vec<Request>)> + Send + 'static,
         T: Send + 'static,
     {
+        self.apply_read_ahead(|_| Ok(()), move |conn, now, ()| f(conn, now))
+            .await
+    }
+
+    /// [`App::apply`], `read` first, perhaps ahead of the other jobs of the
+    /// writer's batch (see [`store::Store::write_read_ahead`]).
+    async fn apply_read_ahead<R, P, T, F>(&self, read: R, mut f: F) -> anyhow::Result<T>
+    where
+        R: FnMut(&Connection) -> anyhow::Result<P> + Send + 'static,
+        P: Send + 'static,
+        F: FnMut(&Connection, i64, P) -> anyhow::Result<(T, Vec<Request>)> + Send + 'static,
+        T: Send + 'static,
+    {
         let clock = self.service.clock();
         let (value, queued) = self
             .service
             .store()
-            .write(move |conn| {
+            .write_read_ahead(read, move |conn, read| {
                 let now = clock.now_ms();
-                let (value, requests) = f(conn, now)?;
+                let (value, requests) = f(conn, now, read)?;
                 let mut queued = Vec::with_capacity(requests.len());
                 for request in requests {
                     queued.push((store::push_request(conn, &request.stored(), now)?, request));

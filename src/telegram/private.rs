@@ -15,7 +15,7 @@ use super::callback::{AnswerButton, ArticleButton, ClaimButton, ForgetButton};
 use super::commands::action_of;
 use super::dispatch::Received;
 use super::{App, render};
-use crate::service::{Action, DEFAULT_QUIZ, QuizAsk};
+use crate::service::{Action, DEFAULT_QUIZ, QuizAsk, Service};
 
 /// A message in a private chat: a command, or anything else (a hint).
 pub async fn on_message(app: &Arc<App>, update: &Received, msg: Message) -> anyhow::Result<()> {
@@ -56,15 +56,20 @@ pub async fn on_press(app: &Arc<App>, update: &Received, q: CallbackQuery) -> an
         let app2 = app.clone();
         let bot = app.username.clone();
         return app
-            .commit_press(update, &q.id, move |conn, now| {
-                let reply = app2
-                    .service
-                    .private(conn, now, &who, (chat, None), action.clone())?;
-                Ok((
-                    (String::new(), false),
-                    render::private_reply(chat, &reply, &bot),
-                ))
-            })
+            .commit_press(
+                update,
+                &q.id,
+                |_| Ok(()),
+                move |conn, now, ()| {
+                    let reply =
+                        app2.service
+                            .private(conn, now, &who, (chat, None), action.clone())?;
+                    Ok((
+                        (String::new(), false),
+                        render::private_reply(chat, &reply, &bot),
+                    ))
+                },
+            )
             .await;
     }
     // The answer to `/forget`'s question.
@@ -73,15 +78,20 @@ pub async fn on_press(app: &Arc<App>, update: &Received, q: CallbackQuery) -> an
         let message_id = q.message.as_ref().map(|m| m.id().0);
         let app2 = app.clone();
         return app
-            .commit_press(update, &q.id, move |conn, now| {
-                let reply = app2
-                    .service
-                    .forget(conn, now, &who, button == ForgetButton::Yes)?;
-                Ok((
-                    (String::new(), false),
-                    render::forget_answer(chat, message_id, &reply),
-                ))
-            })
+            .commit_press(
+                update,
+                &q.id,
+                |_| Ok(()),
+                move |conn, now, ()| {
+                    let reply =
+                        app2.service
+                            .forget(conn, now, &who, button == ForgetButton::Yes)?;
+                    Ok((
+                        (String::new(), false),
+                        render::forget_answer(chat, message_id, &reply),
+                    ))
+                },
+            )
             .await;
     }
     let button = q
@@ -93,11 +103,17 @@ pub async fn on_press(app: &Arc<App>, update: &Received, q: CallbackQuery) -> an
     let message_id = q.message.as_ref().map(|m| m.id().0);
     let at = update.received_at;
     let app2 = app.clone();
-    app.commit_press(update, &q.id, move |conn, _| {
-        let pressed = app2.service.press(conn, at, &who, button)?;
-        let (notice, recorded, requests) = render::press(&pressed, chat, message_id);
-        Ok(((notice, recorded), requests))
-    })
+    let reader = who.clone();
+    app.commit_press(
+        update,
+        &q.id,
+        move |conn| Service::read_press(conn, &reader, button),
+        move |conn, _, read| {
+            let pressed = app2.service.press(conn, at, &who, button, read)?;
+            let (notice, recorded, requests) = render::press(&pressed, chat, message_id);
+            Ok(((notice, recorded), requests))
+        },
+    )
     .await
 }
 

@@ -232,6 +232,50 @@ async fn a_deferred_statement_fails_only_the_job_that_deferred_it() {
     assert_eq!(kept, expected);
 }
 
+/// Reads sent ahead of a batch's jobs (`Store::write_read_ahead`): one
+/// that fails fails only the job that read it, though its failure comes
+/// back inside another job, and every other job gets what it read.
+#[tokio::test]
+async fn a_read_ahead_that_fails_fails_only_its_job() {
+    let app = TestApp::new().await;
+    let results = futures::future::join_all((0_i64..40).map(|i| {
+        let store = app.service.store().clone();
+        async move {
+            store
+                .write_read_ahead(
+                    move |conn| {
+                        // Division by zero for the odd ones: the server
+                        // refuses it when it runs.
+                        Ok(conn
+                            .defer_query_row("SELECT 100 / ?1", [1 - i % 2], |r| r.get::<i64>(0))?)
+                    },
+                    move |conn, read| {
+                        terminal_player(conn, &format!("r-{i}"), "R")?;
+                        read.wait(conn)
+                    },
+                )
+                .await
+        }
+    }))
+    .await;
+    for (i, result) in (0_i64..).zip(&results) {
+        match result {
+            Ok(read) => {
+                assert_eq!(i % 2, 0, "job {i} should have failed");
+                assert_eq!(*read, 100);
+            }
+            Err(e) => assert_eq!(i % 2, 1, "job {i} failed: {e:#}"),
+        }
+    }
+    let kept: Vec<String> = query_all(
+        &app.db,
+        "SELECT external_id FROM players WHERE external_id LIKE 'r-%' ORDER BY external_id",
+    );
+    let mut expected: Vec<String> = (0..40).step_by(2).map(|i| format!("r-{i}")).collect();
+    expected.sort();
+    assert_eq!(kept, expected);
+}
+
 /// Standings wait on a PostgreSQL connection until the batch commits (or
 /// something reads them): a job that fails takes back exactly what it
 /// added, even when a read inside it wrote what earlier jobs had added,
@@ -828,6 +872,69 @@ async fn a_new_solo_quiz_stops_the_running_one() {
         .await
         .expect("running");
     assert_eq!(running, Some(second));
+}
+
+/// A press's player and question are read ahead of the other jobs of the
+/// writer's batch (on PostgreSQL), so they do not see what those jobs
+/// write: a stop of the quiz just before the press, in the same batch, is
+/// caught where the answer is written, and the press is judged again on
+/// what is there. The answer is not recorded into the stopped quiz.
+#[tokio::test]
+async fn a_press_read_ahead_of_a_stop_in_its_batch_finds_the_quiz_over() {
+    use factquiz::service::Identity;
+    let app = Arc::new(TestApp::new().await);
+    let huda = app.player("Huda").await;
+    let (quiz, _) = app
+        .service
+        .start_solo(huda.id, None, 3, None, None)
+        .await
+        .expect("start");
+    let asked = ask(&app.service, quiz, huda.id).await;
+    let store = app.service.store().clone();
+    // The writer is held by a job until the stop and the press are both
+    // queued: they then share its next batch.
+    let (started, mut running) = tokio::sync::mpsc::unbounded_channel();
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let hold = tokio::spawn({
+        let store = store.clone();
+        async move {
+            store
+                .write(move |_| {
+                    let _ = started.send(());
+                    let _ = held.recv();
+                    Ok(())
+                })
+                .await
+        }
+    });
+    running.recv().await.expect("the writer holds");
+    let player = huda.id;
+    let stop = store.write(move |conn| factquiz::service::solo::stop(conn, T0, player));
+    let who = Identity {
+        origin: factquiz::game::Origin::Terminal,
+        external_id: "Huda".into(),
+        name: "Huda".into(),
+        lang: factquiz::i18n::Lang::Ar,
+    };
+    let button = Some((asked.served_id, asked.question.correct));
+    let app2 = app.clone();
+    let reader = who.clone();
+    let press = store.write_read_ahead(
+        move |conn| Service::read_press(conn, &reader, button),
+        move |conn, read| app2.service.press(conn, T0 + 1000, &who, button, read),
+    );
+    let (stopped, pressed, ()) = tokio::join!(stop, press, async {
+        release.send(()).expect("release");
+    });
+    hold.await.expect("hold").expect("held");
+    assert!(stopped.expect("stop").is_some(), "the quiz was running");
+    let pressed = pressed.expect("press");
+    assert_eq!(pressed.outcome, AnswerOutcome::QuizOver);
+    let answers: Vec<i64> = query_all(
+        &app.db,
+        &format!("SELECT COUNT(*) FROM answers WHERE quiz_id = {quiz}"),
+    );
+    assert_eq!(answers, [0]);
 }
 
 #[tokio::test]
