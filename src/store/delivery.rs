@@ -210,17 +210,48 @@ pub fn next_offset(conn: &Connection) -> anyhow::Result<Option<(i64, i64)>> {
 /// An update is handled: it leaves the inbox, in the transaction that
 /// holds its effects. If it had left already (handled before, by a try
 /// that failed only after its commit), the job fails with an error that
-/// [`handled_before`] recognises, at once on SQLite, and on PostgreSQL by
-/// the job's end: the statement is deferred, answered with the job's next
-/// one.
+/// [`handled_before`] recognises: at once on SQLite. On PostgreSQL the
+/// update waits to leave with the other updates of the batch, in one
+/// statement as the transaction ends (or before the inbox is read); if
+/// any of them had left already, the batch runs again, each job in a
+/// savepoint of its own and its update leaving as the job ends, so that
+/// the failure is the job's own.
 pub fn handled(conn: &Connection, inbox_id: i64) -> anyhow::Result<()> {
+    match conn {
+        Connection::Postgres(pg) => {
+            pg.handled.borrow_mut().push(inbox_id);
+            Ok(())
+        }
+        Connection::Sqlite(_) => conn
+            .defer_expecting(
+                "DELETE FROM inbox WHERE id = ?1",
+                [inbox_id],
+                1,
+                HANDLED_BEFORE,
+            )
+            .context("cannot mark the update handled"),
+    }
+}
+
+/// Takes the updates waiting to leave the inbox (see [`handled`]) out of
+/// it: one statement, deferred, that fails as `handled` says if any of
+/// them had left already.
+pub(super) fn write_handled(conn: &Connection) -> anyhow::Result<()> {
+    let Connection::Postgres(pg) = conn else {
+        return Ok(());
+    };
+    let ids = std::mem::take(&mut *pg.handled.borrow_mut());
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     conn.defer_expecting(
-        "DELETE FROM inbox WHERE id = ?1",
-        [inbox_id],
-        1,
+        "DELETE FROM inbox WHERE id = ANY (string_to_array(?1, ',')::bigint[])",
+        [list],
+        u64::try_from(ids.len()).unwrap_or(u64::MAX),
         HANDLED_BEFORE,
     )
-    .context("cannot mark the update handled")
+    .context("cannot mark the updates handled")
 }
 
 const HANDLED_BEFORE: &str = "the update was handled before";
@@ -242,6 +273,7 @@ pub fn lane(
     from: i64,
     limit: usize,
 ) -> anyhow::Result<Vec<InboxRow>> {
+    write_handled(conn)?;
     conn.prepare_cached(
         "SELECT id, update_id, lane, received_at, payload FROM inbox
          WHERE lane = ?1 AND id >= ?2 ORDER BY id LIMIT ?3",
@@ -253,6 +285,7 @@ pub fn lane(
 /// Up to `limit` updates of any lane with an inbox id above `after`, in
 /// order.
 pub fn inbox_after(conn: &Connection, after: i64, limit: usize) -> anyhow::Result<Vec<InboxRow>> {
+    write_handled(conn)?;
     conn.prepare_cached(
         "SELECT id, update_id, lane, received_at, payload FROM inbox
          WHERE id > ?1 ORDER BY id LIMIT ?2",
@@ -277,6 +310,7 @@ fn limit_param(limit: usize) -> i64 {
 
 /// Every lane with updates waiting: (lane, first inbox id, last inbox id).
 pub fn lanes(conn: &Connection) -> anyhow::Result<Vec<(i64, i64, i64)>> {
+    write_handled(conn)?;
     conn.prepare_cached("SELECT lane, MIN(id), MAX(id) FROM inbox GROUP BY lane ORDER BY MIN(id)")?
         .rows((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .context("cannot read the inbox")
@@ -291,6 +325,7 @@ pub fn votes_waiting(conn: &Connection) -> anyhow::Result<super::Later<i64>> {
 
 /// How many updates and votes wait.
 pub fn depth(conn: &Connection) -> anyhow::Result<(i64, i64)> {
+    write_handled(conn)?;
     conn.prepare_cached("SELECT (SELECT COUNT(*) FROM inbox), (SELECT COUNT(*) FROM votes)")?
         .query_row((), |r| Ok((r.get(0)?, r.get(1)?)))
         .context("cannot measure the inbox")

@@ -319,6 +319,9 @@ pub struct Postgres {
     /// Standings added in this transaction and not written yet (see
     /// `answers::add_to_standings`).
     pub(super) standings: RefCell<super::answers::Pending>,
+    /// Updates handled in this transaction that have not left the inbox
+    /// yet (see `delivery::handled`).
+    pub(super) handled: RefCell<Vec<i64>>,
     /// The transaction-level advisory locks this transaction holds (see
     /// [`Connection::lock_for_transaction`]).
     locks: RefCell<Vec<i64>>,
@@ -398,6 +401,7 @@ impl Postgres {
             prepared: RefCell::new(HashMap::new()),
             leading: std::cell::Cell::new(false),
             standings: RefCell::default(),
+            handled: RefCell::default(),
             locks: RefCell::default(),
         })
     }
@@ -745,17 +749,21 @@ impl Connection {
         if let Connection::Postgres(pg) = self {
             pg.locks.borrow_mut().clear();
             pg.standings.borrow_mut().clear();
+            pg.handled.borrow_mut().clear();
         }
     }
 
     /// The writer's job ended, kept (`ok`) or rolled back to its savepoint,
     /// which releases the locks it took (which they are is not tracked:
     /// all are taken again when next needed) and takes back the standings
-    /// it added.
+    /// it added and the updates it handled. (A job that fails where the
+    /// batch runs without savepoints fails the batch, which runs again:
+    /// what the jobs before it left waiting goes with it.)
     pub(super) fn job_done(&self, ok: bool) {
         if let Connection::Postgres(pg) = self {
             if !ok {
                 pg.locks.borrow_mut().clear();
+                pg.handled.borrow_mut().clear();
             }
             pg.standings.borrow_mut().job_done(ok);
         }

@@ -123,6 +123,7 @@ where
             };
             let value = f(conn, read)?;
             if settle {
+                super::delivery::write_handled(conn)?;
                 conn.flush()?;
             }
             Ok(value)
@@ -485,6 +486,10 @@ fn commit(conn: &Connection) -> Committed {
     if let Err(e) = super::answers::write_waiting_standings(conn) {
         let _ = exec(conn, "ROLLBACK");
         return Committed::DeferredFailed(e.context("cannot write the standings of the batch"));
+    }
+    if let Err(e) = super::delivery::write_handled(conn) {
+        let _ = exec(conn, "ROLLBACK");
+        return Committed::DeferredFailed(e);
     }
     // A deferred statement whose answer is checked on this side (the rows
     // it changed, the row it returned) fails where the server would commit

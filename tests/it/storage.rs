@@ -276,6 +276,67 @@ async fn a_read_ahead_that_fails_fails_only_its_job() {
     assert_eq!(kept, expected);
 }
 
+/// Updates leave the inbox with the effects of their handling (on
+/// PostgreSQL, a batch's all in one statement as it commits): an update
+/// handled twice in one batch is handled by one job only, the other is
+/// told it was handled before, and the other jobs of the batch are kept.
+#[tokio::test]
+async fn an_update_handled_twice_in_one_batch_is_handled_once() {
+    use factquiz::store::{NewUpdate, handled, handled_before, lanes, receive};
+    let app = TestApp::new().await;
+    let store = app.service.store().clone();
+    let updates: Vec<NewUpdate> = (0..20)
+        .map(|i| NewUpdate {
+            update_id: 500 + i,
+            lane: i,
+            payload: "{}".into(),
+        })
+        .collect();
+    let ids = store
+        .write(move |conn| Ok(receive(conn, &updates, &[], 520, T0)?.0))
+        .await
+        .expect("kept");
+    let ids = factquiz::store::Later::all(&ids).expect("ids");
+    // Job i handles update i; job 20 handles update 7 again.
+    let results = jobs_at_once(&store, 21, |i| {
+        let inbox_id = ids[usize::try_from(if i == 20 { 7 } else { i }).expect("small")];
+        move |conn: &factquiz::store::Connection| {
+            handled(conn, inbox_id)?;
+            terminal_player(conn, &format!("h-{i}"), "H")?;
+            // A read of the inbox in the batch sees the updates handled
+            // before it gone (asked by some jobs only: the others' updates
+            // leave the inbox as their job or the batch ends).
+            if i % 2 == 0 && i != 20 {
+                let waiting = lanes(conn)?;
+                anyhow::ensure!(
+                    waiting.iter().all(|(_, first, _)| *first != inbox_id),
+                    "update {inbox_id} is still waiting"
+                );
+            }
+            Ok(())
+        }
+    })
+    .await;
+    let failed: Vec<usize> = results
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.as_ref().err().map(|e| (i, e)))
+        .map(|(i, e)| {
+            assert!(handled_before(e), "job {i}: {e:#}");
+            i
+        })
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(failed[0] == 7 || failed[0] == 20, "{failed:?}");
+    let kept: Vec<i64> = query_all(
+        &app.db,
+        "SELECT COUNT(*) FROM players WHERE external_id LIKE 'h-%'",
+    );
+    assert_eq!(kept, [20]);
+    let waiting: Vec<i64> = query_all(&app.db, "SELECT COUNT(*) FROM inbox");
+    assert_eq!(waiting, [0]);
+}
+
 /// Standings wait on a PostgreSQL connection until the batch commits (or
 /// something reads them): a job that fails takes back exactly what it
 /// added, even when a read inside it wrote what earlier jobs had added,
