@@ -383,14 +383,25 @@ pub const LEAD_RETRY: Duration = Duration::from_millis(500);
 #[derive(Clone)]
 pub enum Target {
     Sqlite(PathBuf),
-    Postgres(Box<tokio_postgres::Config>),
+    Postgres(Box<PgTarget>),
+}
+
+/// A PostgreSQL database: where it is, and, with `sslmode=require`, the
+/// TLS that the connection must use.
+#[derive(Clone)]
+pub struct PgTarget {
+    pub config: tokio_postgres::Config,
+    /// How the server's certificate is checked, when TLS is required: by
+    /// the certificates of `sslrootcert`, or else by the web's roots.
+    pub tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl std::fmt::Display for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Target::Sqlite(path) => write!(f, "{}", path.display()),
-            Target::Postgres(config) => {
+            Target::Postgres(pg) => {
+                let config = &pg.config;
                 // Never the password.
                 let user = config.get_user().unwrap_or("");
                 let host = config
@@ -433,9 +444,19 @@ impl Target {
                 (Some(scheme), Some((_, rest))) => format!("{scheme}://{rest}"),
                 _ => url.to_owned(),
             };
+            let (normalized, root_cert) = tls_options(&normalized)?;
             let mut config: tokio_postgres::Config = normalized.parse().map_err(|e| {
                 anyhow::anyhow!("DATABASE_URL is not a PostgreSQL URL factquiz can read: {e}")
             })?;
+            let tls = match config.get_ssl_mode() {
+                tokio_postgres::config::SslMode::Require => {
+                    Some(Arc::new(tls_config(root_cert.as_deref())?))
+                }
+                _ if root_cert.is_some() => {
+                    anyhow::bail!("DATABASE_URL names an `sslrootcert` without `sslmode=require`")
+                }
+                _ => None,
+            };
             // A server that does not answer must not hold the writer (and
             // every job behind it) for the minutes a TCP connect can take;
             // and a peer gone silent is noticed within a minute or so, not
@@ -449,7 +470,7 @@ impl Target {
             if config.get_application_name().is_none() {
                 config.application_name("factquiz");
             }
-            return Ok(Target::Postgres(Box::new(config)));
+            return Ok(Target::Postgres(Box::new(PgTarget { config, tls })));
         }
         database_path(url).map(Target::Sqlite)
     }
@@ -458,9 +479,81 @@ impl Target {
     pub(crate) fn connect(&self) -> anyhow::Result<Connection> {
         match self {
             Target::Sqlite(path) => open_file(path).map(Connection::Sqlite),
-            Target::Postgres(config) => open_postgres(config),
+            Target::Postgres(pg) => open_postgres(pg),
         }
     }
+}
+
+/// Takes out of a PostgreSQL `DATABASE_URL` (either form) what factquiz
+/// reads itself: `sslrootcert`, the file of the certificates that sign the
+/// server's; and `sslmode=verify-full`, which is what `require` does here
+/// (the server's certificate and name are always checked), made `require`
+/// for the driver.
+fn tls_options(url: &str) -> anyhow::Result<(String, Option<PathBuf>)> {
+    let mut root_cert = None;
+    if url.contains("://") {
+        let mut parsed = url::Url::parse(url)
+            .map_err(|e| anyhow::anyhow!("DATABASE_URL is not a URL factquiz can read: {e}"))?;
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (key, value) in parsed.query_pairs() {
+            match (key.as_ref(), value.as_ref()) {
+                ("sslrootcert", path) => root_cert = Some(PathBuf::from(path)),
+                ("sslmode", "verify-full") => pairs.push((key.into(), "require".into())),
+                _ => pairs.push((key.into(), value.into())),
+            }
+        }
+        if parsed.query().is_none() {
+            return Ok((url.to_owned(), None));
+        }
+        if pairs.is_empty() {
+            parsed.set_query(None);
+        } else {
+            parsed.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+        return Ok((parsed.to_string(), root_cert));
+    }
+    let mut kept = Vec::new();
+    for word in url.split_whitespace() {
+        match word.split_once('=') {
+            Some(("sslrootcert", path)) => root_cert = Some(PathBuf::from(path)),
+            Some(("sslmode", "verify-full")) => kept.push("sslmode=require"),
+            _ => kept.push(word),
+        }
+    }
+    Ok((kept.join(" "), root_cert))
+}
+
+/// The TLS of a connection that requires it: the server's certificate must
+/// be signed by one in `root_cert` (a PEM file), or else by one of the
+/// web's roots (those a browser trusts), and name the host connected to.
+fn tls_config(root_cert: Option<&Path>) -> anyhow::Result<rustls::ClientConfig> {
+    use rustls::pki_types::{CertificateDer, pem::PemObject};
+    let mut roots = rustls::RootCertStore::empty();
+    match root_cert {
+        Some(path) => {
+            let certs = CertificateDer::pem_file_iter(path)
+                .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot read the certificates of `sslrootcert` ({}): {e}",
+                        path.display()
+                    )
+                })?;
+            let (added, _) = roots.add_parsable_certificates(certs);
+            anyhow::ensure!(
+                added > 0,
+                "`sslrootcert` ({}) holds no certificate factquiz can use",
+                path.display()
+            );
+        }
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .context("cannot set TLS up")?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
 }
 
 /// The file a `DATABASE_URL` names: `sqlite://x.db`, `sqlite:x.db` or a
@@ -487,8 +580,9 @@ pub fn database_path(url: &str) -> anyhow::Result<PathBuf> {
 
 /// Connects to PostgreSQL and migrates the database, under an advisory
 /// lock: instances started together migrate it once.
-fn open_postgres(config: &tokio_postgres::Config) -> anyhow::Result<Connection> {
-    let pg = sql::Postgres::connect(config).context("cannot connect to PostgreSQL")?;
+fn open_postgres(target: &PgTarget) -> anyhow::Result<Connection> {
+    let pg = sql::Postgres::connect(&target.config, target.tls.as_deref())
+        .context("cannot connect to PostgreSQL")?;
     let conn = Connection::Postgres(Box::new(pg));
     conn.execute_batch("BEGIN")?;
     let migrated = migrate_postgres(&conn).and_then(|()| {
@@ -728,8 +822,36 @@ mod tests {
         let err = Target::parse("pg://quiz:hunter2@db/x").expect_err("unknown");
         assert!(!format!("{err:#}").contains("hunter2"), "{err:#}");
         assert!(Target::parse("postgres://h/db?sslmode=bogus").is_err());
+        // TLS: required only when asked, with the certificates named, or
+        // the web's roots; a file that is not there is said before any
+        // connection.
+        let tls = |url: &str| match Target::parse(url) {
+            Ok(Target::Postgres(pg)) => Ok(pg.tls.is_some()),
+            Ok(Target::Sqlite(_)) => Err("SQLite".to_owned()),
+            Err(e) => Err(format!("{e:#}")),
+        };
+        assert_eq!(tls("postgres://h/db"), Ok(false));
+        assert_eq!(tls("postgres://h/db?sslmode=disable"), Ok(false));
+        assert_eq!(tls("postgres://h/db?sslmode=require"), Ok(true));
+        assert_eq!(
+            tls("postgres://h/db?sslmode=verify-full&application_name=x"),
+            Ok(true)
+        );
+        assert_eq!(tls("host=h dbname=db sslmode=verify-full"), Ok(true));
+        let missing = tls("postgres://h/db?sslmode=require&sslrootcert=/nonexistent/ca.pem");
+        assert!(
+            missing
+                .as_ref()
+                .is_err_and(|e| e.contains("sslrootcert") && e.contains("/nonexistent/ca.pem")),
+            "{missing:?}"
+        );
+        let alone = tls("host=h dbname=db sslrootcert=/etc/ca.pem");
+        assert!(
+            alone.as_ref().is_err_and(|e| e.contains("sslmode=require")),
+            "{alone:?}"
+        );
         let timeout = |url: &str| match Target::parse(url) {
-            Ok(Target::Postgres(c)) => c.get_connect_timeout().copied(),
+            Ok(Target::Postgres(pg)) => pg.config.get_connect_timeout().copied(),
             _ => None,
         };
         assert_eq!(timeout("postgres://h/db"), Some(Duration::from_secs(5)));

@@ -337,8 +337,9 @@ struct Driver {
     connection: RefCell<Option<Pin<Box<PgConnection>>>>,
 }
 
-type PgConnection =
-    tokio_postgres::Connection<tokio_postgres::Socket, tokio_postgres::tls::NoTlsStream>;
+/// A connection to PostgreSQL, with TLS or without: what drives it ends
+/// when it does.
+type PgConnection = dyn Future<Output = std::result::Result<(), tokio_postgres::Error>> + Send;
 
 impl Driver {
     /// Runs `future` to its end, driving the connection meanwhile.
@@ -381,22 +382,37 @@ impl Drop for Driver {
 const PREPARED: usize = 512;
 
 impl Postgres {
-    /// Connects (without TLS) on a runtime of the connection's own: call it
-    /// from a thread that may block, never from async code.
-    pub fn connect(config: &tokio_postgres::Config) -> anyhow::Result<Postgres> {
+    /// Connects, with `tls` if given (else without), on a runtime of the
+    /// connection's own: call it from a thread that may block, never from
+    /// async code.
+    pub fn connect(
+        config: &tokio_postgres::Config,
+        tls: Option<&rustls::ClientConfig>,
+    ) -> anyhow::Result<Postgres> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        let (client, connection) = runtime
-            .block_on(config.connect(tokio_postgres::NoTls))
-            .map_err(Error::from)?;
+        let (client, connection): (_, Pin<Box<PgConnection>>) = match tls {
+            None => {
+                let (client, connection) = runtime
+                    .block_on(config.connect(tokio_postgres::NoTls))
+                    .map_err(Error::from)?;
+                (client, Box::pin(connection))
+            }
+            Some(tls) => {
+                let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls.clone());
+                let (client, connection) =
+                    runtime.block_on(config.connect(tls)).map_err(Error::from)?;
+                (client, Box::pin(connection))
+            }
+        };
         // Polled by whoever waits (see `Driver::run`), never spawned.
         Ok(Postgres {
             deferred: RefCell::default(),
             client: Arc::new(client),
             driver: Driver {
                 runtime,
-                connection: RefCell::new(Some(Box::pin(connection))),
+                connection: RefCell::new(Some(connection)),
             },
             prepared: RefCell::new(HashMap::new()),
             leading: std::cell::Cell::new(false),

@@ -247,6 +247,7 @@ impl TestDb {
                 None => Connection::Postgres(Box::new(
                     factquiz::store::sql::Postgres::connect(
                         &url.parse().expect("a PostgreSQL URL"),
+                        None,
                     )
                     .expect("the test database answers"),
                 )),

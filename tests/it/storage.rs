@@ -896,6 +896,49 @@ async fn a_solo_quiz_scores_streaks_and_refuses_what_it_must() {
     );
 }
 
+/// `sslmode=require` connects over TLS, the server's certificate checked
+/// against those of `sslrootcert` (`verify-full` is the same); without
+/// `sslrootcert`, against the web's roots, which do not sign the test
+/// server's: a clear error, never a connection without TLS.
+#[tokio::test]
+async fn a_database_that_requires_tls_is_reached_over_tls() {
+    let app = TestApp::new().await;
+    if !app.db.is_postgres() {
+        eprintln!("on PostgreSQL only (.ci/with-postgres)");
+        return;
+    }
+    let Ok(ca) = std::env::var("FACTQUIZ_TEST_POSTGRES_CA") else {
+        eprintln!("needs the certificates .ci/with-postgres makes");
+        return;
+    };
+    let with = |query: &str| {
+        let mut url = url::Url::parse(app.db.url()).expect("a URL");
+        url.set_query(Some(query));
+        url.to_string()
+    };
+    for mode in ["require", "verify-full"] {
+        let store = Store::open(&with(&format!("sslmode={mode}&sslrootcert={ca}")))
+            .await
+            .expect("opens over TLS");
+        let over_tls: i64 = store
+            .read(|conn| {
+                Ok(conn.query_row(
+                    "SELECT COUNT(*) FROM pg_stat_ssl WHERE pid = pg_backend_pid() AND ssl",
+                    (),
+                    |r| r.get(0),
+                )?)
+            })
+            .await
+            .expect("reads");
+        assert_eq!(over_tls, 1, "sslmode={mode}");
+        store.close().await;
+    }
+    let err = Store::open(&with("sslmode=require"))
+        .await
+        .expect_err("the web's roots do not sign the test server's certificate");
+    assert!(format!("{err:#}").contains("certificate"), "{err:#}");
+}
+
 #[tokio::test]
 async fn a_new_solo_quiz_stops_the_running_one() {
     let app = TestApp::new().await;
