@@ -768,7 +768,7 @@ mod instances {
             let api = &bots.api;
             let poll_id = open_round(api).await;
             queue_burst(api, &poll_id, votes);
-            let cpu_before = bots.cpu()?;
+            let cpu_before = bots.cpu_split()?;
             let started = Instant::now();
             api.hold_updates(false);
             let (recorded, at) = recorded_by(&bots.metrics, votes, started).await;
@@ -776,12 +776,18 @@ mod instances {
             while bots.waiting_votes() > 0 && Instant::now() < deadline {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
-            let cpu = bots.cpu()? - cpu_before;
+            let cpu_after = bots.cpu_split()?;
+            let per_1000 =
+                |before: f64, after: f64| (after - before) * 1000.0 / recorded.max(1) as f64;
+            let (in_bots, in_server) = (
+                per_1000(cpu_before.0, cpu_after.0),
+                per_1000(cpu_before.1, cpu_after.1),
+            );
             println!(
-                "{:<24} {name:<9} recorded {recorded} of {votes} · {:.0} answers/s · CPU {:.3} s per 1000 to all scored (bots + PostgreSQL)",
+                "{:<24} {name:<9} recorded {recorded} of {votes} · {:.0} answers/s · CPU {:.3} s per 1000 to all scored (bots {in_bots:.3} + PostgreSQL {in_server:.3})",
                 setup.name(),
                 recorded as f64 / at.as_secs_f64(),
-                cpu * 1000.0 / recorded.max(1) as f64,
+                in_bots + in_server,
             );
             bots.stop();
         }
@@ -873,13 +879,8 @@ mod instances {
             })
         }
 
-        /// CPU seconds of the instances and of the PostgreSQL server's
-        /// processes (every process called `postgres` on the machine).
-        fn cpu(&self) -> anyhow::Result<f64> {
-            self.cpu_split().map(|(bots, server)| bots + server)
-        }
-
-        /// CPU seconds so far: the bots', the database server's.
+        /// CPU seconds so far: the instances', and the PostgreSQL server's
+        /// (every process called `postgres` on the machine).
         fn cpu_split(&self) -> anyhow::Result<(f64, f64)> {
             let mut bots = 0.0;
             for c in &self.children {

@@ -881,7 +881,7 @@ async fn read_shared_inbox(
                 let after = seen;
                 seen = rows.last().map_or(seen, |r| r.id.max(seen));
                 dispatcher.from_inbox(rows.into_iter().map(Received::from).collect(), lanes, after);
-                if votes.get().is_some_and(|&n| n > 0) {
+                if votes.get().is_some_and(|&waiting| waiting) {
                     app.votes.notify_one();
                 }
             }
