@@ -489,11 +489,11 @@ impl Service {
 /// Finds or creates the player behind an identity, refreshing their name.
 pub fn enter(conn: &Connection, who: &Identity, now: i64) -> anyhow::Result<Player> {
     let lookup = store::look_up_player(conn, who.origin, &who.external_id)?;
-    entered(conn, who, now, lookup)
+    enter_looked_up(conn, who, now, lookup)
 }
 
 /// [`enter`], the player looked up already (the lookup is read now).
-pub fn entered(
+pub fn enter_looked_up(
     conn: &Connection,
     who: &Identity,
     now: i64,

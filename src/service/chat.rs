@@ -12,7 +12,7 @@ use super::group::{self, GroupStart, GroupStop, Podium, Round};
 use super::schedule::ScheduleAsk;
 use super::{
     AnswerOutcome, ArticleEntry, Asked, ChatRef, Identity, Leaderboard, Period, Player,
-    QuizSummary, Scope, Service, Stats, Step, boards, enter, entered, save_chat, solo,
+    QuizSummary, Scope, Service, Stats, Step, boards, enter, enter_looked_up, save_chat, solo,
 };
 use crate::i18n::Lang;
 use crate::store;
@@ -488,7 +488,13 @@ impl Service {
     /// the bot cannot read) reads, without waiting for it: the player and
     /// the question, in one round trip, which the writer may send ahead of
     /// the other jobs of its batch (see `Store::write_read_ahead`). What
-    /// the press writes checks that the quiz still runs.
+    /// the press writes checks that the quiz still runs (an update of
+    /// another chat may have stopped it: `/stop` in private while the quiz
+    /// runs in a group, `/quiz` elsewhere, an idle stop); the rest (the
+    /// player's answers in it, the question after) only presses in the
+    /// quiz's own chat change, which are handled one at a time. A player's
+    /// language changed in another chat in the same batch is seen by the
+    /// next press.
     pub fn read_press(
         conn: &Connection,
         who: &Identity,
@@ -512,7 +518,7 @@ impl Service {
         button: Option<(i64, usize)>,
         read: PressReads,
     ) -> anyhow::Result<Pressed> {
-        let player = entered(conn, who, at, read.player)?;
+        let player = enter_looked_up(conn, who, at, read.player)?;
         let outcome = match (button, read.context) {
             (Some((_, choice)), Some(context)) => {
                 let context = context.wait(conn).context("cannot read the question")?;

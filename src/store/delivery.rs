@@ -95,31 +95,44 @@ pub fn receive_pushed(
 ) -> anyhow::Result<Later<Option<i64>>> {
     const REMEMBER: &str = "INSERT INTO pushed_updates (update_id, received_at) VALUES (?1, ?2)
          ON CONFLICT DO NOTHING";
-    if let Connection::Postgres(_) = conn {
-        // The id is remembered and the update kept in one statement.
+    if let Connection::Postgres(pg) = conn {
+        // The id is remembered and the update kept in one statement, which
+        // announces what it kept (if anything: not a repeat) to the
+        // processes that listen (see `Store::listen_for_kept`); the
+        // announcement goes at the commit.
+        let channel = super::KEPT_CHANNEL;
         let kept = match pushed {
             Pushed::Update(u) => {
                 debug_assert_eq!(u.update_id, update_id, "one update, one id");
                 conn.lock_for_transaction(INBOX_LOCK)?;
                 conn.defer_query_optional(
                     &format!(
-                        "WITH new AS ({REMEMBER} RETURNING update_id)
-                         INSERT INTO inbox (update_id, lane, received_at, payload)
-                         SELECT update_id, ?3::BIGINT, ?2, ?4::TEXT FROM new RETURNING id"
+                        "WITH new AS ({REMEMBER} RETURNING update_id),
+                         kept AS (INSERT INTO inbox (update_id, lane, received_at, payload)
+                                  SELECT update_id, ?3::BIGINT, ?2, ?4::TEXT FROM new RETURNING id)
+                         SELECT id, pg_notify('{channel}', ?5::TEXT) FROM kept"
                     ),
-                    params![update_id, now, u.lane, u.payload],
+                    params![update_id, now, u.lane, u.payload, pg.instance],
                     |r| r.get(0),
                 )
             }
             Pushed::Vote(v) => conn.defer_query_optional(
                 &format!(
-                    "WITH new AS ({REMEMBER} RETURNING update_id)
-                     INSERT INTO votes (poll_id, user_id, name, lang, choice, received_at)
-                     SELECT ?3::TEXT, ?4::BIGINT, ?5::TEXT, ?6::TEXT, ?7::BIGINT, ?2 FROM new
-                     ON CONFLICT DO NOTHING RETURNING 1"
+                    "WITH new AS ({REMEMBER} RETURNING update_id),
+                     kept AS (INSERT INTO votes (poll_id, user_id, name, lang, choice, received_at)
+                              SELECT ?3::TEXT, ?4::BIGINT, ?5::TEXT, ?6::TEXT, ?7::BIGINT, ?2 FROM new
+                              ON CONFLICT DO NOTHING RETURNING 1 AS one)
+                     SELECT one, pg_notify('{channel}', ?8::TEXT) FROM kept"
                 ),
                 params![
-                    update_id, now, v.poll_id, v.user_id, v.name, v.lang, v.choice
+                    update_id,
+                    now,
+                    v.poll_id,
+                    v.user_id,
+                    v.name,
+                    v.lang,
+                    v.choice,
+                    pg.instance
                 ],
                 |r| r.get::<i64>(0),
             ),
@@ -210,27 +223,28 @@ pub fn next_offset(conn: &Connection) -> anyhow::Result<Option<(i64, i64)>> {
 /// An update is handled: it leaves the inbox, in the transaction that
 /// holds its effects. If it had left already (handled before, by a try
 /// that failed only after its commit), the job fails with an error that
-/// [`handled_before`] recognises: at once on SQLite. On PostgreSQL the
-/// update waits to leave with the other updates of the batch, in one
-/// statement as the transaction ends (or before the inbox is read); if
-/// any of them had left already, the batch runs again, each job in a
-/// savepoint of its own and its update leaving as the job ends, so that
-/// the failure is the job's own.
+/// [`handled_before`] recognises: at once on SQLite, and on PostgreSQL by
+/// the job's end (the statement is deferred, answered with the job's next
+/// one). Where the writer runs a PostgreSQL batch without savepoints, the
+/// update waits instead to leave with the other updates of the batch, in
+/// one statement as the transaction ends (or before the inbox is read);
+/// if any of them had left already, the batch runs again, each job in a
+/// savepoint of its own and its update leaving as above, so that the
+/// failure is the job's own.
 pub fn handled(conn: &Connection, inbox_id: i64) -> anyhow::Result<()> {
-    match conn {
-        Connection::Postgres(pg) => {
-            pg.handled.borrow_mut().push(inbox_id);
-            Ok(())
-        }
-        Connection::Sqlite(_) => conn
-            .defer_expecting(
-                "DELETE FROM inbox WHERE id = ?1",
-                [inbox_id],
-                1,
-                HANDLED_BEFORE,
-            )
-            .context("cannot mark the update handled"),
+    if let Connection::Postgres(pg) = conn
+        && pg.batching.get()
+    {
+        pg.handled.borrow_mut().push(inbox_id);
+        return Ok(());
     }
+    conn.defer_expecting(
+        "DELETE FROM inbox WHERE id = ?1",
+        [inbox_id],
+        1,
+        HANDLED_BEFORE,
+    )
+    .context("cannot mark the update handled")
 }
 
 /// Takes the updates waiting to leave the inbox (see [`handled`]) out of

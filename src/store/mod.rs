@@ -108,6 +108,9 @@ pub struct Store {
 struct Inner {
     /// The database, for messages (a PostgreSQL URL without its password).
     name: String,
+    /// Where it is, for connections of their own (see
+    /// [`Store::listen_for_kept`]).
+    target: Target,
     /// On PostgreSQL several processes may share the database.
     shared: bool,
     /// Set, and notified, when this process lost the lead (see
@@ -221,10 +224,11 @@ impl Store {
         } else {
             None
         };
-        let writer = Writer::start(conn, target, deposed.clone(), "factquiz-db")?;
+        let writer = Writer::start(conn, target.clone(), deposed.clone(), "factquiz-db")?;
         Ok(Store {
             inner: Arc::new(Inner {
                 name,
+                target,
                 shared,
                 deposed,
                 writer,
@@ -265,9 +269,11 @@ impl Store {
     /// send queries whose answers come later (`Connection::defer_query_row`
     /// and the like), and what they read does not see what the jobs before
     /// it in the batch write: `f` must check, where it writes, that what
-    /// it read still holds, and fail if not (the batch then runs again,
-    /// each job reading as it runs). On SQLite `read` runs right before
-    /// `f`.
+    /// it read and another chat's update could change still holds, and
+    /// fail if not (the batch then runs again, each job reading as it
+    /// runs). What only its own chat's updates change cannot be stale: a
+    /// chat's updates are handled one at a time, so no two share a batch.
+    /// On SQLite `read` runs right before `f`.
     pub async fn write_read_ahead<R, P, T, F>(&self, read: R, f: F) -> anyhow::Result<T>
     where
         R: FnMut(&Connection) -> anyhow::Result<P> + Send + 'static,
@@ -304,6 +310,41 @@ impl Store {
         T: Send + 'static,
     {
         self.write(f).await
+    }
+
+    /// Listens, on a connection of its own, for what the other processes
+    /// on this PostgreSQL database keep (updates and votes; see
+    /// [`receive_pushed`]), and wakes `wake` for each announcement, so
+    /// that the leader reads them back from the inbox at once instead of at
+    /// its next look. `listening` says whether it listens now: a
+    /// connection that breaks is made again a second later (what was
+    /// announced meanwhile is found by the leader's looks, which go on,
+    /// less often, while it listens). Returns once `stop` is cancelled; at
+    /// once on SQLite, where one process keeps and handles.
+    pub async fn listen_for_kept(
+        &self,
+        wake: &tokio::sync::Notify,
+        listening: &std::sync::atomic::AtomicBool,
+        stop: &tokio_util::sync::CancellationToken,
+    ) {
+        let Target::Postgres(pg) = &self.inner.target else {
+            return;
+        };
+        loop {
+            let listened = listen(pg, wake, listening, stop).await;
+            listening.store(false, std::sync::atomic::Ordering::SeqCst);
+            match listened {
+                Ok(()) => return,
+                Err(e) => tracing::warn!(
+                    error = %format!("{e:#}"),
+                    "cannot listen for what other instances keep; looking now and then"
+                ),
+            }
+            tokio::select! {
+                () = stop.cancelled() => return,
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
     }
 
     /// Whether other processes may use this database at the same time
@@ -394,6 +435,9 @@ pub struct PgTarget {
     /// How the server's certificate is checked, when TLS is required: by
     /// the certificates of `sslrootcert`, or else by the web's roots.
     pub tls: Option<Arc<rustls::ClientConfig>>,
+    /// This store's name among the processes that share the database, in
+    /// what it announces (see [`Store::listen_for_kept`]): drawn at random.
+    pub instance: String,
 }
 
 impl std::fmt::Display for Target {
@@ -470,7 +514,11 @@ impl Target {
             if config.get_application_name().is_none() {
                 config.application_name("factquiz");
             }
-            return Ok(Target::Postgres(Box::new(PgTarget { config, tls })));
+            return Ok(Target::Postgres(Box::new(PgTarget {
+                config,
+                tls,
+                instance: format!("{:016x}", rand::random::<u64>()),
+            })));
         }
         database_path(url).map(Target::Sqlite)
     }
@@ -488,39 +536,50 @@ impl Target {
 /// reads itself: `sslrootcert`, the file of the certificates that sign the
 /// server's; and `sslmode=verify-full`, which is what `require` does here
 /// (the server's certificate and name are always checked), made `require`
-/// for the driver.
+/// for the driver. The rest is left as it was written, byte for byte.
 fn tls_options(url: &str) -> anyhow::Result<(String, Option<PathBuf>)> {
     let mut root_cert = None;
     if url.contains("://") {
-        let mut parsed = url::Url::parse(url)
-            .map_err(|e| anyhow::anyhow!("DATABASE_URL is not a URL factquiz can read: {e}"))?;
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        for (key, value) in parsed.query_pairs() {
-            match (key.as_ref(), value.as_ref()) {
-                ("sslrootcert", path) => root_cert = Some(PathBuf::from(path)),
-                ("sslmode", "verify-full") => pairs.push((key.into(), "require".into())),
-                _ => pairs.push((key.into(), value.into())),
+        let Some((base, query)) = url.split_once('?') else {
+            return Ok((url.to_owned(), None));
+        };
+        let mut kept = Vec::new();
+        for pair in query.split('&') {
+            match pair.split_once('=') {
+                Some(("sslrootcert", path)) => {
+                    let path = percent_encoding::percent_decode_str(path)
+                        .decode_utf8()
+                        .map_err(|_| anyhow::anyhow!("`sslrootcert` is not UTF-8 text"))?;
+                    root_cert = Some(PathBuf::from(path.as_ref()));
+                }
+                Some(("sslmode", "verify-full")) => kept.push("sslmode=require"),
+                _ => kept.push(pair),
             }
         }
-        if parsed.query().is_none() {
-            return Ok((url.to_owned(), None));
-        }
-        if pairs.is_empty() {
-            parsed.set_query(None);
+        let url = if kept.is_empty() {
+            base.to_owned()
         } else {
-            parsed.query_pairs_mut().clear().extend_pairs(pairs);
-        }
-        return Ok((parsed.to_string(), root_cert));
+            format!("{base}?{}", kept.join("&"))
+        };
+        return Ok((url, root_cert));
     }
-    let mut kept = Vec::new();
+    // libpq's key=value form: the two are words of their own, unquoted.
+    let mut rest = url.to_owned();
     for word in url.split_whitespace() {
         match word.split_once('=') {
-            Some(("sslrootcert", path)) => root_cert = Some(PathBuf::from(path)),
-            Some(("sslmode", "verify-full")) => kept.push("sslmode=require"),
-            _ => kept.push(word),
+            Some(("sslrootcert", path)) => {
+                anyhow::ensure!(
+                    !path.is_empty() && !path.starts_with('\''),
+                    "write `sslrootcert=` followed by the path, unquoted and without spaces"
+                );
+                root_cert = Some(PathBuf::from(path));
+                rest = rest.replacen(word, "", 1);
+            }
+            Some(("sslmode", "verify-full")) => rest = rest.replacen(word, "sslmode=require", 1),
+            _ => {}
         }
     }
-    Ok((kept.join(" "), root_cert))
+    Ok((rest, root_cert))
 }
 
 /// The TLS of a connection that requires it: the server's certificate must
@@ -581,8 +640,9 @@ pub fn database_path(url: &str) -> anyhow::Result<PathBuf> {
 /// Connects to PostgreSQL and migrates the database, under an advisory
 /// lock: instances started together migrate it once.
 fn open_postgres(target: &PgTarget) -> anyhow::Result<Connection> {
-    let pg = sql::Postgres::connect(&target.config, target.tls.as_deref())
+    let mut pg = sql::Postgres::connect(&target.config, target.tls.as_deref())
         .context("cannot connect to PostgreSQL")?;
+    pg.instance.clone_from(&target.instance);
     let conn = Connection::Postgres(Box::new(pg));
     conn.execute_batch("BEGIN")?;
     let migrated = migrate_postgres(&conn).and_then(|()| {
@@ -609,6 +669,72 @@ fn open_postgres(target: &PgTarget) -> anyhow::Result<Connection> {
     }
     Ok(conn)
 }
+
+/// Listens until `stop` (see [`Store::listen_for_kept`]), on a connection
+/// made for it; an error if it cannot connect or the connection ends.
+async fn listen(
+    pg: &PgTarget,
+    wake: &tokio::sync::Notify,
+    listening: &std::sync::atomic::AtomicBool,
+    stop: &tokio_util::sync::CancellationToken,
+) -> anyhow::Result<()> {
+    match &pg.tls {
+        None => {
+            let (client, connection) = pg.config.connect(tokio_postgres::NoTls).await?;
+            listen_on(&client, connection, &pg.instance, wake, listening, stop).await
+        }
+        Some(tls) => {
+            let tls = tokio_postgres_rustls::MakeRustlsConnect::new((**tls).clone());
+            let (client, connection) = pg.config.connect(tls).await?;
+            listen_on(&client, connection, &pg.instance, wake, listening, stop).await
+        }
+    }
+}
+
+/// [`listen`] on a connection made: `LISTEN`, then every announcement
+/// that is not `instance`'s own wakes `wake`.
+async fn listen_on<S, T>(
+    client: &tokio_postgres::Client,
+    mut connection: tokio_postgres::Connection<S, T>,
+    instance: &str,
+    wake: &tokio::sync::Notify,
+    listening: &std::sync::atomic::AtomicBool,
+    stop: &tokio_util::sync::CancellationToken,
+) -> anyhow::Result<()>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let sql = format!("LISTEN {KEPT_CHANNEL}");
+    let mut listen = std::pin::pin!(client.batch_execute(&sql));
+    let mut listened = false;
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return Ok(()),
+            done = &mut listen, if !listened => {
+                done.context("cannot listen")?;
+                listened = true;
+                listening.store(true, std::sync::atomic::Ordering::SeqCst);
+                // What was kept before the LISTEN took is looked for now.
+                wake.notify_one();
+            }
+            message = std::future::poll_fn(|cx| connection.poll_message(cx)) => match message {
+                Some(Ok(tokio_postgres::AsyncMessage::Notification(n))) => {
+                    if n.payload() != instance {
+                        wake.notify_one();
+                    }
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(sql::Error::from(e).into()),
+                None => anyhow::bail!("the connection ended"),
+            },
+        }
+    }
+}
+
+/// The channel on which processes announce what they keep (see
+/// [`Store::listen_for_kept`]).
+pub(crate) const KEPT_CHANNEL: &str = "factquiz_kept";
 
 /// Applies the migrations `factquiz_migrations` does not list, in the
 /// transaction the caller began.
@@ -838,6 +964,25 @@ mod tests {
             Ok(true)
         );
         assert_eq!(tls("host=h dbname=db sslmode=verify-full"), Ok(true));
+        // Everything else is read by the driver as it was written: several
+        // hosts, escapes, a `+`.
+        let kept = |url: &str| tls_options(url).expect("read").0;
+        for url in [
+            "postgres://quiz@a:5432,b:5433/db",
+            "postgres://quiz@h/db?options=-c%20statement_timeout%3D5000&application_name=fact+quiz",
+            "host=h password='a  b' dbname=db",
+        ] {
+            assert_eq!(kept(url), url);
+            assert!(Target::parse(url).is_ok(), "{url}");
+        }
+        assert_eq!(
+            tls_options("postgres://h/db?sslrootcert=%2Fetc%2Fca%20x.pem&sslmode=verify-full&a=b")
+                .expect("read"),
+            (
+                "postgres://h/db?sslmode=require&a=b".to_owned(),
+                Some(PathBuf::from("/etc/ca x.pem"))
+            )
+        );
         let missing = tls("postgres://h/db?sslmode=require&sslrootcert=/nonexistent/ca.pem");
         assert!(
             missing

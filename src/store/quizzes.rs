@@ -371,8 +371,9 @@ pub fn answer_context_later(
     conn: &Connection,
     served_id: i64,
 ) -> anyhow::Result<Later<Option<AnswerContext>>> {
+    // `SERVED_COLUMNS` of the question after, in the same order.
+    const NEXT_COLUMNS: &str = "n.id, n.quiz_id, n.position, n.snapshot, n.correct, n.served_at, n.closes_at, n.closed_at, n.message_id";
     static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        let next_columns = SERVED_COLUMNS.replace("s.", "n.");
         format!(
             "SELECT {SERVED_COLUMNS}, {QUIZ_COLUMNS},
                     EXISTS (SELECT 1 FROM answers a WHERE a.served_id = s.id AND a.player_id = q.started_by),
@@ -383,7 +384,7 @@ pub fn answer_context_later(
                            (SELECT MAX(y.position) FROM answers b JOIN served y ON y.id = b.served_id
                             WHERE b.quiz_id = q.id AND b.player_id = q.started_by AND b.is_correct = 0),
                            -1)),
-                    {next_columns}
+                    {NEXT_COLUMNS}
              FROM served s JOIN quizzes q ON q.id = s.quiz_id
              LEFT JOIN served n ON n.id = (
                  SELECT x.id FROM served x

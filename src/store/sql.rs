@@ -319,9 +319,15 @@ pub struct Postgres {
     /// Standings added in this transaction and not written yet (see
     /// `answers::add_to_standings`).
     pub(super) standings: RefCell<super::answers::Pending>,
+    /// The writer runs a batch without savepoints: handled updates wait
+    /// to leave the inbox together (see `delivery::handled`).
+    pub(super) batching: std::cell::Cell<bool>,
     /// Updates handled in this transaction that have not left the inbox
     /// yet (see `delivery::handled`).
     pub(super) handled: RefCell<Vec<i64>>,
+    /// The name of the store this connection is one of, in what it
+    /// announces (see `Store::listen_for_kept`).
+    pub(super) instance: String,
     /// The transaction-level advisory locks this transaction holds (see
     /// [`Connection::lock_for_transaction`]).
     locks: RefCell<Vec<i64>>,
@@ -417,7 +423,9 @@ impl Postgres {
             prepared: RefCell::new(HashMap::new()),
             leading: std::cell::Cell::new(false),
             standings: RefCell::default(),
+            batching: std::cell::Cell::new(false),
             handled: RefCell::default(),
+            instance: String::new(),
             locks: RefCell::default(),
         })
     }
@@ -470,8 +478,9 @@ impl Postgres {
 }
 
 /// The answer to a statement sent before it was needed (see
-/// [`Connection::defer_query_row`]): there once the writer's job is
-/// committed (on SQLite, at once).
+/// [`Connection::defer_query_row`]): there once the next statement waited
+/// for is answered, or [`Later::wait`] waited, and at the latest once the
+/// writer's job is committed (on SQLite, at once).
 #[derive(Debug)]
 pub struct Later<T>(Arc<OnceLock<T>>);
 
@@ -635,8 +644,8 @@ impl Connection {
         }
     }
 
-    /// Runs a query whose first row its caller reads only once the job is
-    /// committed: on SQLite at once; on PostgreSQL it is deferred as
+    /// Runs a query whose first row its caller reads later (see
+    /// [`Later`]): on SQLite at once; on PostgreSQL it is deferred as
     /// [`Connection::defer`] says, and the row read with its answer.
     pub fn defer_query_row<T, P, F>(&self, sql: &str, params: P, f: F) -> Result<Later<T>>
     where
@@ -782,6 +791,14 @@ impl Connection {
                 pg.handled.borrow_mut().clear();
             }
             pg.standings.borrow_mut().job_done(ok);
+        }
+    }
+
+    /// The writer starts (`true`) or ends running a batch without
+    /// savepoints (see `delivery::handled`).
+    pub(super) fn set_batching(&self, on: bool) {
+        if let Connection::Postgres(pg) = self {
+            pg.batching.set(on);
         }
     }
 

@@ -123,18 +123,11 @@ where
             };
             let value = f(conn, read)?;
             if settle {
-                super::delivery::write_handled(conn)?;
                 conn.flush()?;
             }
             Ok(value)
         };
-        let result = match catch_unwind(AssertUnwindSafe(run)) {
-            Ok(r) => r,
-            Err(panic) => Err(anyhow::anyhow!(
-                "a database job panicked: {}",
-                crate::panic_message(panic.as_ref())
-            )),
-        };
+        let result = caught(run);
         let ok = result.is_ok();
         self.result = Some(result);
         ok
@@ -142,13 +135,7 @@ where
 
     fn read_ahead(&mut self, conn: &Connection) {
         let read = &mut self.read;
-        self.ahead = Some(match catch_unwind(AssertUnwindSafe(|| read(conn))) {
-            Ok(r) => r,
-            Err(panic) => Err(anyhow::anyhow!(
-                "a database job panicked: {}",
-                crate::panic_message(panic.as_ref())
-            )),
-        });
+        self.ahead = Some(caught(|| read(conn)));
     }
 
     fn finish(self: Box<Self>, committed: Result<(), Arc<anyhow::Error>>) {
@@ -172,6 +159,17 @@ where
         // The caller may have stopped waiting: the work is done all the same.
         let _ = reply.send(result);
     }
+}
+
+/// What `f` returns, or its panic as an error: a job that panics fails,
+/// the writer goes on.
+fn caught<T>(f: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        Err(anyhow::anyhow!(
+            "a database job panicked: {}",
+            crate::panic_message(panic.as_ref())
+        ))
+    })
 }
 
 /// The number all factquiz processes agree on for the bot's lead (see
@@ -373,6 +371,7 @@ fn run_transaction(
 ) -> anyhow::Result<()> {
     if matches!(conn, Connection::Postgres(_)) {
         begin(conn, target, deposed, true)?;
+        conn.set_batching(true);
         for job in batch.iter_mut() {
             job.read_ahead(conn);
         }
@@ -381,6 +380,7 @@ fn run_transaction(
             conn.job_done(ok);
             ok
         });
+        conn.set_batching(false);
         if all_ran {
             match commit(conn) {
                 Committed::Yes => return Ok(()),

@@ -25,6 +25,7 @@ pub mod send;
 pub mod webhook;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::store::Connection;
@@ -143,7 +144,29 @@ impl App {
     /// Handles a button press like [`App::commit`]; `f` returns the short
     /// notice for the press and whether an answer was recorded. Once
     /// committed, the press is answered with the notice.
-    pub async fn commit_press<R, P, F>(
+    pub async fn commit_press<F>(
+        &self,
+        update: &Received,
+        query_id: &teloxide::types::CallbackQueryId,
+        mut f: F,
+    ) -> anyhow::Result<()>
+    where
+        F: FnMut(&Connection, i64) -> anyhow::Result<((String, bool), Vec<Request>)>
+            + Send
+            + 'static,
+    {
+        self.commit_press_read_ahead(
+            update,
+            query_id,
+            |_| Ok(()),
+            move |conn, now, ()| f(conn, now),
+        )
+        .await
+    }
+
+    /// [`App::commit_press`], `read` first, perhaps ahead of the other jobs
+    /// of the writer's batch (see [`store::Store::write_read_ahead`]).
+    pub async fn commit_press_read_ahead<R, P, F>(
         &self,
         update: &Received,
         query_id: &teloxide::types::CallbackQueryId,
@@ -767,6 +790,16 @@ pub async fn run(
 
     pick_up(&app, &dispatcher).await?;
     dispatch.start(Arc::new(AppLanes(app.clone())));
+    let listening = Arc::new(AtomicBool::new(false));
+    let listener = shared_inbox.as_ref().filter(|_| webhook).map(|inbox| {
+        let (store, inbox, listening, stop) = (
+            app.service.store().clone(),
+            inbox.clone(),
+            listening.clone(),
+            shutdown.clone(),
+        );
+        tokio::spawn(async move { store.listen_for_kept(&inbox, &listening, &stop).await })
+    });
     let inbox_reader = shared_inbox.map(|inbox| {
         tokio::spawn(read_shared_inbox(
             app.clone(),
@@ -777,6 +810,7 @@ pub async fn run(
             } else {
                 POLLING_INBOX_TICK
             },
+            listening,
             shutdown.clone(),
         ))
     });
@@ -809,6 +843,9 @@ pub async fn run(
     if let Some(reader) = inbox_reader {
         reader.abort();
     }
+    if let Some(listener) = listener {
+        listener.abort();
+    }
     // The recorder ends once the sender is gone and it has recorded the last.
     let _ = tokio::time::timeout(Duration::from_millis(500), recorder).await;
     if let Some(server) = metrics_server {
@@ -834,37 +871,47 @@ pub fn deep_link(bot: &str, payload: &str, group: bool) -> String {
 }
 
 /// How often the leader looks at an inbox it shares for what other
-/// processes kept (its own are announced at once): in webhook mode, where
-/// every instance receives; in long-polling mode, where only a former
-/// leader may have kept something in the moment before it learnt it had
-/// lost the lead, far less often.
+/// processes kept (its own are announced at once, and theirs too while it
+/// listens: see `Store::listen_for_kept`): in webhook mode, where every
+/// instance receives, while it cannot listen; in long-polling mode, where
+/// only a former leader may have kept something in the moment before it
+/// learnt it had lost the lead, or in webhook mode while it listens (for
+/// what was announced while it was connecting again), far less often.
 const SHARED_INBOX_TICK: Duration = Duration::from_millis(50);
 const POLLING_INBOX_TICK: Duration = Duration::from_secs(1);
 
 /// The leader's reading of a shared inbox: on each announcement, and every
-/// `every` ([`SHARED_INBOX_TICK`] or [`POLLING_INBOX_TICK`]), the updates
-/// kept since the last read and the lanes with updates waiting go to the
-/// dispatcher (which holds what it can of the first and reads the rest of
-/// each lane on from what it has taken), and votes waiting wake the
-/// counter. The updates come in the same read as the lanes, so that an
-/// update kept by any process usually costs no read of its own.
+/// `every` ([`SHARED_INBOX_TICK`] or [`POLLING_INBOX_TICK`]; the latter
+/// while `listening`), the updates kept since the last read and the lanes
+/// with updates waiting go to the dispatcher (which holds what it can of
+/// the first and reads the rest of each lane on from what it has taken),
+/// and votes waiting wake the counter. The updates come in the same read
+/// as the lanes, so that an update kept by any process usually costs no
+/// read of its own.
 async fn read_shared_inbox(
     app: Arc<App>,
     dispatcher: Dispatcher,
     inbox: Arc<Notify>,
     every: Duration,
+    listening: Arc<AtomicBool>,
     stop: CancellationToken,
 ) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // The highest inbox id read so far.
     let mut seen = 0;
+    let mut last_read = Instant::now();
     loop {
         tokio::select! {
             () = stop.cancelled() => return,
             () = inbox.notified() => {}
-            _ = tick.tick() => {}
+            _ = tick.tick() => {
+                if listening.load(Ordering::SeqCst) && last_read.elapsed() < POLLING_INBOX_TICK {
+                    continue;
+                }
+            }
         }
+        last_read = Instant::now();
         let waiting = app
             .service
             .store()

@@ -56,20 +56,15 @@ pub async fn on_press(app: &Arc<App>, update: &Received, q: CallbackQuery) -> an
         let app2 = app.clone();
         let bot = app.username.clone();
         return app
-            .commit_press(
-                update,
-                &q.id,
-                |_| Ok(()),
-                move |conn, now, ()| {
-                    let reply =
-                        app2.service
-                            .private(conn, now, &who, (chat, None), action.clone())?;
-                    Ok((
-                        (String::new(), false),
-                        render::private_reply(chat, &reply, &bot),
-                    ))
-                },
-            )
+            .commit_press(update, &q.id, move |conn, now| {
+                let reply = app2
+                    .service
+                    .private(conn, now, &who, (chat, None), action.clone())?;
+                Ok((
+                    (String::new(), false),
+                    render::private_reply(chat, &reply, &bot),
+                ))
+            })
             .await;
     }
     // The answer to `/forget`'s question.
@@ -78,20 +73,15 @@ pub async fn on_press(app: &Arc<App>, update: &Received, q: CallbackQuery) -> an
         let message_id = q.message.as_ref().map(|m| m.id().0);
         let app2 = app.clone();
         return app
-            .commit_press(
-                update,
-                &q.id,
-                |_| Ok(()),
-                move |conn, now, ()| {
-                    let reply =
-                        app2.service
-                            .forget(conn, now, &who, button == ForgetButton::Yes)?;
-                    Ok((
-                        (String::new(), false),
-                        render::forget_answer(chat, message_id, &reply),
-                    ))
-                },
-            )
+            .commit_press(update, &q.id, move |conn, now| {
+                let reply = app2
+                    .service
+                    .forget(conn, now, &who, button == ForgetButton::Yes)?;
+                Ok((
+                    (String::new(), false),
+                    render::forget_answer(chat, message_id, &reply),
+                ))
+            })
             .await;
     }
     let button = q
@@ -104,7 +94,7 @@ pub async fn on_press(app: &Arc<App>, update: &Received, q: CallbackQuery) -> an
     let at = update.received_at;
     let app2 = app.clone();
     let reader = who.clone();
-    app.commit_press(
+    app.commit_press_read_ahead(
         update,
         &q.id,
         move |conn| Service::read_press(conn, &reader, button),

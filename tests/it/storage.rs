@@ -144,6 +144,36 @@ where
     .await
 }
 
+/// Runs `jobs` (writer jobs, not started) queued while the writer is held
+/// by a job of its own, so that they share its next batch; their results,
+/// in order.
+async fn in_one_batch<T>(
+    store: &Store,
+    jobs: Vec<futures::future::BoxFuture<'static, anyhow::Result<T>>>,
+) -> Vec<anyhow::Result<T>> {
+    let (started, mut running) = tokio::sync::mpsc::unbounded_channel();
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let hold = tokio::spawn({
+        let store = store.clone();
+        async move {
+            store
+                .write(move |_| {
+                    let _ = started.send(());
+                    let _ = held.recv();
+                    Ok(())
+                })
+                .await
+        }
+    });
+    running.recv().await.expect("the writer holds");
+    // Each job is queued when first polled, before the release.
+    let (results, ()) = tokio::join!(futures::future::join_all(jobs), async {
+        release.send(()).expect("release");
+    });
+    hold.await.expect("hold").expect("held");
+    results
+}
+
 /// Jobs that share the writer's transaction: one that fails after writing
 /// undoes only what it wrote, on either database.
 #[tokio::test]
@@ -238,9 +268,9 @@ async fn a_deferred_statement_fails_only_the_job_that_deferred_it() {
 #[tokio::test]
 async fn a_read_ahead_that_fails_fails_only_its_job() {
     let app = TestApp::new().await;
-    let results = futures::future::join_all((0_i64..40).map(|i| {
+    let jobs = (0_i64..40).map(|i| {
         let store = app.service.store().clone();
-        async move {
+        Box::pin(async move {
             store
                 .write_read_ahead(
                     move |conn| {
@@ -255,14 +285,14 @@ async fn a_read_ahead_that_fails_fails_only_its_job() {
                     },
                 )
                 .await
-        }
-    }))
-    .await;
+        }) as futures::future::BoxFuture<'static, _>
+    });
+    let results = in_one_batch(app.service.store(), jobs.collect()).await;
     for (i, result) in (0_i64..).zip(&results) {
         match result {
             Ok(read) => {
                 assert_eq!(i % 2, 0, "job {i} should have failed");
-                assert_eq!(*read, 100);
+                assert_eq!(*read, 100_i64);
             }
             Err(e) => assert_eq!(i % 2, 1, "job {i} failed: {e:#}"),
         }
@@ -298,25 +328,31 @@ async fn an_update_handled_twice_in_one_batch_is_handled_once() {
         .expect("kept");
     let ids = factquiz::store::Later::all(&ids).expect("ids");
     // Job i handles update i; job 20 handles update 7 again.
-    let results = jobs_at_once(&store, 21, |i| {
+    let jobs = (0_i64..21).map(|i| {
         let inbox_id = ids[usize::try_from(if i == 20 { 7 } else { i }).expect("small")];
-        move |conn: &factquiz::store::Connection| {
-            handled(conn, inbox_id)?;
-            terminal_player(conn, &format!("h-{i}"), "H")?;
-            // A read of the inbox in the batch sees the updates handled
-            // before it gone (asked by some jobs only: the others' updates
-            // leave the inbox as their job or the batch ends).
-            if i % 2 == 0 && i != 20 {
-                let waiting = lanes(conn)?;
-                anyhow::ensure!(
-                    waiting.iter().all(|(_, first, _)| *first != inbox_id),
-                    "update {inbox_id} is still waiting"
-                );
-            }
-            Ok(())
-        }
-    })
-    .await;
+        let store = store.clone();
+        Box::pin(async move {
+            store
+                .write(move |conn: &factquiz::store::Connection| {
+                    handled(conn, inbox_id)?;
+                    terminal_player(conn, &format!("h-{i}"), "H")?;
+                    // A read of the inbox in the batch sees the updates handled
+                    // before it gone (asked by some jobs only: the others' updates
+                    // leave the inbox as the batch ends, or, run again, as their
+                    // job ends).
+                    if i % 2 == 0 && i != 20 {
+                        let waiting = lanes(conn)?;
+                        anyhow::ensure!(
+                            waiting.iter().all(|(_, first, _)| *first != inbox_id),
+                            "update {inbox_id} is still waiting"
+                        );
+                    }
+                    Ok(())
+                })
+                .await
+        }) as futures::future::BoxFuture<'static, _>
+    });
+    let results = in_one_batch(&store, jobs.collect()).await;
     let failed: Vec<usize> = results
         .iter()
         .enumerate()
@@ -335,6 +371,38 @@ async fn an_update_handled_twice_in_one_batch_is_handled_once() {
     assert_eq!(kept, [20]);
     let waiting: Vec<i64> = query_all(&app.db, "SELECT COUNT(*) FROM inbox");
     assert_eq!(waiting, [0]);
+    // A read of the inbox later in a batch (nothing fails: the batch is
+    // not run again) does not see the updates handled before it.
+    let updates: Vec<NewUpdate> = (0..5)
+        .map(|i| NewUpdate {
+            update_id: 600 + i,
+            lane: 100 + i,
+            payload: "{}".into(),
+        })
+        .collect();
+    let ids = store
+        .write(move |conn| Ok(receive(conn, &updates, &[], 605, T0)?.0))
+        .await
+        .expect("kept");
+    let ids = factquiz::store::Later::all(&ids).expect("ids");
+    let mut jobs: Vec<futures::future::BoxFuture<'static, anyhow::Result<usize>>> = ids
+        .into_iter()
+        .map(|inbox_id| {
+            let store = store.clone();
+            Box::pin(async move {
+                store
+                    .write(move |conn| handled(conn, inbox_id).map(|()| 0_usize))
+                    .await
+            }) as futures::future::BoxFuture<'static, _>
+        })
+        .collect();
+    jobs.push(Box::pin({
+        let store = store.clone();
+        async move { store.write(|conn| Ok(lanes(conn)?.len())).await }
+    }));
+    let results = in_one_batch(&store, jobs).await;
+    let lanes_seen = results.last().expect("the read").as_ref().expect("read");
+    assert_eq!(*lanes_seen, 0, "the read saw handled updates waiting");
 }
 
 /// Standings wait on a PostgreSQL connection until the batch commits (or
@@ -907,10 +975,8 @@ async fn a_database_that_requires_tls_is_reached_over_tls() {
         eprintln!("on PostgreSQL only (.ci/with-postgres)");
         return;
     }
-    let Ok(ca) = std::env::var("FACTQUIZ_TEST_POSTGRES_CA") else {
-        eprintln!("needs the certificates .ci/with-postgres makes");
-        return;
-    };
+    let ca = std::env::var("FACTQUIZ_TEST_POSTGRES_CA")
+        .expect("FACTQUIZ_TEST_POSTGRES_CA: run the PostgreSQL tests under .ci/with-postgres");
     let with = |query: &str| {
         let mut url = url::Url::parse(app.db.url()).expect("a URL");
         url.set_query(Some(query));
@@ -937,6 +1003,92 @@ async fn a_database_that_requires_tls_is_reached_over_tls() {
         .await
         .expect_err("the web's roots do not sign the test server's certificate");
     assert!(format!("{err:#}").contains("certificate"), "{err:#}");
+}
+
+/// Processes on one PostgreSQL database announce what they keep: a store
+/// that listens is woken by what another keeps (an update, a vote), not by
+/// what it keeps itself, nor by an update kept before (a repeat).
+#[tokio::test]
+async fn a_listening_store_hears_what_another_keeps() {
+    use factquiz::store::{NewUpdate, NewVote, Pushed, receive_pushed};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+    let app = TestApp::new().await;
+    if !app.db.is_postgres() {
+        eprintln!("on PostgreSQL only (.ci/with-postgres)");
+        return;
+    }
+    let listener = app.service.store().clone();
+    let other = Store::open(app.db.url()).await.expect("a second process");
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let listening = Arc::new(AtomicBool::new(false));
+    let stop = tokio_util::sync::CancellationToken::new();
+    let task = tokio::spawn({
+        let (listener, wake, listening, stop) = (
+            listener.clone(),
+            wake.clone(),
+            listening.clone(),
+            stop.clone(),
+        );
+        async move { listener.listen_for_kept(&wake, &listening, &stop).await }
+    });
+    // Listening, it looks once for what was kept before.
+    tokio::time::timeout(Duration::from_secs(10), wake.notified())
+        .await
+        .expect("listening");
+    assert!(listening.load(Ordering::SeqCst));
+    let keep = |store: &Store, update_id: i64, vote: bool| {
+        let store = store.clone();
+        async move {
+            store
+                .keep(move |conn| {
+                    let update = NewUpdate {
+                        update_id,
+                        lane: 9,
+                        payload: "{}".into(),
+                    };
+                    let vote_of = NewVote {
+                        poll_id: "p".into(),
+                        user_id: update_id,
+                        name: "V".into(),
+                        lang: factquiz::i18n::Lang::Ar,
+                        choice: 0,
+                    };
+                    let pushed = if vote {
+                        Pushed::Vote(&vote_of)
+                    } else {
+                        Pushed::Update(&update)
+                    };
+                    receive_pushed(conn, update_id, pushed, T0)
+                })
+                .await
+                .expect("kept")
+        }
+    };
+    let heard = |wake: Arc<tokio::sync::Notify>, within: Duration| async move {
+        tokio::time::timeout(within, wake.notified()).await.is_ok()
+    };
+    keep(&other, 1, false).await;
+    assert!(
+        heard(wake.clone(), Duration::from_secs(10)).await,
+        "an update kept by another"
+    );
+    keep(&other, 2, true).await;
+    assert!(
+        heard(wake.clone(), Duration::from_secs(10)).await,
+        "a vote kept by another"
+    );
+    // Its own, and a repeat: nothing to hear (what would come, comes in
+    // milliseconds).
+    keep(&listener, 3, false).await;
+    keep(&other, 1, false).await;
+    assert!(
+        !heard(wake.clone(), Duration::from_millis(500)).await,
+        "its own, or a repeat"
+    );
+    stop.cancel();
+    task.await.expect("stops");
+    other.close().await;
 }
 
 #[tokio::test]
