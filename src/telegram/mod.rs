@@ -879,6 +879,8 @@ pub fn deep_link(bot: &str, payload: &str, group: bool) -> String {
 /// what was announced while it was connecting again), far less often.
 const SHARED_INBOX_TICK: Duration = Duration::from_millis(50);
 const POLLING_INBOX_TICK: Duration = Duration::from_secs(1);
+/// The least time between two reads of a shared inbox.
+const SHARED_INBOX_GAP: Duration = Duration::from_millis(5);
 
 /// The leader's reading of a shared inbox: on each announcement, and every
 /// `every` ([`SHARED_INBOX_TICK`] or [`POLLING_INBOX_TICK`]; the latter
@@ -904,7 +906,11 @@ async fn read_shared_inbox(
     loop {
         tokio::select! {
             () = stop.cancelled() => return,
-            () = inbox.notified() => {}
+            () = inbox.notified() => {
+                // Announcements that come close together (a burst kept by
+                // three instances) are read together.
+                tokio::time::sleep_until(last_read + SHARED_INBOX_GAP).await;
+            }
             _ = tick.tick() => {
                 if listening.load(Ordering::SeqCst) && last_read.elapsed() < POLLING_INBOX_TICK {
                     continue;
