@@ -330,15 +330,24 @@ impl Store {
         let Target::Postgres(pg) = &self.inner.target else {
             return;
         };
+        // Said once until it listens again: a server that never lets it
+        // (a pooler that does not pass LISTEN on) would say it every second.
+        let mut said = false;
         loop {
             let listened = listen(pg, wake, listening, stop).await;
-            listening.store(false, std::sync::atomic::Ordering::SeqCst);
+            if listening.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                said = false;
+            }
             match listened {
                 Ok(()) => return,
-                Err(e) => tracing::warn!(
-                    error = %format!("{e:#}"),
-                    "cannot listen for what other instances keep; looking now and then"
-                ),
+                Err(e) if !said => {
+                    said = true;
+                    tracing::warn!(
+                        error = %format!("{e:#}"),
+                        "cannot listen for what other instances keep; looking every 50 ms meanwhile"
+                    );
+                }
+                Err(e) => tracing::debug!(error = %format!("{e:#}"), "cannot listen yet"),
             }
             tokio::select! {
                 () = stop.cancelled() => return,
