@@ -144,13 +144,15 @@ where
     .await
 }
 
-/// Runs `jobs` (writer jobs, not started) queued while the writer is held
-/// by a job of its own, so that they share its next batch; their results,
-/// in order.
-async fn in_one_batch<T>(
-    store: &Store,
-    jobs: Vec<futures::future::BoxFuture<'static, anyhow::Result<T>>>,
-) -> Vec<anyhow::Result<T>> {
+/// The writer, held by a job of its own until let go: jobs queued
+/// meanwhile share its next batch.
+struct HeldWriter {
+    release: std::sync::mpsc::Sender<()>,
+    hold: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// Holds the writer; returns once it holds.
+async fn hold_writer(store: &Store) -> HeldWriter {
     let (started, mut running) = tokio::sync::mpsc::unbounded_channel();
     let (release, held) = std::sync::mpsc::channel::<()>();
     let hold = tokio::spawn({
@@ -166,12 +168,48 @@ async fn in_one_batch<T>(
         }
     });
     running.recv().await.expect("the writer holds");
-    // Each job is queued when first polled, before the release.
+    HeldWriter { release, hold }
+}
+
+impl HeldWriter {
+    /// Lets the writer go on to the jobs queued.
+    fn let_go(&self) {
+        self.release.send(()).expect("release");
+    }
+
+    /// Waits for the holding job's end.
+    async fn done(self) {
+        self.hold.await.expect("hold").expect("held");
+    }
+}
+
+/// Runs `jobs` (writer jobs, not started) queued while the writer is held,
+/// so that they share its next batch; their results, in order.
+async fn in_one_batch<T>(
+    store: &Store,
+    jobs: Vec<futures::future::BoxFuture<'static, anyhow::Result<T>>>,
+) -> Vec<anyhow::Result<T>> {
+    let held = hold_writer(store).await;
+    // Each job is queued when first polled, before the writer is let go.
     let (results, ()) = tokio::join!(futures::future::join_all(jobs), async {
-        release.send(()).expect("release");
+        held.let_go();
     });
-    hold.await.expect("hold").expect("held");
+    held.done().await;
     results
+}
+
+/// The players whose external id starts with `prefix` are those of the
+/// even jobs of 40.
+fn assert_even_jobs_kept(db: &crate::helpers::TestDb, prefix: &str) {
+    let kept: Vec<String> = query_all(
+        db,
+        &format!(
+            "SELECT external_id FROM players WHERE external_id LIKE '{prefix}%' ORDER BY external_id"
+        ),
+    );
+    let mut expected: Vec<String> = (0..40).step_by(2).map(|i| format!("{prefix}{i}")).collect();
+    expected.sort();
+    assert_eq!(kept, expected);
 }
 
 /// Jobs that share the writer's transaction: one that fails after writing
@@ -188,13 +226,7 @@ async fn a_failing_job_undoes_only_itself() {
     })
     .await;
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 20);
-    let kept: Vec<String> = query_all(
-        &app.db,
-        "SELECT external_id FROM players WHERE external_id LIKE 'job-%' ORDER BY external_id",
-    );
-    let mut expected: Vec<String> = (0..40).step_by(2).map(|i| format!("job-{i}")).collect();
-    expected.sort();
-    assert_eq!(kept, expected);
+    assert_even_jobs_kept(&app.db, "job-");
 }
 
 /// A statement a job defers (on PostgreSQL sent at once and answered with
@@ -297,13 +329,7 @@ async fn a_read_ahead_that_fails_fails_only_its_job() {
             Err(e) => assert_eq!(i % 2, 1, "job {i} failed: {e:#}"),
         }
     }
-    let kept: Vec<String> = query_all(
-        &app.db,
-        "SELECT external_id FROM players WHERE external_id LIKE 'r-%' ORDER BY external_id",
-    );
-    let mut expected: Vec<String> = (0..40).step_by(2).map(|i| format!("r-{i}")).collect();
-    expected.sort();
-    assert_eq!(kept, expected);
+    assert_even_jobs_kept(&app.db, "r-");
 }
 
 /// Updates leave the inbox with the effects of their handling (on
@@ -1147,23 +1173,9 @@ async fn a_press_read_ahead_of_a_stop_in_its_batch_finds_the_quiz_over() {
         .expect("start");
     let asked = ask(&app.service, quiz, huda.id).await;
     let store = app.service.store().clone();
-    // The writer is held by a job until the stop and the press are both
-    // queued: they then share its next batch.
-    let (started, mut running) = tokio::sync::mpsc::unbounded_channel();
-    let (release, held) = std::sync::mpsc::channel::<()>();
-    let hold = tokio::spawn({
-        let store = store.clone();
-        async move {
-            store
-                .write(move |_| {
-                    let _ = started.send(());
-                    let _ = held.recv();
-                    Ok(())
-                })
-                .await
-        }
-    });
-    running.recv().await.expect("the writer holds");
+    // The writer is held until the stop and the press are both queued:
+    // they then share its next batch.
+    let held = hold_writer(&store).await;
     let player = huda.id;
     let stop = store.write(move |conn| factquiz::service::solo::stop(conn, T0, player));
     let who = Identity {
@@ -1179,10 +1191,8 @@ async fn a_press_read_ahead_of_a_stop_in_its_batch_finds_the_quiz_over() {
         move |conn| Service::read_press(conn, &reader, button),
         move |conn, read| app2.service.press(conn, T0 + 1000, &who, button, read),
     );
-    let (stopped, pressed, ()) = tokio::join!(stop, press, async {
-        release.send(()).expect("release");
-    });
-    hold.await.expect("hold").expect("held");
+    let (stopped, pressed, ()) = tokio::join!(stop, press, async { held.let_go() });
+    held.done().await;
     assert!(stopped.expect("stop").is_some(), "the quiz was running");
     let pressed = pressed.expect("press");
     assert_eq!(pressed.outcome, AnswerOutcome::QuizOver);
