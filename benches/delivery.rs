@@ -800,7 +800,8 @@ mod instances {
         children: Vec<Child>,
         metrics: Vec<u16>,
         database: String,
-        postgres: bool,
+        /// The PostgreSQL server the database is on, to drop it from.
+        server: Option<String>,
         _dir: tempfile::TempDir,
     }
 
@@ -874,7 +875,7 @@ mod instances {
                 children,
                 metrics,
                 database,
-                postgres: matches!(setup, Setup::Postgres(_)),
+                server: matches!(setup, Setup::Postgres(_)).then(|| server.to_owned()),
                 _dir: dir,
             })
         }
@@ -887,7 +888,7 @@ mod instances {
                 bots += usage(c.id())?.0;
             }
             let mut total = 0.0;
-            if self.postgres {
+            if self.server.is_some() {
                 for entry in std::fs::read_dir("/proc")?.flatten() {
                     let Some(pid) = entry
                         .file_name()
@@ -907,7 +908,7 @@ mod instances {
         }
 
         fn waiting_votes(&self) -> i64 {
-            if !self.postgres {
+            if self.server.is_none() {
                 return super::waiting_votes(Path::new(&self.database));
             }
             let url = self.database.clone();
@@ -920,9 +921,30 @@ mod instances {
             .unwrap_or(0)
         }
 
+        /// Stops the instances and drops their PostgreSQL database: a
+        /// server that keeps every run's database spends more and more
+        /// time vacuuming them (its autovacuum visits each in turn), and
+        /// counts it in the next runs' CPU.
         fn stop(self) {
             for c in self.children {
                 stop(c);
+            }
+            let Some(server) = self.server else {
+                return;
+            };
+            let Some(name) = url::Url::parse(&self.database)
+                .ok()
+                .map(|u| u.path().trim_start_matches('/').to_owned())
+            else {
+                return;
+            };
+            let dropped = std::thread::spawn(move || {
+                postgres::Client::connect(&server, postgres::NoTls)?
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            })
+            .join();
+            if !matches!(dropped, Ok(Ok(()))) {
+                eprintln!("could not drop a benchmark database: {dropped:?}");
             }
         }
     }

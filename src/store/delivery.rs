@@ -95,44 +95,33 @@ pub fn receive_pushed(
 ) -> anyhow::Result<Later<Option<i64>>> {
     const REMEMBER: &str = "INSERT INTO pushed_updates (update_id, received_at) VALUES (?1, ?2)
          ON CONFLICT DO NOTHING";
-    if let Connection::Postgres(pg) = conn {
-        // The id is remembered and the update kept in one statement, which
-        // announces what it kept (if anything: not a repeat) to the
-        // processes that listen (see `Store::listen_for_kept`); the
-        // announcement goes at the commit.
-        let channel = super::KEPT_CHANNEL;
+    if let Connection::Postgres(_) = conn {
+        // The id is remembered and the update kept in one statement. What
+        // was kept is announced to the leader once committed, outside this
+        // transaction (see `Store::announce_kept`).
         let kept = match pushed {
             Pushed::Update(u) => {
                 debug_assert_eq!(u.update_id, update_id, "one update, one id");
                 conn.lock_for_transaction(INBOX_LOCK)?;
                 conn.defer_query_optional(
                     &format!(
-                        "WITH new AS ({REMEMBER} RETURNING update_id),
-                         kept AS (INSERT INTO inbox (update_id, lane, received_at, payload)
-                                  SELECT update_id, ?3::BIGINT, ?2, ?4::TEXT FROM new RETURNING id)
-                         SELECT id, pg_notify('{channel}', ?5::TEXT) FROM kept"
+                        "WITH new AS ({REMEMBER} RETURNING update_id)
+                         INSERT INTO inbox (update_id, lane, received_at, payload)
+                         SELECT update_id, ?3::BIGINT, ?2, ?4::TEXT FROM new RETURNING id"
                     ),
-                    params![update_id, now, u.lane, u.payload, pg.instance],
+                    params![update_id, now, u.lane, u.payload],
                     |r| r.get(0),
                 )
             }
             Pushed::Vote(v) => conn.defer_query_optional(
                 &format!(
-                    "WITH new AS ({REMEMBER} RETURNING update_id),
-                     kept AS (INSERT INTO votes (poll_id, user_id, name, lang, choice, received_at)
-                              SELECT ?3::TEXT, ?4::BIGINT, ?5::TEXT, ?6::TEXT, ?7::BIGINT, ?2 FROM new
-                              ON CONFLICT DO NOTHING RETURNING 1 AS one)
-                     SELECT one, pg_notify('{channel}', ?8::TEXT) FROM kept"
+                    "WITH new AS ({REMEMBER} RETURNING update_id)
+                     INSERT INTO votes (poll_id, user_id, name, lang, choice, received_at)
+                     SELECT ?3::TEXT, ?4::BIGINT, ?5::TEXT, ?6::TEXT, ?7::BIGINT, ?2 FROM new
+                     ON CONFLICT DO NOTHING RETURNING 1"
                 ),
                 params![
-                    update_id,
-                    now,
-                    v.poll_id,
-                    v.user_id,
-                    v.name,
-                    v.lang,
-                    v.choice,
-                    pg.instance
+                    update_id, now, v.poll_id, v.user_id, v.name, v.lang, v.choice
                 ],
                 |r| r.get::<i64>(0),
             ),

@@ -313,8 +313,9 @@ impl Store {
     }
 
     /// Listens, on a connection of its own, for what the other processes
-    /// on this PostgreSQL database keep (updates and votes; see
-    /// [`receive_pushed`]), and wakes `wake` for each announcement, so
+    /// on this PostgreSQL database keep (updates and votes, announced by
+    /// [`Store::announce_kept`]), and wakes `wake` for each announcement
+    /// that is not this store's own, so
     /// that the leader reads them back from the inbox at once instead of at
     /// its next look. `listening` says whether it listens now: a
     /// connection that breaks is made again a second later (what was
@@ -348,6 +349,49 @@ impl Store {
                     );
                 }
                 Err(e) => tracing::debug!(error = %format!("{e:#}"), "cannot listen yet"),
+            }
+            tokio::select! {
+                () = stop.cancelled() => return,
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
+    }
+
+    /// Announces that this process kept something (updates or votes), to
+    /// the process that [listens](Store::listen_for_kept), each time
+    /// `wanted` is notified, on a connection of its own: at most once per
+    /// [`ANNOUNCE_GAP`], requests within a gap going as one at its end. A
+    /// connection that breaks is made again a second later (the leader
+    /// finds what was not announced meanwhile at its next look). Returns
+    /// once `stop` is cancelled; at once on SQLite.
+    ///
+    /// Why not announce in the transaction that keeps: a `NOTIFY` takes a
+    /// lock that PostgreSQL holds for the whole server until its
+    /// transaction's commit is flushed to disk, so that instances that
+    /// each announced as they kept committed one at a time, none sharing
+    /// another's flush. An announcement on its own keeps nothing, so it
+    /// commits without waiting for the flush (`synchronous_commit` off)
+    /// and holds that lock for a moment only.
+    pub async fn announce_kept(
+        &self,
+        wanted: &tokio::sync::Notify,
+        stop: &tokio_util::sync::CancellationToken,
+    ) {
+        let Target::Postgres(pg) = &self.inner.target else {
+            return;
+        };
+        let mut said = false;
+        loop {
+            match announce(pg, wanted, stop, &mut said).await {
+                Ok(()) => return,
+                Err(e) if !said => {
+                    said = true;
+                    tracing::warn!(
+                        error = %format!("{e:#}"),
+                        "cannot announce what this instance keeps; the leader finds it within a second meanwhile"
+                    );
+                }
+                Err(e) => tracing::debug!(error = %format!("{e:#}"), "cannot announce yet"),
             }
             tokio::select! {
                 () = stop.cancelled() => return,
@@ -445,7 +489,7 @@ pub struct PgTarget {
     /// the certificates of `sslrootcert`, or else by the web's roots.
     pub tls: Option<Arc<rustls::ClientConfig>>,
     /// This store's name among the processes that share the database, in
-    /// what it announces (see [`Store::listen_for_kept`]): drawn at random.
+    /// what it announces (see [`Store::announce_kept`]): drawn at random.
     pub instance: String,
 }
 
@@ -649,9 +693,8 @@ pub fn database_path(url: &str) -> anyhow::Result<PathBuf> {
 /// Connects to PostgreSQL and migrates the database, under an advisory
 /// lock: instances started together migrate it once.
 fn open_postgres(target: &PgTarget) -> anyhow::Result<Connection> {
-    let mut pg = sql::Postgres::connect(&target.config, target.tls.as_deref())
+    let pg = sql::Postgres::connect(&target.config, target.tls.as_deref())
         .context("cannot connect to PostgreSQL")?;
-    pg.instance.clone_from(&target.instance);
     let conn = Connection::Postgres(Box::new(pg));
     conn.execute_batch("BEGIN")?;
     let migrated = migrate_postgres(&conn).and_then(|()| {
@@ -698,6 +741,69 @@ async fn listen(
             listen_on(&client, connection, &pg.instance, wake, listening, stop).await
         }
     }
+}
+
+/// The least time between two announcements of one process (see
+/// [`Store::announce_kept`]). A lone update is announced at once; in a
+/// burst, each announcement costs a commit, a wake of the leader's
+/// listening connection and a read of the inbox, and one every 20 ms
+/// spent about 6 % less CPU per vote than one every 5 ms on three
+/// instances (five runs each, interleaved), for at most 20 ms more before
+/// the leader hears of an update.
+pub const ANNOUNCE_GAP: Duration = Duration::from_millis(20);
+
+/// Announces until `stop` (see [`Store::announce_kept`]), on a connection
+/// made for it; an error if it cannot connect or the connection fails.
+/// `said` is cleared once it can announce.
+async fn announce(
+    pg: &PgTarget,
+    wanted: &tokio::sync::Notify,
+    stop: &tokio_util::sync::CancellationToken,
+    said: &mut bool,
+) -> anyhow::Result<()> {
+    let client = connect_spawned(pg).await?;
+    client
+        .batch_execute("SET synchronous_commit TO off")
+        .await
+        .context("cannot set up the connection that announces")?;
+    let notify = client
+        .prepare("SELECT pg_notify($1, $2)")
+        .await
+        .context("cannot set up the connection that announces")?;
+    *said = false;
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return Ok(()),
+            () = wanted.notified() => {}
+        }
+        client
+            .execute(&notify, &[&KEPT_CHANNEL, &pg.instance])
+            .await
+            .context("cannot announce")?;
+        tokio::select! {
+            () = stop.cancelled() => return Ok(()),
+            () = tokio::time::sleep(ANNOUNCE_GAP) => {}
+        }
+    }
+}
+
+/// A connection to `pg` for async code, its driver spawned: it ends when
+/// the client is dropped.
+async fn connect_spawned(pg: &PgTarget) -> anyhow::Result<tokio_postgres::Client> {
+    let client = match &pg.tls {
+        None => {
+            let (client, connection) = pg.config.connect(tokio_postgres::NoTls).await?;
+            tokio::spawn(connection);
+            client
+        }
+        Some(tls) => {
+            let tls = tokio_postgres_rustls::MakeRustlsConnect::new((**tls).clone());
+            let (client, connection) = pg.config.connect(tls).await?;
+            tokio::spawn(connection);
+            client
+        }
+    };
+    Ok(client)
 }
 
 /// [`listen`] on a connection made: `LISTEN`, then every announcement

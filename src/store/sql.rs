@@ -325,9 +325,6 @@ pub struct Postgres {
     /// Updates handled in this transaction that have not left the inbox
     /// yet (see `delivery::handled`).
     pub(super) handled: RefCell<Vec<i64>>,
-    /// The name of the store this connection is one of, in what it
-    /// announces (see `Store::listen_for_kept`).
-    pub(super) instance: String,
     /// The transaction-level advisory locks this transaction holds (see
     /// [`Connection::lock_for_transaction`]).
     locks: RefCell<Vec<i64>>,
@@ -425,7 +422,6 @@ impl Postgres {
             standings: RefCell::default(),
             batching: std::cell::Cell::new(false),
             handled: RefCell::default(),
-            instance: String::new(),
             locks: RefCell::default(),
         })
     }

@@ -670,8 +670,18 @@ pub async fn run(
         metrics: metrics.clone(),
         clock: service.clock(),
         receiving: receiving.clone(),
-        shared: shared_inbox.clone().filter(|_| webhook),
+        shared: shared_inbox
+            .clone()
+            .filter(|_| webhook)
+            .map(|read| receive::SharedInbox {
+                read,
+                announce: Arc::default(),
+            }),
     };
+    let announce = receiver
+        .shared
+        .as_ref()
+        .map(|shared| shared.announce.clone());
     let (receiving_task, receiver) = match &config.webhook {
         Some(hook) => {
             // Listening first: Telegram may post as soon as it is set.
@@ -684,6 +694,11 @@ pub async fn run(
         }
         None => (None, Some(receiver)),
     };
+    // While it stands by, what it keeps is announced to the leader.
+    let announcer = announce.map(|announce| {
+        let (store, stop) = (store.clone(), shutdown.clone());
+        tokio::spawn(async move { store.announce_kept(&announce, &stop).await })
+    });
     if !store.lead(&shutdown).await? {
         tracing::info!("stopped while standing by");
         if let Some(server) = receiving_task {
@@ -696,6 +711,10 @@ pub async fn run(
         return Ok(());
     }
     metrics.leading.set(1);
+    // Leading, it reads what it keeps itself.
+    if let Some(announcer) = announcer {
+        announcer.abort();
+    }
     if store.is_shared() {
         tracing::info!("leading: handling and sending for the bot");
     }

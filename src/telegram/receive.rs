@@ -78,10 +78,19 @@ pub struct Receiver {
     pub clock: Arc<dyn Clock>,
     pub receiving: Arc<Receiving>,
     /// Processes share the inbox (PostgreSQL, webhook mode): what is kept
-    /// is not handed to this process's dispatcher but announced here, and
-    /// the one that leads reads it back from the inbox, in the inbox's
-    /// order, whoever kept it.
-    pub shared: Option<Arc<tokio::sync::Notify>>,
+    /// is not handed to this process's dispatcher, and the one that leads
+    /// reads it back from the inbox, in the inbox's order, whoever kept it.
+    pub shared: Option<SharedInbox>,
+}
+
+/// Who hears what a process that shares the inbox kept.
+#[derive(Debug, Clone, Default)]
+pub struct SharedInbox {
+    /// This process's reading of the inbox (while it leads).
+    pub read: Arc<tokio::sync::Notify>,
+    /// This process's announcing to the one that leads (while it stands
+    /// by: see `Store::announce_kept`).
+    pub announce: Arc<tokio::sync::Notify>,
 }
 
 /// How receiving goes, for the stages that give it way.
@@ -319,7 +328,8 @@ impl Receiver {
 
     /// Updates and votes are durable: the votes are counted as recorded
     /// and the counter woken (`votes`: how many were new, if any came), and
-    /// the updates go to the dispatcher (or, shared, are announced).
+    /// the updates go to the dispatcher (or, shared, are read back from
+    /// the inbox, and what is new is announced).
     fn kept(&self, ids: Vec<i64>, updates: Vec<NewUpdate>, votes: Option<usize>, now: i64) {
         self.receiving.last_kept.store(now, Ordering::Relaxed);
         if let Some(new_votes) = votes {
@@ -328,9 +338,12 @@ impl Receiver {
             self.metrics.answers_recorded.inc_by(new_votes as u64);
             self.votes.notify_one();
         }
-        if let Some(inbox) = &self.shared {
+        if let Some(shared) = &self.shared {
             if !ids.is_empty() {
-                inbox.notify_one();
+                shared.read.notify_one();
+            }
+            if !ids.is_empty() || votes.is_some_and(|new| new > 0) {
+                shared.announce.notify_one();
             }
             return;
         }

@@ -1032,89 +1032,110 @@ async fn a_database_that_requires_tls_is_reached_over_tls() {
 }
 
 /// Processes on one PostgreSQL database announce what they keep: a store
-/// that listens is woken by what another keeps (an update, a vote), not by
-/// what it keeps itself, nor by an update kept before (a repeat).
+/// that listens is woken by another's announcements, not by its own. The
+/// transactions that keep announce nothing themselves (a `NOTIFY` in them
+/// would make the instances' commits wait for each other).
 #[tokio::test]
-async fn a_listening_store_hears_what_another_keeps() {
+async fn a_listening_store_hears_what_another_announces() {
     use factquiz::store::{NewUpdate, NewVote, Pushed, receive_pushed};
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::time::Duration;
+    use tokio::sync::Notify;
     let app = TestApp::new().await;
     if !app.db.is_postgres() {
         eprintln!("on PostgreSQL only (.ci/with-postgres)");
         return;
     }
-    let listener = app.service.store().clone();
-    let other = Store::open(app.db.url()).await.expect("a second process");
-    let wake = Arc::new(tokio::sync::Notify::new());
-    let listening = Arc::new(AtomicBool::new(false));
     let stop = tokio_util::sync::CancellationToken::new();
-    let task = tokio::spawn({
-        let (listener, wake, listening, stop) = (
-            listener.clone(),
-            wake.clone(),
-            listening.clone(),
-            stop.clone(),
-        );
-        async move { listener.listen_for_kept(&wake, &listening, &stop).await }
-    });
-    // Listening, it looks once for what was kept before.
-    tokio::time::timeout(Duration::from_secs(10), wake.notified())
-        .await
-        .expect("listening");
-    assert!(listening.load(Ordering::SeqCst));
-    let keep = |store: &Store, update_id: i64, vote: bool| {
-        let store = store.clone();
-        async move {
-            store
-                .keep(move |conn| {
-                    let update = NewUpdate {
-                        update_id,
-                        lane: 9,
-                        payload: "{}".into(),
-                    };
-                    let vote_of = NewVote {
-                        poll_id: "p".into(),
-                        user_id: update_id,
-                        name: "V".into(),
-                        lang: factquiz::i18n::Lang::Ar,
-                        choice: 0,
-                    };
-                    let pushed = if vote {
-                        Pushed::Vote(&vote_of)
-                    } else {
-                        Pushed::Update(&update)
-                    };
-                    receive_pushed(conn, update_id, pushed, T0)
-                })
-                .await
-                .expect("kept")
-        }
+    let mut tasks = Vec::new();
+    // Two stores listen: the app's, and a witness that hears everyone.
+    let listener = app.service.store().clone();
+    let witness = Store::open(app.db.url()).await.expect("a third process");
+    let mut listen = |store: &Store| {
+        let (store, stop) = (store.clone(), stop.clone());
+        let wake = Arc::new(Notify::new());
+        let listening = Arc::new(AtomicBool::new(false));
+        let (w, l) = (wake.clone(), listening.clone());
+        tasks.push(tokio::spawn(async move {
+            store.listen_for_kept(&w, &l, &stop).await;
+        }));
+        (wake, listening)
     };
-    let heard = |wake: Arc<tokio::sync::Notify>, within: Duration| async move {
+    let (wake, listening) = listen(&listener);
+    let (witnessed, witness_listening) = listen(&witness);
+    // Listening, each looks once for what was kept before.
+    for (w, l) in [(&wake, &listening), (&witnessed, &witness_listening)] {
+        tokio::time::timeout(Duration::from_secs(10), w.notified())
+            .await
+            .expect("listening");
+        assert!(l.load(Ordering::SeqCst));
+    }
+    let heard = |wake: Arc<Notify>, within: Duration| async move {
         tokio::time::timeout(within, wake.notified()).await.is_ok()
     };
-    keep(&other, 1, false).await;
+    // Keeping is silent (what would come, comes in milliseconds).
+    let other = Store::open(app.db.url()).await.expect("a second process");
+    for (update_id, vote) in [(1, false), (2, true)] {
+        other
+            .keep(move |conn| {
+                let update = NewUpdate {
+                    update_id,
+                    lane: 9,
+                    payload: "{}".into(),
+                };
+                let vote_of = NewVote {
+                    poll_id: "p".into(),
+                    user_id: update_id,
+                    name: "V".into(),
+                    lang: factquiz::i18n::Lang::Ar,
+                    choice: 0,
+                };
+                let pushed = if vote {
+                    Pushed::Vote(&vote_of)
+                } else {
+                    Pushed::Update(&update)
+                };
+                receive_pushed(conn, update_id, pushed, T0)
+            })
+            .await
+            .expect("kept");
+    }
+    assert!(
+        !heard(witnessed.clone(), Duration::from_millis(500)).await,
+        "keeping announces nothing by itself"
+    );
+    // Another's announcement wakes the listener; its own does not, though
+    // the witness hears it.
+    let announce = |store: &Store| {
+        let (store, stop) = (store.clone(), stop.clone());
+        let wanted = Arc::new(Notify::new());
+        let w = wanted.clone();
+        tokio::spawn(async move { store.announce_kept(&w, &stop).await });
+        wanted
+    };
+    let others = announce(&other);
+    let own = announce(&listener);
+    others.notify_one();
     assert!(
         heard(wake.clone(), Duration::from_secs(10)).await,
-        "an update kept by another"
+        "another's announcement"
     );
-    keep(&other, 2, true).await;
+    assert!(heard(witnessed.clone(), Duration::from_secs(10)).await);
+    own.notify_one();
     assert!(
-        heard(wake.clone(), Duration::from_secs(10)).await,
-        "a vote kept by another"
+        heard(witnessed.clone(), Duration::from_secs(10)).await,
+        "its own announcement, heard by the witness"
     );
-    // Its own, and a repeat: nothing to hear (what would come, comes in
-    // milliseconds).
-    keep(&listener, 3, false).await;
-    keep(&other, 1, false).await;
     assert!(
         !heard(wake.clone(), Duration::from_millis(500)).await,
-        "its own, or a repeat"
+        "its own announcement"
     );
     stop.cancel();
-    task.await.expect("stops");
+    for task in tasks {
+        task.await.expect("stops");
+    }
     other.close().await;
+    witness.close().await;
 }
 
 #[tokio::test]
