@@ -760,7 +760,7 @@ mod instances {
                 percentile(&mut from_press, 0.99),
                 in_bots + in_server,
             );
-            bots.stop();
+            drop(bots);
         }
         println!("\n## instances, burst: {votes} poll answers in one 5 s round, webhook mode");
         for (round, (setup, name, bin)) in runs.iter().enumerate() {
@@ -789,7 +789,7 @@ mod instances {
                 recorded as f64 / at.as_secs_f64(),
                 in_bots + in_server,
             );
-            bots.stop();
+            drop(bots);
         }
         Ok(())
     }
@@ -920,16 +920,19 @@ mod instances {
             .join()
             .unwrap_or(0)
         }
+    }
 
-        /// Stops the instances and drops their PostgreSQL database: a
-        /// server that keeps every run's database spends more and more
-        /// time vacuuming them (its autovacuum visits each in turn), and
-        /// counts it in the next runs' CPU.
-        fn stop(self) {
-            for c in self.children {
+    impl Drop for Bots {
+        /// Stops the instances and drops their PostgreSQL database (on the
+        /// way out of an error too): a server that keeps every run's
+        /// database spends more and more time vacuuming them (its
+        /// autovacuum visits each in turn), and counts it in the next
+        /// runs' CPU.
+        fn drop(&mut self) {
+            for c in self.children.drain(..) {
                 stop(c);
             }
-            let Some(server) = self.server else {
+            let Some(server) = self.server.take() else {
                 return;
             };
             let Some(name) = url::Url::parse(&self.database)

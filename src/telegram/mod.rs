@@ -654,9 +654,9 @@ pub async fn run(
     let store = service.store().clone();
     let receiving: Arc<receive::Receiving> = Arc::default();
     let votes = Arc::new(Notify::new());
-    // Processes on one PostgreSQL database in webhook mode all receive and
-    // announce what they keep; the one that leads handles, and reads what
-    // any of them kept. A polling leader receives alone and hands what it
+    // Processes on one PostgreSQL database in webhook mode all receive;
+    // those that stand by announce what they keep, and the one that leads
+    // handles, and reads what any of them kept. A polling leader receives alone and hands what it
     // keeps to its dispatcher at once, but reads the inbox too, now and
     // then: updates a former leader kept in the moment before it learnt it
     // had lost the lead are in it.
@@ -890,7 +890,7 @@ pub fn deep_link(bot: &str, payload: &str, group: bool) -> String {
 }
 
 /// How often the leader looks at an inbox it shares for what other
-/// processes kept (its own are announced at once, and theirs too while it
+/// processes kept (it reads its own at once, and theirs too while it
 /// listens: see `Store::listen_for_kept`): in webhook mode, where every
 /// instance receives, while it cannot listen; in long-polling mode, where
 /// only a former leader may have kept something in the moment before it

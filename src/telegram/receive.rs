@@ -88,8 +88,8 @@ pub struct Receiver {
 pub struct SharedInbox {
     /// This process's reading of the inbox (while it leads).
     pub read: Arc<tokio::sync::Notify>,
-    /// This process's announcing to the one that leads (while it stands
-    /// by: see `Store::announce_kept`).
+    /// This process's announcing to the one that leads (heard while it
+    /// stands by: see `Store::announce_kept`; a leader does not announce).
     pub announce: Arc<tokio::sync::Notify>,
 }
 

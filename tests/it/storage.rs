@@ -1106,11 +1106,13 @@ async fn a_listening_store_hears_what_another_announces() {
     );
     // Another's announcement wakes the listener; its own does not, though
     // the witness hears it.
-    let announce = |store: &Store| {
+    let mut announce = |store: &Store| {
         let (store, stop) = (store.clone(), stop.clone());
         let wanted = Arc::new(Notify::new());
         let w = wanted.clone();
-        tokio::spawn(async move { store.announce_kept(&w, &stop).await });
+        tasks.push(tokio::spawn(async move {
+            store.announce_kept(&w, &stop).await;
+        }));
         wanted
     };
     let others = announce(&other);
