@@ -656,10 +656,10 @@ pub async fn run(
     let votes = Arc::new(Notify::new());
     // Processes on one PostgreSQL database in webhook mode all receive;
     // those that stand by announce what they keep, and the one that leads
-    // handles, and reads what any of them kept. A polling leader receives alone and hands what it
-    // keeps to its dispatcher at once, but reads the inbox too, now and
-    // then: updates a former leader kept in the moment before it learnt it
-    // had lost the lead are in it.
+    // handles, and reads what any of them kept. A polling leader receives
+    // alone and hands what it keeps to its dispatcher at once, but reads
+    // the inbox too, now and then: updates a former leader kept in the
+    // moment before it learnt it had lost the lead are in it.
     let shared_inbox = store.is_shared().then(|| Arc::new(Notify::new()));
     let webhook = config.webhook.is_some();
     let receiver = receive::Receiver {
