@@ -723,22 +723,37 @@ fn open_postgres(target: &PgTarget) -> anyhow::Result<Connection> {
 }
 
 /// Listens until `stop` (see [`Store::listen_for_kept`]), on a connection
-/// made for it; an error if it cannot connect or the connection ends.
+/// made for it: `LISTEN`, then every announcement that is not this store's
+/// own wakes `wake`. An error if it cannot connect or the connection ends.
 async fn listen(
     pg: &PgTarget,
     wake: &tokio::sync::Notify,
     listening: &std::sync::atomic::AtomicBool,
     stop: &tokio_util::sync::CancellationToken,
 ) -> anyhow::Result<()> {
-    match &pg.tls {
-        None => {
-            let (client, connection) = pg.config.connect(tokio_postgres::NoTls).await?;
-            listen_on(&client, connection, &pg.instance, wake, listening, stop).await
-        }
-        Some(tls) => {
-            let tls = tokio_postgres_rustls::MakeRustlsConnect::new((**tls).clone());
-            let (client, connection) = pg.config.connect(tls).await?;
-            listen_on(&client, connection, &pg.instance, wake, listening, stop).await
+    let (client, mut notifications) = connect_async(pg)
+        .await
+        .context("cannot connect to listen")?;
+    let sql = format!("LISTEN {KEPT_CHANNEL}");
+    tokio::select! {
+        () = stop.cancelled() => return Ok(()),
+        done = client.batch_execute(&sql) => done.context("cannot listen")?,
+    }
+    listening.store(true, std::sync::atomic::Ordering::SeqCst);
+    // What was kept before the LISTEN took is looked for now.
+    wake.notify_one();
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return Ok(()),
+            heard = notifications.recv() => match heard {
+                Some(Ok(n)) => {
+                    if n.payload() != pg.instance {
+                        wake.notify_one();
+                    }
+                }
+                Some(Err(e)) => return Err(e.into()),
+                None => anyhow::bail!("the connection ended"),
+            },
         }
     }
 }
@@ -754,16 +769,17 @@ async fn listen(
 pub const ANNOUNCE_GAP: Duration = Duration::from_millis(20);
 
 /// Announces until `stop` (see [`Store::announce_kept`]), on a connection
-/// made for it; an error if it cannot connect or an announcement fails (it
-/// is then asked for again, for the next connection). `said` is cleared
-/// once an announcement went.
+/// made for it; an error if it cannot connect, the connection ends (found
+/// at once, not at the next announcement) or an announcement fails (it is
+/// then asked for again, for the next connection). `said` is cleared once
+/// an announcement went.
 async fn announce(
     pg: &PgTarget,
     wanted: &tokio::sync::Notify,
     stop: &tokio_util::sync::CancellationToken,
     said: &mut bool,
 ) -> anyhow::Result<()> {
-    let client = connect_spawned(pg)
+    let (client, mut ended) = connect_async(pg)
         .await
         .context("cannot connect to announce")?;
     // Asynchronous commit for this statement's transaction alone (a
@@ -777,6 +793,11 @@ async fn announce(
         tokio::select! {
             () = stop.cancelled() => return Ok(()),
             () = wanted.notified() => {}
+            // Nothing is heard on this connection but its end.
+            end = ended.recv() => return Err(match end {
+                Some(Err(e)) => anyhow::Error::new(e).context("the connection that announces failed"),
+                _ => anyhow::anyhow!("the connection that announces ended"),
+            }),
         }
         let sent = tokio::time::timeout(
             Duration::from_secs(5),
@@ -801,62 +822,54 @@ async fn announce(
     }
 }
 
-/// A connection to `pg` for async code, its driver spawned: it ends when
-/// the client is dropped.
-async fn connect_spawned(pg: &PgTarget) -> anyhow::Result<tokio_postgres::Client> {
+/// What a connection for async code hears from the server unasked: its
+/// notifications, then its error if it fails; the channel closes when the
+/// connection ends.
+type Heard = tokio::sync::mpsc::UnboundedReceiver<Result<tokio_postgres::Notification, sql::Error>>;
+
+/// A connection to `pg` for async code (with TLS if its URL asks), driven
+/// by a task of its own, which ends with the connection: when the client
+/// is dropped, or the connection fails.
+async fn connect_async(pg: &PgTarget) -> anyhow::Result<(tokio_postgres::Client, Heard)> {
+    let (to, heard) = tokio::sync::mpsc::unbounded_channel();
     let client = match &pg.tls {
         None => {
             let (client, connection) = pg.config.connect(tokio_postgres::NoTls).await?;
-            tokio::spawn(connection);
+            tokio::spawn(drive(connection, to));
             client
         }
         Some(tls) => {
             let tls = tokio_postgres_rustls::MakeRustlsConnect::new((**tls).clone());
             let (client, connection) = pg.config.connect(tls).await?;
-            tokio::spawn(connection);
+            tokio::spawn(drive(connection, to));
             client
         }
     };
-    Ok(client)
+    Ok((client, heard))
 }
 
-/// [`listen`] on a connection made: `LISTEN`, then every announcement
-/// that is not `instance`'s own wakes `wake`.
-async fn listen_on<S, T>(
-    client: &tokio_postgres::Client,
+/// Drives `connection` to its end, passing on what it hears (see
+/// [`connect_async`]).
+async fn drive<S, T>(
     mut connection: tokio_postgres::Connection<S, T>,
-    instance: &str,
-    wake: &tokio::sync::Notify,
-    listening: &std::sync::atomic::AtomicBool,
-    stop: &tokio_util::sync::CancellationToken,
-) -> anyhow::Result<()>
-where
+    to: tokio::sync::mpsc::UnboundedSender<Result<tokio_postgres::Notification, sql::Error>>,
+) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
     T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
-    let sql = format!("LISTEN {KEPT_CHANNEL}");
-    let mut listen = std::pin::pin!(client.batch_execute(&sql));
-    let mut listened = false;
     loop {
-        tokio::select! {
-            () = stop.cancelled() => return Ok(()),
-            done = &mut listen, if !listened => {
-                done.context("cannot listen")?;
-                listened = true;
-                listening.store(true, std::sync::atomic::Ordering::SeqCst);
-                // What was kept before the LISTEN took is looked for now.
-                wake.notify_one();
+        // Whoever hears may be gone while the client is not: the
+        // connection is driven all the same.
+        match std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+            Some(Ok(tokio_postgres::AsyncMessage::Notification(n))) => {
+                let _ = to.send(Ok(n));
             }
-            message = std::future::poll_fn(|cx| connection.poll_message(cx)) => match message {
-                Some(Ok(tokio_postgres::AsyncMessage::Notification(n))) => {
-                    if n.payload() != instance {
-                        wake.notify_one();
-                    }
-                }
-                Some(Ok(_)) => {}
-                Some(Err(e)) => return Err(sql::Error::from(e).into()),
-                None => anyhow::bail!("the connection ended"),
-            },
+            Some(Ok(_)) => {}
+            Some(Err(e)) => {
+                let _ = to.send(Err(e.into()));
+                return;
+            }
+            None => return,
         }
     }
 }

@@ -590,4 +590,63 @@ mod tests {
         let other = r#"{"update_id":8,"edited_message":{"message_id":1,"date":0,"chat":{"id":1,"type":"private"}}}"#;
         assert!(matches!(arrival(other), Arrival::Skip));
     }
+
+    /// Where processes share the inbox, what is newly kept is announced
+    /// (once per keep: the announcer sends one for several), and a
+    /// repeated delivery or a member's second vote is not.
+    #[tokio::test]
+    async fn a_shared_inbox_announces_only_what_is_new() {
+        use futures::FutureExt;
+        let dir = tempfile::tempdir().expect("a folder");
+        let db = dir.path().join("announce.db");
+        let store = Store::open(db.to_str().expect("UTF-8"))
+            .await
+            .expect("a store");
+        let metrics = Arc::new(Metrics::new());
+        let (dispatcher, _dispatch) = Dispatcher::new(metrics.clone());
+        let shared = SharedInbox::default();
+        let config = crate::config::BotConfig {
+            token: crate::config::Secret::new("1:test"),
+            api_url: Some("http://127.0.0.1:9".parse().expect("a URL")),
+            round_seconds: 30,
+            send_limits: crate::config::SendLimits::Off,
+            metrics_addr: None,
+            webhook: None,
+        };
+        let receiver = Receiver {
+            api: Api::new(&config).expect("an API"),
+            store: store.clone(),
+            dispatcher,
+            votes: Arc::default(),
+            metrics,
+            clock: Arc::new(crate::service::SystemClock),
+            receiving: Arc::default(),
+            shared: Some(shared.clone()),
+        };
+        let announced = || shared.announce.notified().now_or_never().is_some();
+        let read = || shared.read.notified().now_or_never().is_some();
+        let update = r#"{"update_id":1,"message":{"message_id":2,"date":0,"chat":{"id":7,"type":"private"},"from":{"id":7,"is_bot":false,"first_name":"A"},"text":"/start"}}"#;
+        receiver.keep_pushed(update.as_bytes()).await.expect("kept");
+        assert!(announced(), "a new update");
+        assert!(read(), "read back by this process, should it lead");
+        receiver.keep_pushed(update.as_bytes()).await.expect("kept");
+        assert!(!announced(), "a repeated delivery");
+        let vote = |update_id: i64, choice: i64| {
+            format!(
+                r#"{{"update_id":{update_id},"poll_answer":{{"poll_id":"p","user":{{"id":42,"is_bot":false,"first_name":"V"}},"option_ids":[{choice}]}}}}"#
+            )
+        };
+        receiver
+            .keep_pushed(vote(2, 0).as_bytes())
+            .await
+            .expect("kept");
+        assert!(announced(), "a new vote");
+        assert!(!read(), "a vote is counted, not read from the inbox");
+        receiver
+            .keep_pushed(vote(3, 1).as_bytes())
+            .await
+            .expect("kept");
+        assert!(!announced(), "the member's second vote to the poll");
+        store.close().await;
+    }
 }

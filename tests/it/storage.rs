@@ -1132,6 +1132,22 @@ async fn a_listening_store_hears_what_another_announces() {
         !heard(wake.clone(), Duration::from_millis(500)).await,
         "its own announcement"
     );
+    // An announcer whose connection is cut connects again, and announces
+    // what it was asked for meanwhile.
+    let cut: i64 = query(
+        &app.db,
+        "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE query LIKE '%pg_notify%' AND pid <> pg_backend_pid()) AS t",
+    );
+    assert_eq!(cut, 2, "both announcers' connections");
+    // Asked once the cut is likely seen (asked sooner, the failed
+    // announcement is asked for again: the same outcome).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    others.notify_one();
+    assert!(
+        heard(wake.clone(), Duration::from_secs(10)).await,
+        "announced on the connection made again"
+    );
     stop.cancel();
     for task in tasks {
         task.await.expect("stops");
