@@ -3,7 +3,8 @@
 //!
 //! Tables are copied in the order their references need, each in chunks
 //! read by key (`WHERE (key) > (last) ORDER BY key LIMIT n`, so a large
-//! table is never held whole) and written in one transaction per chunk.
+//! table is never held whole) and written in one transaction per chunk; a
+//! copy that fails part way deletes what it wrote.
 //! The per-score counts (`standing_points`) are not copied: the target's
 //! triggers count them again as the standings arrive. On PostgreSQL the
 //! identity columns then continue after the highest id copied.
@@ -240,14 +241,37 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Vec<(&'static str,
         .context("cannot set where the ids continue")?;
         anyhow::Ok(copied)
     };
-    // One transaction per chunk: a copy that stops part way (an error, a
-    // kill) leaves part of it behind, and says so.
-    copying.await.with_context(|| {
-        format!(
-            "the copy stopped part way: `{}` holds part of it; drop it and create it empty before copying again",
+    // One transaction per chunk, so that a large table is never held whole:
+    // a copy that fails part way takes what it wrote out again, leaving
+    // the target as empty as it found it (a kill leaves it behind: the
+    // next copy then refuses the target, which is not empty).
+    let failed = match copying.await {
+        Ok(copied) => return Ok(copied),
+        Err(e) => e,
+    };
+    match to.write(empty).await {
+        Ok(()) => Err(failed.context(format!(
+            "the copy stopped part way, and what it had written to `{}` was taken out again: copy again once the cause is mended",
             to.name()
-        )
-    })
+        ))),
+        Err(cleaning) => {
+            tracing::warn!(error = %format!("{cleaning:#}"), "cannot take a part copy out again");
+            Err(failed.context(format!(
+                "the copy stopped part way: `{}` holds part of it; drop it and create it empty before copying again",
+                to.name()
+            )))
+        }
+    }
+}
+
+/// Deletes every row [`copy`] writes, children first, and the per-score
+/// counts the standings' triggers kept meanwhile.
+fn empty(conn: &Connection) -> anyhow::Result<()> {
+    for table in TABLES.iter().rev() {
+        conn.execute(&format!("DELETE FROM {}", table.name), ())?;
+    }
+    conn.execute("DELETE FROM standing_points", ())?;
+    Ok(())
 }
 
 /// Up to [`CHUNK`] rows of table `i` whose key comes after `after`.

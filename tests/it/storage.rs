@@ -1468,6 +1468,61 @@ async fn healthz_says_ready_only_while_the_database_answers() {
     server.abort();
 }
 
+/// A copy that fails part way (here the target refuses answers, after the
+/// players, quizzes and rounds went in) takes what it wrote out again, so
+/// that the same copy can be run once the cause is mended.
+#[test]
+fn db_copy_that_fails_part_way_leaves_the_target_empty() {
+    use crate::helpers::{TestDb, factquiz, questions_dir, run, run_with_input};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = TestDb::sqlite(dir.path().join("source.db"));
+    let target = TestDb::fresh(dir.path(), "target.db");
+    let (code, _, err) = run_with_input(
+        factquiz()
+            .args(["play", "--name", "Amal", "--questions", "3"])
+            .env("DATABASE_URL", source.url())
+            .env("FACTQUIZ_QUESTIONS", questions_dir()),
+        "1\n2\n1\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    // The target, migrated, with a trigger that refuses answers.
+    let (code, _, err) = run(factquiz()
+        .arg("leaderboard")
+        .env("DATABASE_URL", target.url()));
+    assert_eq!(code, 0, "{err}");
+    let (refuse, allow) = if target.is_postgres() {
+        (
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS
+                 $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
+             CREATE TRIGGER refuse BEFORE INSERT ON answers
+                 FOR EACH STATEMENT EXECUTE FUNCTION refuse();",
+            "DROP TRIGGER refuse ON answers; DROP FUNCTION refuse();",
+        )
+    } else {
+        (
+            "CREATE TRIGGER refuse BEFORE INSERT ON answers
+                 BEGIN SELECT RAISE(ABORT, 'refused for the test'); END;",
+            "DROP TRIGGER refuse;",
+        )
+    };
+    target.with(|conn| conn.execute_batch(refuse).expect("the trigger"));
+    let copy =
+        || run(factquiz().args(["db", "copy", "--from", source.url(), "--to", target.url()]));
+    let (code, _, err) = copy();
+    assert_eq!(code, 1);
+    assert!(err.contains("taken out again"), "{err}");
+    assert!(err.contains("refused for the test"), "the cause: {err}");
+    for table in ["players", "quizzes", "served", "answers", "standing_points"] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        assert_eq!(query::<i64>(&target, &sql), 0, "{table}");
+    }
+    // Mended, the same copy goes through.
+    target.with(|conn| conn.execute_batch(allow).expect("no trigger"));
+    let (code, _, err) = copy();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(query::<i64>(&target, "SELECT COUNT(*) FROM answers"), 3);
+}
+
 /// `factquiz db copy` moves an SQLite database (to PostgreSQL under
 /// `.ci/with-postgres`): the boards read the same, play goes on where it
 /// was, and a database that holds anything is never copied into.
