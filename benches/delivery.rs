@@ -25,7 +25,8 @@
 //!   (Telegram posting on up to 40 connections at once) on SQLite, on
 //!   PostgreSQL with one instance, and with three behind a round-robin
 //!   balancer: answers/s, p99, CPU per 1000 answers of the bots and the
-//!   database server together (`BENCH_SETUPS=sqlite,pg1,pg3` picks some).
+//!   database server together (`BENCH_SETUPS=sqlite,pg1,pg3` picks some;
+//!   `BENCH_ROUNDS=n` runs them all n times over and adds the medians).
 //!
 //! `cargo bench --bench delivery`. Figures are printed, not asserted.
 
@@ -718,10 +719,24 @@ mod instances {
         println!(
             "\n## instances, private: {players} players × 10 answers at once, webhook mode, FACTQUIZ_SEND_LIMITS=off"
         );
-        let runs: Vec<(Setup, &str, &Path)> = setups
-            .iter()
-            .flat_map(|setup| bots.iter().map(move |(name, bin)| (*setup, *name, *bin)))
+        // BENCH_ROUNDS=n runs every setup with every binary n times, round
+        // after round, and ends with the medians: this machine's speed
+        // drifts by a quarter within minutes, more than most changes move.
+        let rounds: usize = std::env::var("BENCH_ROUNDS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(1)
+            .max(1);
+        let runs: Vec<(Setup, &str, &Path)> = (0..rounds)
+            .flat_map(|_| {
+                setups
+                    .iter()
+                    .flat_map(|setup| bots.iter().map(move |(name, bin)| (*setup, *name, *bin)))
+            })
             .collect();
+        let mut private_cpu = Medians::default();
+        let mut private_p99 = Medians::default();
+        let mut burst_cpu = Medians::default();
         for (round, (setup, name, bin)) in runs.iter().enumerate() {
             let bots = Bots::start(*setup, bin, &server, round).await?;
             let cpu_before = bots.cpu_split()?;
@@ -750,6 +765,8 @@ mod instances {
                 per_1000(cpu_before.1, cpu_after.1),
             );
             let answers = feedback.len();
+            private_cpu.add(*setup, name, in_bots + in_server);
+            private_p99.add(*setup, name, percentile(&mut feedback.clone(), 0.99));
             println!(
                 "{:<24} {name:<9} {answers} answers in {took:.2} s ({:.0}/s) · posted→feedback p50 {:.0} ms p99 {:.0} ms · pressed→feedback p50 {:.0} ms p99 {:.0} ms · CPU {:.3} s per 1000 (bots {in_bots:.3} + PostgreSQL {in_server:.3}) · without feedback: {missing}",
                 setup.name(),
@@ -783,6 +800,7 @@ mod instances {
                 per_1000(cpu_before.0, cpu_after.0),
                 per_1000(cpu_before.1, cpu_after.1),
             );
+            burst_cpu.add(*setup, name, in_bots + in_server);
             println!(
                 "{:<24} {name:<9} recorded {recorded} of {votes} · {:.0} answers/s · CPU {:.3} s per 1000 to all scored (bots {in_bots:.3} + PostgreSQL {in_server:.3})",
                 setup.name(),
@@ -791,7 +809,71 @@ mod instances {
             );
             drop(bots);
         }
+        if rounds > 1 {
+            println!("\n## instances: medians of {rounds} rounds");
+            for (what, medians) in [
+                ("private, CPU s per 1000", &private_cpu),
+                ("private, posted→feedback p99 ms", &private_p99),
+                ("burst, CPU s per 1000", &burst_cpu),
+            ] {
+                medians.print(what);
+            }
+        }
         Ok(())
+    }
+
+    /// Figures of each setup and binary over the rounds.
+    #[derive(Default)]
+    struct Medians(Vec<(String, String, Vec<f64>)>);
+
+    impl Medians {
+        fn add(&mut self, setup: Setup, name: &str, value: f64) {
+            let setup = setup.name();
+            match self.0.iter_mut().find(|(s, n, _)| *s == setup && n == name) {
+                Some((_, _, values)) => values.push(value),
+                None => self.0.push((setup, name.to_owned(), vec![value])),
+            }
+        }
+
+        fn median(&self, setup: Setup, name: &str) -> Option<f64> {
+            let setup = setup.name();
+            let (_, _, values) = self.0.iter().find(|(s, n, _)| *s == setup && n == name)?;
+            let mut values = values.clone();
+            values.sort_by(f64::total_cmp);
+            let mid = values.len() / 2;
+            Some(if values.len() % 2 == 0 {
+                f64::midpoint(values[mid - 1], values[mid])
+            } else {
+                values[mid]
+            })
+        }
+
+        /// Each setup's median per binary, and three instances' against
+        /// one's.
+        fn print(&self, what: &str) {
+            let names: Vec<&str> = self.0.iter().fold(Vec::new(), |mut names, (_, n, _)| {
+                if !names.contains(&n.as_str()) {
+                    names.push(n);
+                }
+                names
+            });
+            for name in names {
+                let line: Vec<String> = [Setup::Sqlite, Setup::Postgres(1), Setup::Postgres(3)]
+                    .into_iter()
+                    .filter_map(|setup| {
+                        self.median(setup, name)
+                            .map(|m| format!("{} {m:.3}", setup.name()))
+                    })
+                    .collect();
+                let ratio = self
+                    .median(Setup::Postgres(3), name)
+                    .zip(self.median(Setup::Postgres(1), name))
+                    .map_or(String::new(), |(three, one)| {
+                        format!(" · 3 / 1: {:.2}×", three / one)
+                    });
+                println!("{what:<32} {name:<9} {}{ratio}", line.join(" · "));
+            }
+        }
     }
 
     /// The instances of one setup, their Bot API server and their database.
