@@ -96,9 +96,9 @@ pub fn receive_pushed(
     const REMEMBER: &str = "INSERT INTO pushed_updates (update_id, received_at) VALUES (?1, ?2)
          ON CONFLICT DO NOTHING";
     if let Connection::Postgres(_) = conn {
-        // The id is remembered and the update kept in one statement. What
-        // was kept is announced to the leader once committed, outside this
-        // transaction (see `Store::announce_kept`).
+        // The id is remembered and the update kept in one statement. An
+        // update kept is announced to the leader once committed, outside
+        // this transaction (see `Store::announce_kept`).
         let kept = match pushed {
             Pushed::Update(u) => {
                 debug_assert_eq!(u.update_id, update_id, "one update, one id");

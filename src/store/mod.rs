@@ -313,7 +313,7 @@ impl Store {
     }
 
     /// Listens, on a connection of its own, for what the other processes
-    /// on this PostgreSQL database keep (updates and votes, announced by
+    /// on this PostgreSQL database keep (updates, announced by
     /// [`Store::announce_kept`]), and wakes `wake` for each announcement
     /// that is not this store's own, so
     /// that the leader reads them back from the inbox at once instead of at
@@ -357,7 +357,9 @@ impl Store {
         }
     }
 
-    /// Announces that this process kept something (updates or votes), to
+    /// Announces that this process kept updates (votes are not announced:
+    /// the leader counts them at its next look, and a round's close counts
+    /// all of them), to
     /// the process that [listens](Store::listen_for_kept), each time
     /// `wanted` is notified, on a connection of its own: at most once per
     /// [`ANNOUNCE_GAP`], requests within a gap going as one at its end. A
