@@ -333,28 +333,20 @@ impl Store {
         };
         // Said once until it listens again: a server that never lets it
         // (a pooler that does not pass LISTEN on) would say it every second.
-        let mut said = false;
-        loop {
-            let listened = listen(pg, wake, listening, stop).await;
-            if listening.swap(false, std::sync::atomic::Ordering::SeqCst) {
-                said = false;
-            }
-            match listened {
-                Ok(()) => return,
-                Err(e) if !said => {
-                    said = true;
-                    tracing::warn!(
-                        error = %format!("{e:#}"),
-                        "cannot listen for what other instances keep; looking every 50 ms meanwhile"
-                    );
+        let said = std::sync::atomic::AtomicBool::new(false);
+        again_each_second(
+            stop,
+            &said,
+            "cannot listen for what other instances keep; looking every 50 ms meanwhile",
+            || async {
+                let listened = listen(pg, wake, listening, stop).await;
+                if listening.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                    said.store(false, std::sync::atomic::Ordering::SeqCst);
                 }
-                Err(e) => tracing::debug!(error = %format!("{e:#}"), "cannot listen yet"),
-            }
-            tokio::select! {
-                () = stop.cancelled() => return,
-                () = tokio::time::sleep(Duration::from_secs(1)) => {}
-            }
-        }
+                listened
+            },
+        )
+        .await;
     }
 
     /// Announces that this process kept updates (votes are not announced:
@@ -382,24 +374,14 @@ impl Store {
         let Target::Postgres(pg) = &self.inner.target else {
             return;
         };
-        let mut said = false;
-        loop {
-            match announce(pg, wanted, stop, &mut said).await {
-                Ok(()) => return,
-                Err(e) if !said => {
-                    said = true;
-                    tracing::warn!(
-                        error = %format!("{e:#}"),
-                        "cannot announce what this instance keeps; the leader finds it within a second meanwhile"
-                    );
-                }
-                Err(e) => tracing::debug!(error = %format!("{e:#}"), "cannot announce yet"),
-            }
-            tokio::select! {
-                () = stop.cancelled() => return,
-                () = tokio::time::sleep(Duration::from_secs(1)) => {}
-            }
-        }
+        let said = std::sync::atomic::AtomicBool::new(false);
+        again_each_second(
+            stop,
+            &said,
+            "cannot announce what this instance keeps; the leader finds it within a second meanwhile",
+            || announce(pg, wanted, stop, &said),
+        )
+        .await;
     }
 
     /// Whether other processes may use this database at the same time
@@ -724,6 +706,34 @@ fn open_postgres(target: &PgTarget) -> anyhow::Result<Connection> {
     Ok(conn)
 }
 
+/// Runs `attempt` until it ends well (or `stop` is cancelled), again a
+/// second after each failure. The first failure is a warning (`warning`,
+/// with its cause), the next ones only debug lines, until an attempt
+/// clears `said` once it works.
+async fn again_each_second<F, Fut>(
+    stop: &tokio_util::sync::CancellationToken,
+    said: &std::sync::atomic::AtomicBool,
+    warning: &str,
+    mut attempt: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    loop {
+        match attempt().await {
+            Ok(()) => return,
+            Err(e) if !said.swap(true, std::sync::atomic::Ordering::SeqCst) => {
+                tracing::warn!(error = %format!("{e:#}"), "{warning}");
+            }
+            Err(e) => tracing::debug!(error = %format!("{e:#}"), "{warning}"),
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+    }
+}
+
 /// Listens until `stop` (see [`Store::listen_for_kept`]), on a connection
 /// made for it: `LISTEN`, then every announcement that is not this store's
 /// own wakes `wake`. An error if it cannot connect or the connection ends.
@@ -779,7 +789,7 @@ async fn announce(
     pg: &PgTarget,
     wanted: &tokio::sync::Notify,
     stop: &tokio_util::sync::CancellationToken,
-    said: &mut bool,
+    said: &std::sync::atomic::AtomicBool,
 ) -> anyhow::Result<()> {
     let (client, mut ended) = connect_async(pg)
         .await
@@ -807,7 +817,7 @@ async fn announce(
         )
         .await;
         match sent {
-            Ok(Ok(_)) => *said = false,
+            Ok(Ok(_)) => said.store(false, std::sync::atomic::Ordering::SeqCst),
             failed => {
                 // Announced by the next connection, in a second.
                 wanted.notify_one();
