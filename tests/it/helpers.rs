@@ -174,6 +174,30 @@ pub fn service_on(store: Store, clock: Arc<dyn factquiz::service::Clock>) -> Ser
 pub struct TestDb {
     url: String,
     file: Option<PathBuf>,
+    /// A PostgreSQL database is dropped once the last clone goes.
+    _dropped: Option<Arc<Dropped>>,
+}
+
+/// Drops a test's PostgreSQL database (and ends whatever is still connected
+/// to it), so that a developer's long-lived server does not collect one
+/// database per test run.
+#[derive(Debug)]
+struct Dropped {
+    server: String,
+    name: String,
+}
+
+impl Drop for Dropped {
+    fn drop(&mut self) {
+        let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        let server = self.server.clone();
+        let dropped = on_thread(move || {
+            postgres::Client::connect(&server, postgres::NoTls)?.batch_execute(&drop)
+        });
+        if let Err(e) = dropped {
+            eprintln!("could not drop the test database {}: {e}", self.name);
+        }
+    }
 }
 
 impl TestDb {
@@ -190,6 +214,7 @@ impl TestDb {
         TestDb {
             url: file.to_str().expect("a UTF-8 path").to_owned(),
             file: Some(file),
+            _dropped: None,
         }
     }
 
@@ -198,21 +223,24 @@ impl TestDb {
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let name = format!("factquiz_test_{}_{n}", std::process::id());
-        let server = server.to_owned();
         let create = format!("CREATE DATABASE {name}");
+        let admin = server.to_owned();
         on_thread(move || {
-            let mut admin = postgres::Client::connect(&server, postgres::NoTls)
+            let mut admin = postgres::Client::connect(&admin, postgres::NoTls)
                 .expect("the test PostgreSQL server answers");
             admin
                 .batch_execute(&create)
                 .expect("a database for the test");
         });
-        let mut url = url::Url::parse(&std::env::var("FACTQUIZ_TEST_POSTGRES").expect("server"))
-            .expect("a PostgreSQL URL");
+        let mut url = url::Url::parse(server).expect("a PostgreSQL URL");
         url.set_path(&name);
         TestDb {
             url: url.to_string(),
             file: None,
+            _dropped: Some(Arc::new(Dropped {
+                server: server.to_owned(),
+                name,
+            })),
         }
     }
 
