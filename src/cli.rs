@@ -80,8 +80,9 @@ pub enum Command {
     },
     /// Print a leaderboard from the database.
     Leaderboard {
-        /// A chat's leaderboard instead of the global one.
-        #[arg(long)]
+        /// A chat's leaderboard instead of the global one (a group's id is
+        /// negative: `--chat -1001234567890`).
+        #[arg(long, allow_negative_numbers = true)]
         chat: Option<i64>,
         /// How many players to show.
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
@@ -154,6 +155,10 @@ pub enum QuestionsCommand {
         /// Also print a true-or-false claim derived from each question.
         #[arg(long)]
         claims: bool,
+        /// Also print the questions of facts marked `review = true` (never
+        /// served), for the editor reading a draft.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Draft a facts file from a new article (plain UTF-8 text).
     Extract {
@@ -391,11 +396,18 @@ pub fn export(
     seed: u64,
     english: bool,
     claims: bool,
+    drafts: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
-    let (_, bank) = load_bank(dir, seed)
+    let (corpus, bank) = load_bank(dir, seed)
         .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("cannot build the question bank from {}", dir.display()))?;
+    // The bank served, as the bot and `play` build it; drafts only on demand.
+    let bank = if drafts {
+        bank
+    } else {
+        bank.without_drafts(&corpus)
+    };
     // Claims use a stream of their own, so adding them never changes the bank.
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(1));
     let derived: Vec<_> = if claims {

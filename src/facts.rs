@@ -357,6 +357,10 @@ pub enum Problem {
     Missing,
     #[error("not valid TOML: {0}")]
     Toml(String),
+    /// A `[[fact]]` table that is valid TOML but not a fact: a field
+    /// missing, unknown or of the wrong type.
+    #[error("not a fact as written: {0}")]
+    BadFact(String),
     #[error("no article folders (each holds {ARTICLE_FILE} and {FACTS_FILE})")]
     NoArticles,
     #[error(
@@ -540,10 +544,65 @@ pub fn load_article(dir: &Path, slug: &str) -> Result<ArticleFacts, Vec<LoadErro
     if text.trim().is_empty() {
         return Err(vec![at(&article_path, Problem::EmptyArticle)]);
     }
-    let file: FactsFile = toml::from_str(&facts_text)
-        .map_err(|e| vec![at(&facts_path, Problem::Toml(e.to_string()))])?;
     let article = Article::new(slug, text);
-    parse_facts(article, file, &facts_path)
+    match toml::from_str::<FactsFile>(&facts_text) {
+        Ok(file) => parse_facts(article, file, &facts_path),
+        Err(e) => {
+            let Some((file, mut errors)) = bad_facts_apart(&facts_text, &facts_path) else {
+                return Err(vec![at(&facts_path, Problem::Toml(e.to_string()))]);
+            };
+            // The other facts are checked too: every problem at once.
+            if let Err(more) = parse_facts(article, file, &facts_path) {
+                errors.extend(more);
+            }
+            Err(errors)
+        }
+    }
+}
+
+/// For a facts file that is valid TOML but not a valid facts file because
+/// of some of its `[[fact]]` tables: a problem for each of those, named by
+/// its id, and the file without them. `None` if the fault is elsewhere
+/// (the `[article]` table, a key of its own), which the parser's own
+/// message, with its line, says best.
+fn bad_facts_apart(text: &str, path: &Path) -> Option<(FactsFile, Vec<LoadError>)> {
+    let mut table: toml::Table = text.parse().ok()?;
+    let facts = match table.remove("fact") {
+        None => Vec::new(),
+        Some(toml::Value::Array(facts)) => facts,
+        Some(_) => return None,
+    };
+    let mut kept = Vec::new();
+    let mut errors = Vec::new();
+    for (i, value) in facts.into_iter().enumerate() {
+        let label = value
+            .get("id")
+            .and_then(toml::Value::as_str)
+            .filter(|id| !id.is_empty())
+            .map_or_else(
+                || format!("(no id: fact {} of the file)", i + 1),
+                str::to_owned,
+            );
+        match value.try_into::<RawFact>() {
+            Ok(fact) => kept.push(fact),
+            Err(e) => errors.push(LoadError {
+                file: path.to_owned(),
+                fact: Some(label),
+                problem: Problem::BadFact(e.message().to_owned()),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        return None;
+    }
+    let rest: FactsFile = toml::Value::Table(table).try_into().ok()?;
+    Some((
+        FactsFile {
+            facts: kept,
+            ..rest
+        },
+        errors,
+    ))
 }
 
 /// Validates a parsed facts file against its article.

@@ -73,7 +73,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 seed,
                 english,
                 claims,
-            } => cli::export(&cli::questions_dir(None), seed, english, claims, &mut out),
+                drafts,
+            } => cli::export(
+                &cli::questions_dir(None),
+                seed,
+                english,
+                claims,
+                drafts,
+                &mut out,
+            ),
             QuestionsCommand::Extract {
                 file,
                 date,

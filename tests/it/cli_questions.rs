@@ -240,6 +240,37 @@ fn bad_toml_and_missing_files_name_the_file() {
     assert_eq!(code, 1);
     assert!(out.contains("facts.toml: not valid TOML"), "{out}");
 
+    // Valid TOML whose facts are not all facts: each is named, and the
+    // others are still checked.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let no_answer = GOOD_FACT
+        .replace("arrival-day", "no-answer")
+        .replace("answer = \"الثلاثاء\"\n", "");
+    let misspelt = GOOD_FACT
+        .replace("arrival-day", "misspelt")
+        .replace("question =", "qestion =");
+    let not_quoted = GOOD_FACT
+        .replace("arrival-day", "not-quoted")
+        .replace("الشمالية، الثلاثاء", "الجنوبية، الثلاثاء");
+    folder(
+        tmp.path(),
+        &format!("{GOOD_FACT}{no_answer}{misspelt}{not_quoted}"),
+    );
+    let (code, out) = check(tmp.path());
+    assert_eq!(code, 1, "{out}");
+    for (fact, reason) in [
+        ("no-answer", "missing field `answer`"),
+        ("misspelt", "unknown field `qestion`"),
+        ("not-quoted", "the quote does not occur verbatim"),
+    ] {
+        assert!(
+            out.lines()
+                .any(|l| l.contains(&format!("facts.toml: fact `{fact}`: ")) && l.contains(reason)),
+            "expected fact `{fact}` and «{reason}» in: {out}"
+        );
+    }
+    assert!(!out.contains("arrival-day"), "{out}");
+
     let tmp = tempfile::tempdir().expect("tempdir");
     fs::create_dir_all(tmp.path().join("only-text")).expect("mkdir");
     fs::write(tmp.path().join("only-text").join("article.txt"), ARTICLE).expect("write");

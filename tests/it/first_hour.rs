@@ -191,6 +191,23 @@ fn a_quiz_longer_than_the_bank_says_how_many_it_asks_and_drafts_are_never_served
     assert!(out.contains("السؤال 1 من 1"), "{out}");
     assert!(!out.contains("السؤال 1 من 2"), "{out}");
     assert!(!out.contains("حتى أي يوم"), "a draft was served: {out}");
+    // The bank exported is the bank served; `--drafts` adds what awaits
+    // review, for its editor.
+    let fact_ids = |args: &[&str]| -> Vec<String> {
+        let (code, out, err) = run(factquiz()
+            .args(["questions", "export"])
+            .args(args)
+            .env("FACTQUIZ_QUESTIONS", &questions));
+        assert_eq!(code, 0, "{err}");
+        out.lines()
+            .map(|line| {
+                let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+                v["fact_id"].as_str().expect("fact_id").to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(fact_ids(&[]), ["arrival-day"]);
+    assert_eq!(fact_ids(&["--drafts"]), ["arrival-day", "until-day"]);
 }
 
 #[test]

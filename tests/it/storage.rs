@@ -1368,6 +1368,18 @@ async fn weekly_and_chat_leaderboards_count_only_their_answers() {
         "only the answers given in the chat"
     );
     assert_eq!(chat.me.map(|m| m.rank), Some(2));
+    // The same board from the command line, the group's id (negative)
+    // given as the next argument.
+    let (code, out, err) = crate::helpers::run(
+        crate::helpers::factquiz()
+            .args(["leaderboard", "--chat", "-100123", "--lang", "en"])
+            .env("DATABASE_URL", app.db.url()),
+    );
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].starts_with("1. B — 210"), "{out}");
+    assert!(lines[1].starts_with("2. A — 100"), "{out}");
     let unknown = app
         .service
         .boards()
