@@ -10,7 +10,7 @@ use factquiz::config::{SendLimits, Webhook};
 use serde_json::json;
 
 use crate::bot::{Running, config};
-use crate::botapi::{BotApi, Chat, User};
+use crate::botapi::{BOT_USERNAME, BotApi, Chat, User};
 use crate::helpers::query;
 
 const SECRET: &str = "loopback-secret_42";
@@ -157,6 +157,71 @@ async fn a_post_without_the_secret_or_too_big_or_repeated_is_refused_or_kept_onc
         api.transcript()
     );
     api.assert_valid();
+}
+
+/// Waits until `sql` (one count) reads `want`.
+async fn until_count(bot: &Running, sql: &str, want: i64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let n: i64 = query(&bot.db, sql);
+        if n == want {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{sql}: {n}, not {want}: {}",
+            bot.api.transcript()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_vote_posted_again_after_it_was_scored_counts_once() {
+    let (bot, _dir) = start_webhook().await;
+    let api = &bot.api;
+    let group = Chat::supergroup(-100_930);
+    let member = User::new(9301, "Huda", "ar");
+    let mark = api.mark();
+    api.message(&group, &member, &format!("/quiz@{BOT_USERNAME} 1"));
+    let poll = api
+        .wait_for(mark, "a poll", |c| {
+            c.method == "sendpoll" && c.chat() == group.id
+        })
+        .await;
+    let vote = serde_json::to_vec(&json!({
+        "update_id": 930_001,
+        "poll_answer": {
+            "poll_id": api.poll_id_of(&poll),
+            "user": member.json(),
+            "option_ids": [0],
+        }
+    }))
+    .expect("json");
+    assert_eq!(api.post_to_webhook(vote.clone(), Some(SECRET)).await, 200);
+    // Scored while the round is open (the leader looks every second), and
+    // taken out of the votes.
+    until_count(&bot, "SELECT count(*) FROM answers", 1).await;
+    until_count(&bot, "SELECT count(*) FROM votes", 0).await;
+    // Telegram posts it again (it got no 200, say), twice: kept by the
+    // vote's own key, not remembered by the update's id, scored again to
+    // no effect.
+    for _ in 0..2 {
+        assert_eq!(api.post_to_webhook(vote.clone(), Some(SECRET)).await, 200);
+    }
+    until_count(&bot, "SELECT count(*) FROM votes", 0).await;
+    let remembered: i64 = query(
+        &bot.db,
+        "SELECT count(*) FROM pushed_updates WHERE update_id = 930001",
+    );
+    assert_eq!(remembered, 0, "a vote is known by its poll and member");
+    let answers: i64 = query(&bot.db, "SELECT count(*) FROM answers");
+    let answered: i64 = query(
+        &bot.db,
+        "SELECT s.answered FROM standings s JOIN players p ON p.id = s.player_id
+         WHERE p.external_id = '9301' AND s.scope = 0 AND s.period = 0 AND s.article = ''",
+    );
+    assert_eq!((answers, answered), (1, 1), "{}", api.transcript());
 }
 
 #[tokio::test]
