@@ -87,13 +87,6 @@ pub enum Pushed<'a> {
 /// id, or for a vote `Some` if it was new (not kept before, nor a member's
 /// second vote to the poll); `None` otherwise. On PostgreSQL this is one
 /// statement, not waited for.
-///
-/// A vote is known again by its own key, the poll and the member, not by
-/// the update's id: a repeated delivery finds it waiting, or, once it was
-/// scored (and taken out of the votes), is scored again to no effect (an
-/// answer's key is the question and the member). That spares a burst of
-/// votes a row and two index entries each, the two that every instance's
-/// intake writes at the same end of the same indexes.
 pub fn receive_pushed(
     conn: &Connection,
     update_id: i64,
@@ -121,9 +114,15 @@ pub fn receive_pushed(
                 )
             }
             Pushed::Vote(v) => conn.defer_query_optional(
-                "INSERT INTO votes (poll_id, user_id, name, lang, choice, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING RETURNING 1",
-                params![v.poll_id, v.user_id, v.name, v.lang, v.choice, now],
+                &format!(
+                    "WITH new AS ({REMEMBER} RETURNING update_id)
+                     INSERT INTO votes (poll_id, user_id, name, lang, choice, received_at)
+                     SELECT ?3::TEXT, ?4::BIGINT, ?5::TEXT, ?6::TEXT, ?7::BIGINT, ?2 FROM new
+                     ON CONFLICT DO NOTHING RETURNING 1"
+                ),
+                params![
+                    update_id, now, v.poll_id, v.user_id, v.name, v.lang, v.choice
+                ],
                 |r| r.get::<i64>(0),
             ),
             Pushed::Neither => conn
@@ -131,10 +130,6 @@ pub fn receive_pushed(
                 .map(|()| Later::ready(None)),
         };
         return kept.context("cannot keep an update");
-    }
-    if let Pushed::Vote(v) = pushed {
-        let (_, new_votes) = keep(conn, &[], std::slice::from_ref(v), now)?;
-        return Ok(Later::ready((new_votes > 0).then_some(1)));
     }
     let new = conn
         .prepare_cached(REMEMBER)?
@@ -148,7 +143,11 @@ pub fn receive_pushed(
             let (ids, _) = keep(conn, std::slice::from_ref(u), &[], now)?;
             Later::all(&ids)?.first().copied()
         }
-        Pushed::Vote(_) | Pushed::Neither => None,
+        Pushed::Vote(v) => {
+            let (_, new_votes) = keep(conn, &[], std::slice::from_ref(v), now)?;
+            (new_votes > 0).then_some(1)
+        }
+        Pushed::Neither => None,
     }))
 }
 
