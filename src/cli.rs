@@ -402,15 +402,11 @@ pub fn export(
     let (corpus, bank) = load_bank(dir, seed)
         .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("cannot build the question bank from {}", dir.display()))?;
-    // The bank served, as the bot and `play` build it; drafts only on demand.
-    let bank = if drafts {
-        bank
-    } else {
-        bank.without_drafts(&corpus)
-    };
-    // Claims use a stream of their own, so adding them never changes the bank.
+    // Claims use a stream of their own, so adding them never changes the
+    // bank; they are drawn for the drafts too, so that `--drafts` adds
+    // lines and changes none.
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(1));
-    let derived: Vec<_> = if claims {
+    let mut derived: Vec<_> = if claims {
         bank.questions
             .iter()
             .filter_map(|q| quiz::claim_check(q, &mut rng))
@@ -418,6 +414,20 @@ pub fn export(
     } else {
         Vec::new()
     };
+    // The bank served, as the bot and `play` build it; drafts only on demand.
+    let all = bank.questions.len();
+    let bank = if drafts {
+        bank
+    } else {
+        let served = bank.without_drafts(&corpus);
+        let kept: std::collections::HashSet<&str> =
+            served.questions.iter().map(|q| q.id.as_str()).collect();
+        derived.retain(|c| kept.contains(crate::game::plan::fact_key(&c.id)));
+        served
+    };
+    if bank.questions.len() < all && bank.is_empty() {
+        eprintln!("every fact awaits review (review = true): `--drafts` prints their questions");
+    }
     let mut lines = Vec::new();
     for q in bank.questions.iter().chain(&derived) {
         lines.push(ExportLine::new(q));

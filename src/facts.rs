@@ -359,8 +359,8 @@ pub enum Problem {
     Toml(String),
     /// A `[[fact]]` table that is valid TOML but not a fact: a field
     /// missing, unknown or of the wrong type.
-    #[error("not a fact as written: {0}")]
-    BadFact(String),
+    #[error("the file's fact number {number} is not a fact as written: {message}")]
+    BadFact { number: usize, message: String },
     #[error("no article folders (each holds {ARTICLE_FILE} and {FACTS_FILE})")]
     NoArticles,
     #[error(
@@ -567,6 +567,19 @@ pub fn load_article(dir: &Path, slug: &str) -> Result<ArticleFacts, Vec<LoadErro
 /// message, with its line, says best.
 fn bad_facts_apart(text: &str, path: &Path) -> Option<(FactsFile, Vec<LoadError>)> {
     let mut table: toml::Table = text.parse().ok()?;
+    // A TOML date is read from a `Value` as text, which the parser itself
+    // refuses: with one anywhere, only the parser's message is right.
+    fn has_date(value: &toml::Value) -> bool {
+        match value {
+            toml::Value::Datetime(_) => true,
+            toml::Value::Array(values) => values.iter().any(has_date),
+            toml::Value::Table(table) => table.values().any(has_date),
+            _ => false,
+        }
+    }
+    if table.values().any(has_date) {
+        return None;
+    }
     let facts = match table.remove("fact") {
         None => Vec::new(),
         Some(toml::Value::Array(facts)) => facts,
@@ -579,16 +592,16 @@ fn bad_facts_apart(text: &str, path: &Path) -> Option<(FactsFile, Vec<LoadError>
             .get("id")
             .and_then(toml::Value::as_str)
             .filter(|id| !id.is_empty())
-            .map_or_else(
-                || format!("(no id: fact {} of the file)", i + 1),
-                str::to_owned,
-            );
+            .map_or_else(|| "(no id)".to_owned(), str::to_owned);
         match value.try_into::<RawFact>() {
             Ok(fact) => kept.push(fact),
             Err(e) => errors.push(LoadError {
                 file: path.to_owned(),
                 fact: Some(label),
-                problem: Problem::BadFact(e.message().to_owned()),
+                problem: Problem::BadFact {
+                    number: i + 1,
+                    message: e.message().to_owned(),
+                },
             }),
         }
     }

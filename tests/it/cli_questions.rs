@@ -259,8 +259,14 @@ fn bad_toml_and_missing_files_name_the_file() {
     let (code, out) = check(tmp.path());
     assert_eq!(code, 1, "{out}");
     for (fact, reason) in [
-        ("no-answer", "missing field `answer`"),
-        ("misspelt", "unknown field `qestion`"),
+        (
+            "no-answer",
+            "fact number 2 is not a fact as written: missing field `answer`",
+        ),
+        (
+            "misspelt",
+            "fact number 3 is not a fact as written: unknown field `qestion`",
+        ),
         ("not-quoted", "the quote does not occur verbatim"),
     ] {
         assert!(
@@ -270,6 +276,16 @@ fn bad_toml_and_missing_files_name_the_file() {
         );
     }
     assert!(!out.contains("arrival-day"), "{out}");
+    // A TOML date where text belongs would pass for text fact by fact: the
+    // parser's own message, with its line, is given instead.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dated = GOOD_FACT
+        .replace("arrival-day", "dated")
+        .replace("question =", "answer_en = 2024-06-18\nquestion =");
+    folder(tmp.path(), &format!("{no_answer}{dated}"));
+    let (code, out) = check(tmp.path());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("facts.toml: not valid TOML"), "{out}");
 
     let tmp = tempfile::tempdir().expect("tempdir");
     fs::create_dir_all(tmp.path().join("only-text")).expect("mkdir");

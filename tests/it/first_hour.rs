@@ -193,21 +193,49 @@ fn a_quiz_longer_than_the_bank_says_how_many_it_asks_and_drafts_are_never_served
     assert!(!out.contains("حتى أي يوم"), "a draft was served: {out}");
     // The bank exported is the bank served; `--drafts` adds what awaits
     // review, for its editor.
-    let fact_ids = |args: &[&str]| -> Vec<String> {
+    let export = |args: &[&str]| -> Vec<String> {
         let (code, out, err) = run(factquiz()
             .args(["questions", "export"])
             .args(args)
             .env("FACTQUIZ_QUESTIONS", &questions));
         assert_eq!(code, 0, "{err}");
-        out.lines()
+        out.lines().map(str::to_owned).collect()
+    };
+    let fact_ids = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
             .map(|line| {
                 let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
                 v["fact_id"].as_str().expect("fact_id").to_owned()
             })
             .collect()
     };
-    assert_eq!(fact_ids(&[]), ["arrival-day"]);
-    assert_eq!(fact_ids(&["--drafts"]), ["arrival-day", "until-day"]);
+    assert_eq!(fact_ids(&export(&[])), ["arrival-day"]);
+    assert_eq!(
+        fact_ids(&export(&["--drafts"])),
+        ["arrival-day", "until-day"]
+    );
+    // The drafts add lines and change none, claims included, with the
+    // draft first in the file.
+    let second = FACTS.rfind("[[fact]]").expect("two facts");
+    let draft_first = format!("{}\n{}", &FACTS[second..], &FACTS[..second]);
+    let other = tempfile::tempdir().expect("tempdir");
+    let questions = small_folder(other.path(), &draft_first);
+    let export = |args: &[&str]| -> Vec<String> {
+        let (code, out, err) = run(factquiz()
+            .args(["questions", "export"])
+            .args(args)
+            .env("FACTQUIZ_QUESTIONS", &questions));
+        assert_eq!(code, 0, "{err}");
+        out.lines().map(str::to_owned).collect()
+    };
+    let served = export(&["--claims", "--seed", "3"]);
+    let all = export(&["--claims", "--drafts", "--seed", "3"]);
+    assert_eq!(fact_ids(&served), ["arrival-day", "arrival-day"]);
+    assert_eq!(all.len(), 4, "{all:?}");
+    for line in &served {
+        assert!(all.contains(line), "{line} changed with --drafts: {all:?}");
+    }
 }
 
 #[test]

@@ -189,10 +189,16 @@ struct Dropped {
 
 impl Drop for Dropped {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("the test failed: its database {} is kept", self.name);
+            return;
+        }
         let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
         let server = self.server.clone();
         let dropped = on_thread(move || {
-            postgres::Client::connect(&server, postgres::NoTls)?.batch_execute(&drop)
+            let mut config: postgres::Config = server.parse()?;
+            config.connect_timeout(std::time::Duration::from_secs(10));
+            config.connect(postgres::NoTls)?.batch_execute(&drop)
         });
         if let Err(e) = dropped {
             eprintln!("could not drop the test database {}: {e}", self.name);

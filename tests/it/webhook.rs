@@ -214,6 +214,8 @@ async fn a_vote_posted_again_after_it_was_scored_counts_once() {
     );
     let waiting: i64 = query(&bot.db, "SELECT count(*) FROM votes");
     assert_eq!((remembered, waiting), (1, 0));
+    // Past the leader's next looks (every second) nothing more is scored.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     let answers: i64 = query(&bot.db, "SELECT count(*) FROM answers");
     let answered: i64 = query(
         &bot.db,
