@@ -222,11 +222,7 @@ pub fn extract(article: &str, date: Option<&str>) -> FactsFile {
     let facts = to_facts(&doc, found);
     FactsFile {
         article: ArticleMeta {
-            title: doc
-                .source_text(doc.token_span(doc.sentences.first().cloned().unwrap_or(0..0)))
-                .chars()
-                .take(120)
-                .collect(),
+            title: title(&doc),
             title_en: None,
             label: None,
             label_en: None,
@@ -871,11 +867,76 @@ pub fn to_toml(file: &FactsFile) -> anyhow::Result<String> {
     ))
 }
 
+/// What a web page puts above an article, copied with it: a player's
+/// button («استمع إلى الملخص», the seed's first line), a share bar. Never
+/// the title.
+const PAGE_CHROME: &[&str] = &[
+    "استمع إلى الملخص",
+    "استمع إلى المقال",
+    "استمع",
+    "اقرأ أيضا",
+    "شارك",
+    "مشاركة",
+    "طباعة",
+];
+
+/// The draft's title: the first sentence that is not a web page's
+/// chrome, without a list's bullet, cut after a word to at most 120
+/// characters.
+fn title(doc: &Doc) -> String {
+    const MAX: usize = 120;
+    let chrome: Vec<String> = PAGE_CHROME
+        .iter()
+        .map(|c| crate::arabic::normalize(c))
+        .collect();
+    let first = doc
+        .sentences
+        .iter()
+        .map(|s| doc.source_text(doc.token_span(s.clone())))
+        .find(|text| {
+            let bare = crate::arabic::normalize(text.trim_matches(|c: char| !c.is_alphanumeric()));
+            !chrome.contains(&bare)
+        })
+        .unwrap_or_default();
+    let first = first.trim_start_matches(|c: char| {
+        matches!(c, '-' | '–' | '—' | '•' | '*') || c.is_whitespace()
+    });
+    if first.chars().count() <= MAX {
+        return first.to_owned();
+    }
+    let cut: String = first.chars().take(MAX).collect();
+    match cut.rfind(' ') {
+        Some(space) => cut[..space].trim_end().to_owned(),
+        None => cut,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn a_web_pages_button_above_the_article_is_not_its_title() {
+        let draft = extract(
+            "استمع إلى الملخص\nوصل الرئيس الروسي فلاديمير بوتين إلى كوريا الشمالية، الثلاثاء.\n",
+            None,
+        );
+        assert!(
+            draft.article.title.starts_with("وصل الرئيس الروسي"),
+            "{}",
+            draft.article.title
+        );
+        let plain = extract("زيارة بوتين إلى بيونغ يانغ\n\nوصل الرئيس الروسي.\n", None);
+        assert_eq!(plain.article.title, "زيارة بوتين إلى بيونغ يانغ");
+        // A list's bullet is not the title's; a long one is cut after a word.
+        let long = format!("استمع إلى الملخص\n- {}\n", "كلمة ".repeat(40));
+        let title = extract(&long, None).article.title;
+        assert!(title.starts_with("كلمة"), "{title}");
+        assert!(title.ends_with("كلمة"), "{title}");
+        assert!(title.chars().count() <= 120, "{title}");
+    }
 
     /// The answers of the facts of `kind` a draft holds, in its order.
     fn answers_of<'a>(draft: &'a FactsFile, kind: &str) -> Vec<&'a str> {
