@@ -203,18 +203,29 @@ pub async fn db_copy(from: &str, to: &str, out: &mut impl Write) -> anyhow::Resu
             return Err(e);
         }
     };
-    let copied = crate::store::copy::copy(&source, &target).await;
+    // A source that holds part of a copy is not copied on.
+    let copied = match crate::store::copy::refuse_unfinished(&source).await {
+        Ok(()) => crate::store::copy::copy(&source, &target).await,
+        Err(e) => Err(e),
+    };
     source.close().await;
     target.close().await;
     let copied = copied?;
-    let rows: usize = copied.iter().map(|(_, n)| n).sum();
+    if let Some(earlier) = &copied.restarted {
+        writeln!(
+            out,
+            "an earlier copy from {earlier} into {} had not finished: its part was taken out first",
+            target.name()
+        )?;
+    }
+    let rows: usize = copied.tables.iter().map(|(_, n)| n).sum();
     writeln!(
         out,
         "copied {rows} rows from {} to {}:",
         source.name(),
         target.name()
     )?;
-    for (table, n) in copied {
+    for (table, n) in copied.tables {
         writeln!(out, "  {table:<16} {n}")?;
     }
     Ok(())
@@ -260,9 +271,15 @@ pub async fn open_service() -> anyhow::Result<Service> {
     ))
 }
 
-/// Opens the database alone: what `leaderboard` needs.
+/// Opens the database alone: what `leaderboard` needs. A database that
+/// holds part of a copy that did not finish is refused.
 pub async fn open_store() -> anyhow::Result<Store> {
-    Store::open(&config::database_url()).await
+    let store = Store::open(&config::database_url()).await?;
+    if let Err(e) = crate::store::copy::refuse_unfinished(&store).await {
+        store.close().await;
+        return Err(e);
+    }
+    Ok(store)
 }
 
 /// Loads the corpus of `dir` and builds its bank with `seed`.

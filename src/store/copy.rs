@@ -12,7 +12,7 @@
 use anyhow::Context;
 
 use super::Store;
-use super::sql::{Connection, Owned};
+use super::sql::{Connection, Owned, params};
 
 /// A table to copy: its name, its key and its other columns.
 struct Table {
@@ -182,9 +182,48 @@ const TABLES: &[Table] = &[
 /// Rows read and written at a time.
 const CHUNK: usize = 500;
 
-/// Copies every row of `from` into `to`, which must hold none; returns
-/// how many rows of each table were copied.
-pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Vec<(&'static str, usize)>> {
+/// What a copy did.
+#[derive(Debug)]
+pub struct Copied {
+    /// How many rows of each table were copied.
+    pub tables: Vec<(&'static str, usize)>,
+    /// The source of an earlier copy into the target that did not finish,
+    /// whose part was taken out first.
+    pub restarted: Option<String>,
+}
+
+/// The source of a copy into this database that did not finish, if one
+/// did not: the database then holds only part of it (see
+/// `migrations/sqlite/20261207000001_copy_unfinished.sql`).
+pub fn unfinished_copy(conn: &Connection) -> anyhow::Result<Option<String>> {
+    let sources: Vec<String> = conn
+        .prepare_cached("SELECT source FROM copy_unfinished")?
+        .rows((), |r| r.get(0))
+        .context("cannot look for a copy that did not finish")?;
+    Ok(sources.into_iter().next())
+}
+
+/// Refuses a database that holds part of a copy that did not finish:
+/// nothing but `db copy` may use it.
+pub async fn refuse_unfinished(store: &Store) -> anyhow::Result<()> {
+    if let Some(source) = store.read(unfinished_copy).await? {
+        anyhow::bail!(
+            "`{}` holds only part of a copy from `{source}` that did not finish (`factquiz db copy` was stopped): run the same copy again, which starts afresh",
+            store.name()
+        );
+    }
+    Ok(())
+}
+
+/// Copies every row of `from` into `to`, which must hold none, or only
+/// the part of an earlier copy that did not finish (taken out first).
+pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
+    let restarted = to.read(unfinished_copy).await?;
+    if restarted.is_some() {
+        to.write(empty)
+            .await
+            .context("cannot take out the part of the copy that did not finish")?;
+    }
     let held: Vec<&'static str> = to
         .read(|conn| {
             let mut held = Vec::new();
@@ -203,6 +242,19 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Vec<(&'static str,
         to.name(),
         held.join(", ")
     );
+    // Marked before the first chunk, unmarked with the last step: a copy
+    // stopped between leaves the mark.
+    let source = from.name().to_owned();
+    let started_at = jiff::Timestamp::now().as_millisecond();
+    to.write(move |conn| {
+        conn.execute(
+            "INSERT INTO copy_unfinished (id, source, started_at) VALUES (1, ?1, ?2)",
+            params![source, started_at],
+        )?;
+        Ok(())
+    })
+    .await
+    .context("cannot mark the copy begun")?;
     let copying = async {
         let mut copied = Vec::with_capacity(TABLES.len());
         for (i, table) in TABLES.iter().enumerate() {
@@ -235,18 +287,20 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Vec<(&'static str,
                     conn.query_row(&sql, (), |r| r.get::<i64>(0))?;
                 }
             }
+            conn.execute("DELETE FROM copy_unfinished", ())?;
             Ok(())
         })
         .await
-        .context("cannot set where the ids continue")?;
+        .context("cannot finish the copy (set where the ids continue)")?;
         anyhow::Ok(copied)
     };
     // One transaction per chunk, so that a large table is never held whole:
     // a copy that fails part way takes what it wrote out again, leaving
-    // the target as empty as it found it (a kill leaves it behind: the
-    // next copy then refuses the target, which is not empty).
+    // the target as empty as it found it. A kill leaves the part and the
+    // mark: the next copy takes the part out and starts again, and nothing
+    // else opens the database meanwhile.
     let failed = match copying.await {
-        Ok(copied) => return Ok(copied),
+        Ok(tables) => return Ok(Copied { tables, restarted }),
         Err(e) => e,
     };
     match to.write(empty).await {
@@ -257,20 +311,21 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Vec<(&'static str,
         Err(cleaning) => {
             tracing::warn!(error = %format!("{cleaning:#}"), "cannot take a part copy out again");
             Err(failed.context(format!(
-                "the copy stopped part way: `{}` holds part of it; drop it and create it empty before copying again",
+                "the copy stopped part way: `{}` holds part of it, marked as such (nothing but `db copy` opens it): the same copy, run again, takes the part out and starts afresh",
                 to.name()
             )))
         }
     }
 }
 
-/// Deletes every row [`copy`] writes, children first, and the per-score
-/// counts the standings' triggers kept meanwhile.
+/// Deletes every row [`copy`] writes, children first, the per-score
+/// counts the standings' triggers kept meanwhile, and the copy's mark.
 fn empty(conn: &Connection) -> anyhow::Result<()> {
     for table in TABLES.iter().rev() {
         conn.execute(&format!("DELETE FROM {}", table.name), ())?;
     }
     conn.execute("DELETE FROM standing_points", ())?;
+    conn.execute("DELETE FROM copy_unfinished", ())?;
     Ok(())
 }
 
@@ -341,7 +396,8 @@ mod tests {
         let tables: Vec<String> = conn
             .prepare_cached(
                 "SELECT name FROM sqlite_master WHERE type = 'table'
-                 AND name NOT LIKE 'sqlite_%' AND name <> 'standing_points' ORDER BY name",
+                 AND name NOT LIKE 'sqlite_%' AND name NOT IN ('standing_points', 'copy_unfinished')
+                 ORDER BY name",
             )
             .and_then(|mut s| s.rows((), |r| r.get(0)))
             .expect("tables");

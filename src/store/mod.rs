@@ -75,6 +75,9 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../migrations/sqlite/20261203000004_webhook.sql"
         )),
+        M::up(include_str!(
+            "../../migrations/sqlite/20261207000001_copy_unfinished.sql"
+        )),
     ])
 }
 
@@ -92,6 +95,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         20261206000001,
         include_str!("../../migrations/postgres/20261206000001_standings_moves_without_join.sql"),
+    ),
+    (
+        20261207000001,
+        include_str!("../../migrations/postgres/20261207000001_copy_unfinished.sql"),
     ),
 ];
 

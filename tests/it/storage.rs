@@ -76,6 +76,7 @@ async fn migrations_apply_to_an_empty_and_to_a_migrated_database() {
         [
             "answers",
             "chats",
+            "copy_unfinished",
             "inbox",
             "inline_checks",
             "inline_claims",
@@ -1534,6 +1535,115 @@ fn db_copy_that_fails_part_way_leaves_the_target_empty() {
     let (code, _, err) = copy();
     assert_eq!(code, 0, "{err}");
     assert_eq!(query::<i64>(&target, "SELECT COUNT(*) FROM answers"), 3);
+}
+
+/// A copy killed part way (SIGKILL, while the target is made slow to take
+/// the answers) leaves its part marked: nothing but `db copy` opens the
+/// target, and the same copy run again takes the part out and starts
+/// afresh. On PostgreSQL, where a trigger can wait.
+#[test]
+fn db_copy_killed_part_way_is_refused_until_it_is_run_again() {
+    use crate::helpers::{TestDb, factquiz, questions_dir, run, run_with_input};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = TestDb::sqlite(dir.path().join("source.db"));
+    let target = TestDb::fresh(dir.path(), "target.db");
+    if !target.is_postgres() {
+        eprintln!("a trigger that waits needs PostgreSQL: FACTQUIZ_TEST_POSTGRES is not set");
+        return;
+    }
+    let (code, _, err) = run_with_input(
+        factquiz()
+            .args(["play", "--name", "Amal", "--questions", "3"])
+            .env("DATABASE_URL", source.url())
+            .env("FACTQUIZ_QUESTIONS", questions_dir()),
+        "1\n2\n1\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    let board = |db: &TestDb| run(factquiz().arg("leaderboard").env("DATABASE_URL", db.url()));
+    let (code, _, err) = board(&target);
+    assert_eq!(code, 0, "{err}");
+    target.with(|conn| {
+        conn.execute_batch(
+            "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS
+                 $$ BEGIN PERFORM pg_sleep(60); RETURN NULL; END $$;
+             CREATE TRIGGER slow BEFORE INSERT ON answers
+                 FOR EACH STATEMENT EXECUTE FUNCTION slow();",
+        )
+        .expect("the trigger");
+    });
+    let mut copying = factquiz()
+        .args(["db", "copy", "--from", source.url(), "--to", target.url()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("db copy starts");
+    // The players, quizzes and rounds are in; the answers wait.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while query::<i64>(&target, "SELECT COUNT(*) FROM served") == 0 {
+        assert!(std::time::Instant::now() < deadline, "the copy never began");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    copying.kill().expect("SIGKILL");
+    copying.wait().expect("the copy ended");
+    // Its statement, still waiting on the server, goes too; then the
+    // trigger.
+    target.with(|conn| {
+        conn.execute_batch(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid();
+             DROP TRIGGER slow ON answers; DROP FUNCTION slow();",
+        )
+        .expect("no trigger");
+    });
+    assert_eq!(query::<i64>(&target, "SELECT COUNT(*) FROM answers"), 0);
+    assert!(query::<i64>(&target, "SELECT COUNT(*) FROM players") > 0);
+
+    // Nothing else opens the part.
+    let (code, _, err) = board(&target);
+    assert_eq!(code, 1);
+    assert!(err.contains("holds only part of a copy"), "{err}");
+    assert!(err.contains("run the same copy again"), "{err}");
+    let (code, _, err) = run_with_input(
+        factquiz()
+            .args(["play", "--name", "Badr", "--questions", "1"])
+            .env("DATABASE_URL", target.url())
+            .env("FACTQUIZ_QUESTIONS", questions_dir()),
+        "1\n",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("holds only part of a copy"), "{err}");
+    let (code, _, err) = run(factquiz().args([
+        "db",
+        "copy",
+        "--from",
+        target.url(),
+        "--to",
+        dir.path().join("onward.db").to_str().expect("path"),
+    ]));
+    assert_eq!(code, 1);
+    assert!(err.contains("holds only part of a copy"), "{err}");
+
+    // The same copy again: the part out, the whole in.
+    let (code, out, err) =
+        run(factquiz().args(["db", "copy", "--from", source.url(), "--to", target.url()]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("had not finished"), "{out}");
+    for table in ["players", "quizzes", "served", "answers", "standings"] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        assert_eq!(
+            query::<i64>(&target, &sql),
+            query::<i64>(&source, &sql),
+            "{table}"
+        );
+    }
+    assert_eq!(
+        query::<i64>(&target, "SELECT COUNT(*) FROM copy_unfinished"),
+        0
+    );
+    crate::helpers::assert_score_counts_agree(&target);
+    let (code, _, err) = board(&target);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(board(&target).1, board(&source).1);
 }
 
 /// `factquiz db copy` moves an SQLite database (to PostgreSQL under

@@ -1,0 +1,10 @@
+-- `factquiz db copy` writes its row here before the first chunk and takes
+-- it out with the last: a row left means a copy into this database was
+-- stopped part way (killed, the machine down), and the database holds only
+-- part of it. Nothing but `db copy` opens such a database; the next copy
+-- takes the part out and starts again.
+CREATE TABLE copy_unfinished (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    source     TEXT    NOT NULL,
+    started_at INTEGER NOT NULL
+);
