@@ -196,6 +196,12 @@ pub async fn db_copy(from: &str, to: &str, out: &mut impl Write) -> anyhow::Resu
         anyhow::bail!("`{}` does not exist: nothing to copy", path.display());
     }
     let source = Store::open(from).await?;
+    // A source that holds part of a copy is not copied on (and the target
+    // is not even made).
+    if let Err(e) = crate::store::copy::refuse_unfinished(&source).await {
+        source.close().await;
+        return Err(e);
+    }
     let target = match Store::open(to).await {
         Ok(target) => target,
         Err(e) => {
@@ -203,18 +209,14 @@ pub async fn db_copy(from: &str, to: &str, out: &mut impl Write) -> anyhow::Resu
             return Err(e);
         }
     };
-    // A source that holds part of a copy is not copied on.
-    let copied = match crate::store::copy::refuse_unfinished(&source).await {
-        Ok(()) => crate::store::copy::copy(&source, &target).await,
-        Err(e) => Err(e),
-    };
+    let copied = crate::store::copy::copy(&source, &target).await;
     source.close().await;
     target.close().await;
     let copied = copied?;
     if let Some(earlier) = &copied.restarted {
         writeln!(
             out,
-            "an earlier copy from {earlier} into {} had not finished: its part was taken out first",
+            "{earlier} into {} had not finished: its part was taken out first",
             target.name()
         )?;
     }

@@ -2,5 +2,6 @@
 CREATE TABLE copy_unfinished (
     id         BIGINT PRIMARY KEY CHECK (id = 1),
     source     TEXT   NOT NULL,
-    started_at BIGINT NOT NULL
+    started_at BIGINT NOT NULL,
+    token      BIGINT NOT NULL
 );

@@ -187,39 +187,81 @@ const CHUNK: usize = 500;
 pub struct Copied {
     /// How many rows of each table were copied.
     pub tables: Vec<(&'static str, usize)>,
-    /// The source of an earlier copy into the target that did not finish,
-    /// whose part was taken out first.
-    pub restarted: Option<String>,
+    /// An earlier copy from the same source into the target that did not
+    /// finish, whose part was taken out first.
+    pub restarted: Option<Mark>,
 }
 
-/// The source of a copy into this database that did not finish, if one
-/// did not: the database then holds only part of it (see
+/// The mark of a copy into a database that has not finished: running, or
+/// stopped part way (see
 /// `migrations/sqlite/20261207000001_copy_unfinished.sql`).
-pub fn unfinished_copy(conn: &Connection) -> anyhow::Result<Option<String>> {
-    let sources: Vec<String> = conn
-        .prepare_cached("SELECT source FROM copy_unfinished")?
-        .rows((), |r| r.get(0))
-        .context("cannot look for a copy that did not finish")?;
-    Ok(sources.into_iter().next())
+#[derive(Debug, Clone)]
+pub struct Mark {
+    pub source: String,
+    pub started_at: i64,
 }
 
-/// Refuses a database that holds part of a copy that did not finish:
-/// nothing but `db copy` may use it.
+impl std::fmt::Display for Mark {
+    /// "a copy from `…` begun at 2026-12-05T08:09:11Z".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a copy from `{}` begun at ", self.source)?;
+        match jiff::Timestamp::from_millisecond(self.started_at) {
+            Ok(t) => write!(f, "{}", t.round(jiff::Unit::Second).unwrap_or(t)),
+            Err(_) => write!(f, "an unknown time"),
+        }
+    }
+}
+
+/// The mark of a copy into this database that has not finished, if any.
+pub fn unfinished_copy(conn: &Connection) -> anyhow::Result<Option<Mark>> {
+    let marks: Vec<Mark> = conn
+        .prepare_cached("SELECT source, started_at FROM copy_unfinished")?
+        .rows((), |r| {
+            Ok(Mark {
+                source: r.get(0)?,
+                started_at: r.get(1)?,
+            })
+        })
+        .context("cannot look for a copy that did not finish")?;
+    Ok(marks.into_iter().next())
+}
+
+/// Refuses a database that holds part of a copy: nothing but the same
+/// copy, run again, may use it.
 pub async fn refuse_unfinished(store: &Store) -> anyhow::Result<()> {
-    if let Some(source) = store.read(unfinished_copy).await? {
+    if let Some(mark) = store.read(unfinished_copy).await? {
         anyhow::bail!(
-            "`{}` holds only part of a copy from `{source}` that did not finish (`factquiz db copy` was stopped): run the same copy again, which starts afresh",
+            "`{}` holds only part of {mark}, which is running or was stopped: once none runs, run that copy again (it starts afresh)",
             store.name()
         );
     }
     Ok(())
 }
 
+/// Fails unless the mark in the target is still the copy's own: another
+/// copy into the same database that began meanwhile took it over.
+fn still_ours(conn: &Connection, token: i64) -> anyhow::Result<()> {
+    let ours: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM copy_unfinished WHERE token = ?1")?
+        .query_row([token], |r| r.get(0))?;
+    anyhow::ensure!(
+        ours == 1,
+        "another copy into this database began meanwhile: this one stops, and leaves the database to it"
+    );
+    Ok(())
+}
+
 /// Copies every row of `from` into `to`, which must hold none, or only
-/// the part of an earlier copy that did not finish (taken out first).
+/// the part of an earlier copy from the same source that did not finish
+/// (taken out first).
 pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
     let restarted = to.read(unfinished_copy).await?;
-    if restarted.is_some() {
+    if let Some(mark) = &restarted {
+        anyhow::ensure!(
+            mark.source == from.name(),
+            "`{}` holds only part of {mark}: only that copy, run again, takes it out",
+            to.name()
+        );
         to.write(empty)
             .await
             .context("cannot take out the part of the copy that did not finish")?;
@@ -243,19 +285,21 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
         held.join(", ")
     );
     // Marked before the first chunk, unmarked with the last step: a copy
-    // stopped between leaves the mark.
+    // stopped between leaves the mark. Each chunk goes in only while the
+    // mark is still this copy's.
     let source = from.name().to_owned();
     let started_at = jiff::Timestamp::now().as_millisecond();
+    let token = rand::random::<i64>();
     to.write(move |conn| {
         conn.execute(
-            "INSERT INTO copy_unfinished (id, source, started_at) VALUES (1, ?1, ?2)",
-            params![source, started_at],
+            "INSERT INTO copy_unfinished (id, source, started_at, token) VALUES (1, ?1, ?2, ?3)",
+            params![source, started_at, token],
         )?;
         Ok(())
     })
     .await
     .context("cannot mark the copy begun")?;
-    let copying = async {
+    let copying = async move {
         let mut copied = Vec::with_capacity(TABLES.len());
         for (i, table) in TABLES.iter().enumerate() {
             let mut after: Option<Vec<Owned>> = None;
@@ -268,16 +312,19 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
                 after = Some(last[..table.key.len()].to_vec());
                 n += rows.len();
                 let full = rows.len() == CHUNK;
-                to.write(move |conn| write_chunk(conn, i, &rows))
-                    .await
-                    .with_context(|| format!("cannot copy the rows of `{}`", table.name))?;
+                to.write(move |conn| {
+                    still_ours(conn, token)?;
+                    write_chunk(conn, i, &rows)
+                })
+                .await
+                .with_context(|| format!("cannot copy the rows of `{}`", table.name))?;
                 if !full {
                     break;
                 }
             }
             copied.push((table.name, n));
         }
-        to.write(|conn| {
+        to.write(move |conn| {
             if let Connection::Postgres(_) = conn {
                 for table in TABLES.iter().filter(|t| t.identity) {
                     let sql = format!(
@@ -287,7 +334,8 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
                     conn.query_row(&sql, (), |r| r.get::<i64>(0))?;
                 }
             }
-            conn.execute("DELETE FROM copy_unfinished", ())?;
+            still_ours(conn, token)?;
+            conn.execute("DELETE FROM copy_unfinished WHERE token = ?1", [token])?;
             Ok(())
         })
         .await
@@ -303,7 +351,13 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
         Ok(tables) => return Ok(Copied { tables, restarted }),
         Err(e) => e,
     };
-    match to.write(empty).await {
+    match to
+        .write(move |conn| {
+            still_ours(conn, token)?;
+            empty(conn)
+        })
+        .await
+    {
         Ok(()) => Err(failed.context(format!(
             "the copy stopped part way, and what it had written to `{}` was taken out again: copy again once the cause is mended",
             to.name()
@@ -311,7 +365,7 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
         Err(cleaning) => {
             tracing::warn!(error = %format!("{cleaning:#}"), "cannot take a part copy out again");
             Err(failed.context(format!(
-                "the copy stopped part way: `{}` holds part of it, marked as such (nothing but `db copy` opens it): the same copy, run again, takes the part out and starts afresh",
+                "the copy stopped part way, and `{}` is left as it is: what it holds is marked as part of a copy, which nothing but that copy, run again, opens",
                 to.name()
             )))
         }

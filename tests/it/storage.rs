@@ -1526,14 +1526,22 @@ fn db_copy_that_fails_part_way_leaves_the_target_empty() {
     assert_eq!(code, 1);
     assert!(err.contains("taken out again"), "{err}");
     assert!(err.contains("refused for the test"), "the cause: {err}");
-    for table in ["players", "quizzes", "served", "answers", "standing_points"] {
+    for table in [
+        "players",
+        "quizzes",
+        "served",
+        "answers",
+        "standing_points",
+        "copy_unfinished",
+    ] {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         assert_eq!(query::<i64>(&target, &sql), 0, "{table}");
     }
-    // Mended, the same copy goes through.
+    // Mended, the same copy goes through, as into an empty database.
     target.with(|conn| conn.execute_batch(allow).expect("no trigger"));
-    let (code, _, err) = copy();
+    let (code, out, err) = copy();
     assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("had not finished"), "{out}");
     assert_eq!(query::<i64>(&target, "SELECT COUNT(*) FROM answers"), 3);
 }
 
@@ -1571,20 +1579,30 @@ fn db_copy_killed_part_way_is_refused_until_it_is_run_again() {
         )
         .expect("the trigger");
     });
-    let mut copying = factquiz()
-        .args(["db", "copy", "--from", source.url(), "--to", target.url()])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("db copy starts");
+    /// The copy, killed however the test ends.
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut copying = Killed(
+        factquiz()
+            .args(["db", "copy", "--from", source.url(), "--to", target.url()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("db copy starts"),
+    );
     // The players, quizzes and rounds are in; the answers wait.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while query::<i64>(&target, "SELECT COUNT(*) FROM served") == 0 {
         assert!(std::time::Instant::now() < deadline, "the copy never began");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    copying.kill().expect("SIGKILL");
-    copying.wait().expect("the copy ended");
+    copying.0.kill().expect("SIGKILL");
+    copying.0.wait().expect("the copy ended");
     // Its statement, still waiting on the server, goes too; then the
     // trigger.
     target.with(|conn| {
@@ -1602,7 +1620,7 @@ fn db_copy_killed_part_way_is_refused_until_it_is_run_again() {
     let (code, _, err) = board(&target);
     assert_eq!(code, 1);
     assert!(err.contains("holds only part of a copy"), "{err}");
-    assert!(err.contains("run the same copy again"), "{err}");
+    assert!(err.contains("run that copy again"), "{err}");
     let (code, _, err) = run_with_input(
         factquiz()
             .args(["play", "--name", "Badr", "--questions", "1"])
@@ -1612,16 +1630,27 @@ fn db_copy_killed_part_way_is_refused_until_it_is_run_again() {
     );
     assert_eq!(code, 1);
     assert!(err.contains("holds only part of a copy"), "{err}");
+    let onward = dir.path().join("onward.db");
     let (code, _, err) = run(factquiz().args([
         "db",
         "copy",
         "--from",
         target.url(),
         "--to",
-        dir.path().join("onward.db").to_str().expect("path"),
+        onward.to_str().expect("path"),
     ]));
     assert_eq!(code, 1);
     assert!(err.contains("holds only part of a copy"), "{err}");
+    assert!(!onward.exists(), "no target made for a part");
+    // Nor does a copy from elsewhere take the part out.
+    let other = TestDb::sqlite(dir.path().join("other.db"));
+    let (code, _, err) = board(&other);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) =
+        run(factquiz().args(["db", "copy", "--from", other.url(), "--to", target.url()]));
+    assert_eq!(code, 1);
+    assert!(err.contains("only that copy, run again"), "{err}");
+    assert!(query::<i64>(&target, "SELECT COUNT(*) FROM players") > 0);
 
     // The same copy again: the part out, the whole in.
     let (code, out, err) =
