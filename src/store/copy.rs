@@ -4,7 +4,9 @@
 //! Tables are copied in the order their references need, each in chunks
 //! read by key (`WHERE (key) > (last) ORDER BY key LIMIT n`, so a large
 //! table is never held whole) and written in one transaction per chunk; a
-//! copy that fails part way deletes what it wrote.
+//! copy that fails part way deletes what it wrote. The target is marked
+//! while a copy runs (see [`Mark`]): one killed part way leaves its part
+//! marked, which nothing opens but the same copy, run again.
 //! The per-score counts (`standing_points`) are not copied: the target's
 //! triggers count them again as the standings arrive. On PostgreSQL the
 //! identity columns then continue after the highest id copied.
