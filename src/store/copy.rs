@@ -241,11 +241,19 @@ pub async fn refuse_unfinished(store: &Store) -> anyhow::Result<()> {
 }
 
 /// Fails unless the mark in the target is still the copy's own: another
-/// copy into the same database that began meanwhile took it over.
+/// copy into the same database that began meanwhile took it over. On
+/// PostgreSQL the mark is locked until the chunk commits, so that a copy
+/// taking over (which takes the mark out first, see [`empty`]) waits for
+/// the chunk and then takes it out too; SQLite writes one transaction at a
+/// time anyway.
 fn still_ours(conn: &Connection, token: i64) -> anyhow::Result<()> {
-    let ours: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM copy_unfinished WHERE token = ?1")?
-        .query_row([token], |r| r.get(0))?;
+    let sql = match conn {
+        Connection::Postgres(_) => {
+            "SELECT COUNT(*) FROM (SELECT 1 FROM copy_unfinished WHERE token = ?1 FOR UPDATE) mine"
+        }
+        Connection::Sqlite(_) => "SELECT COUNT(*) FROM copy_unfinished WHERE token = ?1",
+    };
+    let ours: i64 = conn.prepare_cached(sql)?.query_row([token], |r| r.get(0))?;
     anyhow::ensure!(
         ours == 1,
         "another copy into this database began meanwhile: this one stops, and leaves the database to it"
@@ -374,14 +382,16 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
     }
 }
 
-/// Deletes every row [`copy`] writes, children first, the per-score
-/// counts the standings' triggers kept meanwhile, and the copy's mark.
+/// Deletes the copy's mark, then every row [`copy`] writes, children
+/// first, and the per-score counts the standings' triggers kept meanwhile.
+/// The mark goes first: on PostgreSQL that waits for a chunk another copy
+/// is writing (see [`still_ours`]), whose rows then go too.
 fn empty(conn: &Connection) -> anyhow::Result<()> {
+    conn.execute("DELETE FROM copy_unfinished", ())?;
     for table in TABLES.iter().rev() {
         conn.execute(&format!("DELETE FROM {}", table.name), ())?;
     }
     conn.execute("DELETE FROM standing_points", ())?;
-    conn.execute("DELETE FROM copy_unfinished", ())?;
     Ok(())
 }
 

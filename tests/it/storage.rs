@@ -1675,6 +1675,106 @@ fn db_copy_killed_part_way_is_refused_until_it_is_run_again() {
     assert_eq!(board(&target).1, board(&source).1);
 }
 
+/// A second copy from the same source, run while the first still writes
+/// (here held a few seconds in its answers), takes the target over: it
+/// waits for the chunk in hand, takes everything out, and copies the whole;
+/// the first stops at its next step and leaves the target to it. Nothing
+/// of the two is mixed. On PostgreSQL, where a trigger can wait.
+#[test]
+fn a_second_copy_takes_the_target_over_from_a_running_one() {
+    use crate::helpers::{TestDb, factquiz, questions_dir, run, run_with_input};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = TestDb::sqlite(dir.path().join("source.db"));
+    let target = TestDb::fresh(dir.path(), "target.db");
+    if !target.is_postgres() {
+        eprintln!("a trigger that waits needs PostgreSQL: FACTQUIZ_TEST_POSTGRES is not set");
+        return;
+    }
+    let (code, _, err) = run_with_input(
+        factquiz()
+            .args(["play", "--name", "Amal", "--questions", "3"])
+            .env("DATABASE_URL", source.url())
+            .env("FACTQUIZ_QUESTIONS", questions_dir()),
+        "1\n2\n1\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(factquiz()
+        .arg("leaderboard")
+        .env("DATABASE_URL", target.url()));
+    assert_eq!(code, 0, "{err}");
+    // The first copy's answers wait three seconds; the second's do not.
+    target.with(|conn| {
+        conn.execute_batch(
+            "CREATE TABLE hold (once BOOLEAN);
+             INSERT INTO hold VALUES (true);
+             CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS
+                 $$ BEGIN
+                     IF EXISTS (SELECT 1 FROM hold) THEN
+                         DELETE FROM hold;
+                         PERFORM pg_sleep(3);
+                     END IF;
+                     RETURN NULL;
+                 END $$;
+             CREATE TRIGGER slow BEFORE INSERT ON answers
+                 FOR EACH STATEMENT EXECUTE FUNCTION slow();",
+        )
+        .expect("the trigger");
+    });
+    let copy = || {
+        factquiz()
+            .args(["db", "copy", "--from", source.url(), "--to", target.url()])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("db copy starts")
+    };
+    let first = copy();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    // The first copy holds its answers (and its mark) in `pg_sleep`.
+    let sleeping = "SELECT COUNT(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event = 'PgSleep'";
+    while query::<i64>(&target, sleeping) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first copy never reached the answers"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = copy().wait_with_output().expect("the second copy ends");
+    let first = first.wait_with_output().expect("the first copy ends");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    assert!(
+        second.status.success(),
+        "{}{}",
+        text(&second.stdout),
+        text(&second.stderr)
+    );
+    assert!(
+        text(&second.stdout).contains("had not finished"),
+        "{}",
+        text(&second.stdout)
+    );
+    assert_eq!(first.status.code(), Some(1), "{}", text(&first.stdout));
+    assert!(
+        text(&first.stderr).contains("another copy into this database began meanwhile"),
+        "{}",
+        text(&first.stderr)
+    );
+    for table in ["players", "quizzes", "served", "answers", "standings"] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        assert_eq!(
+            query::<i64>(&target, &sql),
+            query::<i64>(&source, &sql),
+            "{table}"
+        );
+    }
+    assert_eq!(
+        query::<i64>(&target, "SELECT COUNT(*) FROM copy_unfinished"),
+        0
+    );
+    crate::helpers::assert_score_counts_agree(&target);
+}
+
 /// `factquiz db copy` moves an SQLite database (to PostgreSQL under
 /// `.ci/with-postgres`): the boards read the same, play goes on where it
 /// was, and a database that holds anything is never copied into.
