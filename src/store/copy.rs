@@ -201,6 +201,7 @@ pub struct Copied {
 pub struct Mark {
     pub source: String,
     pub started_at: i64,
+    token: i64,
 }
 
 impl std::fmt::Display for Mark {
@@ -217,11 +218,12 @@ impl std::fmt::Display for Mark {
 /// The mark of a copy into this database that has not finished, if any.
 pub fn unfinished_copy(conn: &Connection) -> anyhow::Result<Option<Mark>> {
     let marks: Vec<Mark> = conn
-        .prepare_cached("SELECT source, started_at FROM copy_unfinished")?
+        .prepare_cached("SELECT source, started_at, token FROM copy_unfinished")?
         .rows((), |r| {
             Ok(Mark {
                 source: r.get(0)?,
                 started_at: r.get(1)?,
+                token: r.get(2)?,
             })
         })
         .context("cannot look for a copy that did not finish")?;
@@ -240,8 +242,16 @@ pub async fn refuse_unfinished(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Fails unless the mark in the target is still the copy's own: another
-/// copy into the same database that began meanwhile took it over. On
+/// Another copy into the same database began meanwhile and took it over.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "another copy from the same source into this database began meanwhile and took it over: this one stops"
+)]
+struct TakenOver;
+
+/// Fails with [`TakenOver`] unless the mark in the target is still the
+/// copy's own: another copy into the same database that began meanwhile
+/// took it over. On
 /// PostgreSQL the mark is locked until the chunk commits, so that a copy
 /// taking over (which takes the mark out first, see [`empty`]) waits for
 /// the chunk and then takes it out too; SQLite writes one transaction at a
@@ -254,10 +264,9 @@ fn still_ours(conn: &Connection, token: i64) -> anyhow::Result<()> {
         Connection::Sqlite(_) => "SELECT COUNT(*) FROM copy_unfinished WHERE token = ?1",
     };
     let ours: i64 = conn.prepare_cached(sql)?.query_row([token], |r| r.get(0))?;
-    anyhow::ensure!(
-        ours == 1,
-        "another copy into this database began meanwhile: this one stops, and leaves the database to it"
-    );
+    if ours != 1 {
+        return Err(TakenOver.into());
+    }
     Ok(())
 }
 
@@ -269,12 +278,22 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
     if let Some(mark) = &restarted {
         anyhow::ensure!(
             mark.source == from.name(),
-            "`{}` holds only part of {mark}: only that copy, run again, takes it out",
+            "`{}` holds only part of {mark}, which is running or was stopped: only that copy, run again, takes it out (if that source is gone, empty the database by hand, `copy_unfinished` too)",
             to.name()
         );
-        to.write(empty)
-            .await
-            .context("cannot take out the part of the copy that did not finish")?;
+        let token = mark.token;
+        to.write(move |conn| {
+            // The mark read, or nothing: a copy that finished (or took
+            // over) meanwhile is left alone.
+            let taken = conn.execute("DELETE FROM copy_unfinished WHERE token = ?1", [token])?;
+            anyhow::ensure!(
+                taken == 1,
+                "the copy into this database finished or changed hands meanwhile: nothing was taken out"
+            );
+            empty(conn)
+        })
+        .await
+        .context("cannot take out the part of the copy that did not finish")?;
     }
     let held: Vec<&'static str> = to
         .read(|conn| {
@@ -335,6 +354,7 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
             copied.push((table.name, n));
         }
         to.write(move |conn| {
+            still_ours(conn, token)?;
             if let Connection::Postgres(_) = conn {
                 for table in TABLES.iter().filter(|t| t.identity) {
                     let sql = format!(
@@ -344,7 +364,6 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
                     conn.query_row(&sql, (), |r| r.get::<i64>(0))?;
                 }
             }
-            still_ours(conn, token)?;
             conn.execute("DELETE FROM copy_unfinished WHERE token = ?1", [token])?;
             Ok(())
         })
@@ -361,6 +380,10 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
         Ok(tables) => return Ok(Copied { tables, restarted }),
         Err(e) => e,
     };
+    if failed.chain().any(|e| e.is::<TakenOver>()) {
+        // The target is the other copy's now: nothing to take out.
+        return Err(failed.context(format!("the copy into `{}` stopped part way", to.name())));
+    }
     match to
         .write(move |conn| {
             still_ours(conn, token)?;

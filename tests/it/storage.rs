@@ -1676,13 +1676,50 @@ fn db_copy_killed_part_way_is_refused_until_it_is_run_again() {
 }
 
 /// A second copy from the same source, run while the first still writes
-/// (here held a few seconds in its answers), takes the target over: it
-/// waits for the chunk in hand, takes everything out, and copies the whole;
-/// the first stops at its next step and leaves the target to it. Nothing
-/// of the two is mixed. On PostgreSQL, where a trigger can wait.
+/// (its answers held by a lock the test holds), takes the target over: it
+/// waits for the chunk in hand, takes everything out, and copies the
+/// whole; the first stops at its next step and leaves the target to it.
+/// Nothing of the two is mixed. On PostgreSQL, where a trigger can wait.
 #[test]
 fn a_second_copy_takes_the_target_over_from_a_running_one() {
+    use std::process::{Child, Output, Stdio};
+    use std::time::{Duration, Instant};
+
     use crate::helpers::{TestDb, factquiz, questions_dir, run, run_with_input};
+
+    /// A copy running, killed however the test ends.
+    struct Copying(Option<Child>);
+    impl Copying {
+        /// Its output once it ends, within a minute.
+        fn output(mut self) -> Output {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            let child = self.0.as_mut().expect("running");
+            while child.try_wait().expect("try_wait").is_none() {
+                assert!(Instant::now() < deadline, "a copy never ended");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            self.0
+                .take()
+                .expect("running")
+                .wait_with_output()
+                .expect("its output")
+        }
+
+        fn has_ended(&mut self) -> bool {
+            self.0
+                .as_mut()
+                .is_some_and(|c| c.try_wait().expect("try_wait").is_some())
+        }
+    }
+    impl Drop for Copying {
+        fn drop(&mut self) {
+            if let Some(mut child) = self.0.take() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+
     let dir = tempfile::tempdir().expect("tempdir");
     let source = TestDb::sqlite(dir.path().join("source.db"));
     let target = TestDb::fresh(dir.path(), "target.db");
@@ -1702,46 +1739,76 @@ fn a_second_copy_takes_the_target_over_from_a_running_one() {
         .arg("leaderboard")
         .env("DATABASE_URL", target.url()));
     assert_eq!(code, 0, "{err}");
-    // The first copy's answers wait three seconds; the second's do not.
+    // The first copy's answers wait for a lock the test holds; the
+    // second's do not.
     target.with(|conn| {
         conn.execute_batch(
             "CREATE TABLE hold (once BOOLEAN);
              INSERT INTO hold VALUES (true);
-             CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS
+             CREATE FUNCTION held() RETURNS trigger LANGUAGE plpgsql AS
                  $$ BEGIN
                      IF EXISTS (SELECT 1 FROM hold) THEN
                          DELETE FROM hold;
-                         PERFORM pg_sleep(3);
+                         PERFORM pg_advisory_lock(4242);
+                         PERFORM pg_advisory_unlock(4242);
                      END IF;
                      RETURN NULL;
                  END $$;
-             CREATE TRIGGER slow BEFORE INSERT ON answers
-                 FOR EACH STATEMENT EXECUTE FUNCTION slow();",
+             CREATE TRIGGER held BEFORE INSERT ON answers
+                 FOR EACH STATEMENT EXECUTE FUNCTION held();",
         )
         .expect("the trigger");
     });
+    let url = target.url().to_owned();
+    let (hold_tx, hold_rx) = std::sync::mpsc::channel::<()>();
+    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
+    // The lock, on a connection of its own until the test lets it go.
+    let gate = std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connects");
+        c.execute("SELECT pg_advisory_lock(4242)", &[])
+            .expect("locked");
+        held_tx.send(()).expect("told");
+        let _ = hold_rx.recv_timeout(Duration::from_secs(60));
+        c.execute("SELECT pg_advisory_unlock(4242)", &[])
+            .expect("unlocked");
+    });
+    held_rx.recv().expect("the lock is held");
     let copy = || {
-        factquiz()
-            .args(["db", "copy", "--from", source.url(), "--to", target.url()])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("db copy starts")
+        Copying(Some(
+            factquiz()
+                .args(["db", "copy", "--from", source.url(), "--to", target.url()])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("db copy starts"),
+        ))
     };
-    let first = copy();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    // The first copy holds its answers (and its mark) in `pg_sleep`.
-    let sleeping = "SELECT COUNT(*) FROM pg_stat_activity
-                    WHERE datname = current_database() AND wait_event = 'PgSleep'";
-    while query::<i64>(&target, sleeping) == 0 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the first copy never reached the answers"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let second = copy().wait_with_output().expect("the second copy ends");
-    let first = first.wait_with_output().expect("the first copy ends");
+    let waiting = |what: &str| -> i64 {
+        query(
+            &target,
+            &format!(
+                "SELECT COUNT(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock' AND {what}"
+            ),
+        )
+    };
+    let until = |copying: &mut Copying, what: &str, n: i64| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while waiting(what) < n {
+            assert!(!copying.has_ended(), "a copy ended early");
+            assert!(Instant::now() < deadline, "never {n} waiting on {what}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    // The first copy holds its answers (and its mark) on the test's lock…
+    let mut first = copy();
+    until(&mut first, "wait_event = 'advisory'", 1);
+    // …and the second waits on the mark, for the chunk in hand.
+    let mut second = copy();
+    until(&mut second, "wait_event <> 'advisory'", 1);
+    hold_tx.send(()).expect("let go");
+    gate.join().expect("the lock's thread");
+    let (second, first) = (second.output(), first.output());
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     assert!(
         second.status.success(),
@@ -1754,9 +1821,9 @@ fn a_second_copy_takes_the_target_over_from_a_running_one() {
         "{}",
         text(&second.stdout)
     );
-    assert_eq!(first.status.code(), Some(1), "{}", text(&first.stdout));
+    assert_eq!(first.status.code(), Some(1), "{}", text(&first.stderr));
     assert!(
-        text(&first.stderr).contains("another copy into this database began meanwhile"),
+        text(&first.stderr).contains("began meanwhile and took it over"),
         "{}",
         text(&first.stderr)
     );
