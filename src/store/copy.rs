@@ -251,11 +251,10 @@ struct TakenOver;
 
 /// Fails with [`TakenOver`] unless the mark in the target is still the
 /// copy's own: another copy into the same database that began meanwhile
-/// took it over. On
-/// PostgreSQL the mark is locked until the chunk commits, so that a copy
-/// taking over (which takes the mark out first, see [`empty`]) waits for
-/// the chunk and then takes it out too; SQLite writes one transaction at a
-/// time anyway.
+/// took it over. On PostgreSQL the mark is locked until the chunk
+/// commits, so that a copy taking over (which takes the mark out first)
+/// waits for the chunk and then takes it out too; SQLite writes one
+/// transaction at a time anyway.
 fn still_ours(conn: &Connection, token: i64) -> anyhow::Result<()> {
     let sql = match conn {
         Connection::Postgres(_) => {
