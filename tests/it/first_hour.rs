@@ -44,6 +44,16 @@ fn small_folder(dir: &Path, facts: &str) -> std::path::PathBuf {
     questions
 }
 
+/// The lines `questions export` prints for `questions` with `args`.
+fn export_lines(questions: &Path, args: &[&str]) -> Vec<String> {
+    let (code, out, err) = run(factquiz()
+        .args(["questions", "export"])
+        .args(args)
+        .env("FACTQUIZ_QUESTIONS", questions));
+    assert_eq!(code, 0, "{err}");
+    out.lines().map(str::to_owned).collect()
+}
+
 /// `play` with the given input, in `dir`, on `questions`.
 fn play_in(
     dir: &Path,
@@ -193,14 +203,7 @@ fn a_quiz_longer_than_the_bank_says_how_many_it_asks_and_drafts_are_never_served
     assert!(!out.contains("حتى أي يوم"), "a draft was served: {out}");
     // The bank exported is the bank served; `--drafts` adds what awaits
     // review, for its editor.
-    let export = |args: &[&str]| -> Vec<String> {
-        let (code, out, err) = run(factquiz()
-            .args(["questions", "export"])
-            .args(args)
-            .env("FACTQUIZ_QUESTIONS", &questions));
-        assert_eq!(code, 0, "{err}");
-        out.lines().map(str::to_owned).collect()
-    };
+    let export = |args: &[&str]| export_lines(&questions, args);
     let fact_ids = |lines: &[String]| -> Vec<String> {
         lines
             .iter()
@@ -221,14 +224,7 @@ fn a_quiz_longer_than_the_bank_says_how_many_it_asks_and_drafts_are_never_served
     let draft_first = format!("{}\n{}", &FACTS[second..], &FACTS[..second]);
     let other = tempfile::tempdir().expect("tempdir");
     let questions = small_folder(other.path(), &draft_first);
-    let export = |args: &[&str]| -> Vec<String> {
-        let (code, out, err) = run(factquiz()
-            .args(["questions", "export"])
-            .args(args)
-            .env("FACTQUIZ_QUESTIONS", &questions));
-        assert_eq!(code, 0, "{err}");
-        out.lines().map(str::to_owned).collect()
-    };
+    let export = |args: &[&str]| export_lines(&questions, args);
     let served = export(&["--claims", "--seed", "3"]);
     let all = export(&["--claims", "--drafts", "--seed", "3"]);
     assert_eq!(fact_ids(&served), ["arrival-day", "arrival-day"]);

@@ -1482,15 +1482,13 @@ async fn healthz_says_ready_only_while_the_database_answers() {
     server.abort();
 }
 
-/// A copy that fails part way (here the target refuses answers, after the
-/// players, quizzes and rounds went in) takes what it wrote out again, so
-/// that the same copy can be run once the cause is mended.
-#[test]
-fn db_copy_that_fails_part_way_leaves_the_target_empty() {
+/// A source database with one player's three answers, and an empty,
+/// migrated target on the test server (a file without one): what the
+/// `db copy` tests copy.
+fn copy_pair(dir: &std::path::Path) -> (crate::helpers::TestDb, crate::helpers::TestDb) {
     use crate::helpers::{TestDb, factquiz, questions_dir, run, run_with_input};
-    let dir = tempfile::tempdir().expect("tempdir");
-    let source = TestDb::sqlite(dir.path().join("source.db"));
-    let target = TestDb::fresh(dir.path(), "target.db");
+    let source = TestDb::sqlite(dir.join("source.db"));
+    let target = TestDb::fresh(dir, "target.db");
     let (code, _, err) = run_with_input(
         factquiz()
             .args(["play", "--name", "Amal", "--questions", "3"])
@@ -1499,11 +1497,40 @@ fn db_copy_that_fails_part_way_leaves_the_target_empty() {
         "1\n2\n1\n",
     );
     assert_eq!(code, 0, "{err}");
-    // The target, migrated, with a trigger that refuses answers.
     let (code, _, err) = run(factquiz()
         .arg("leaderboard")
         .env("DATABASE_URL", target.url()));
     assert_eq!(code, 0, "{err}");
+    (source, target)
+}
+
+/// The target holds what the source holds, table by table, its scores'
+/// counts agree, and no copy's mark is left.
+fn assert_copied_whole(source: &crate::helpers::TestDb, target: &crate::helpers::TestDb) {
+    for table in ["players", "quizzes", "served", "answers", "standings"] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        assert_eq!(
+            query::<i64>(target, &sql),
+            query::<i64>(source, &sql),
+            "{table}"
+        );
+    }
+    assert_eq!(
+        query::<i64>(target, "SELECT COUNT(*) FROM copy_unfinished"),
+        0
+    );
+    crate::helpers::assert_score_counts_agree(target);
+}
+
+/// A copy that fails part way (here the target refuses answers, after the
+/// players, quizzes and rounds went in) takes what it wrote out again, so
+/// that the same copy can be run once the cause is mended.
+#[test]
+fn db_copy_that_fails_part_way_leaves_the_target_empty() {
+    use crate::helpers::{factquiz, run};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (source, target) = copy_pair(dir.path());
+    // A trigger in the target refuses answers.
     let (refuse, allow) = if target.is_postgres() {
         (
             "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS
@@ -1552,24 +1579,13 @@ fn db_copy_that_fails_part_way_leaves_the_target_empty() {
 #[test]
 fn db_copy_killed_part_way_is_refused_until_it_is_run_again() {
     use crate::helpers::{TestDb, factquiz, questions_dir, run, run_with_input};
-    let dir = tempfile::tempdir().expect("tempdir");
-    let source = TestDb::sqlite(dir.path().join("source.db"));
-    let target = TestDb::fresh(dir.path(), "target.db");
-    if !target.is_postgres() {
+    if std::env::var_os("FACTQUIZ_TEST_POSTGRES").is_none_or(|v| v.is_empty()) {
         eprintln!("a trigger that waits needs PostgreSQL: FACTQUIZ_TEST_POSTGRES is not set");
         return;
     }
-    let (code, _, err) = run_with_input(
-        factquiz()
-            .args(["play", "--name", "Amal", "--questions", "3"])
-            .env("DATABASE_URL", source.url())
-            .env("FACTQUIZ_QUESTIONS", questions_dir()),
-        "1\n2\n1\n",
-    );
-    assert_eq!(code, 0, "{err}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (source, target) = copy_pair(dir.path());
     let board = |db: &TestDb| run(factquiz().arg("leaderboard").env("DATABASE_URL", db.url()));
-    let (code, _, err) = board(&target);
-    assert_eq!(code, 0, "{err}");
     target.with(|conn| {
         conn.execute_batch(
             "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS
@@ -1657,19 +1673,7 @@ fn db_copy_killed_part_way_is_refused_until_it_is_run_again() {
         run(factquiz().args(["db", "copy", "--from", source.url(), "--to", target.url()]));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("had not finished"), "{out}");
-    for table in ["players", "quizzes", "served", "answers", "standings"] {
-        let sql = format!("SELECT COUNT(*) FROM {table}");
-        assert_eq!(
-            query::<i64>(&target, &sql),
-            query::<i64>(&source, &sql),
-            "{table}"
-        );
-    }
-    assert_eq!(
-        query::<i64>(&target, "SELECT COUNT(*) FROM copy_unfinished"),
-        0
-    );
-    crate::helpers::assert_score_counts_agree(&target);
+    assert_copied_whole(&source, &target);
     let (code, _, err) = board(&target);
     assert_eq!(code, 0, "{err}");
     assert_eq!(board(&target).1, board(&source).1);
@@ -1685,7 +1689,7 @@ fn a_second_copy_takes_the_target_over_from_a_running_one() {
     use std::process::{Child, Output, Stdio};
     use std::time::{Duration, Instant};
 
-    use crate::helpers::{TestDb, factquiz, questions_dir, run, run_with_input};
+    use crate::helpers::factquiz;
 
     /// A copy running, killed however the test ends.
     struct Copying(Option<Child>);
@@ -1720,25 +1724,12 @@ fn a_second_copy_takes_the_target_over_from_a_running_one() {
         }
     }
 
-    let dir = tempfile::tempdir().expect("tempdir");
-    let source = TestDb::sqlite(dir.path().join("source.db"));
-    let target = TestDb::fresh(dir.path(), "target.db");
-    if !target.is_postgres() {
+    if std::env::var_os("FACTQUIZ_TEST_POSTGRES").is_none_or(|v| v.is_empty()) {
         eprintln!("a trigger that waits needs PostgreSQL: FACTQUIZ_TEST_POSTGRES is not set");
         return;
     }
-    let (code, _, err) = run_with_input(
-        factquiz()
-            .args(["play", "--name", "Amal", "--questions", "3"])
-            .env("DATABASE_URL", source.url())
-            .env("FACTQUIZ_QUESTIONS", questions_dir()),
-        "1\n2\n1\n",
-    );
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(factquiz()
-        .arg("leaderboard")
-        .env("DATABASE_URL", target.url()));
-    assert_eq!(code, 0, "{err}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (source, target) = copy_pair(dir.path());
     // The first copy's answers wait for a lock the test holds; the
     // second's do not.
     target.with(|conn| {
@@ -1827,19 +1818,7 @@ fn a_second_copy_takes_the_target_over_from_a_running_one() {
         "{}",
         text(&first.stderr)
     );
-    for table in ["players", "quizzes", "served", "answers", "standings"] {
-        let sql = format!("SELECT COUNT(*) FROM {table}");
-        assert_eq!(
-            query::<i64>(&target, &sql),
-            query::<i64>(&source, &sql),
-            "{table}"
-        );
-    }
-    assert_eq!(
-        query::<i64>(&target, "SELECT COUNT(*) FROM copy_unfinished"),
-        0
-    );
-    crate::helpers::assert_score_counts_agree(&target);
+    assert_copied_whole(&source, &target);
 }
 
 /// `factquiz db copy` moves an SQLite database (to PostgreSQL under
