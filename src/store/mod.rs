@@ -322,9 +322,8 @@ impl Store {
     /// Listens, on a connection of its own, for what the other processes
     /// on this PostgreSQL database keep (updates, announced by
     /// [`Store::announce_kept`]), and wakes `wake` for each announcement
-    /// that is not this store's own, so
-    /// that the leader reads them back from the inbox at once instead of at
-    /// its next look. `listening` says whether it listens now: a
+    /// that is not this store's own, so that the leader reads them back
+    /// from the inbox at once instead of at its next look. `listening` says whether it listens now: a
     /// connection that breaks is made again a second later (what was
     /// announced meanwhile is found by the leader's looks, which go on,
     /// less often, while it listens). Returns once `stop` is cancelled; at
@@ -356,11 +355,11 @@ impl Store {
         .await;
     }
 
-    /// Announces that this process kept updates (votes are not announced:
-    /// the leader counts them at its next look, and a round's close counts
-    /// all of them), to
-    /// the process that [listens](Store::listen_for_kept), each time
-    /// `wanted` is notified, on a connection of its own: at most once per
+    /// Announces that this process kept updates to the process that
+    /// [listens](Store::listen_for_kept) (votes are not announced: the
+    /// leader counts them at its next look, and a round's close counts all
+    /// of them), each time `wanted` is notified, on a connection of its
+    /// own: at most once per
     /// [`ANNOUNCE_GAP`], requests within a gap going as one at its end. A
     /// connection that breaks is made again a second later (the leader
     /// finds what was not announced meanwhile at its next look). Returns
