@@ -269,6 +269,19 @@ fn still_ours(conn: &Connection, token: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A copy's source as its mark holds it: an SQLite file by its full path,
+/// so that `a.db`, `./a.db` and `sqlite://a.db` are one source; a
+/// PostgreSQL database as [`Store::name`] gives it.
+fn source_name(from: &Store) -> String {
+    match &from.inner.target {
+        super::Target::Sqlite(path) => std::fs::canonicalize(path).map_or_else(
+            |_| from.name().to_owned(),
+            |full| full.display().to_string(),
+        ),
+        super::Target::Postgres(_) => from.name().to_owned(),
+    }
+}
+
 /// Copies every row of `from` into `to`, which must hold none, or only
 /// the part of an earlier copy from the same source that did not finish
 /// (taken out first).
@@ -276,7 +289,7 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
     let restarted = to.read(unfinished_copy).await?;
     if let Some(mark) = &restarted {
         anyhow::ensure!(
-            mark.source == from.name(),
+            mark.source == source_name(from),
             "`{}` holds only part of {mark}, which is running or was stopped: only that copy, run again, takes it out (if that source is gone, empty the database by hand, `copy_unfinished` too)",
             to.name()
         );
@@ -315,7 +328,7 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
     // Marked before the first chunk, unmarked with the last step: a copy
     // stopped between leaves the mark. Each chunk goes in only while the
     // mark is still this copy's.
-    let source = from.name().to_owned();
+    let source = source_name(from);
     let started_at = jiff::Timestamp::now().as_millisecond();
     let token = rand::random::<i64>();
     to.write(move |conn| {

@@ -1668,9 +1668,16 @@ fn db_copy_killed_part_way_is_refused_until_it_is_run_again() {
     assert!(err.contains("only that copy, run again"), "{err}");
     assert!(query::<i64>(&target, "SELECT COUNT(*) FROM players") > 0);
 
-    // The same copy again: the part out, the whole in.
-    let (code, out, err) =
-        run(factquiz().args(["db", "copy", "--from", source.url(), "--to", target.url()]));
+    // The same copy again, its source spelt another way: the part out,
+    // the whole in.
+    let (code, out, err) = run(factquiz().current_dir(dir.path()).args([
+        "db",
+        "copy",
+        "--from",
+        "./source.db",
+        "--to",
+        target.url(),
+    ]));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("had not finished"), "{out}");
     assert_copied_whole(&source, &target);
