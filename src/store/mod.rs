@@ -142,11 +142,12 @@ impl Writer {
         target: Target,
         deposed: Arc<writer::Deposed>,
         name: &str,
+        gather: bool,
     ) -> anyhow::Result<Writer> {
         let (jobs, receiver) = mpsc::channel(writer::QUEUE);
         let thread = std::thread::Builder::new()
             .name(name.into())
-            .spawn(move || writer::run(conn, target, receiver, &deposed))
+            .spawn(move || writer::run(conn, target, receiver, &deposed, gather))
             .context("cannot start the database thread")?;
         Ok(Writer {
             jobs,
@@ -227,11 +228,14 @@ impl Store {
                 target.clone(),
                 deposed.clone(),
                 "factquiz-db-in",
+                // Its jobs come from requests served at once, many of them
+                // while it commits (see `writer::run`).
+                true,
             )?)
         } else {
             None
         };
-        let writer = Writer::start(conn, target.clone(), deposed.clone(), "factquiz-db")?;
+        let writer = Writer::start(conn, target.clone(), deposed.clone(), "factquiz-db", false)?;
         Ok(Store {
             inner: Arc::new(Inner {
                 name,
