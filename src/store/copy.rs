@@ -272,13 +272,12 @@ fn still_ours(conn: &Connection, token: i64) -> anyhow::Result<()> {
 /// A copy's source as its mark holds it: an SQLite file by its full path,
 /// so that `a.db`, `./a.db` and `sqlite://a.db` are one source; a
 /// PostgreSQL database as [`Store::name`] gives it.
-fn source_name(from: &Store) -> String {
+fn source_name(from: &Store) -> anyhow::Result<String> {
     match &from.inner.target {
-        super::Target::Sqlite(path) => std::fs::canonicalize(path).map_or_else(
-            |_| from.name().to_owned(),
-            |full| full.display().to_string(),
-        ),
-        super::Target::Postgres(_) => from.name().to_owned(),
+        super::Target::Sqlite(path) => std::fs::canonicalize(path)
+            .map(|full| full.display().to_string())
+            .with_context(|| format!("cannot find the full path of `{}`", from.name())),
+        super::Target::Postgres(_) => Ok(from.name().to_owned()),
     }
 }
 
@@ -286,10 +285,11 @@ fn source_name(from: &Store) -> String {
 /// the part of an earlier copy from the same source that did not finish
 /// (taken out first).
 pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
+    let source = source_name(from)?;
     let restarted = to.read(unfinished_copy).await?;
     if let Some(mark) = &restarted {
         anyhow::ensure!(
-            mark.source == source_name(from),
+            mark.source == source,
             "`{}` holds only part of {mark}, which is running or was stopped: only that copy, run again, takes it out (if that source is gone, empty the database by hand, `copy_unfinished` too)",
             to.name()
         );
@@ -328,7 +328,6 @@ pub async fn copy(from: &Store, to: &Store) -> anyhow::Result<Copied> {
     // Marked before the first chunk, unmarked with the last step: a copy
     // stopped between leaves the mark. Each chunk goes in only while the
     // mark is still this copy's.
-    let source = source_name(from);
     let started_at = jiff::Timestamp::now().as_millisecond();
     let token = rand::random::<i64>();
     to.write(move |conn| {

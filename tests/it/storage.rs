@@ -1828,6 +1828,66 @@ fn a_second_copy_takes_the_target_over_from_a_running_one() {
     assert_copied_whole(&source, &target);
 }
 
+/// A copy's SQLite source is known however its path is written: the mark
+/// a killed copy from the file's full path left is taken out by the same
+/// copy run again as `sqlite://source.db` or `./source.db`, and refused
+/// for another file. SQLite only, so that every run has it.
+#[test]
+fn a_copy_from_sqlite_is_known_by_its_file_however_its_path_is_written() {
+    use crate::helpers::{TestDb, execute, factquiz, run};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (source, _) = copy_pair(dir.path());
+    let full = std::fs::canonicalize(source.file().expect("a file"))
+        .expect("the source's full path")
+        .display()
+        .to_string();
+    let other = TestDb::sqlite(dir.path().join("other.db"));
+    let marked = |name: &str| {
+        let target = TestDb::sqlite(dir.path().join(name));
+        let (code, _, err) = run(factquiz()
+            .arg("leaderboard")
+            .env("DATABASE_URL", target.url()));
+        assert_eq!(code, 0, "{err}");
+        // What a copy killed after its first chunk leaves.
+        execute(
+            &target,
+            "INSERT INTO copy_unfinished (id, source, started_at, token) VALUES (1, ?1, 0, 7)",
+            [full.as_str()],
+        );
+        execute(
+            &target,
+            "INSERT INTO players (origin, external_id, display_name, created_at) VALUES ('terminal', 'part', 'Part', 0)",
+            (),
+        );
+        target
+    };
+    for (i, spelling) in ["sqlite://source.db", "./source.db"]
+        .into_iter()
+        .enumerate()
+    {
+        let target = marked(&format!("target{i}.db"));
+        let (code, _, err) = run(factquiz()
+            .arg("leaderboard")
+            .env("DATABASE_URL", other.url()));
+        assert_eq!(code, 0, "{err}");
+        let (code, _, err) =
+            run(factquiz().args(["db", "copy", "--from", other.url(), "--to", target.url()]));
+        assert_eq!(code, 1, "{spelling}");
+        assert!(err.contains("only that copy, run again"), "{err}");
+        let (code, out, err) = run(factquiz().current_dir(dir.path()).args([
+            "db",
+            "copy",
+            "--from",
+            spelling,
+            "--to",
+            target.url(),
+        ]));
+        assert_eq!(code, 0, "{spelling}: {err}");
+        assert!(out.contains("had not finished"), "{out}");
+        assert_copied_whole(&source, &target);
+    }
+}
+
 /// `factquiz db copy` moves an SQLite database (to PostgreSQL under
 /// `.ci/with-postgres`): the boards read the same, play goes on where it
 /// was, and a database that holds anything is never copied into.
