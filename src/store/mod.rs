@@ -142,12 +142,12 @@ impl Writer {
         target: Target,
         deposed: Arc<writer::Deposed>,
         name: &str,
-        gather: bool,
+        batching: writer::Batching,
     ) -> anyhow::Result<Writer> {
         let (jobs, receiver) = mpsc::channel(writer::QUEUE);
         let thread = std::thread::Builder::new()
             .name(name.into())
-            .spawn(move || writer::run(conn, target, receiver, &deposed, gather))
+            .spawn(move || writer::run(conn, target, receiver, &deposed, batching))
             .context("cannot start the database thread")?;
         Ok(Writer {
             jobs,
@@ -230,12 +230,18 @@ impl Store {
                 "factquiz-db-in",
                 // Its jobs come from requests served at once, many of them
                 // while it commits (see `writer::run`).
-                true,
+                writer::Batching::Gathered,
             )?)
         } else {
             None
         };
-        let writer = Writer::start(conn, target.clone(), deposed.clone(), "factquiz-db", false)?;
+        let writer = Writer::start(
+            conn,
+            target.clone(),
+            deposed.clone(),
+            "factquiz-db",
+            writer::Batching::AsQueued,
+        )?;
         Ok(Store {
             inner: Arc::new(Inner {
                 name,

@@ -16,7 +16,8 @@
 //! job crosses threads once, and when many are waiting, not even that: the
 //! writer drains the queue without sleeping. On PostgreSQL the same batching
 //! turns a commit (a round trip and a flush of the server's log) per job
-//! into one per batch.
+//! into one per batch; the intake's writer gives the threads that receive
+//! a moment first, so that its batches hold more (see [`run`]).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -35,6 +36,16 @@ pub const QUEUE: usize = 4096;
 /// How many times at most a gathering writer gives way to the threads
 /// that bring its jobs before it begins a batch (see [`run`]).
 const GATHER_YIELDS: usize = 3;
+
+/// How a writer makes its batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Batching {
+    /// Of the jobs waiting when it is free.
+    AsQueued,
+    /// Of those, and of those the threads that bring them are about to
+    /// add (see [`run`]).
+    Gathered,
+}
 
 /// Work for the writer.
 pub(super) trait Job: Send {
@@ -225,27 +236,28 @@ impl Deposed {
 /// into the database file, so that the file alone holds everything. A
 /// PostgreSQL connection that broke is made again before the next batch.
 ///
-/// With `gather` (the intake's writer), the writer gives way to the other
-/// threads before each batch, up to [`GATHER_YIELDS`] times while they bring
-/// it jobs: several instances on one machine, each receiving a share of a
-/// flood of votes, made batches of three or four, a commit (a round trip,
-/// a flush of the server's log, a wake-up of each side) for every few
-/// votes; giving way cut the CPU three instances spend on a burst by about
-/// a tenth (see BENCHMARKS.md). Idle, a yield returns at once.
+/// [`Batching::Gathered`] (the intake's writer) gives way to the other
+/// threads before each batch: once, then again while each time brings it
+/// jobs, [`GATHER_YIELDS`] times at most. Several instances on one
+/// machine, each receiving a share of a flood of votes, committed three
+/// or four votes at a time (a round trip, a flush of the server's log and
+/// a wake-up of each side for every few votes); giving way cut the CPU
+/// three instances spend on a burst by about a tenth (see BENCHMARKS.md).
+/// Idle, a yield returns at once.
 pub(super) fn run(
     mut conn: Connection,
     target: Target,
     mut jobs: mpsc::Receiver<Box<dyn Job>>,
     deposed: &Deposed,
-    gather: bool,
+    batching: Batching,
 ) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(MAX_BATCH);
     let mut stop = false;
     while !stop && let Some(first) = jobs.blocking_recv() {
         stop = first.stops();
         batch.push(first);
-        drain(&mut jobs, &mut batch, &mut stop);
-        if gather {
+        take_waiting(&mut jobs, &mut batch, &mut stop);
+        if batching == Batching::Gathered {
             // The threads that receive may be waiting for a core behind
             // this one, each with a job about to come: they run first, and
             // their jobs join this batch, as long as they bring some.
@@ -254,7 +266,7 @@ pub(super) fn run(
                     break;
                 }
                 std::thread::yield_now();
-                if !drain(&mut jobs, &mut batch, &mut stop) {
+                if !take_waiting(&mut jobs, &mut batch, &mut stop) {
                     break;
                 }
             }
@@ -287,7 +299,7 @@ pub(super) fn run(
 
 /// Takes the jobs waiting into `batch`, up to [`MAX_BATCH`] or a stop;
 /// whether there were any.
-fn drain(
+fn take_waiting(
     jobs: &mut mpsc::Receiver<Box<dyn Job>>,
     batch: &mut Vec<Box<dyn Job>>,
     stop: &mut bool,
