@@ -195,13 +195,9 @@ pub async fn db_copy(from: &str, to: &str, out: &mut impl Write) -> anyhow::Resu
     {
         anyhow::bail!("`{}` does not exist: nothing to copy", path.display());
     }
-    let source = Store::open(from).await?;
     // A source that holds part of a copy is not copied on (and the target
     // is not even made).
-    if let Err(e) = crate::store::copy::refuse_unfinished(&source).await {
-        source.close().await;
-        return Err(e);
-    }
+    let source = open_whole(from).await?;
     let target = match Store::open(to).await {
         Ok(target) => target,
         Err(e) => {
@@ -273,10 +269,15 @@ pub async fn open_service() -> anyhow::Result<Service> {
     ))
 }
 
-/// Opens the database alone: what `leaderboard` needs. A database that
-/// holds part of a copy that did not finish is refused.
+/// Opens the database alone: what `leaderboard` needs.
 pub async fn open_store() -> anyhow::Result<Store> {
-    let store = Store::open(&config::database_url()).await?;
+    open_whole(&config::database_url()).await
+}
+
+/// Opens the database at `url`, refusing one that holds part of a copy
+/// that did not finish.
+async fn open_whole(url: &str) -> anyhow::Result<Store> {
+    let store = Store::open(url).await?;
     if let Err(e) = crate::store::copy::refuse_unfinished(&store).await {
         store.close().await;
         return Err(e);

@@ -14,7 +14,7 @@
 use anyhow::Context;
 
 use super::Store;
-use super::sql::{Connection, Owned, params};
+use super::sql::{Connection, OptionalExtension, Owned, params};
 
 /// A table to copy: its name, its key and its other columns.
 struct Table {
@@ -217,17 +217,17 @@ impl std::fmt::Display for Mark {
 
 /// The mark of a copy into this database that has not finished, if any.
 pub fn unfinished_copy(conn: &Connection) -> anyhow::Result<Option<Mark>> {
-    let marks: Vec<Mark> = conn
-        .prepare_cached("SELECT source, started_at, token FROM copy_unfinished")?
-        .rows((), |r| {
+    // One row at most (its id is 1).
+    conn.prepare_cached("SELECT source, started_at, token FROM copy_unfinished")?
+        .query_row((), |r| {
             Ok(Mark {
                 source: r.get(0)?,
                 started_at: r.get(1)?,
                 token: r.get(2)?,
             })
         })
-        .context("cannot look for a copy that did not finish")?;
-    Ok(marks.into_iter().next())
+        .optional()
+        .context("cannot look for a copy that did not finish")
 }
 
 /// Refuses a database that holds part of a copy: nothing but the same
